@@ -1,0 +1,6 @@
+"""The topics the enrolment service publishes to and consumes."""
+
+from shared.events import enrolment
+
+PUBLISHES = enrolment.TOPIC
+CONSUMES: list[str] = ["marketplace.events"]

@@ -1,0 +1,26 @@
+"""The enrolment service: settings and the app, wired by hand."""
+
+from fastapi import FastAPI
+from pydantic_settings import SettingsConfigDict
+
+from services.enrolment import api, events, handlers, store
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+class EnrolmentSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ENROLMENT_")
+
+    service_name: str = "enrolment"
+    http_port: int = 8001
+
+
+def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
+    settings = settings or EnrolmentSettings()
+    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+                             reactions=handlers.REACTIONS, indexes=store.INDEXES)
+    return create_service_app(
+        runtime=runtime, routers=[api.router], title="Enrolment service",
+        description="System of record for participants (WBP), programmes, cohorts and enrolments. "
+                    "The only service that holds participants' personal data.")

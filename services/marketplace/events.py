@@ -1,0 +1,4 @@
+"""The topics the marketplace service publishes to and consumes."""
+
+PUBLISHES = "marketplace.events"
+CONSUMES: list[str] = ["production.events"]

@@ -1,0 +1,5 @@
+"""Marketplace use cases; it reacts to no event type yet, so consumed events are counted as ignored."""
+
+from shared.consumer import Reaction
+
+REACTIONS: dict[str, Reaction] = {}

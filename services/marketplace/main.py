@@ -1,0 +1,26 @@
+"""The marketplace service: settings and the app, wired by hand."""
+
+from fastapi import FastAPI
+from pydantic_settings import SettingsConfigDict
+
+from services.marketplace import api, events, handlers, store
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+class MarketplaceSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="MARKETPLACE_")
+
+    service_name: str = "marketplace"
+    http_port: int = 8003
+
+
+def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
+    settings = settings or MarketplaceSettings()
+    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+                             reactions=handlers.REACTIONS, indexes=store.INDEXES)
+    return create_service_app(
+        runtime=runtime, routers=[api.router], title="Marketplace service",
+        description="Lists the UMKM products that training makes, takes orders from buyers and "
+                    "integrators, and settles proceeds and premi.")

@@ -1,0 +1,54 @@
+"""Notifications HTTP routes: the event feed partner agencies' systems pull."""
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from services.notifications import store
+from services.notifications.domain import FeedEntry
+from shared.api_keys import Caller, scoped
+from shared.database import ServiceDatabase
+
+router = APIRouter(tags=["event feed"])
+
+
+def service_database(request: Request) -> ServiceDatabase:
+    database: ServiceDatabase = request.app.state.runtime.database
+    return database
+
+
+DatabaseDep = Annotated[ServiceDatabase, Depends(service_database)]
+FeedReader = Annotated[Caller, scoped("events:read")]
+
+
+class FeedEntryOut(BaseModel):
+    event_id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    dataschema: str
+    sequence: int
+    correlation_id: str | None
+    data: dict[str, Any]
+
+    @classmethod
+    def from_domain(cls, entry: FeedEntry) -> Self:
+        return cls.model_validate(entry, from_attributes=True)
+
+
+class FeedPage(BaseModel):
+    events: list[FeedEntryOut]
+    next_cursor: str | None
+
+
+@router.get("/events", summary="Events in the order received, after a cursor",
+            description="Pass the previous page's `next_cursor` as `after` to follow the feed.")
+async def read_feed(database: DatabaseDep, caller: FeedReader,
+                    after: Annotated[str | None, Query(max_length=64)] = None,
+                    event_type: Annotated[list[str], Query(alias="type")] = [],  # noqa: B006
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> FeedPage:
+    entries, cursor = await store.feed_page(database, after=after, types=event_type, limit=limit)
+    return FeedPage(events=[FeedEntryOut.from_domain(entry) for entry in entries], next_cursor=cursor)

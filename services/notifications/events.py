@@ -1,0 +1,4 @@
+"""The topics the notifications service publishes to and consumes."""
+
+PUBLISHES = "notifications.events"
+CONSUMES: list[str] = ["enrolment.events", "production.events", "marketplace.events"]

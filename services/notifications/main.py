@@ -1,0 +1,26 @@
+"""The notifications service: settings and the app, wired by hand."""
+
+from fastapi import FastAPI
+from pydantic_settings import SettingsConfigDict
+
+from services.notifications import api, events, handlers, store
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_")
+
+    service_name: str = "notifications"
+    http_port: int = 8004
+
+
+def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
+    settings = settings or NotificationsSettings()
+    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+                             reactions=handlers.reactions(), indexes=store.INDEXES)
+    return create_service_app(
+        runtime=runtime, routers=[api.router], title="Notifications service",
+        description="Keeps partner agencies' systems informed: the platform's event feed, and the "
+                    "subscriptions that deliver it.")

@@ -1,0 +1,134 @@
+"""API keys with scopes, stored hashed in the service's own database, and the checks that use them."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+from pymongo.asynchronous.database import AsyncDatabase
+from starlette.exceptions import HTTPException
+
+API_KEYS = "api_keys"
+ADMIN_SCOPE = "admin"
+TOKEN_PREFIX = "pk"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the key's name, its scopes, and attributes such as facility_id or agency_id."""
+
+    key_id: str
+    name: str
+    scopes: frozenset[str]
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def may(self, scope: str) -> bool:
+        return scope in self.scopes or ADMIN_SCOPE in self.scopes
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiKeys:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._keys = db[API_KEYS]
+
+    async def mint(self, *, name: str, scopes: list[str], attributes: dict[str, str] | None = None) -> str:
+        """Store a new key and return its token; only the token's hash is kept."""
+        key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+        await self._keys.insert_one({
+            "_id": key_id, "name": name, "scopes": sorted(set(scopes)), "attributes": attributes or {},
+            "secret_sha256": digest(secret), "created_at": datetime.now(UTC), "revoked_at": None,
+        })
+        return f"{TOKEN_PREFIX}.{key_id}.{secret}"
+
+    async def revoke(self, key_id: str) -> bool:
+        result = await self._keys.update_one({"_id": key_id, "revoked_at": None},
+                                             {"$set": {"revoked_at": datetime.now(UTC)}})
+        return result.modified_count == 1
+
+    async def listing(self) -> list[dict[str, Any]]:
+        return await self._keys.find({}, projection={"secret_sha256": False}, sort=[("created_at", 1)]).to_list()
+
+    async def authenticate(self, token: str) -> Caller | None:
+        prefix, _, rest = token.partition(".")
+        key_id, _, secret = rest.partition(".")
+        if prefix != TOKEN_PREFIX or not key_id or not secret:
+            return None
+        key = await self._keys.find_one({"_id": key_id, "revoked_at": None})
+        if key is None or not hmac.compare_digest(key["secret_sha256"], digest(secret)):
+            return None
+        return Caller(key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]),
+                      attributes=dict(key.get("attributes", {})))
+
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="An API key minted with `python -m shared.api_keys mint`.")
+
+
+async def current_caller(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller:
+    """401 without a valid, unrevoked key."""
+    if not token:
+        raise HTTPException(401, "An API key is required (X-API-Key header).",
+                            headers={"WWW-Authenticate": "ApiKey"})
+    caller = await ApiKeys(request.app.state.runtime.database.db).authenticate(token)
+    if caller is None:
+        raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
+    return caller
+
+
+def scoped(scope: str) -> Any:
+    """A dependency giving the caller, or 403 when the key lacks `scope`."""
+
+    async def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+        if not caller.may(scope):
+            raise HTTPException(403, f"The API key lacks the scope {scope!r}.")
+        return caller
+
+    return Depends(check)
+
+
+async def run_admin_command(args: Any) -> str:
+    from pymongo import AsyncMongoClient
+
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_url, tz_aware=True)
+    keys = ApiKeys(client[args.database or args.service])
+    try:
+        if args.command == "mint":
+            attributes = dict(pair.split("=", 1) for pair in args.attribute)
+            return await keys.mint(name=args.name, scopes=args.scope, attributes=attributes)
+        if args.command == "revoke":
+            return "revoked" if await keys.revoke(args.key_id) else f"no active key {args.key_id}"
+        return "\n".join(f"{key['_id']}  {key['name']}  {','.join(key['scopes'])}  "
+                         f"{'revoked' if key['revoked_at'] else 'active'}" for key in await keys.listing())
+    finally:
+        await client.close()
+
+
+def main() -> None:
+    import argparse
+    import asyncio
+    import os
+
+    parser = argparse.ArgumentParser(description="Mint, revoke and list a service's API keys.")
+    parser.add_argument("--service", required=True, help="whose keys: enrolment, production, ...")
+    parser.add_argument("--mongodb-url", default=os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017"))
+    parser.add_argument("--database", help="the service's database, when not named after the service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    mint = commands.add_parser("mint", help="print a new key's token (shown once)")
+    mint.add_argument("--name", required=True, help="who holds the key, e.g. dkpp-reporting")
+    mint.add_argument("--scope", action="append", required=True, help="repeat for several scopes")
+    mint.add_argument("--attribute", action="append", default=[], help="key=value, e.g. facility_id=...")
+    revoke = commands.add_parser("revoke")
+    revoke.add_argument("key_id")
+    commands.add_parser("list")
+    print(asyncio.run(run_admin_command(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""A service's own MongoDB database: transactions that carry the outbox and the dedupe record."""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.events.registry import EventData, envelope_for
+from shared.tracing import Trace
+
+Document = dict[str, Any]
+Result = TypeVar("Result")
+
+OUTBOX = "outbox"
+PROCESSED_EVENTS = "processed_events"
+PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
+PROCESSED_EVENTS_RETENTION = timedelta(days=30)
+
+PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
+    OUTBOX: [
+        IndexModel([("published_at", ASCENDING), ("_id", ASCENDING)], name="unpublished_in_order"),
+        IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
+        IndexModel(
+            [("published_at", ASCENDING)],
+            name="published_ttl",
+            expireAfterSeconds=int(PUBLISHED_OUTBOX_RETENTION.total_seconds()),
+        ),
+    ],
+    PROCESSED_EVENTS: [
+        IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], name="consumer_event", unique=True),
+        IndexModel(
+            [("handled_at", ASCENDING)],
+            name="handled_ttl",
+            expireAfterSeconds=int(PROCESSED_EVENTS_RETENTION.total_seconds()),
+        ),
+    ],
+}
+
+
+class AlreadyHandled(Exception):
+    """This consumer has already handled this event; the transaction is abandoned."""
+
+
+class Transaction:
+    """One unit of work: reads and writes in `session`, new events into the outbox."""
+
+    def __init__(self, *, db: AsyncDatabase[Document], session: AsyncClientSession, source: str,
+                 topic: str, trace: Trace) -> None:
+        self.db = db
+        self.session = session
+        self.trace = trace
+        self._source = source
+        self._topic = topic
+        self.appended = 0
+
+    async def publish(self, payload: EventData, *, subject: str, sequence: int) -> None:
+        """Append an event of aggregate `subject` (at its `sequence`) to the outbox."""
+        envelope = envelope_for(payload, source=self._source, subject=subject, sequence=sequence,
+                                correlation_id=self.trace.correlation_id,
+                                causation_id=self.trace.causation_id)
+        record = {"event_id": envelope.id, "type": envelope.type, "topic": self._topic, "key": subject,
+                  "value": envelope.to_bytes(), "created_at": envelope.time, "published_at": None}
+        await self.db[OUTBOX].insert_one(record, session=self.session)
+        self.appended += 1
+
+    async def mark_handled(self, consumer: str, event_id: str) -> None:
+        """Record that `consumer` handled `event_id`; raises AlreadyHandled the second time."""
+        record = {"consumer": consumer, "event_id": event_id, "handled_at": datetime.now(UTC)}
+        try:
+            await self.db[PROCESSED_EVENTS].insert_one(record, session=self.session)
+        except DuplicateKeyError:
+            raise AlreadyHandled(f"{consumer} already handled {event_id}") from None
+
+
+class ServiceDatabase:
+    """The service's database; the only way its code reads or writes MongoDB."""
+
+    def __init__(self, *, client: AsyncMongoClient[Document], name: str, source: str, topic: str) -> None:
+        self.client = client
+        self.db: AsyncDatabase[Document] = client[name]
+        self._source = source
+        self._topic = topic
+        self._commit_listeners: list[Callable[[], None]] = []
+
+    def on_events_committed(self, listener: Callable[[], None]) -> None:
+        self._commit_listeners.append(listener)
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[Result]], *,
+                          trace: Trace | None = None) -> Result:
+        """Run `work` in one transaction, retried as a whole on transient errors."""
+        trace = trace or Trace.of_current_request()
+        appended = 0
+
+        async def attempt(session: AsyncClientSession) -> Result:
+            nonlocal appended
+            tx = Transaction(db=self.db, session=session, source=self._source, topic=self._topic, trace=trace)
+            result = await work(tx)
+            appended = tx.appended
+            return result
+
+        async with self.client.start_session() as session:
+            result = await session.with_transaction(attempt)
+        if appended:
+            for listener in self._commit_listeners:
+                listener()
+        return result
+
+    async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
+        for collection, models in {**PLUMBING_INDEXES, **indexes}.items():
+            if models:
+                await self.db[collection].create_indexes(models)
+
+    async def ping(self) -> None:
+        await self.db.command("ping")

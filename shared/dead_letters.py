@@ -1,0 +1,88 @@
+"""Dead-letter topics: `<topic>.dlq` keeps the original message and why it failed; replay sends it back."""
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from shared.kafka import new_consumer, new_producer
+
+DLQ_SUFFIX = ".dlq"
+REASON = "dlq.reason"
+ORIGINAL_TOPIC = "dlq.original_topic"
+ORIGINAL_PARTITION = "dlq.original_partition"
+ORIGINAL_OFFSET = "dlq.original_offset"
+CONSUMER = "dlq.consumer"
+FAILED_AT = "dlq.failed_at"
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}{DLQ_SUFFIX}"
+
+
+async def send_to_dead_letters(producer: AIOKafkaProducer, message: ConsumerRecord[bytes, bytes], *,
+                               consumer: str, reason: str) -> None:
+    """Publish the message unchanged, with the reason and its origin in headers; wait for the ack."""
+    headers = [
+        (REASON, reason[:2000].encode()),
+        (ORIGINAL_TOPIC, message.topic.encode()),
+        (ORIGINAL_PARTITION, str(message.partition).encode()),
+        (ORIGINAL_OFFSET, str(message.offset).encode()),
+        (CONSUMER, consumer.encode()),
+        (FAILED_AT, datetime.now(UTC).isoformat().encode()),
+    ]
+    await producer.send_and_wait(dead_letter_topic(message.topic), value=message.value, key=message.key,
+                                 headers=headers)
+
+
+def header(message: ConsumerRecord[bytes, bytes], name: str) -> str | None:
+    return next((value.decode() for key, value in message.headers if key == name), None)
+
+
+async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: str) -> int:
+    """Send `consumer`'s dead letters of `topic` back to `topic`, once each; returns how many.
+
+    Progress is kept by the consumer group `<consumer>.dlq-replay`, so a second run replays only
+    what was dead-lettered since the first.
+    """
+    source = dead_letter_topic(topic)
+    reader = new_consumer(bootstrap_servers=bootstrap_servers, group_id=f"{consumer}.dlq-replay",
+                          client_id=f"{consumer}-dlq-replay")
+    writer = new_producer(bootstrap_servers=bootstrap_servers, client_id=f"{consumer}-dlq-replay")
+    await reader.start()
+    await writer.start()
+    replayed = 0
+    try:
+        await reader.topics()
+        partitions = [TopicPartition(source, p) for p in reader.partitions_for_topic(source) or set()]
+        reader.assign(partitions)
+        ends = await reader.end_offsets(partitions)
+        while any(await reader.position(tp) < end for tp, end in ends.items()):
+            batches = await reader.getmany(timeout_ms=1000)
+            for records in batches.values():
+                for message in records:
+                    if header(message, CONSUMER) == consumer:
+                        await writer.send_and_wait(header(message, ORIGINAL_TOPIC) or topic,
+                                                   value=message.value, key=message.key)
+                        replayed += 1
+            await reader.commit()
+    finally:
+        await reader.stop()
+        await writer.stop()
+    return replayed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Replay a consumer's dead letters to their topic.")
+    parser.add_argument("topic", help="the original topic, e.g. enrolment.events")
+    parser.add_argument("--consumer", required=True, help="the consuming service, e.g. production")
+    parser.add_argument("--bootstrap-servers", default="127.0.0.1:9092")
+    args = parser.parse_args()
+    count = asyncio.run(replay_dead_letters(bootstrap_servers=args.bootstrap_servers, topic=args.topic,
+                                            consumer=args.consumer))
+    print(f"replayed {count} dead letter(s) of {args.consumer} to {args.topic}")
+
+
+if __name__ == "__main__":
+    main()

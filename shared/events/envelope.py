@@ -1,0 +1,52 @@
+"""CloudEvents 1.0 envelope in structured JSON mode, as carried on Kafka."""
+
+from datetime import UTC, datetime
+from typing import Any, Self
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class MalformedEvent(ValueError):
+    """The bytes are not a CloudEvents 1.0 JSON envelope."""
+
+
+def new_event_id() -> str:
+    return str(uuid4())
+
+
+class Envelope(BaseModel):
+    """One event: routing and tracing attributes around a versioned payload."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(default_factory=new_event_id, min_length=1)
+    source: str = Field(min_length=1, description="Publishing service, e.g. /services/enrolment")
+    specversion: str = Field(default="1.0", pattern=r"^1\.0$")
+    type: str = Field(min_length=1, description="<service>.<aggregate>.<past_tense>")
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    subject: str = Field(min_length=1, description="Aggregate id; also the Kafka message key")
+    datacontenttype: str = "application/json"
+    dataschema: str = Field(min_length=1, description="urn:pembinaan:event:<type>:v<version>")
+    correlationid: str | None = None
+    causationid: str | None = None
+    sequence: int = Field(ge=1, description="Position of this event in its aggregate's history")
+    data: dict[str, Any]
+
+    @property
+    def version(self) -> int:
+        return int(self.dataschema.rsplit(":v", 1)[1])
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | None) -> Self:
+        if not raw:
+            raise MalformedEvent("empty message")
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "message"
+            raise MalformedEvent(f"{where}: {first['msg']}") from error

@@ -1,0 +1,60 @@
+"""The app factory every service uses: health, metrics, problem+json errors, request ids, JSON logs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.logs import configure_json_logs
+from shared.middleware import BodyLimit, RequestContext
+from shared.problems import install_problem_handlers
+from shared.runtime import ServiceRuntime
+
+health = APIRouter(tags=["operations"])
+
+
+@health.get("/health/live", summary="The process is up")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@health.get("/health/ready", summary="MongoDB and Kafka reachable, consumer making progress",
+            responses={503: {"description": "A dependency is down or the consumer has stalled"}})
+async def ready(request: Request) -> JSONResponse:
+    checks = await request.app.state.runtime.readiness()
+    healthy = all(state == "ok" for state in checks.values())
+    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
+                        status_code=200 if healthy else 503)
+
+
+@health.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def prometheus_metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_service_app(*, runtime: ServiceRuntime, routers: list[APIRouter], title: str, description: str,
+                       **fastapi_options: Any) -> FastAPI:
+    """A FastAPI app whose lifespan starts and stops the service runtime."""
+    settings = runtime.settings
+    configure_json_logs(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_options)
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.include_router(health)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestContext, service=settings.service_name)
+    return app

@@ -1,0 +1,79 @@
+"""The outbox relay: publishes committed events, in commit order, until each is acknowledged."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+
+from shared import metrics
+from shared.database import OUTBOX, Document, ServiceDatabase
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Runs beside the service; a commit wakes it, a poll catches whatever a crash left behind."""
+
+    def __init__(self, *, database: ServiceDatabase, producer: AIOKafkaProducer, service: str,
+                 poll_seconds: float, batch_size: int) -> None:
+        self._db = database.db
+        self._producer = producer
+        self._service = service
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._wake = asyncio.Event()
+        database.on_events_committed(self._wake.set)
+
+    async def run(self) -> None:
+        """Publish forever; failures (broker or database down) are logged, counted and retried."""
+        backoff = self._poll_seconds
+        while True:
+            try:
+                published = await self.publish_pending()
+                await self.measure_backlog()
+                backoff = self._poll_seconds
+                if published == self._batch_size:
+                    continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay round failed; retrying in %.1fs", backoff)
+                metrics.OUTBOX_FAILURES.labels(self._service).inc()
+                backoff = min(backoff * 2, 10.0)
+            await self._sleep(backoff)
+
+    async def publish_pending(self) -> int:
+        """Send the oldest unpublished batch in order, then mark it published."""
+        batch = await self._db[OUTBOX].find(
+            {"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
+        if not batch:
+            return 0
+        deliveries = [await self._send(record) for record in batch]
+        await asyncio.gather(*deliveries)
+        await self._db[OUTBOX].update_many(
+            {"_id": {"$in": [record["_id"] for record in batch]}},
+            {"$set": {"published_at": datetime.now(UTC)}})
+        for record in batch:
+            metrics.EVENTS_PUBLISHED.labels(self._service, record["topic"]).inc()
+        return len(batch)
+
+    async def _send(self, record: Document) -> asyncio.Future[object]:
+        return await self._producer.send(
+            record["topic"], value=record["value"], key=record["key"].encode(),
+            headers=[("ce_type", record["type"].encode()), ("ce_id", record["event_id"].encode())])
+
+    async def measure_backlog(self) -> None:
+        unpublished = self._db[OUTBOX]
+        backlog = await unpublished.count_documents({"published_at": None})
+        metrics.OUTBOX_BACKLOG.labels(self._service).set(backlog)
+        oldest = await unpublished.find_one({"published_at": None}, sort=[("_id", 1)])
+        age = (datetime.now(UTC) - oldest["created_at"].replace(tzinfo=UTC)).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(max(age, 0.0))
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wake.clear()

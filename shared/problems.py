@@ -1,0 +1,90 @@
+"""Errors as RFC 9457 problem details (application/problem+json), naming the field at fault."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "urn:pembinaan:problem:{slug}"
+
+
+class DomainError(Exception):
+    """A rule said no. Subclasses name the fact (`CohortFull(Conflict)`); `field` names the input at fault."""
+
+    status = 400
+    slug = "invalid-request"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    status = 422
+    slug = "invalid-input"
+
+
+class NotFound(DomainError):
+    status = 404
+    slug = "not-found"
+
+
+class Conflict(DomainError):
+    status = 409
+    slug = "conflict"
+
+
+def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_TYPE.format(slug=slug), "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def field_path(location: tuple[int | str, ...]) -> str:
+    """`("body", "participant", "nik")` -> `participant.nik`; query and path parameters keep their source."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = error.errors()
+    if any(item["type"] == "json_invalid" for item in errors):
+        return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.",
+                       field="body")
+    invalid = [{"field": field_path(item["loc"]), "message": item["msg"]} for item in errors]
+    detail = "; ".join(f"{item['field']}: {item['message']}" for item in invalid)
+    return problem(422, "validation-error", "Invalid request", detail, field=invalid[0]["field"], errors=invalid)
+
+
+async def on_domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    extra = {"field": error.field} if error.field else {}
+    title = error.slug.replace("-", " ").capitalize()
+    return problem(error.status, error.slug, title, error.detail, **extra)
+
+
+async def on_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    response = problem(error.status_code, f"http-{error.status_code}", str(error.detail), str(error.detail))
+    response.headers.update(error.headers or {})
+    return response
+
+
+async def on_unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "internal-error", "Internal error", "The service failed; the request id is logged.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)

@@ -1,0 +1,158 @@
+"""The running parts of one service: its database, Kafka producer, outbox relay and consumer."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient, IndexModel
+
+from shared import metrics
+from shared.consumer import EventConsumer, Reaction
+from shared.database import Document, ServiceDatabase
+from shared.dead_letters import dead_letter_topic
+from shared.kafka import ensure_topics, new_consumer, new_producer
+from shared.outbox import OutboxRelay
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+Started = TypeVar("Started")
+RETRY_CAP_SECONDS = 10.0
+
+
+class ServiceRuntime:
+    """Starts without Kafka (commands are accepted, events wait in the outbox) but not without MongoDB."""
+
+    def __init__(self, settings: ServiceSettings, *, consumed_topics: list[str],
+                 reactions: dict[str, Reaction], indexes: dict[str, list[IndexModel]]) -> None:
+        self.settings = settings
+        self._consumed_topics = consumed_topics
+        self._reactions = reactions
+        self._indexes = indexes
+        self._client: AsyncMongoClient[Document] | None = None
+        self._database: ServiceDatabase | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.consumer: EventConsumer | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def database(self) -> ServiceDatabase:
+        if self._database is None:
+            raise RuntimeError("the service runtime has not started")
+        return self._database
+
+    async def start(self) -> None:
+        settings = self.settings
+        self._client = AsyncMongoClient(settings.mongodb_url, tz_aware=True, serverSelectionTimeoutMS=10_000)
+        self._database = ServiceDatabase(client=self._client, name=settings.database_name,
+                                         source=f"/services/{settings.service_name}", topic=settings.events_topic)
+        await self._database.ensure_indexes(self._indexes)
+        self.consumer = EventConsumer(
+            name=settings.service_name, topics=self._consumed_topics, reactions=self._reactions,
+            database=self._database, max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds)
+        self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self.producer is not None:
+            await self.producer.stop()
+        if self._client is not None:
+            await self._client.close()
+
+    async def _run_kafka_side(self) -> None:
+        settings = self.settings
+        topics = [settings.events_topic, *self._consumed_topics]
+        topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
+        await retry_until_done(lambda: ensure_topics(topics, bootstrap_servers=settings.kafka_bootstrap_servers),
+                               what="create topics")
+        self.producer = await retry_until_done(self._started_producer, what="connect the producer")
+        relay = OutboxRelay(database=self.database, producer=self.producer, service=settings.service_name,
+                            poll_seconds=settings.outbox_poll_seconds, batch_size=settings.outbox_batch_size)
+        await asyncio.gather(relay.run(), self._consume(self.producer))
+
+    async def _started_producer(self) -> AIOKafkaProducer:
+        producer = new_producer(bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                                client_id=self.settings.service_name)
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        return producer
+
+    async def _consume(self, dead_letters: AIOKafkaProducer) -> None:
+        """Run the consumer loop; restart it with backoff whenever it fails."""
+        if not self._consumed_topics or self.consumer is None:
+            return
+        backoff = 0.5
+        while True:
+            consumer = new_consumer(bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                                    group_id=self.settings.consumer_group, client_id=self.settings.service_name)
+            try:
+                await consumer.start()
+                await self.consumer.run(consumer, dead_letters)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("consumer loop failed; restarting in %.1fs", backoff)
+                metrics.CONSUMER_FAILURES.labels(self.settings.service_name).inc()
+            finally:
+                await consumer.stop()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RETRY_CAP_SECONDS)
+
+    async def readiness(self) -> dict[str, str]:
+        """Each dependency's state, "ok" or why not."""
+        checks = {"mongodb": self._mongodb_state(), "kafka": self._kafka_state()}
+        states = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
+        states["consumer"] = self._consumer_state()
+        return states
+
+    async def _mongodb_state(self) -> str:
+        try:
+            await asyncio.wait_for(self.database.ping(), timeout=3)
+        except Exception as error:
+            return f"unreachable: {type(error).__name__}"
+        return "ok"
+
+    async def _kafka_state(self) -> str:
+        if self.producer is None:
+            return "not connected yet"
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=3)
+        except Exception as error:
+            return f"unreachable: {type(error).__name__}"
+        return "ok"
+
+    def _consumer_state(self) -> str:
+        if not self._consumed_topics or self.consumer is None:
+            return "ok"
+        if any(task.done() for task in self._tasks):
+            return "stopped"
+        idle = time.monotonic() - self.consumer.last_progress
+        if idle > self.settings.consumer_stall_seconds:
+            return f"no progress for {idle:.0f}s"
+        return "ok"
+
+
+async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: str) -> Started:
+    """Run `action` until it succeeds, backing off; for connecting to a broker that may be away."""
+    backoff = 0.5
+    while True:
+        try:
+            return await action()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("could not %s (%s); retrying in %.1fs", what, error, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, RETRY_CAP_SECONDS)

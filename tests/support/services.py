@@ -1,0 +1,88 @@
+"""Services under test: real apps on real HTTP ports, each test with its own topics and databases."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from shared.api_keys import ApiKeys
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+from tests.support.infrastructure import Infrastructure
+
+Settings = TypeVar("Settings", bound=ServiceSettings)
+
+
+def settings_for(settings_class: type[Settings], infrastructure: Infrastructure, namespace: str,
+                 **overrides: Any) -> Settings:
+    """Settings that keep a test's topics, consumer groups and databases to itself."""
+    name = settings_class.model_fields["service_name"].default
+    values: dict[str, Any] = {
+        "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
+        "mongodb_url": infrastructure.mongodb_url,
+        "kafka_topic_prefix": namespace,
+        "mongodb_database": f"{namespace}{name}",
+        "outbox_poll_seconds": 0.2,
+        "consumer_backoff_seconds": 0.05,
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return settings_class(**values)
+
+
+@dataclass
+class RunningService:
+    app: FastAPI
+    base_url: str
+    http: httpx.AsyncClient
+
+    @property
+    def runtime(self) -> ServiceRuntime:
+        runtime: ServiceRuntime = self.app.state.runtime
+        return runtime
+
+    async def mint_key(self, *scopes: str, name: str = "test", **attributes: str) -> dict[str, str]:
+        """Headers carrying a fresh key with `scopes`."""
+        token = await ApiKeys(self.runtime.database.db).mint(name=name, scopes=list(scopes), attributes=attributes)
+        return {"X-API-Key": token}
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
+    """Run `app` under uvicorn on a free port of this machine, lifespan included."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("the server stopped while starting")
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+        try:
+            yield RunningService(app=app, base_url=base_url, http=http)
+        finally:
+            server.should_exit = True
+            await task
+
+
+Probe = TypeVar("Probe")
+
+
+async def eventually(probe: Callable[[], Awaitable[Probe]], *, timeout: float = 30.0,
+                     interval: float = 0.1) -> Probe:
+    """The probe's first truthy result; an AssertionError with the last result after `timeout`."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {timeout}s; last result: {result!r}")
+        await asyncio.sleep(interval)
