@@ -4,9 +4,9 @@ import argparse
 import asyncio
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 
-from shared.kafka import new_consumer, new_producer
+from shared.kafka import new_consumer, new_producer, partitions_of
 
 DLQ_SUFFIX = ".dlq"
 REASON = "dlq.reason"
@@ -43,22 +43,21 @@ def header(message: ConsumerRecord[bytes, bytes], name: str) -> str | None:
 async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: str) -> int:
     """Send `consumer`'s dead letters of `topic` back to `topic`, once each; returns how many.
 
-    Progress is kept by the consumer group `<consumer>.dlq-replay`, so a second run replays only
-    what was dead-lettered since the first.
+    Progress is kept by the consumer group `<topic>.dlq.<consumer>.replay`, so a second run replays
+    only what was dead-lettered since the first.
     """
     source = dead_letter_topic(topic)
-    reader = new_consumer(bootstrap_servers=bootstrap_servers, group_id=f"{consumer}.dlq-replay",
+    reader = new_consumer(bootstrap_servers=bootstrap_servers, group_id=f"{source}.{consumer}.replay",
                           client_id=f"{consumer}-dlq-replay")
     writer = new_producer(bootstrap_servers=bootstrap_servers, client_id=f"{consumer}-dlq-replay")
     await reader.start()
     await writer.start()
     replayed = 0
     try:
-        await reader.topics()
-        partitions = [TopicPartition(source, p) for p in reader.partitions_for_topic(source) or set()]
+        partitions = await partitions_of(source, bootstrap_servers=bootstrap_servers)
         reader.assign(partitions)
         ends = await reader.end_offsets(partitions)
-        while any(await reader.position(tp) < end for tp, end in ends.items()):
+        while [tp for tp, end in ends.items() if await reader.position(tp) < end]:
             batches = await reader.getmany(timeout_ms=1000)
             for records in batches.values():
                 for message in records:

@@ -1,6 +1,6 @@
 """Kafka clients configured the platform's way."""
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -45,3 +45,14 @@ async def ensure_topics(topics: list[str], *, bootstrap_servers: str, partitions
                 pass
     finally:
         await admin.close()
+
+
+async def partitions_of(topic: str, *, bootstrap_servers: str) -> list[TopicPartition]:
+    """Every partition of an existing topic."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, partition["partition"]) for partition in description["partitions"]]
