@@ -41,15 +41,23 @@ class ApiKeys:
     async def mint(self, *, name: str, scopes: list[str], attributes: dict[str, str] | None = None) -> str:
         """Store a new key and return its token; only the token's hash is kept."""
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-        await self._keys.insert_one({
-            "_id": key_id, "name": name, "scopes": sorted(set(scopes)), "attributes": attributes or {},
-            "secret_sha256": digest(secret), "created_at": datetime.now(UTC), "revoked_at": None,
-        })
+        await self._keys.insert_one(
+            {
+                "_id": key_id,
+                "name": name,
+                "scopes": sorted(set(scopes)),
+                "attributes": attributes or {},
+                "secret_sha256": digest(secret),
+                "created_at": datetime.now(UTC),
+                "revoked_at": None,
+            }
+        )
         return f"{TOKEN_PREFIX}.{key_id}.{secret}"
 
     async def revoke(self, key_id: str) -> bool:
-        result = await self._keys.update_one({"_id": key_id, "revoked_at": None},
-                                             {"$set": {"revoked_at": datetime.now(UTC)}})
+        result = await self._keys.update_one(
+            {"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": datetime.now(UTC)}}
+        )
         return result.modified_count == 1
 
     async def listing(self) -> list[dict[str, Any]]:
@@ -63,19 +71,20 @@ class ApiKeys:
         key = await self._keys.find_one({"_id": key_id, "revoked_at": None})
         if key is None or not hmac.compare_digest(key["secret_sha256"], digest(secret)):
             return None
-        return Caller(key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]),
-                      attributes=dict(key.get("attributes", {})))
+        return Caller(
+            key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]), attributes=dict(key.get("attributes", {}))
+        )
 
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="An API key minted with `python -m shared.api_keys mint`.")
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key minted with `python -m shared.api_keys mint`."
+)
 
 
 async def current_caller(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller:
     """401 without a valid, unrevoked key."""
     if not token:
-        raise HTTPException(401, "An API key is required (X-API-Key header).",
-                            headers={"WWW-Authenticate": "ApiKey"})
+        raise HTTPException(401, "An API key is required (X-API-Key header).", headers={"WWW-Authenticate": "ApiKey"})
     caller = await ApiKeys(request.app.state.runtime.database.db).authenticate(token)
     if caller is None:
         raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
@@ -104,8 +113,10 @@ async def run_admin_command(args: Any) -> str:
             return await keys.mint(name=args.name, scopes=args.scope, attributes=attributes)
         if args.command == "revoke":
             return "revoked" if await keys.revoke(args.key_id) else f"no active key {args.key_id}"
-        return "\n".join(f"{key['_id']}  {key['name']}  {','.join(key['scopes'])}  "
-                         f"{'revoked' if key['revoked_at'] else 'active'}" for key in await keys.listing())
+        return "\n".join(
+            f"{key['_id']}  {key['name']}  {','.join(key['scopes'])}  {'revoked' if key['revoked_at'] else 'active'}"
+            for key in await keys.listing()
+        )
     finally:
         await client.close()
 

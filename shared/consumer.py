@@ -4,6 +4,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -19,8 +20,8 @@ from shared.tracing import Trace
 
 log = logging.getLogger(__name__)
 
-Reaction = Callable[[Transaction, Envelope, EventData], Awaitable[None]]
-Message = ConsumerRecord[bytes, bytes]
+Reaction: TypeAlias = Callable[[Transaction, Envelope, EventData], Awaitable[None]]
+Message: TypeAlias = ConsumerRecord[bytes, bytes]
 
 
 class Unprocessable(Exception):
@@ -30,8 +31,16 @@ class Unprocessable(Exception):
 class EventConsumer:
     """One consumer group (the service's name) over the topics its reactions need."""
 
-    def __init__(self, *, name: str, topics: list[str], reactions: dict[str, Reaction],
-                 database: ServiceDatabase, max_attempts: int, backoff_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        topics: list[str],
+        reactions: dict[str, Reaction],
+        database: ServiceDatabase,
+        max_attempts: int,
+        backoff_seconds: float,
+    ) -> None:
         self.name = name
         self.topics = topics
         self._reactions = reactions
@@ -72,8 +81,14 @@ class EventConsumer:
             return
         await self._react(message, envelope, payload, reaction, dead_letters)
 
-    async def _react(self, message: Message, envelope: Envelope, payload: EventData, reaction: Reaction,
-                     dead_letters: AIOKafkaProducer) -> None:
+    async def _react(
+        self,
+        message: Message,
+        envelope: Envelope,
+        payload: EventData,
+        reaction: Reaction,
+        dead_letters: AIOKafkaProducer,
+    ) -> None:
         trace = Trace(correlation_id=envelope.correlationid or envelope.id, causation_id=envelope.id)
 
         async def in_transaction(tx: Transaction) -> None:
@@ -115,8 +130,9 @@ class EventConsumer:
 
     async def commit(self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None) -> None:
         """Commit what has been handled; a lost partition's uncommitted events are redelivered harmlessly."""
-        offsets = {tp: OffsetAndMetadata(offset, "") for tp, offset in self._handled.items()
-                   if only is None or tp in only}
+        offsets = {
+            tp: OffsetAndMetadata(offset, "") for tp, offset in self._handled.items() if only is None or tp in only
+        }
         if not offsets:
             return
         try:

@@ -48,8 +48,9 @@ class AlreadyHandled(Exception):
 class Transaction:
     """One unit of work: reads and writes in `session`, new events into the outbox."""
 
-    def __init__(self, *, db: AsyncDatabase[Document], session: AsyncClientSession, source: str,
-                 topic: str, trace: Trace) -> None:
+    def __init__(
+        self, *, db: AsyncDatabase[Document], session: AsyncClientSession, source: str, topic: str, trace: Trace
+    ) -> None:
         self.db = db
         self.session = session
         self.trace = trace
@@ -59,11 +60,23 @@ class Transaction:
 
     async def publish(self, payload: EventData, *, subject: str, sequence: int) -> None:
         """Append an event of aggregate `subject` (at its `sequence`) to the outbox."""
-        envelope = envelope_for(payload, source=self._source, subject=subject, sequence=sequence,
-                                correlation_id=self.trace.correlation_id,
-                                causation_id=self.trace.causation_id)
-        record = {"event_id": envelope.id, "type": envelope.type, "topic": self._topic, "key": subject,
-                  "value": envelope.to_bytes(), "created_at": envelope.time, "published_at": None}
+        envelope = envelope_for(
+            payload,
+            source=self._source,
+            subject=subject,
+            sequence=sequence,
+            correlation_id=self.trace.correlation_id,
+            causation_id=self.trace.causation_id,
+        )
+        record = {
+            "event_id": envelope.id,
+            "type": envelope.type,
+            "topic": self._topic,
+            "key": subject,
+            "value": envelope.to_bytes(),
+            "created_at": envelope.time,
+            "published_at": None,
+        }
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
 
@@ -89,8 +102,9 @@ class ServiceDatabase:
     def on_events_committed(self, listener: Callable[[], None]) -> None:
         self._commit_listeners.append(listener)
 
-    async def transaction(self, work: Callable[[Transaction], Awaitable[Result]], *,
-                          trace: Trace | None = None) -> Result:
+    async def transaction(
+        self, work: Callable[[Transaction], Awaitable[Result]], *, trace: Trace | None = None
+    ) -> Result:
         """Run `work` in one transaction, retried as a whole on transient errors."""
         trace = trace or Trace.of_current_request()
         appended = 0

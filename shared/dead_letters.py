@@ -21,8 +21,9 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}{DLQ_SUFFIX}"
 
 
-async def send_to_dead_letters(producer: AIOKafkaProducer, message: ConsumerRecord[bytes, bytes], *,
-                               consumer: str, reason: str) -> None:
+async def send_to_dead_letters(
+    producer: AIOKafkaProducer, message: ConsumerRecord[bytes, bytes], *, consumer: str, reason: str
+) -> None:
     """Publish the message unchanged, with the reason and its origin in headers; wait for the ack."""
     headers = [
         (REASON, reason[:2000].encode()),
@@ -32,8 +33,9 @@ async def send_to_dead_letters(producer: AIOKafkaProducer, message: ConsumerReco
         (CONSUMER, consumer.encode()),
         (FAILED_AT, datetime.now(UTC).isoformat().encode()),
     ]
-    await producer.send_and_wait(dead_letter_topic(message.topic), value=message.value, key=message.key,
-                                 headers=headers)
+    await producer.send_and_wait(
+        dead_letter_topic(message.topic), value=message.value, key=message.key, headers=headers
+    )
 
 
 def header(message: ConsumerRecord[bytes, bytes], name: str) -> str | None:
@@ -47,8 +49,9 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
     only what was dead-lettered since the first.
     """
     source = dead_letter_topic(topic)
-    reader = new_consumer(bootstrap_servers=bootstrap_servers, group_id=f"{source}.{consumer}.replay",
-                          client_id=f"{consumer}-dlq-replay")
+    reader = new_consumer(
+        bootstrap_servers=bootstrap_servers, group_id=f"{source}.{consumer}.replay", client_id=f"{consumer}-dlq-replay"
+    )
     writer = new_producer(bootstrap_servers=bootstrap_servers, client_id=f"{consumer}-dlq-replay")
     await reader.start()
     await writer.start()
@@ -62,8 +65,9 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
             for records in batches.values():
                 for message in records:
                     if header(message, CONSUMER) == consumer:
-                        await writer.send_and_wait(header(message, ORIGINAL_TOPIC) or topic,
-                                                   value=message.value, key=message.key)
+                        await writer.send_and_wait(
+                            header(message, ORIGINAL_TOPIC) or topic, value=message.value, key=message.key
+                        )
                         replayed += 1
             await reader.commit()
     finally:
@@ -78,8 +82,9 @@ def main() -> None:
     parser.add_argument("--consumer", required=True, help="the consuming service, e.g. production")
     parser.add_argument("--bootstrap-servers", default="127.0.0.1:9092")
     args = parser.parse_args()
-    count = asyncio.run(replay_dead_letters(bootstrap_servers=args.bootstrap_servers, topic=args.topic,
-                                            consumer=args.consumer))
+    count = asyncio.run(
+        replay_dead_letters(bootstrap_servers=args.bootstrap_servers, topic=args.topic, consumer=args.consumer)
+    )
     print(f"replayed {count} dead letter(s) of {args.consumer} to {args.topic}")
 
 

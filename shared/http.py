@@ -21,13 +21,17 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/health/ready", summary="MongoDB and Kafka reachable, consumer making progress",
-            responses={503: {"description": "A dependency is down or the consumer has stalled"}})
+@health.get(
+    "/health/ready",
+    summary="MongoDB and Kafka reachable, consumer making progress",
+    responses={503: {"description": "A dependency is down or the consumer has stalled"}},
+)
 async def ready(request: Request) -> JSONResponse:
     checks = await request.app.state.runtime.readiness()
     healthy = all(state == "ok" for state in checks.values())
-    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
-                        status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
+    )
 
 
 @health.get("/metrics", summary="Prometheus metrics", response_class=Response)
@@ -35,8 +39,9 @@ async def prometheus_metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def create_service_app(*, runtime: ServiceRuntime, routers: list[APIRouter], title: str, description: str,
-                       **fastapi_options: Any) -> FastAPI:
+def create_service_app(
+    *, runtime: ServiceRuntime, routers: list[APIRouter], title: str, description: str, **fastapi_options: Any
+) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the service runtime."""
     settings = runtime.settings
     configure_json_logs(settings.service_name, settings.log_level)

@@ -1,5 +1,7 @@
 """Kafka clients configured the platform's way."""
 
+import contextlib
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -39,10 +41,8 @@ async def ensure_topics(topics: list[str], *, bootstrap_servers: str, partitions
         existing = set(await admin.list_topics())
         missing = [NewTopic(name, partitions, 1) for name in topics if name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()
 

@@ -2,25 +2,28 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
-HTTP_REQUESTS = Counter(
-    "http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"])
+HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"])
 HTTP_DURATION = Histogram(
-    "http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
-EVENTS_PUBLISHED = Counter(
-    "events_published_total", "Events the outbox relay published", ["service", "topic"])
-OUTBOX_BACKLOG = Gauge(
-    "outbox_backlog_events", "Events committed but not yet published", ["service"])
-OUTBOX_OLDEST_AGE = Gauge(
-    "outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished event", ["service"])
+    "http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+EVENTS_PUBLISHED = Counter("events_published_total", "Events the outbox relay published", ["service", "topic"])
+OUTBOX_BACKLOG = Gauge("outbox_backlog_events", "Events committed but not yet published", ["service"])
+OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished event", ["service"])
 OUTBOX_FAILURES = Counter(
-    "outbox_relay_failures_total", "Relay rounds that failed (broker or database down)", ["service"])
+    "outbox_relay_failures_total", "Relay rounds that failed (broker or database down)", ["service"]
+)
 EVENTS_CONSUMED = Counter(
-    "events_consumed_total", "Events consumed, by outcome", ["service", "topic", "type", "outcome"])
+    "events_consumed_total", "Events consumed, by outcome", ["service", "topic", "type", "outcome"]
+)
 EVENTS_DEAD_LETTERED = Counter(
-    "events_dead_lettered_total", "Messages sent to a dead-letter topic", ["service", "topic"])
+    "events_dead_lettered_total", "Messages sent to a dead-letter topic", ["service", "topic"]
+)
 CONSUMER_LAG = Gauge(
-    "consumer_lag_messages", "Messages between the consumer's position and the end of the partition",
-    ["service", "topic", "partition"])
-CONSUMER_FAILURES = Counter(
-    "consumer_loop_failures_total", "Consumer loop restarts after an error", ["service"])
+    "consumer_lag_messages",
+    "Messages between the consumer's position and the end of the partition",
+    ["service", "topic", "partition"],
+)
+CONSUMER_FAILURES = Counter("consumer_loop_failures_total", "Consumer loop restarts after an error", ["service"])

@@ -44,8 +44,7 @@ class RequestContext:
             request_id.reset(token)
             route = getattr(scope.get("route"), "path", "unmatched")
             metrics.HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
-            metrics.HTTP_DURATION.labels(self.service, scope["method"], route).observe(
-                time.perf_counter() - started)
+            metrics.HTTP_DURATION.labels(self.service, scope["method"], route).observe(time.perf_counter() - started)
 
 
 class BodyLimit:
@@ -85,6 +84,7 @@ class BodyLimit:
         await self.app(scope, replay_body, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "body-too-large", "Request body too large",
-                           f"The body exceeds {self.max_bytes} bytes.", field="body")
+        response = problem(
+            413, "body-too-large", "Request body too large", f"The body exceeds {self.max_bytes} bytes.", field="body"
+        )
         await response(scope, receive, send)

@@ -1,6 +1,7 @@
 """The outbox relay: publishes committed events, in commit order, until each is acknowledged."""
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -15,8 +16,15 @@ log = logging.getLogger(__name__)
 class OutboxRelay:
     """Runs beside the service; a commit wakes it, a poll catches whatever a crash left behind."""
 
-    def __init__(self, *, database: ServiceDatabase, producer: AIOKafkaProducer, service: str,
-                 poll_seconds: float, batch_size: int) -> None:
+    def __init__(
+        self,
+        *,
+        database: ServiceDatabase,
+        producer: AIOKafkaProducer,
+        service: str,
+        poll_seconds: float,
+        batch_size: int,
+    ) -> None:
         self._db = database.db
         self._producer = producer
         self._service = service
@@ -45,23 +53,26 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Send the oldest unpublished batch in order, then mark it published."""
-        batch = await self._db[OUTBOX].find(
-            {"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
+        batch = await self._db[OUTBOX].find({"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
         if not batch:
             return 0
         deliveries = [await self._send(record) for record in batch]
         await asyncio.gather(*deliveries)
         await self._db[OUTBOX].update_many(
-            {"_id": {"$in": [record["_id"] for record in batch]}},
-            {"$set": {"published_at": datetime.now(UTC)}})
+            {"_id": {"$in": [record["_id"] for record in batch]}}, {"$set": {"published_at": datetime.now(UTC)}}
+        )
         for record in batch:
             metrics.EVENTS_PUBLISHED.labels(self._service, record["topic"]).inc()
         return len(batch)
 
     async def _send(self, record: Document) -> asyncio.Future[object]:
-        return await self._producer.send(
-            record["topic"], value=record["value"], key=record["key"].encode(),
-            headers=[("ce_type", record["type"].encode()), ("ce_id", record["event_id"].encode())])
+        delivery: asyncio.Future[object] = await self._producer.send(
+            record["topic"],
+            value=record["value"],
+            key=record["key"].encode(),
+            headers=[("ce_type", record["type"].encode()), ("ce_id", record["event_id"].encode())],
+        )
+        return delivery
 
     async def measure_backlog(self) -> None:
         unpublished = self._db[OUTBOX]
@@ -72,8 +83,6 @@ class OutboxRelay:
         metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(max(age, 0.0))
 
     async def _sleep(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
         self._wake.clear()

@@ -8,36 +8,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shared.errors import DomainError
+
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "urn:pembinaan:problem:{slug}"
-
-
-class DomainError(Exception):
-    """A rule said no. Subclasses name the fact (`CohortFull(Conflict)`); `field` names the input at fault."""
-
-    status = 400
-    slug = "invalid-request"
-
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-
-
-class InvalidInput(DomainError):
-    status = 422
-    slug = "invalid-input"
-
-
-class NotFound(DomainError):
-    status = 404
-    slug = "not-found"
-
-
-class Conflict(DomainError):
-    status = 409
-    slug = "conflict"
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -57,8 +32,7 @@ async def on_validation_error(request: Request, error: Exception) -> JSONRespons
     assert isinstance(error, RequestValidationError)
     errors = error.errors()
     if any(item["type"] == "json_invalid" for item in errors):
-        return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.",
-                       field="body")
+        return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.", field="body")
     invalid = [{"field": field_path(item["loc"]), "message": item["msg"]} for item in errors]
     detail = "; ".join(f"{item['field']}: {item['message']}" for item in invalid)
     return problem(422, "validation-error", "Invalid request", detail, field=invalid[0]["field"], errors=invalid)

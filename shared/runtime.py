@@ -26,8 +26,14 @@ RETRY_CAP_SECONDS = 10.0
 class ServiceRuntime:
     """Starts without Kafka (commands are accepted, events wait in the outbox) but not without MongoDB."""
 
-    def __init__(self, settings: ServiceSettings, *, consumed_topics: list[str],
-                 reactions: dict[str, Reaction], indexes: dict[str, list[IndexModel]]) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        consumed_topics: list[str],
+        reactions: dict[str, Reaction],
+        indexes: dict[str, list[IndexModel]],
+    ) -> None:
         self.settings = settings
         self._consumed_topics = consumed_topics
         self._reactions = reactions
@@ -47,13 +53,21 @@ class ServiceRuntime:
     async def start(self) -> None:
         settings = self.settings
         self._client = AsyncMongoClient(settings.mongodb_url, tz_aware=True, serverSelectionTimeoutMS=10_000)
-        self._database = ServiceDatabase(client=self._client, name=settings.database_name,
-                                         source=f"/services/{settings.service_name}", topic=settings.events_topic)
+        self._database = ServiceDatabase(
+            client=self._client,
+            name=settings.database_name,
+            source=f"/services/{settings.service_name}",
+            topic=settings.events_topic,
+        )
         await self._database.ensure_indexes(self._indexes)
         self.consumer = EventConsumer(
-            name=settings.service_name, topics=self._consumed_topics, reactions=self._reactions,
-            database=self._database, max_attempts=settings.consumer_max_attempts,
-            backoff_seconds=settings.consumer_backoff_seconds)
+            name=settings.service_name,
+            topics=self._consumed_topics,
+            reactions=self._reactions,
+            database=self._database,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+        )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
 
     async def stop(self) -> None:
@@ -72,16 +86,23 @@ class ServiceRuntime:
         settings = self.settings
         topics = [settings.events_topic, *self._consumed_topics]
         topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
-        await retry_until_done(lambda: ensure_topics(topics, bootstrap_servers=settings.kafka_bootstrap_servers),
-                               what="create topics")
+        await retry_until_done(
+            lambda: ensure_topics(topics, bootstrap_servers=settings.kafka_bootstrap_servers), what="create topics"
+        )
         self.producer = await retry_until_done(self._started_producer, what="connect the producer")
-        relay = OutboxRelay(database=self.database, producer=self.producer, service=settings.service_name,
-                            poll_seconds=settings.outbox_poll_seconds, batch_size=settings.outbox_batch_size)
+        relay = OutboxRelay(
+            database=self.database,
+            producer=self.producer,
+            service=settings.service_name,
+            poll_seconds=settings.outbox_poll_seconds,
+            batch_size=settings.outbox_batch_size,
+        )
         await asyncio.gather(relay.run(), self._consume(self.producer))
 
     async def _started_producer(self) -> AIOKafkaProducer:
-        producer = new_producer(bootstrap_servers=self.settings.kafka_bootstrap_servers,
-                                client_id=self.settings.service_name)
+        producer = new_producer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers, client_id=self.settings.service_name
+        )
         try:
             await producer.start()
         except BaseException:
@@ -95,8 +116,11 @@ class ServiceRuntime:
             return
         backoff = 0.5
         while True:
-            consumer = new_consumer(bootstrap_servers=self.settings.kafka_bootstrap_servers,
-                                    group_id=self.settings.consumer_group, client_id=self.settings.service_name)
+            consumer = new_consumer(
+                bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                group_id=self.settings.consumer_group,
+                client_id=self.settings.service_name,
+            )
             try:
                 await consumer.start()
                 await self.consumer.run(consumer, dead_letters)

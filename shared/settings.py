@@ -29,7 +29,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0
-    
+
     @property
     def database_name(self) -> str:
         return self.mongodb_database or self.service_name

@@ -1,7 +1,7 @@
 """Enrolment HTTP routes: request and response models, and calls into the handlers."""
 
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,10 +25,23 @@ ParticipantReader = Annotated[Caller, scoped("participants:read")]
 
 
 class ParticipantRegistration(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "facility_id": "rutan-serang", "registration_number": "BI.2026.0457", "full_name": "Ahmad Fauzi",
-        "nik": "3604011203900001", "date_of_birth": "1990-03-12", "sentence_start": "2025-06-01",
-        "expected_release": "2028-05-31", "security_classification": "minimum"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "facility_id": "rutan-serang",
+                    "registration_number": "BI.2026.0457",
+                    "full_name": "Ahmad Fauzi",
+                    "nik": "3604011203900001",
+                    "date_of_birth": "1990-03-12",
+                    "sentence_start": "2025-06-01",
+                    "expected_release": "2028-05-31",
+                    "security_classification": "minimum",
+                }
+            ]
+        },
+    )
 
     facility_id: str = Field(min_length=1, max_length=64)
     registration_number: str = Field(min_length=1, max_length=64, description="Nomor registrasi")
@@ -58,10 +71,15 @@ class ParticipantOut(BaseModel):
         return cls.model_validate(participant, from_attributes=True)
 
 
-@router.post("/participants", status_code=201, summary="Register a participant (WBP)",
-             responses={409: {"description": "Registration number or NIK already registered"}})
-async def register_participant(body: ParticipantRegistration, database: DatabaseDep,
-                               caller: ParticipantWriter) -> ParticipantOut:
+@router.post(
+    "/participants",
+    status_code=201,
+    summary="Register a participant (WBP)",
+    responses={409: {"description": "Registration number or NIK already registered"}},
+)
+async def register_participant(
+    body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
     participant = await handlers.register_participant(database, **body.model_dump())
     return ParticipantOut.from_domain(participant)
 
@@ -73,36 +91,50 @@ class Release(BaseModel):
 
 
 class Transfer(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}]},
+    )
 
     to_facility_id: str = Field(min_length=1, max_length=64)
     transferred_on: date
 
 
 ParticipantId = Annotated[str, Path(max_length=64)]
-NOT_IN_CUSTODY = {404: {"description": "No such participant"},
-                  409: {"description": "The participant is no longer in custody"}}
+NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such participant"},
+    409: {"description": "The participant is no longer in custody"},
+}
 
 
-@router.post("/participants/{participant_id}/release", summary="Release a participant from custody",
-             responses=NOT_IN_CUSTODY)
-async def release_participant(participant_id: ParticipantId, body: Release, database: DatabaseDep,
-                              caller: ParticipantWriter) -> ParticipantOut:
+@router.post(
+    "/participants/{participant_id}/release", summary="Release a participant from custody", responses=NOT_IN_CUSTODY
+)
+async def release_participant(
+    participant_id: ParticipantId, body: Release, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
     released = await handlers.release_participant(database, participant_id, **body.model_dump())
     return ParticipantOut.from_domain(released)
 
 
-@router.post("/participants/{participant_id}/transfer", summary="Transfer a participant to another facility",
-             responses=NOT_IN_CUSTODY)
-async def transfer_participant(participant_id: ParticipantId, body: Transfer, database: DatabaseDep,
-                               caller: ParticipantWriter) -> ParticipantOut:
+@router.post(
+    "/participants/{participant_id}/transfer",
+    summary="Transfer a participant to another facility",
+    responses=NOT_IN_CUSTODY,
+)
+async def transfer_participant(
+    participant_id: ParticipantId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
     moved = await handlers.transfer_participant(database, participant_id, **body.model_dump())
     return ParticipantOut.from_domain(moved)
 
 
-@router.get("/participants/{participant_id}", summary="A participant's record, personal data included",
-            responses={404: {"description": "No such participant"}})
-async def get_participant(participant_id: ParticipantId, database: DatabaseDep,
-                          caller: ParticipantReader) -> ParticipantOut:
+@router.get(
+    "/participants/{participant_id}",
+    summary="A participant's record, personal data included",
+    responses={404: {"description": "No such participant"}},
+)
+async def get_participant(
+    participant_id: ParticipantId, database: DatabaseDep, caller: ParticipantReader
+) -> ParticipantOut:
     return ParticipantOut.from_domain(await handlers.participant(database, participant_id))

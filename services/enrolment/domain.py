@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from uuid import uuid4
 
+from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
-from shared.problems import Conflict, InvalidInput
 
 NIK_PATTERN = re.compile(r"^\d{16}$")
 
@@ -62,23 +62,41 @@ class Participant:
     version: int
 
 
-def register_participant(*, facility_id: str, registration_number: str, full_name: str, nik: str,
-                         date_of_birth: date, sentence_start: date, expected_release: date,
-                         security_classification: SecurityClassification,
-                         ) -> tuple[Participant, ParticipantRegistered]:
+def register_participant(
+    *,
+    facility_id: str,
+    registration_number: str,
+    full_name: str,
+    nik: str,
+    date_of_birth: date,
+    sentence_start: date,
+    expected_release: date,
+    security_classification: SecurityClassification,
+) -> tuple[Participant, ParticipantRegistered]:
     """A new participant in custody, and the event that announces it without personal data."""
     if not NIK_PATTERN.match(nik):
         raise InvalidNik("A NIK is exactly 16 digits.", field="nik")
     if expected_release < sentence_start:
-        raise ReleaseBeforeSentenceStart("The expected release date is before the sentence start.",
-                                         field="expected_release")
+        raise ReleaseBeforeSentenceStart(
+            "The expected release date is before the sentence start.", field="expected_release"
+        )
     participant = Participant(
-        id=str(uuid4()), facility_id=facility_id, registration_number=registration_number,
-        full_name=full_name, nik=nik, date_of_birth=date_of_birth, sentence_start=sentence_start,
-        expected_release=expected_release, security_classification=security_classification,
-        status=ParticipantStatus.IN_CUSTODY, registered_at=datetime.now(UTC), version=1)
-    event = ParticipantRegistered(participant_id=participant.id, facility_id=facility_id,
-                                  registered_at=participant.registered_at)
+        id=str(uuid4()),
+        facility_id=facility_id,
+        registration_number=registration_number,
+        full_name=full_name,
+        nik=nik,
+        date_of_birth=date_of_birth,
+        sentence_start=sentence_start,
+        expected_release=expected_release,
+        security_classification=security_classification,
+        status=ParticipantStatus.IN_CUSTODY,
+        registered_at=datetime.now(UTC),
+        version=1,
+    )
+    event = ParticipantRegistered(
+        participant_id=participant.id, facility_id=facility_id, registered_at=participant.registered_at
+    )
     return participant, event
 
 
@@ -90,15 +108,21 @@ def _ensure_in_custody(participant: Participant) -> None:
 def release(participant: Participant, *, released_on: date) -> tuple[Participant, ParticipantReleased]:
     _ensure_in_custody(participant)
     released = replace(participant, status=ParticipantStatus.RELEASED, version=participant.version + 1)
-    return released, ParticipantReleased(participant_id=participant.id, facility_id=participant.facility_id,
-                                         released_on=released_on)
+    return released, ParticipantReleased(
+        participant_id=participant.id, facility_id=participant.facility_id, released_on=released_on
+    )
 
 
-def transfer(participant: Participant, *, to_facility_id: str,
-             transferred_on: date) -> tuple[Participant, ParticipantTransferred]:
+def transfer(
+    participant: Participant, *, to_facility_id: str, transferred_on: date
+) -> tuple[Participant, ParticipantTransferred]:
     _ensure_in_custody(participant)
     if to_facility_id == participant.facility_id:
         raise TransferToSameFacility("The participant is already held there.", field="to_facility_id")
     moved = replace(participant, status=ParticipantStatus.TRANSFERRED, version=participant.version + 1)
-    return moved, ParticipantTransferred(participant_id=participant.id, from_facility_id=participant.facility_id,
-                                         to_facility_id=to_facility_id, transferred_on=transferred_on)
+    return moved, ParticipantTransferred(
+        participant_id=participant.id,
+        from_facility_id=participant.facility_id,
+        to_facility_id=to_facility_id,
+        transferred_on=transferred_on,
+    )

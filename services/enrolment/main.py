@@ -18,9 +18,16 @@ class EnrolmentSettings(ServiceSettings):
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     settings = settings or EnrolmentSettings()
-    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
-                             reactions=handlers.REACTIONS, indexes=store.INDEXES)
+    runtime = ServiceRuntime(
+        settings,
+        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        reactions=handlers.REACTIONS,
+        indexes=store.INDEXES,
+    )
     return create_service_app(
-        runtime=runtime, routers=[api.router], title="Enrolment service",
+        runtime=runtime,
+        routers=[api.router],
+        title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "
-                    "The only service that holds participants' personal data.")
+        "The only service that holds participants' personal data.",
+    )

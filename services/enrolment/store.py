@@ -14,14 +14,17 @@ from services.enrolment.domain import (
     SecurityClassification,
 )
 from shared.database import Document, Transaction
-from shared.problems import Conflict, NotFound
+from shared.errors import Conflict, NotFound
 
 PARTICIPANTS = "participants"
 
 INDEXES = {
     PARTICIPANTS: [
-        IndexModel([("facility_id", ASCENDING), ("registration_number", ASCENDING)],
-                   name="registration_number_per_facility", unique=True),
+        IndexModel(
+            [("facility_id", ASCENDING), ("registration_number", ASCENDING)],
+            name="registration_number_per_facility",
+            unique=True,
+        ),
         IndexModel([("nik", ASCENDING)], name="nik", unique=True),
     ],
 }
@@ -58,8 +61,7 @@ async def add_participant(tx: Transaction, participant: Participant) -> None:
         await tx.db[PARTICIPANTS].insert_one(to_document(participant), session=tx.session)
     except DuplicateKeyError as error:
         field = "nik" if "nik" in str(error) else "registration_number"
-        raise DuplicateRegistration(f"A participant with this {field} is already registered.",
-                                    field=field) from None
+        raise DuplicateRegistration(f"A participant with this {field} is already registered.", field=field) from None
 
 
 async def participant(tx: Transaction, participant_id: str) -> Participant:
@@ -72,7 +74,7 @@ async def participant(tx: Transaction, participant_id: str) -> Participant:
 async def save_participant(tx: Transaction, participant: Participant) -> None:
     """Replace the stored participant; the version guards against a lost update."""
     result = await tx.db[PARTICIPANTS].replace_one(
-        {"_id": participant.id, "version": participant.version - 1}, to_document(participant),
-        session=tx.session)
+        {"_id": participant.id, "version": participant.version - 1}, to_document(participant), session=tx.session
+    )
     if result.matched_count != 1:
         raise StaleParticipant(f"Participant {participant.id} changed meanwhile; retry.")

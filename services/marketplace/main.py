@@ -18,9 +18,16 @@ class MarketplaceSettings(ServiceSettings):
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
     settings = settings or MarketplaceSettings()
-    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
-                             reactions=handlers.REACTIONS, indexes=store.INDEXES)
+    runtime = ServiceRuntime(
+        settings,
+        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        reactions=handlers.REACTIONS,
+        indexes=store.INDEXES,
+    )
     return create_service_app(
-        runtime=runtime, routers=[api.router], title="Marketplace service",
+        runtime=runtime,
+        routers=[api.router],
+        title="Marketplace service",
         description="Lists the UMKM products that training makes, takes orders from buyers and "
-                    "integrators, and settles proceeds and premi.")
+        "integrators, and settles proceeds and premi.",
+    )

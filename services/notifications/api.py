@@ -44,11 +44,17 @@ class FeedPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("/events", summary="Events in the order received, after a cursor",
-            description="Pass the previous page's `next_cursor` as `after` to follow the feed.")
-async def read_feed(database: DatabaseDep, caller: FeedReader,
-                    after: Annotated[str | None, Query(max_length=64)] = None,
-                    event_type: Annotated[list[str], Query(alias="type")] = [],  # noqa: B006
-                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> FeedPage:
+@router.get(
+    "/events",
+    summary="Events in the order received, after a cursor",
+    description="Pass the previous page's `next_cursor` as `after` to follow the feed.",
+)
+async def read_feed(
+    database: DatabaseDep,
+    caller: FeedReader,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    event_type: Annotated[list[str], Query(alias="type")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> FeedPage:
     entries, cursor = await store.feed_page(database, after=after, types=event_type, limit=limit)
     return FeedPage(events=[FeedEntryOut.from_domain(entry) for entry in entries], next_cursor=cursor)

@@ -23,6 +23,14 @@ class FeedEntry:
 
 
 def feed_entry(envelope: Envelope) -> FeedEntry:
-    return FeedEntry(event_id=envelope.id, type=envelope.type, source=envelope.source,
-                     subject=envelope.subject, time=envelope.time, dataschema=envelope.dataschema,
-                     sequence=envelope.sequence, correlation_id=envelope.correlationid, data=envelope.data)
+    return FeedEntry(
+        event_id=envelope.id,
+        type=envelope.type,
+        source=envelope.source,
+        subject=envelope.subject,
+        time=envelope.time,
+        dataschema=envelope.dataschema,
+        sequence=envelope.sequence,
+        correlation_id=envelope.correlationid,
+        data=envelope.data,
+    )

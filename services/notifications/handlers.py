@@ -12,4 +12,4 @@ async def record_in_feed(tx: Transaction, envelope: Envelope, payload: EventData
 
 def reactions() -> dict[str, Reaction]:
     """One reaction per registered contract, so a new contract reaches the feed without wiring."""
-    return {event_type: record_in_feed for event_type in registry.event_types()}
+    return dict.fromkeys(registry.event_types(), record_in_feed)

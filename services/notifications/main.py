@@ -18,9 +18,16 @@ class NotificationsSettings(ServiceSettings):
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
-    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
-                             reactions=handlers.reactions(), indexes=store.INDEXES)
+    runtime = ServiceRuntime(
+        settings,
+        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        reactions=handlers.reactions(),
+        indexes=store.INDEXES,
+    )
     return create_service_app(
-        runtime=runtime, routers=[api.router], title="Notifications service",
+        runtime=runtime,
+        routers=[api.router],
+        title="Notifications service",
         description="Keeps partner agencies' systems informed: the platform's event feed, and the "
-                    "subscriptions that deliver it.")
+        "subscriptions that deliver it.",
+    )

@@ -9,7 +9,7 @@ from pymongo import ASCENDING, IndexModel
 
 from services.notifications.domain import FeedEntry
 from shared.database import ServiceDatabase, Transaction
-from shared.problems import InvalidInput
+from shared.errors import InvalidInput
 
 FEED = "event_feed"
 
@@ -29,8 +29,9 @@ async def append_to_feed(tx: Transaction, entry: FeedEntry) -> None:
     await tx.db[FEED].insert_one({**asdict(entry), "received_at": datetime.now(UTC)}, session=tx.session)
 
 
-async def feed_page(database: ServiceDatabase, *, after: str | None, types: list[str],
-                    limit: int) -> tuple[list[FeedEntry], str | None]:
+async def feed_page(
+    database: ServiceDatabase, *, after: str | None, types: list[str], limit: int
+) -> tuple[list[FeedEntry], str | None]:
     """Entries after the cursor, oldest first, and the cursor of the last one."""
     query: dict[str, object] = {}
     if after:
@@ -41,7 +42,6 @@ async def feed_page(database: ServiceDatabase, *, after: str | None, types: list
     if types:
         query["type"] = {"$in": types}
     documents = await database.db[FEED].find(query, sort=[("_id", 1)], limit=limit).to_list()
-    entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__})
-               for document in documents]
+    entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__}) for document in documents]
     cursor = str(documents[-1]["_id"]) if documents else after
     return entries, cursor

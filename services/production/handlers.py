@@ -16,20 +16,41 @@ async def learn_participant(tx: Transaction, update: KnownParticipant) -> None:
 
 async def on_participant_registered(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
     assert isinstance(payload, ParticipantRegistered)
-    await learn_participant(tx, KnownParticipant(id=payload.participant_id, facility_id=payload.facility_id,
-                                                 status=CustodyStatus.IN_CUSTODY, sequence=envelope.sequence))
+    await learn_participant(
+        tx,
+        KnownParticipant(
+            id=payload.participant_id,
+            facility_id=payload.facility_id,
+            status=CustodyStatus.IN_CUSTODY,
+            sequence=envelope.sequence,
+        ),
+    )
 
 
 async def on_participant_released(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
     assert isinstance(payload, ParticipantReleased)
-    await learn_participant(tx, KnownParticipant(id=payload.participant_id, facility_id=payload.facility_id,
-                                                 status=CustodyStatus.RELEASED, sequence=envelope.sequence))
+    await learn_participant(
+        tx,
+        KnownParticipant(
+            id=payload.participant_id,
+            facility_id=payload.facility_id,
+            status=CustodyStatus.RELEASED,
+            sequence=envelope.sequence,
+        ),
+    )
 
 
 async def on_participant_transferred(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
     assert isinstance(payload, ParticipantTransferred)
-    await learn_participant(tx, KnownParticipant(id=payload.participant_id, facility_id=payload.to_facility_id,
-                                                 status=CustodyStatus.TRANSFERRED, sequence=envelope.sequence))
+    await learn_participant(
+        tx,
+        KnownParticipant(
+            id=payload.participant_id,
+            facility_id=payload.to_facility_id,
+            status=CustodyStatus.TRANSFERRED,
+            sequence=envelope.sequence,
+        ),
+    )
 
 
 REACTIONS: dict[str, Reaction] = {

@@ -18,9 +18,16 @@ class ProductionSettings(ServiceSettings):
 
 def create_app(settings: ProductionSettings | None = None) -> FastAPI:
     settings = settings or ProductionSettings()
-    runtime = ServiceRuntime(settings, consumed_topics=[settings.topic(t) for t in events.CONSUMES],
-                             reactions=handlers.REACTIONS, indexes=store.INDEXES)
+    runtime = ServiceRuntime(
+        settings,
+        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        reactions=handlers.REACTIONS,
+        indexes=store.INDEXES,
+    )
     return create_service_app(
-        runtime=runtime, routers=[api.router], title="Production service",
+        runtime=runtime,
+        routers=[api.router],
+        title="Production service",
         description="Records what training produces (inputs, cycles, harvests, batches, lots) and traces "
-                    "it to programmes and pseudonymous participants.")
+        "it to programmes and pseudonymous participants.",
+    )

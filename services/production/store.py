@@ -14,12 +14,18 @@ async def known_participant(tx: Transaction, participant_id: str) -> KnownPartic
     document = await tx.db[PARTICIPANTS].find_one({"_id": participant_id}, session=tx.session)
     if document is None:
         return None
-    return KnownParticipant(id=document["_id"], facility_id=document["facility_id"],
-                            status=CustodyStatus(document["status"]), sequence=document["sequence"])
+    return KnownParticipant(
+        id=document["_id"],
+        facility_id=document["facility_id"],
+        status=CustodyStatus(document["status"]),
+        sequence=document["sequence"],
+    )
 
 
 async def save_participant(tx: Transaction, participant: KnownParticipant) -> None:
-    document = {"facility_id": participant.facility_id, "status": participant.status.value,
-                "sequence": participant.sequence}
-    await tx.db[PARTICIPANTS].update_one({"_id": participant.id}, {"$set": document}, upsert=True,
-                                         session=tx.session)
+    document = {
+        "facility_id": participant.facility_id,
+        "status": participant.status.value,
+        "sequence": participant.sequence,
+    }
+    await tx.db[PARTICIPANTS].update_one({"_id": participant.id}, {"$set": document}, upsert=True, session=tx.session)

@@ -15,7 +15,11 @@ from services.production.main import create_app as create_production
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import RunningService, serving, settings_for
 
-pytestmark = pytest.mark.integration
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/integration/" in str(item.path):
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture

@@ -33,24 +33,26 @@ def infrastructure_with_private_broker(infrastructure: Infrastructure, broker: B
 
 
 @pytest.fixture
-async def enrolment_on_private_broker(infrastructure_with_private_broker: Infrastructure,
-                                      namespace: str) -> AsyncIterator[RunningService]:
+async def enrolment_on_private_broker(
+    infrastructure_with_private_broker: Infrastructure, namespace: str
+) -> AsyncIterator[RunningService]:
     settings = settings_for(EnrolmentSettings, infrastructure_with_private_broker, namespace)
     async with serving(create_enrolment(settings)) as service:
         yield service
 
 
 @pytest.fixture
-async def notifications_on_private_broker(infrastructure_with_private_broker: Infrastructure,
-                                          namespace: str) -> AsyncIterator[RunningService]:
+async def notifications_on_private_broker(
+    infrastructure_with_private_broker: Infrastructure, namespace: str
+) -> AsyncIterator[RunningService]:
     settings = settings_for(NotificationsSettings, infrastructure_with_private_broker, namespace)
     async with serving(create_notifications(settings)) as service:
         yield service
 
 
 async def test_events_accepted_during_an_outage_are_all_published_once_and_in_order_after_it(
-        broker: Broker, enrolment_on_private_broker: RunningService,
-        notifications_on_private_broker: RunningService) -> None:
+    broker: Broker, enrolment_on_private_broker: RunningService, notifications_on_private_broker: RunningService
+) -> None:
     enrolment, notifications = enrolment_on_private_broker, notifications_on_private_broker
     officer = await enrolment.mint_key("participants:write")
     reader = await notifications.mint_key("events:read")
@@ -69,8 +71,9 @@ async def test_events_accepted_during_an_outage_are_all_published_once_and_in_or
         assert response.status_code == 201, response.text
         participant_ids.append(response.json()["id"])
     for participant_id in participant_ids[::2]:
-        response = await enrolment.http.post(f"/participants/{participant_id}/release",
-                                             json={"released_on": "2026-12-01"}, headers=officer)
+        response = await enrolment.http.post(
+            f"/participants/{participant_id}/release", json={"released_on": "2026-12-01"}, headers=officer
+        )
         assert response.status_code == 200, response.text
     unpublished = await enrolment.runtime.database.db["outbox"].count_documents({"published_at": None})
     assert unpublished >= 12

@@ -14,8 +14,9 @@ from tests.support.services import RunningService, eventually
 
 
 def registered(participant_id: str) -> bytes:
-    payload = ParticipantRegistered(participant_id=participant_id, facility_id="rutan-serang",
-                                    registered_at="2026-11-01T08:00:00Z")  # type: ignore[arg-type]
+    payload = ParticipantRegistered(
+        participant_id=participant_id, facility_id="rutan-serang", registered_at="2026-11-01T08:00:00Z"
+    )  # type: ignore[arg-type]
     return envelope_for(payload, source="/tests", subject=participant_id, sequence=1).to_bytes()
 
 
@@ -34,14 +35,18 @@ def invalid_payload() -> bytes:
 
 async def dead_letters(infrastructure: Infrastructure, topic: str) -> list[dict[str, Any]]:
     partitions = await partitions_of(topic, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
-    consumer = AIOKafkaConsumer(bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     await consumer.start()
     try:
         consumer.assign(partitions)
         batches = await consumer.getmany(timeout_ms=1000)
-        return [{"value": m.value, "key": m.key, "headers": {k: v.decode() for k, v in m.headers}}
-                for records in batches.values() for m in records]
+        return [
+            {"value": m.value, "key": m.key, "headers": {k: v.decode() for k, v in m.headers}}
+            for records in batches.values()
+            for m in records
+        ]
     finally:
         await consumer.stop()
 
@@ -57,12 +62,20 @@ async def publish(infrastructure: Infrastructure, topic: str, messages: list[tup
 
 
 async def test_unreadable_messages_are_dead_lettered_with_a_reason_and_the_next_event_is_handled(
-        infrastructure: Infrastructure, namespace: str, production: RunningService) -> None:
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
     topic = f"{namespace}enrolment.events"
     # one key, so all four share a partition and the good event comes strictly after the bad ones
-    await publish(infrastructure, topic, [
-        (b"k", b"{not json"), (b"k", unknown_type()), (b"k", invalid_payload()), (b"k", registered("p-good")),
-    ])
+    await publish(
+        infrastructure,
+        topic,
+        [
+            (b"k", b"{not json"),
+            (b"k", unknown_type()),
+            (b"k", invalid_payload()),
+            (b"k", registered("p-good")),
+        ],
+    )
     read_model = production.runtime.database.db["participants"]
     await eventually(lambda: read_model.find_one({"_id": "p-good"}))
 
@@ -70,26 +83,30 @@ async def test_unreadable_messages_are_dead_lettered_with_a_reason_and_the_next_
     reasons = [letter["headers"]["dlq.reason"] for letter in letters]
     assert reasons[0].startswith("MalformedEvent")
     assert reasons[1].startswith("UnknownEventType: no contract for enrolment.participant.teleported v1")
-    assert reasons[2].startswith("InvalidEventPayload") and "facility_id" in reasons[2]
+    assert reasons[2].startswith("InvalidEventPayload")
+    assert "facility_id" in reasons[2]
     assert letters[0]["value"] == b"{not json"
     assert {letter["headers"]["dlq.consumer"] for letter in letters} == {"production"}
     assert all(letter["headers"]["dlq.original_topic"] == topic for letter in letters)
 
 
 async def test_replayed_dead_letters_go_back_to_their_topic(
-        infrastructure: Infrastructure, namespace: str, production: RunningService) -> None:
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
     topic = f"{namespace}enrolment.events"
     await publish(infrastructure, topic, [(b"k", b"{not json"), (b"k", registered("p-after"))])
     await eventually(lambda: production.runtime.database.db["participants"].find_one({"_id": "p-after"}))
     await eventually(lambda: _at_least(1, dead_letters(infrastructure, f"{topic}.dlq")))
 
-    replayed = await replay_dead_letters(bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic,
-                                         consumer="production")
+    replayed = await replay_dead_letters(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
+    )
     assert replayed == 1
     # the replayed copy is still unreadable, so it is dead-lettered a second time
     await eventually(lambda: _at_least(2, dead_letters(infrastructure, f"{topic}.dlq")))
-    again = await replay_dead_letters(bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic,
-                                      consumer="production")
+    again = await replay_dead_letters(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
+    )
     assert again == 1, "a second replay sends only what was dead-lettered since the first"
 
 

@@ -17,12 +17,14 @@ async def feed_entries(notifications: RunningService, headers: dict[str, str], *
 
 
 async def test_a_registration_reaches_the_feed_and_the_production_read_model_once(
-        enrolment: RunningService, production: RunningService, notifications: RunningService) -> None:
+    enrolment: RunningService, production: RunningService, notifications: RunningService
+) -> None:
     officer = await enrolment.mint_key("participants:write")
     reader = await notifications.mint_key("events:read")
 
-    response = await enrolment.http.post("/participants", json=new_registration(),
-                                         headers={**officer, "X-Request-ID": "req-flow-1"})
+    response = await enrolment.http.post(
+        "/participants", json=new_registration(), headers={**officer, "X-Request-ID": "req-flow-1"}
+    )
     assert response.status_code == 201, response.text
     participant_id = response.json()["id"]
 
@@ -32,8 +34,11 @@ async def test_a_registration_reaches_the_feed_and_the_production_read_model_onc
     [entry] = await eventually(fed)
     assert entry["type"] == "enrolment.participant.registered"
     assert entry["correlation_id"] == "req-flow-1"
-    assert entry["data"] == {"participant_id": participant_id, "facility_id": "rutan-serang",
-                             "registered_at": entry["data"]["registered_at"]}
+    assert entry["data"] == {
+        "participant_id": participant_id,
+        "facility_id": "rutan-serang",
+        "registered_at": entry["data"]["registered_at"],
+    }
 
     read_model = production.runtime.database.db["participants"]
     known = await eventually(lambda: read_model.find_one({"_id": participant_id}))
@@ -41,12 +46,15 @@ async def test_a_registration_reaches_the_feed_and_the_production_read_model_onc
 
 
 async def test_a_redelivered_event_changes_nothing(
-        infrastructure: Infrastructure, namespace: str, enrolment: RunningService,
-        production: RunningService, notifications: RunningService) -> None:
+    infrastructure: Infrastructure,
+    namespace: str,
+    enrolment: RunningService,
+    production: RunningService,
+    notifications: RunningService,
+) -> None:
     officer = await enrolment.mint_key("participants:write")
     reader = await notifications.mint_key("events:read")
-    participant_id = (await enrolment.http.post("/participants", json=new_registration(),
-                                                headers=officer)).json()["id"]
+    participant_id = (await enrolment.http.post("/participants", json=new_registration(), headers=officer)).json()["id"]
     outbox = enrolment.runtime.database.db["outbox"]
     record = await eventually(lambda: outbox.find_one({"key": participant_id, "published_at": {"$ne": None}}))
     await eventually(lambda: feed_entries(notifications, reader))
@@ -73,9 +81,12 @@ async def _duplicate_count(namespace: str, service: str, expected: int) -> bool:
 
     value = sum(
         sample.value
-        for metric in REGISTRY.collect() if metric.name == "events_consumed"
+        for metric in REGISTRY.collect()
+        if metric.name == "events_consumed"
         for sample in metric.samples
-        if sample.name == "events_consumed_total" and sample.labels.get("service") == service
-        and sample.labels.get("outcome") == "duplicate" and sample.labels["topic"].startswith(namespace)
+        if sample.name == "events_consumed_total"
+        and sample.labels.get("service") == service
+        and sample.labels.get("outcome") == "duplicate"
+        and sample.labels["topic"].startswith(namespace)
     )
     return value >= expected

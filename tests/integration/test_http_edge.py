@@ -14,7 +14,9 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM
     problem: dict[str, Any] = response.json()
-    assert problem["status"] == status and problem["title"] and problem["type"].startswith("urn:")
+    assert problem["status"] == status
+    assert problem["title"]
+    assert problem["type"].startswith("urn:")
     if field is not None:
         assert problem["field"] == field, problem
     return problem
@@ -41,32 +43,34 @@ async def test_a_duplicate_registration_is_a_conflict_naming_the_field(enrolment
     first = new_registration()
     assert (await enrolment.http.post("/participants", json=first, headers=officer)).status_code == 201
     again = new_registration(registration_number=first["registration_number"])
-    assert_problem(await enrolment.http.post("/participants", json=again, headers=officer), 409,
-                   "registration_number")
+    assert_problem(await enrolment.http.post("/participants", json=again, headers=officer), 409, "registration_number")
     same_nik = new_registration(nik=first["nik"])
     assert_problem(await enrolment.http.post("/participants", json=same_nik, headers=officer), 409, "nik")
 
 
 async def test_malformed_json_is_a_400(enrolment: RunningService) -> None:
     officer = await enrolment.mint_key("participants:write")
-    response = await enrolment.http.post("/participants", content=b'{"facility_id": ',
-                                         headers={**officer, "content-type": "application/json"})
+    response = await enrolment.http.post(
+        "/participants", content=b'{"facility_id": ', headers={**officer, "content-type": "application/json"}
+    )
     assert_problem(response, 400, "body")
 
 
 async def test_an_oversized_body_is_a_413_whether_declared_or_streamed(enrolment: RunningService) -> None:
     officer = await enrolment.mint_key("participants:write")
     huge = b'{"full_name": "' + b"x" * 1_100_000 + b'"}'
-    declared = await enrolment.http.post("/participants", content=huge,
-                                         headers={**officer, "content-type": "application/json"})
+    declared = await enrolment.http.post(
+        "/participants", content=huge, headers={**officer, "content-type": "application/json"}
+    )
     assert_problem(declared, 413, "body")
 
     async def chunks() -> Any:
         for start in range(0, len(huge), 64_000):
-            yield huge[start:start + 64_000]
+            yield huge[start : start + 64_000]
 
-    streamed = await enrolment.http.post("/participants", content=chunks(),
-                                         headers={**officer, "content-type": "application/json"})
+    streamed = await enrolment.http.post(
+        "/participants", content=chunks(), headers={**officer, "content-type": "application/json"}
+    )
     assert_problem(streamed, 413, "body")
 
 
@@ -84,8 +88,7 @@ async def test_an_unknown_participant_is_a_404_and_an_illegal_transition_a_409(e
 async def test_without_a_valid_key_it_is_401_and_without_the_scope_403(enrolment: RunningService) -> None:
     body = new_registration()
     assert_problem(await enrolment.http.post("/participants", json=body), 401)
-    assert_problem(await enrolment.http.post("/participants", json=body, headers={"X-API-Key": "pk.nope.nope"}),
-                   401)
+    assert_problem(await enrolment.http.post("/participants", json=body, headers={"X-API-Key": "pk.nope.nope"}), 401)
     reader = await enrolment.mint_key("participants:read")
     assert_problem(await enrolment.http.post("/participants", json=body, headers=reader), 403)
 
@@ -110,8 +113,12 @@ async def test_health_and_metrics_are_open_and_the_request_id_is_echoed(enrolmen
     assert ready.headers["x-request-id"] == "ops-check-7"
     assert set(ready.json()["checks"]) == {"mongodb", "kafka", "consumer"}
     metrics = (await enrolment.http.get("/metrics")).text
-    for name in ("http_requests_total", "http_request_duration_seconds_bucket", "outbox_backlog_events",
-                 "events_published_total"):
+    for name in (
+        "http_requests_total",
+        "http_request_duration_seconds_bucket",
+        "outbox_backlog_events",
+        "events_published_total",
+    ):
         assert name in metrics
 
 

@@ -36,8 +36,10 @@ def shared_infrastructure() -> Iterator[Infrastructure]:
             yield infrastructure
     else:
         run_infra("up")
-        yield Infrastructure("127.0.0.1:" + os.environ.get("KAFKA_PORT", "9092"),
-                             "mongodb://127.0.0.1:" + os.environ.get("MONGODB_PORT", "27017"))
+        yield Infrastructure(
+            "127.0.0.1:" + os.environ.get("KAFKA_PORT", "9092"),
+            "mongodb://127.0.0.1:" + os.environ.get("MONGODB_PORT", "27017"),
+        )
 
 
 @contextmanager
@@ -48,17 +50,22 @@ def containers() -> Iterator[Infrastructure]:
 
     mongo = MongoDbContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all")
     with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka, mongo:
-        mongo.exec(["mongosh", "--quiet", "--eval",
-                    "rs.initiate({_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]})"])
+        mongo.exec(
+            ["mongosh", "--quiet", "--eval", "rs.initiate({_id: 'rs0', members: [{_id: 0, host: 'localhost:27017'}]})"]
+        )
         host, port = mongo.get_container_host_ip(), mongo.get_exposed_port(27017)
-        yield Infrastructure(kafka.get_bootstrap_server(),
-                             f"mongodb://{host}:{port}/?directConnection=true")
+        yield Infrastructure(kafka.get_bootstrap_server(), f"mongodb://{host}:{port}/?directConnection=true")
 
 
 def run_infra(*args: str, env: dict[str, str] | None = None) -> str:
     """Run deploy/local/infra.py; its one-line error becomes the failure message."""
-    result = subprocess.run([sys.executable, str(INFRA), *args], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})}, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(INFRA), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"infra.py {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout

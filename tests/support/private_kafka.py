@@ -63,8 +63,14 @@ def private_kafka() -> Iterator[LocalBroker | ContainerBroker]:
             yield ContainerBroker(container, port)
         return
     with tempfile.TemporaryDirectory(prefix="private-kafka-") as data_dir:
-        broker = LocalBroker({"DATA_DIR": data_dir, "KAFKA_PORT": str(free_port()),
-                              "KAFKA_CONTROLLER_PORT": str(free_port()), "KAFKA_BOOTSTRAP_SERVERS": ""})
+        broker = LocalBroker(
+            {
+                "DATA_DIR": data_dir,
+                "KAFKA_PORT": str(free_port()),
+                "KAFKA_CONTROLLER_PORT": str(free_port()),
+                "KAFKA_BOOTSTRAP_SERVERS": "",
+            }
+        )
         broker.start()
         try:
             yield broker

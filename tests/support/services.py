@@ -18,8 +18,9 @@ from tests.support.infrastructure import Infrastructure
 Settings = TypeVar("Settings", bound=ServiceSettings)
 
 
-def settings_for(settings_class: type[Settings], infrastructure: Infrastructure, namespace: str,
-                 **overrides: Any) -> Settings:
+def settings_for(
+    settings_class: type[Settings], infrastructure: Infrastructure, namespace: str, **overrides: Any
+) -> Settings:
     """Settings that keep a test's topics, consumer groups and databases to itself."""
     name = settings_class.model_fields["service_name"].default
     values: dict[str, Any] = {
@@ -75,8 +76,7 @@ async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
 Probe = TypeVar("Probe")
 
 
-async def eventually(probe: Callable[[], Awaitable[Probe]], *, timeout: float = 30.0,
-                     interval: float = 0.1) -> Probe:
+async def eventually(probe: Callable[[], Awaitable[Probe]], *, timeout: float = 30.0, interval: float = 0.1) -> Probe:
     """The probe's first truthy result; an AssertionError with the last result after `timeout`."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

@@ -1,0 +1,66 @@
+"""Participant rules, pure."""
+
+from datetime import date
+
+import pytest
+
+from services.enrolment import domain
+from services.enrolment.domain import ParticipantStatus, SecurityClassification
+
+
+def register(**overrides: object) -> domain.Participant:
+    values: dict[str, object] = {
+        "facility_id": "rutan-serang",
+        "registration_number": "BI.1",
+        "full_name": "Ahmad",
+        "nik": "3604011203900001",
+        "date_of_birth": date(1990, 3, 12),
+        "sentence_start": date(2025, 6, 1),
+        "expected_release": date(2028, 5, 31),
+        "security_classification": SecurityClassification.MINIMUM,
+        **overrides,
+    }
+    participant, _ = domain.register_participant(**values)  # type: ignore[arg-type]
+    return participant
+
+
+def test_the_registered_event_carries_the_opaque_id_and_nothing_personal() -> None:
+    participant, event = domain.register_participant(
+        facility_id="rutan-serang",
+        registration_number="BI.1",
+        full_name="Ahmad",
+        nik="3604011203900001",
+        date_of_birth=date(1990, 3, 12),
+        sentence_start=date(2025, 6, 1),
+        expected_release=date(2028, 5, 31),
+        security_classification=SecurityClassification.MINIMUM,
+    )
+    published = event.model_dump_json()
+    assert participant.id in published
+    for personal in ("Ahmad", "3604011203900001", "BI.1", "1990"):
+        assert personal not in published
+
+
+@pytest.mark.parametrize("nik", ["123", "36040112039000012", "360401120390000A", ""])
+def test_a_nik_is_sixteen_digits(nik: str) -> None:
+    with pytest.raises(domain.InvalidNik):
+        register(nik=nik)
+
+
+def test_release_cannot_precede_the_sentence() -> None:
+    with pytest.raises(domain.ReleaseBeforeSentenceStart) as refused:
+        register(sentence_start=date(2026, 1, 1), expected_release=date(2025, 12, 31))
+    assert refused.value.field == "expected_release"
+
+
+def test_release_and_transfer_advance_the_version_and_end_custody() -> None:
+    released, event = domain.release(register(), released_on=date(2026, 12, 1))
+    assert (released.status, released.version) == (ParticipantStatus.RELEASED, 2)
+    assert event.released_on == date(2026, 12, 1)
+    with pytest.raises(domain.NotInCustody):
+        domain.transfer(released, to_facility_id="lapas-cilegon", transferred_on=date(2026, 12, 2))
+
+
+def test_a_transfer_names_another_facility() -> None:
+    with pytest.raises(domain.TransferToSameFacility):
+        domain.transfer(register(), to_facility_id="rutan-serang", transferred_on=date(2026, 12, 2))

@@ -1,0 +1,68 @@
+"""The envelope and the contract registry, without a broker."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.events import Envelope, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
+from shared.events.enrolment import ParticipantRegistered
+from shared.events.registry import envelope_for
+
+
+def registered() -> Envelope:
+    payload = ParticipantRegistered(participant_id="p-1", facility_id="rutan-serang", registered_at=datetime.now(UTC))
+    return envelope_for(payload, source="/services/enrolment", subject="p-1", sequence=1, correlation_id="req-1")
+
+
+def test_an_envelope_survives_the_wire_and_parses_to_its_contract() -> None:
+    envelope = registered()
+    received = Envelope.from_bytes(envelope.to_bytes())
+    assert received == envelope
+    assert received.dataschema == "urn:pembinaan:event:enrolment.participant.registered:v1"
+    assert received.version == 1
+    assert registry.parse(received) == ParticipantRegistered.model_validate(envelope.data)
+
+
+def test_the_envelope_carries_the_cloudevents_attributes() -> None:
+    wire = json.loads(registered().to_bytes())
+    for attribute in ("id", "source", "specversion", "type", "time", "subject", "datacontenttype", "dataschema"):
+        assert wire[attribute]
+    assert wire["specversion"] == "1.0"
+    assert wire["correlationid"] == "req-1"
+    assert wire["sequence"] == 1
+
+
+@pytest.mark.parametrize("raw", [b"", b"{not json", b"[]", b'{"type": "x"}'])
+def test_bytes_that_are_not_an_envelope_are_malformed(raw: bytes) -> None:
+    with pytest.raises(MalformedEvent):
+        Envelope.from_bytes(raw)
+
+
+def test_an_unregistered_type_or_version_is_unknown() -> None:
+    wire = json.loads(registered().to_bytes())
+    wire["dataschema"] = wire["dataschema"].replace(":v1", ":v9")
+    with pytest.raises(UnknownEventType, match="v9"):
+        registry.parse(Envelope.model_validate(wire))
+
+
+def test_a_payload_missing_a_field_is_invalid_and_says_which() -> None:
+    wire = json.loads(registered().to_bytes())
+    del wire["data"]["facility_id"]
+    with pytest.raises(InvalidEventPayload, match="facility_id"):
+        registry.parse(Envelope.model_validate(wire))
+
+
+def test_a_field_added_by_a_newer_publisher_is_ignored_by_an_older_consumer() -> None:
+    wire = json.loads(registered().to_bytes())
+    wire["data"]["cell_block"] = "C"
+    assert registry.parse(Envelope.model_validate(wire)).participant_id == "p-1"  # type: ignore[attr-defined]
+
+
+def test_every_contract_exports_a_json_schema_with_its_urn() -> None:
+    schemas = registry.json_schemas()
+    assert len(schemas) == len(registry.event_types())
+    for urn, schema in schemas.items():
+        assert schema["$id"] == urn
+        assert schema["description"]
+        assert schema["required"]
