@@ -1,0 +1,57 @@
+# Two commands matter: `make run` (the whole platform with demo data) and `make test` (every test).
+# Everything they need is installed by the targets below, from PyPI and Maven Central only.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DATA_DIR ?= $(CURDIR)/.data
+
+.PHONY: setup run up down status infra-up infra-down test lint unit bench clean-data
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+## setup: virtual env with pinned packages (the Kafka jars are fetched by the first infra-up)
+setup: $(VENV)/.installed
+
+## run: infrastructure, four services and demo data in the foreground; Ctrl-C stops everything
+run: setup
+	$(PYTHON) deploy/local/stack.py run
+
+## up / down: the same in the background
+up: setup
+	$(PYTHON) deploy/local/stack.py up
+down:
+	$(PYTHON) deploy/local/stack.py down
+status:
+	$(PYTHON) deploy/local/stack.py status
+
+## infra-up / infra-down: Kafka and the MongoDB-protocol server alone
+infra-up: setup
+	$(PYTHON) deploy/local/infra.py up
+infra-down:
+	$(PYTHON) deploy/local/infra.py down
+
+## lint: ruff, strict mypy, and the import boundaries
+lint: setup
+	$(VENV)/bin/ruff check shared services tests deploy
+	$(VENV)/bin/ruff format --check shared services tests deploy
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+## unit: the tests that need no server
+unit: setup
+	$(PY) -m pytest tests/unit -q
+
+## test: lint, then every test against real servers (started here unless given or containerised)
+test: setup
+	bash deploy/local/run_tests.sh
+
+## bench: outbox-to-handler throughput and latency against raw aiokafka, on the same broker
+bench: setup infra-up
+	$(PY) -m tests.bench.event_path
+
+clean-data: down
+	rm -rf $(DATA_DIR)

@@ -1,0 +1,97 @@
+"""Demo data for `make run`: the Serang centre's participants, registered through the public API.
+
+Idempotent: registration numbers are fixed, so a second run finds them registered and changes nothing.
+Mints one admin key per service on first run (kept in DEMO_KEYS_FILE) and prints where to use them.
+"""
+
+import asyncio
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from shared.api_keys import ApiKeys
+
+SERVICES = ("enrolment", "production", "marketplace", "notifications")
+FACILITY = "rutan-serang"
+GIVEN_NAMES = ["Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Iwan", "Joko", "Rudi", "Slamet", "Taufik", "Yusuf"]
+FAMILY_NAMES = ["Saputra", "Hidayat", "Nugroho", "Setiawan", "Pratama", "Wibowo", "Siregar", "Santoso", "Kurniawan"]
+CLASSIFICATIONS = ["minimum", "minimum", "minimum", "medium", "maximum"]
+PARTICIPANTS = 36
+
+
+async def demo_keys(keys_file: Path, mongodb_url: str) -> dict[str, str]:
+    """An admin key per service: the ones kept from an earlier run while still valid, else new ones."""
+    kept: dict[str, str] = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
+    try:
+        for service in SERVICES:
+            keys = ApiKeys(client[service])
+            if service not in kept or await keys.authenticate(kept[service]) is None:
+                kept[service] = await keys.mint(name="demo-admin", scopes=["admin"])
+    finally:
+        await client.close()
+    keys_file.parent.mkdir(parents=True, exist_ok=True)
+    keys_file.write_text(json.dumps(kept, indent=2))
+    keys_file.chmod(0o600)
+    return kept
+
+
+def registration(index: int, rng: random.Random) -> dict[str, Any]:
+    year = rng.randrange(1975, 2004)
+    sentence_start = f"{rng.randrange(2022, 2026)}-{rng.randrange(1, 13):02d}-01"
+    return {
+        "facility_id": FACILITY,
+        "registration_number": f"DEMO.BI.{index:04d}",
+        "full_name": f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}",
+        "nik": f"3604{rng.randrange(10**11, 10**12)}",
+        "date_of_birth": f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}",
+        "sentence_start": sentence_start,
+        "expected_release": f"{int(sentence_start[:4]) + rng.randrange(2, 6)}-06-30",
+        "security_classification": rng.choice(CLASSIFICATIONS),
+    }
+
+
+async def load_participants(enrolment: httpx.AsyncClient) -> tuple[int, int]:
+    """Register the demo participants; release some and transfer a few. Returns (new, already there)."""
+    rng = random.Random(2026)
+    new = existing = 0
+    for index in range(1, PARTICIPANTS + 1):
+        response = await enrolment.post("/participants", json=registration(index, rng))
+        if response.status_code == 409:
+            existing += 1
+            continue
+        response.raise_for_status()
+        new += 1
+        participant_id = response.json()["id"]
+        if index % 9 == 0:
+            await post_ok(enrolment, f"/participants/{participant_id}/release", {"released_on": "2026-11-01"})
+        elif index % 11 == 0:
+            await post_ok(
+                enrolment,
+                f"/participants/{participant_id}/transfer",
+                {"to_facility_id": "lapas-cilegon", "transferred_on": "2026-10-15"},
+            )
+    return new, existing
+
+
+async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> None:
+    (await client.post(url, json=body)).raise_for_status()
+
+
+async def main() -> None:
+    keys_file = Path(os.environ["DEMO_KEYS_FILE"])
+    keys = await demo_keys(keys_file, os.environ["MONGODB_URL"])
+    headers = {"X-API-Key": keys["enrolment"]}
+    async with httpx.AsyncClient(base_url=os.environ["ENROLMENT_URL"], headers=headers, timeout=30) as enrolment:
+        new, existing = await load_participants(enrolment)
+    print(f"demo data: {new} participants registered, {existing} already there (facility {FACILITY})")
+    print(f"demo admin keys (X-API-Key header), one per service: {keys_file}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make test`: lint, then all tests. Uses KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL when given, testcontainers
+# where a Docker engine answers, else this project's own Kafka and SecantusDB (stopped again if it started them).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+VENV=.venv
+
+make --no-print-directory lint || exit 1
+
+started_here=no
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
+  python3 deploy/local/infra.py status >/dev/null 2>&1 || started_here=yes
+  python3 deploy/local/infra.py up || exit 1
+  export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+  export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:${MONGODB_PORT:-27017}}"
+fi
+
+"$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile -q "$@"
+status=$?
+
+if [[ $started_here == yes ]]; then
+  python3 deploy/local/infra.py down
+fi
+exit $status

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Run the whole platform locally: infrastructure, the four services, and the demo data.
+
+Usage: python3 deploy/local/stack.py {run|up|down|status}
+  run     up, print where everything listens, and stop it all on Ctrl-C
+  up      the same in the background; `down` stops services and infrastructure
+Environment: as infra.py, plus ENROLMENT_HTTP_PORT (8001), PRODUCTION_HTTP_PORT (8002),
+MARKETPLACE_HTTP_PORT (8003), NOTIFICATIONS_HTTP_PORT (8004). Service logs: $DATA_DIR/logs/<service>.log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import infra
+import processes as proc
+import settings
+from processes import InfraError
+
+SERVICES = {"enrolment": 8001, "production": 8002, "marketplace": 8003, "notifications": 8004}
+VENV_PYTHON = settings.REPO / ".venv" / "bin" / "python"
+DEMO_DATA = settings.REPO / "deploy" / "demo_data.py"
+
+
+def port_of(service: str) -> int:
+    return int(os.environ.get(f"{service.upper()}_HTTP_PORT", SERVICES[service]))
+
+
+def service_env(s: settings.Settings) -> dict[str, str]:
+    """The environment every service starts with: where Kafka and MongoDB are."""
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": s.kafka_bootstrap or f"127.0.0.1:{s.kafka_port}",
+        "MONGODB_URL": s.mongodb_url or f"mongodb://127.0.0.1:{s.mongodb_port}",
+    }
+
+
+def health(service: str, check: str) -> str | None:
+    """The health endpoint's body when it answers 200, else None."""
+    url = f"http://127.0.0.1:{port_of(service)}/health/{check}"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.read().decode()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def start_service(service: str, s: settings.Settings) -> str:
+    pid_file, log_file = s.run_dir / f"{service}.pid", s.logs_dir / f"{service}.log"
+    marker = f"services.{service}"
+    if proc.owned_pid(pid_file, marker) is not None and health(service, "live"):
+        return f"{service} already up at http://127.0.0.1:{port_of(service)}"
+    if proc.port_open("127.0.0.1", port_of(service)):
+        raise InfraError(f"{service}: port {port_of(service)} is in use by {proc.describe_listener(port_of(service))}"
+                         f"; free it or set {service.upper()}_HTTP_PORT")
+    argv = [str(VENV_PYTHON), "-m", marker]
+    started = time.monotonic()
+    pid = proc.spawn(argv, log_file, pid_file, cwd=settings.REPO, env=service_env(s))
+    proc.wait_until(lambda: health(service, "ready"), s.timeout, pid, log_file, service)
+    return f"{service} up at http://127.0.0.1:{port_of(service)} ({time.monotonic() - started:.1f} s)"
+
+
+def stop_service(service: str, s: settings.Settings) -> str:
+    pid_file = s.run_dir / f"{service}.pid"
+    pid = proc.owned_pid(pid_file, f"services.{service}")
+    if pid is None:
+        return f"{service} already down"
+    proc.stop(pid, timeout=20)
+    pid_file.unlink(missing_ok=True)
+    return f"{service} down"
+
+
+def load_demo_data(s: settings.Settings) -> None:
+    env = {**service_env(s), **{f"{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}" for name in SERVICES}}
+    env["DEMO_KEYS_FILE"] = str(s.data_dir / "demo-keys.json")
+    result = subprocess.run([str(VENV_PYTHON), str(DEMO_DATA)], env=env, text=True, capture_output=True)
+    if result.returncode != 0:
+        raise InfraError(f"demo data failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+    print(result.stdout.rstrip(), flush=True)
+
+
+def up(s: settings.Settings) -> None:
+    if not VENV_PYTHON.exists():
+        raise InfraError("no .venv: run `make setup` first")
+    for name in infra.SERVERS:
+        print(infra.up(name, s), flush=True)
+    for service in SERVICES:
+        print(start_service(service, s), flush=True)
+    load_demo_data(s)
+    print(json.dumps({service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}, indent=2))
+
+
+def down(s: settings.Settings) -> None:
+    for service in reversed(SERVICES):
+        print(stop_service(service, s), flush=True)
+    for name in reversed(infra.SERVERS):
+        print(infra.down(name, s), flush=True)
+
+
+def status(s: settings.Settings) -> bool:
+    healthy = True
+    for name in infra.SERVERS:
+        ready, line = infra.status(name, s)
+        healthy &= ready
+        print(line)
+    for service in SERVICES:
+        body = health(service, "ready")
+        healthy &= body is not None
+        print(f"{service}: {'ready' if body else 'not ready'} at http://127.0.0.1:{port_of(service)}")
+    return healthy
+
+
+def run(s: settings.Settings) -> None:
+    """Up in the foreground; Ctrl-C (or SIGTERM) stops everything."""
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        up(s)
+        print("platform running; Ctrl-C stops it", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        down(s)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command not in ("run", "up", "down", "status"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    try:
+        s = settings.load()
+        if command == "status":
+            return 0 if status(s) else 1
+        {"run": run, "up": up, "down": down}[command](s)
+    except InfraError as error:
+        print(f"stack: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

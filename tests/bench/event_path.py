@@ -1,0 +1,178 @@
+"""`make bench`: the event path's throughput and latency, against raw aiokafka on the same broker.
+
+Prints figures; asserts nothing about speed. Three measurements, one run, one broker:
+  1. raw aiokafka: produce N messages (acks=all, idempotent) then consume them all: the ceiling.
+  2. outbox -> handler: N events committed to enrolment's outbox, until notifications has handled them all.
+  3. end to end: POST /participants accepted -> notifications' handler done, per event (p50, p99).
+Services run as their own processes (python -m services.<name>) on a namespace of their own.
+"""
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from pymongo import AsyncMongoClient
+
+from shared.api_keys import ApiKeys
+from shared.database import ServiceDatabase, Transaction
+from shared.events.enrolment import ParticipantRegistered
+from shared.kafka import ensure_topics, new_producer
+from tests.support.participants import new_registration
+
+REPO = Path(__file__).resolve().parents[2]
+KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+EVENTS = int(os.environ.get("BENCH_EVENTS", "3000"))
+COMMANDS = int(os.environ.get("BENCH_COMMANDS", "300"))
+
+
+async def raw_kafka(topic: str, payload: bytes) -> float:
+    """Messages per second for produce-all-then-consume-all with plain aiokafka."""
+    await ensure_topics([topic], bootstrap_servers=KAFKA)
+    producer = new_producer(bootstrap_servers=KAFKA, client_id="bench")
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=KAFKA,
+        group_id=f"{topic}-group",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await producer.start()
+    await consumer.start()
+    try:
+        started = time.perf_counter()
+        deliveries = [await producer.send(topic, value=payload, key=str(i % 97).encode()) for i in range(EVENTS)]
+        await asyncio.gather(*deliveries)
+        received = 0
+        while received < EVENTS:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            received += sum(len(records) for records in batches.values())
+            await consumer.commit()
+        return EVENTS / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+def start_service(name: str, port: int, namespace: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": KAFKA,
+        "MONGODB_URL": MONGODB,
+        "KAFKA_TOPIC_PREFIX": namespace,
+        f"{name.upper()}_MONGODB_DATABASE": f"{namespace}{name}",
+        f"{name.upper()}_HTTP_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", f"services.{name}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_ready(base_url: str) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        for _ in range(600):
+            try:
+                if (await http.get("/health/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{base_url} never became ready")
+
+
+async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> float:
+    """Wait until `expected` documents match; the time it happened."""
+    while await collection.count_documents(query) < expected:
+        await asyncio.sleep(0.05)
+    return time.perf_counter()
+
+
+async def outbox_to_handler(client: AsyncMongoClient[Any], namespace: str) -> float:
+    """Events per second from commit in enrolment's outbox to handled by notifications."""
+    enrolment = ServiceDatabase(
+        client=client, name=f"{namespace}enrolment", source="/services/enrolment", topic=f"{namespace}enrolment.events"
+    )
+    feed = client[f"{namespace}notifications"]["event_feed"]
+    before = await feed.count_documents({})
+
+    async def commit_batch(tx: Transaction) -> None:
+        for _ in range(100):
+            participant_id = str(uuid4())
+            payload = ParticipantRegistered(
+                participant_id=participant_id, facility_id="bench", registered_at=datetime.now(UTC)
+            )
+            await tx.publish(payload, subject=participant_id, sequence=1)
+
+    started = time.perf_counter()
+    for _ in range(EVENTS // 100):
+        await enrolment.transaction(commit_batch)
+    committed = time.perf_counter()
+    done = await count_when(feed, before + EVENTS // 100 * 100, {})
+    print(f"  committed {EVENTS // 100 * 100} events in {committed - started:.2f}s")
+    return EVENTS // 100 * 100 / (done - started)
+
+
+async def end_to_end(client: AsyncMongoClient[Any], namespace: str, enrolment_url: str) -> list[float]:
+    """Seconds from a command's 201 to the notifications handler's commit, one per command."""
+    token = await ApiKeys(client[f"{namespace}enrolment"]).mint(name="bench", scopes=["participants:write"])
+    feed = client[f"{namespace}notifications"]["event_feed"]
+    accepted: dict[str, datetime] = {}
+    async with httpx.AsyncClient(base_url=enrolment_url, headers={"X-API-Key": token}) as http:
+        for _ in range(COMMANDS):
+            response = await http.post("/participants", json=new_registration())
+            response.raise_for_status()
+            accepted[response.json()["id"]] = datetime.now(UTC)
+            await asyncio.sleep(0.01)
+    query = {"subject": {"$in": list(accepted)}}
+    await count_when(feed, COMMANDS, query)
+    return [(entry["received_at"] - accepted[entry["subject"]]).total_seconds() async for entry in feed.find(query)]
+
+
+async def main() -> None:
+    namespace = f"bench{uuid4().hex[:8]}_"
+    payload = b"x" * 450
+    print(f"broker {KAFKA}, database {MONGODB}, {EVENTS} events, {COMMANDS} commands")
+    raw = await raw_kafka(f"{namespace}raw", payload)
+    print(f"raw aiokafka produce+consume: {raw:,.0f} msg/s")
+
+    ports = {"enrolment": 18101, "notifications": 18104}
+    processes = [start_service(name, port, namespace) for name, port in ports.items()]
+    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
+    try:
+        for port in ports.values():
+            await wait_ready(f"http://127.0.0.1:{port}")
+        platform = await outbox_to_handler(client, namespace)
+        print(f"platform outbox -> handler: {platform:,.0f} events/s (ratio to raw aiokafka: {platform / raw:.3f})")
+        latencies = sorted(await end_to_end(client, namespace, f"http://127.0.0.1:{ports['enrolment']}"))
+        p50 = statistics.median(latencies)
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        print(
+            f"end to end, command accepted -> handler done: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
+            f"over {len(latencies)} commands"
+        )
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        for name in ports:
+            await client.drop_database(f"{namespace}{name}")
+        await client.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
