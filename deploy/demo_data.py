@@ -24,9 +24,8 @@ CLASSIFICATIONS = ["minimum", "minimum", "minimum", "medium", "maximum"]
 PARTICIPANTS = 36
 
 
-async def demo_keys(keys_file: Path, mongodb_url: str) -> dict[str, str]:
+async def demo_keys(kept: dict[str, str], mongodb_url: str) -> dict[str, str]:
     """An admin key per service: the ones kept from an earlier run while still valid, else new ones."""
-    kept: dict[str, str] = json.loads(keys_file.read_text()) if keys_file.exists() else {}
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
     try:
         for service in SERVICES:
@@ -35,9 +34,6 @@ async def demo_keys(keys_file: Path, mongodb_url: str) -> dict[str, str]:
                 kept[service] = await keys.mint(name="demo-admin", scopes=["admin"])
     finally:
         await client.close()
-    keys_file.parent.mkdir(parents=True, exist_ok=True)
-    keys_file.write_text(json.dumps(kept, indent=2))
-    keys_file.chmod(0o600)
     return kept
 
 
@@ -83,15 +79,23 @@ async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> 
     (await client.post(url, json=body)).raise_for_status()
 
 
-async def main() -> None:
-    keys_file = Path(os.environ["DEMO_KEYS_FILE"])
-    keys = await demo_keys(keys_file, os.environ["MONGODB_URL"])
+async def load(keys: dict[str, str]) -> None:
     headers = {"X-API-Key": keys["enrolment"]}
     async with httpx.AsyncClient(base_url=os.environ["ENROLMENT_URL"], headers=headers, timeout=30) as enrolment:
         new, existing = await load_participants(enrolment)
     print(f"demo data: {new} participants registered, {existing} already there (facility {FACILITY})")
+
+
+def main() -> None:
+    keys_file = Path(os.environ["DEMO_KEYS_FILE"])
+    kept = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    keys = asyncio.run(demo_keys(kept, os.environ["MONGODB_URL"]))
+    keys_file.parent.mkdir(parents=True, exist_ok=True)
+    keys_file.write_text(json.dumps(keys, indent=2))
+    keys_file.chmod(0o600)
+    asyncio.run(load(keys))
     print(f"demo admin keys (X-API-Key header), one per service: {keys_file}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
