@@ -66,3 +66,14 @@ def test_every_contract_exports_a_json_schema_with_its_urn() -> None:
         assert schema["$id"] == urn
         assert schema["description"]
         assert schema["required"]
+
+
+def test_the_published_schemas_in_docs_match_the_contracts() -> None:
+    """A contract change must come with its regenerated schema (`python -m shared.events`)."""
+    from pathlib import Path
+
+    from shared.events.__main__ import schema_files
+
+    published = Path(__file__).resolve().parents[3] / "docs" / "events"
+    for name, text in schema_files().items():
+        assert (published / name).read_text() == text, f"{name} is stale: run `python -m shared.events`"
