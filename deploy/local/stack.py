@@ -61,8 +61,10 @@ def start_service(service: str, s: settings.Settings) -> str:
     if proc.owned_pid(pid_file, marker) is not None and health(service, "live"):
         return f"{service} already up at http://127.0.0.1:{port_of(service)}"
     if proc.port_open("127.0.0.1", port_of(service)):
-        raise InfraError(f"{service}: port {port_of(service)} is in use by {proc.describe_listener(port_of(service))}"
-                         f"; free it or set {service.upper()}_HTTP_PORT")
+        raise InfraError(
+            f"{service}: port {port_of(service)} is in use by {proc.describe_listener(port_of(service))}"
+            f"; free it or set {service.upper()}_HTTP_PORT"
+        )
     argv = [str(VENV_PYTHON), "-m", marker]
     started = time.monotonic()
     pid = proc.spawn(argv, log_file, pid_file, cwd=settings.REPO, env=service_env(s))

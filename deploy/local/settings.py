@@ -1,0 +1,83 @@
+"""Environment-driven settings for deploy/local/infra.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from processes import InfraError
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+DEFAULT_KAFKA_VERSION = "4.4.0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All knobs of the local infrastructure, read once from the environment."""
+
+    data_dir: Path
+    cache_dir: Path
+    kafka_port: int
+    kafka_controller_port: int
+    mongodb_port: int
+    kafka_bootstrap: str | None
+    mongodb_url: str | None
+    kafka_heap: str
+    kafka_version: str
+    secantusd: Path
+    timeout: float
+    java: str
+
+    @property
+    def logs_dir(self) -> Path:
+        """Directory of the servers' log files."""
+        return self.data_dir / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        """Directory of the pid files."""
+        return self.data_dir / "run"
+
+
+def _int_env(name: str, default: int) -> int:
+    """Read an integer environment variable or fail with a clear message."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise InfraError(f"{name}={raw!r} is not an integer") from None
+
+
+def _path_env(name: str, default: Path) -> Path:
+    """Read a path environment variable, made absolute against the repo root."""
+    raw = os.environ.get(name, "").strip()
+    return (REPO / raw).resolve() if raw else default
+
+
+def _java() -> str:
+    """Locate the java binary: $JAVA_HOME/bin/java, else java on PATH."""
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java") or "java"
+
+
+def load() -> Settings:
+    """Build Settings from the environment (see the module docstring of infra.py)."""
+    return Settings(
+        data_dir=_path_env("DATA_DIR", REPO / ".data"),
+        cache_dir=_path_env("CACHE_DIR", REPO / ".cache"),
+        kafka_port=_int_env("KAFKA_PORT", 9092),
+        kafka_controller_port=_int_env("KAFKA_CONTROLLER_PORT", 9093),
+        mongodb_port=_int_env("MONGODB_PORT", 27017),
+        kafka_bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip() or None,
+        mongodb_url=os.environ.get("MONGODB_URL", "").strip() or None,
+        kafka_heap=os.environ.get("KAFKA_HEAP", "").strip() or "512m",
+        kafka_version=os.environ.get("KAFKA_VERSION", "").strip() or DEFAULT_KAFKA_VERSION,
+        secantusd=_path_env("SECANTUSD", REPO / ".venv" / "bin" / "secantusd-py"),
+        timeout=float(_int_env("READY_TIMEOUT", 90)),
+        java=_java(),
+    )
