@@ -8,6 +8,7 @@ VENV=.venv
 make --no-print-directory lint || exit 1
 
 started_here=no
+given_kafka="${KAFKA_BOOTSTRAP_SERVERS:-}" given_mongodb="${MONGODB_URL:-}"
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
   python3 deploy/local/infra.py status >/dev/null 2>&1 || started_here=yes
   python3 deploy/local/infra.py up || exit 1
@@ -19,6 +20,6 @@ fi
 status=$?
 
 if [[ $started_here == yes ]]; then
-  python3 deploy/local/infra.py down
+  KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" python3 deploy/local/infra.py down
 fi
 exit $status

@@ -1,6 +1,7 @@
 """Messages that cannot be handled go to `<topic>.dlq` with the reason; the consumer carries on."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -15,8 +16,8 @@ from tests.support.services import RunningService, eventually
 
 def registered(participant_id: str) -> bytes:
     payload = ParticipantRegistered(
-        participant_id=participant_id, facility_id="rutan-serang", registered_at="2026-11-01T08:00:00Z"
-    )  # type: ignore[arg-type]
+        participant_id=participant_id, facility_id="rutan-serang", registered_at=datetime(2026, 11, 1, 8, tzinfo=UTC)
+    )
     return envelope_for(payload, source="/tests", subject=participant_id, sequence=1).to_bytes()
 
 

@@ -2,6 +2,7 @@
 is still handled exactly once in effect."""
 
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 
@@ -21,8 +22,11 @@ async def publish_registrations(infrastructure: Infrastructure, topic: str, firs
     try:
         for number in range(first, first + count):
             participant_id = f"p-{number}"
-            payload = ParticipantRegistered(participant_id=participant_id, facility_id="rutan-serang",
-                                            registered_at="2026-11-01T08:00:00Z")  # type: ignore[arg-type]
+            payload = ParticipantRegistered(
+                participant_id=participant_id,
+                facility_id="rutan-serang",
+                registered_at=datetime(2026, 11, 1, 8, tzinfo=UTC),
+            )
             envelope = envelope_for(payload, source="/tests", subject=participant_id, sequence=1)
             await producer.send(topic, value=envelope.to_bytes(), key=participant_id.encode())
         await producer.flush()
@@ -31,7 +35,8 @@ async def publish_registrations(infrastructure: Infrastructure, topic: str, firs
 
 
 async def test_a_replica_joining_and_one_leaving_mid_stream_lose_nothing(
-        infrastructure: Infrastructure, namespace: str) -> None:
+    infrastructure: Infrastructure, namespace: str
+) -> None:
     settings = settings_for(ProductionSettings, infrastructure, namespace)
     topic = f"{namespace}enrolment.events"
     async with AsyncExitStack() as first_replica, serving(create_production(settings)) as survivor:
