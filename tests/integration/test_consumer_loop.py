@@ -1,0 +1,93 @@
+"""The consumer loop with reactions written for the test: retries, give-up, and readiness on a stall."""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+
+from services.production.main import ProductionSettings
+from shared.consumer import Reaction
+from shared.database import Transaction
+from shared.events import Envelope, EventData
+from shared.events.enrolment import ParticipantRegistered
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import dead_letters, publish, registered
+from tests.support.services import RunningService, eventually, serving, settings_for
+
+
+@asynccontextmanager
+async def service_reacting_with(
+    reaction: Reaction, infrastructure: Infrastructure, namespace: str, **settings: float
+) -> AsyncIterator[RunningService]:
+    configured = settings_for(ProductionSettings, infrastructure, namespace, **settings)
+    runtime = ServiceRuntime(
+        configured,
+        consumed_topics=[configured.topic("enrolment.events")],
+        reactions={ParticipantRegistered.event_type: reaction},
+        indexes={},
+    )
+    async with serving(create_service_app(runtime=runtime, routers=[], title="test", description="")) as service:
+        yield service
+
+
+def failing(times: int, attempts: list[str]) -> Reaction:
+    async def react(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+        attempts.append(envelope.id)
+        if len(attempts) <= times:
+            raise RuntimeError(f"attempt {len(attempts)} fails")
+        await tx.db["effects"].insert_one({"event_id": envelope.id}, session=tx.session)
+
+    return react
+
+
+async def test_a_reaction_that_fails_twice_then_succeeds_is_handled_once(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    attempts: list[str] = []
+    async with service_reacting_with(failing(2, attempts), infrastructure, namespace) as service:
+        await publish(infrastructure, f"{namespace}enrolment.events", [(b"p-1", registered("p-1"))])
+        effects = service.runtime.database.db["effects"]
+        await eventually(lambda: effects.find_one({}))
+        assert len(attempts) == 3
+        assert await effects.count_documents({}) == 1
+
+
+async def test_a_reaction_that_keeps_failing_is_dead_lettered_after_the_last_attempt(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    attempts: list[str] = []
+    topic = f"{namespace}enrolment.events"
+    async with service_reacting_with(failing(99, attempts), infrastructure, namespace, consumer_max_attempts=3):
+        await publish(infrastructure, topic, [(b"p-1", registered("p-1"))])
+        [letter] = await eventually(lambda: dead_letters(infrastructure, f"{topic}.dlq"))
+    assert len(attempts) == 3
+    assert letter["headers"]["dlq.reason"] == "handler failed 3 times, last: RuntimeError: attempt 3 fails"
+
+
+def hanging(release: asyncio.Event) -> Reaction:
+    async def react(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+        await release.wait()
+
+    return react
+
+
+async def test_readiness_fails_while_the_consumer_makes_no_progress_and_recovers_after(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    release = asyncio.Event()
+    reaction = hanging(release)
+    async with service_reacting_with(reaction, infrastructure, namespace, consumer_stall_seconds=1.0) as service:
+        await eventually(lambda: readiness(service.http, lambda status: status == 200))
+        await publish(infrastructure, f"{namespace}enrolment.events", [(b"p-1", registered("p-1"))])
+        stalled = await eventually(lambda: readiness(service.http, lambda status: status == 503))
+        assert stalled.json()["checks"]["consumer"].startswith("no progress for")
+        release.set()
+        await eventually(lambda: readiness(service.http, lambda status: status == 200))
+
+
+async def readiness(http: httpx.AsyncClient, wanted: Callable[[int], bool]) -> httpx.Response | None:
+    response = await http.get("/health/ready")
+    return response if wanted(response.status_code) else None
