@@ -4,6 +4,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -24,6 +25,25 @@ Reaction: TypeAlias = Callable[[Transaction, Envelope, EventData], Awaitable[Non
 Message: TypeAlias = ConsumerRecord[bytes, bytes]
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """A message this service reacts to, parsed."""
+
+    message: Message
+    envelope: Envelope
+    payload: EventData
+    reaction: Reaction
+
+    @property
+    def trace(self) -> Trace:
+        """Events a reaction publishes share the correlation and are caused by this event."""
+        return Trace(correlation_id=self.envelope.correlationid or self.envelope.id, causation_id=self.envelope.id)
+
+
+def chunks(messages: list[Message], size: int) -> list[list[Message]]:
+    return [messages[start : start + size] for start in range(0, len(messages), size)]
+
+
 class Unprocessable(Exception):
     """A reaction's verdict that retrying cannot help: the event goes to the dead-letter topic."""
 
@@ -40,6 +60,7 @@ class EventConsumer:
         database: ServiceDatabase,
         max_attempts: int,
         backoff_seconds: float,
+        batch_size: int = 50,
     ) -> None:
         self.name = name
         self.topics = topics
@@ -47,6 +68,7 @@ class EventConsumer:
         self._database = database
         self._max_attempts = max_attempts
         self._backoff_seconds = backoff_seconds
+        self._batch_size = batch_size
         self._handled: dict[TopicPartition, int] = {}
         self.last_progress = time.monotonic()
 
@@ -57,48 +79,68 @@ class EventConsumer:
             batches = await consumer.getmany(timeout_ms=500, max_records=200)
             self.last_progress = time.monotonic()
             for partition, messages in batches.items():
-                for message in messages:
+                for chunk in chunks(messages, self._batch_size):
                     if partition not in consumer.assignment():
                         break
-                    await self.handle(message, dead_letters)
-                    self._handled[partition] = message.offset + 1
+                    await self.handle_in_order(chunk, dead_letters)
+                    self._handled[partition] = chunk[-1].offset + 1
                     self.last_progress = time.monotonic()
             await self.commit(consumer)
             await self.measure_lag(consumer)
 
-    async def handle(self, message: Message, dead_letters: AIOKafkaProducer) -> None:
-        """Handle one message, or dead-letter it with the reason; never raises for a bad message."""
+    async def handle_in_order(self, messages: list[Message], dead_letters: AIOKafkaProducer) -> None:
+        """Handle consecutive messages of one partition: together in one transaction when all goes well,
+        else one by one. Never raises for a bad message."""
+        ready = [event for message in messages if (event := await self._readable(message, dead_letters))]
+        if len(ready) > 1 and await self._react_together(ready):
+            return
+        for event in ready:
+            await self._react(event, dead_letters)
+
+    async def _readable(self, message: Message, dead_letters: AIOKafkaProducer) -> Delivered | None:
+        """The message as an event this service reacts to; None once ignored or dead-lettered."""
         try:
             envelope = Envelope.from_bytes(message.value)
             reaction = self._reactions.get(envelope.type)
             if reaction is None:
                 registry.model_for(envelope.type, envelope.version)
                 self._count(message, envelope.type, "ignored")
-                return
-            payload = registry.parse(envelope)
+                return None
+            return Delivered(message, envelope, registry.parse(envelope), reaction)
         except (MalformedEvent, UnknownEventType, InvalidEventPayload) as error:
             await self._dead_letter(message, dead_letters, f"{type(error).__name__}: {error}")
-            return
-        await self._react(message, envelope, payload, reaction, dead_letters)
+            return None
 
-    async def _react(
-        self,
-        message: Message,
-        envelope: Envelope,
-        payload: EventData,
-        reaction: Reaction,
-        dead_letters: AIOKafkaProducer,
-    ) -> None:
-        trace = Trace(correlation_id=envelope.correlationid or envelope.id, causation_id=envelope.id)
+    async def _react_together(self, events: list[Delivered]) -> bool:
+        """All events' reactions and dedupe records in one transaction; False (and nothing done) on any error."""
 
         async def in_transaction(tx: Transaction) -> None:
-            await tx.mark_handled(self.name, envelope.id)
-            await reaction(tx, envelope, payload)
+            await tx.mark_all_handled(self.name, [event.envelope.id for event in events])
+            for event in events:
+                tx.trace = event.trace
+                await event.reaction(tx, event.envelope, event.payload)
+
+        try:
+            await self._database.transaction(in_transaction)
+        except Exception as error:
+            log.info("batch of %d not handled together (%r); handling one by one", len(events), error)
+            return False
+        for event in events:
+            self._count(event.message, event.envelope.type, "handled")
+        return True
+
+    async def _react(self, event: Delivered, dead_letters: AIOKafkaProducer) -> None:
+        """One event in its own transaction: retried with backoff, dead-lettered after the last attempt."""
+        message, envelope = event.message, event.envelope
+
+        async def in_transaction(tx: Transaction) -> None:
+            await tx.mark_all_handled(self.name, [envelope.id])
+            await event.reaction(tx, envelope, event.payload)
 
         attempt = 0
         while True:
             try:
-                await self._database.transaction(in_transaction, trace=trace)
+                await self._database.transaction(in_transaction, trace=event.trace)
                 self._count(message, envelope.type, "handled")
                 return
             except AlreadyHandled:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.events.registry import EventData, envelope_for
 from shared.tracing import Trace
@@ -17,6 +17,7 @@ Result = TypeVar("Result")
 
 OUTBOX = "outbox"
 PROCESSED_EVENTS = "processed_events"
+DUPLICATE_KEY = 11000
 PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
 PROCESSED_EVENTS_RETENTION = timedelta(days=30)
 
@@ -80,13 +81,18 @@ class Transaction:
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
 
-    async def mark_handled(self, consumer: str, event_id: str) -> None:
-        """Record that `consumer` handled `event_id`; raises AlreadyHandled the second time."""
-        record = {"consumer": consumer, "event_id": event_id, "handled_at": datetime.now(UTC)}
+    async def mark_all_handled(self, consumer: str, event_ids: list[str]) -> None:
+        """Record that `consumer` handled these events; raises AlreadyHandled if any was handled before."""
+        now = datetime.now(UTC)
+        records = [{"consumer": consumer, "event_id": event_id, "handled_at": now} for event_id in event_ids]
         try:
-            await self.db[PROCESSED_EVENTS].insert_one(record, session=self.session)
-        except DuplicateKeyError:
-            raise AlreadyHandled(f"{consumer} already handled {event_id}") from None
+            await self.db[PROCESSED_EVENTS].insert_many(records, session=self.session)
+        except (DuplicateKeyError, BulkWriteError) as error:
+            if isinstance(error, BulkWriteError) and not all(
+                failure["code"] == DUPLICATE_KEY for failure in error.details.get("writeErrors", [])
+            ):
+                raise
+            raise AlreadyHandled(f"{consumer} already handled one of {event_ids}") from None
 
 
 class ServiceDatabase:

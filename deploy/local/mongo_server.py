@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import socket
 import struct
+from dataclasses import replace
 from pathlib import Path
 
+import secantus_rust
 from processes import InfraError, recv_exact
 from settings import Settings
 
@@ -110,26 +112,37 @@ def extra_ports(s: Settings) -> list[int]:
 
 
 def storage_dir(s: Settings) -> Path:
-    """Return the SecantusDB storage directory."""
-    return s.data_dir / "mongo"
+    """Return the storage directory; each server kind keeps its own, both under $DATA_DIR/mongo*."""
+    return s.data_dir / ("mongo" if s.mongodb_server == "python" else "mongo-rs")
 
 
 def marker(s: Settings) -> str:
-    """Return a string that only our own server's command line contains."""
-    return str(storage_dir(s))
+    """Return a string that only our own server's command line contains, whichever kind it is."""
+    return str(s.data_dir / "mongo")
+
+
+def executable(s: Settings) -> Path:
+    """The Rust server when asked for (the default) and buildable, else the Python one."""
+    if s.mongodb_server == "rust":
+        built = secantus_rust.ensure_built(s)
+        if built is not None:
+            return built
+    if not s.secantusd.exists():
+        raise InfraError(f"mongo: {s.secantusd} not found; install SecantusDB into .venv or set SECANTUSD")
+    return s.secantusd
 
 
 def prepare(s: Settings) -> list[str]:
-    """Check the executable and return the server's command line."""
-    if not s.secantusd.exists():
-        raise InfraError(f"mongo: {s.secantusd} not found; install SecantusDB into .venv or set SECANTUSD")
-    storage_dir(s).mkdir(parents=True, exist_ok=True)
+    """Return the server's command line; both servers take the same flags."""
+    server = executable(s)
+    settings = replace(s, mongodb_server="rust" if server.name == "secantusd-rs" else "python")
+    storage_dir(settings).mkdir(parents=True, exist_ok=True)
     return [
-        str(s.secantusd),
+        str(server),
         "--host",
         "127.0.0.1",
         "--port",
         str(s.mongodb_port),
         "--storage-path",
-        str(storage_dir(s)),
+        str(storage_dir(settings)),
     ]

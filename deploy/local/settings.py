@@ -28,6 +28,7 @@ class Settings:
     kafka_heap: str
     kafka_version: str
     secantusd: Path
+    mongodb_server: str
     timeout: float
     java: str
 
@@ -57,6 +58,20 @@ def _path_env(name: str, default: Path) -> Path:
     return (REPO / raw).resolve() if raw else default
 
 
+def _user_cache() -> Path:
+    """Downloads and builds outlive a clone: ~/.cache/pembinaan-platform (or under XDG_CACHE_HOME)."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "pembinaan-platform"
+
+
+def _choice_env(name: str, choices: tuple[str, ...]) -> str:
+    """Read an environment variable that takes one of `choices`; the first is the default."""
+    raw = os.environ.get(name, "").strip() or choices[0]
+    if raw not in choices:
+        raise InfraError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return raw
+
+
 def _java() -> str:
     """Locate the java binary: $JAVA_HOME/bin/java, else java on PATH."""
     home = os.environ.get("JAVA_HOME")
@@ -69,7 +84,7 @@ def load() -> Settings:
     """Build Settings from the environment (see the module docstring of infra.py)."""
     return Settings(
         data_dir=_path_env("DATA_DIR", REPO / ".data"),
-        cache_dir=_path_env("CACHE_DIR", REPO / ".cache"),
+        cache_dir=_path_env("CACHE_DIR", _user_cache()),
         kafka_port=_int_env("KAFKA_PORT", 9092),
         kafka_controller_port=_int_env("KAFKA_CONTROLLER_PORT", 9093),
         mongodb_port=_int_env("MONGODB_PORT", 27017),
@@ -78,6 +93,7 @@ def load() -> Settings:
         kafka_heap=os.environ.get("KAFKA_HEAP", "").strip() or "512m",
         kafka_version=os.environ.get("KAFKA_VERSION", "").strip() or DEFAULT_KAFKA_VERSION,
         secantusd=_path_env("SECANTUSD", REPO / ".venv" / "bin" / "secantusd-py"),
+        mongodb_server=_choice_env("MONGODB_SERVER", ("rust", "python")),
         timeout=float(_int_env("READY_TIMEOUT", 90)),
         java=_java(),
     )
