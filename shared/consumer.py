@@ -78,15 +78,27 @@ class EventConsumer:
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=200)
             self.last_progress = time.monotonic()
-            for partition, messages in batches.items():
-                for chunk in chunks(messages, self._batch_size):
-                    if partition not in consumer.assignment():
-                        break
-                    await self.handle_in_order(chunk, dead_letters)
-                    self._handled[partition] = chunk[-1].offset + 1
-                    self.last_progress = time.monotonic()
+            partitions = [
+                self._handle_partition(consumer, tp, messages, dead_letters) for tp, messages in batches.items()
+            ]
+            await asyncio.gather(*partitions)
             await self.commit(consumer)
             await self.measure_lag(consumer)
+
+    async def _handle_partition(
+        self,
+        consumer: AIOKafkaConsumer,
+        partition: TopicPartition,
+        messages: list[Message],
+        dead_letters: AIOKafkaProducer,
+    ) -> None:
+        """Partitions are handled concurrently, each one's messages strictly in order."""
+        for chunk in chunks(messages, self._batch_size):
+            if partition not in consumer.assignment():
+                return
+            await self.handle_in_order(chunk, dead_letters)
+            self._handled[partition] = chunk[-1].offset + 1
+            self.last_progress = time.monotonic()
 
     async def handle_in_order(self, messages: list[Message], dead_letters: AIOKafkaProducer) -> None:
         """Handle consecutive messages of one partition: together in one transaction when all goes well,
