@@ -2,18 +2,27 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.database import ServiceDatabase
 from shared.logs import configure_json_logs
 from shared.middleware import BodyLimit, RequestContext
 from shared.problems import install_problem_handlers
 from shared.runtime import ServiceRuntime
 
 health = APIRouter(tags=["operations"])
+
+
+def service_database(request: Request) -> ServiceDatabase:
+    database: ServiceDatabase = request.app.state.runtime.database
+    return database
+
+
+DatabaseDep = Annotated[ServiceDatabase, Depends(service_database)]
 
 
 @health.get("/health/live", summary="The process is up")

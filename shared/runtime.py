@@ -30,12 +30,14 @@ class ServiceRuntime:
         self,
         settings: ServiceSettings,
         *,
-        consumed_topics: list[str],
+        publishes: str,
+        consumes: list[str],
         reactions: dict[str, Reaction],
         indexes: dict[str, list[IndexModel]],
     ) -> None:
         self.settings = settings
-        self._consumed_topics = consumed_topics
+        self._published_topic = settings.topic(publishes)
+        self._consumed_topics = [settings.topic(name) for name in consumes]
         self._reactions = reactions
         self._indexes = indexes
         self._client: AsyncMongoClient[Document] | None = None
@@ -57,7 +59,7 @@ class ServiceRuntime:
             client=self._client,
             name=settings.database_name,
             source=f"/services/{settings.service_name}",
-            topic=settings.events_topic,
+            topic=self._published_topic,
         )
         await self._database.ensure_indexes(self._indexes)
         self.consumer = EventConsumer(
@@ -84,7 +86,7 @@ class ServiceRuntime:
 
     async def _run_kafka_side(self) -> None:
         settings = self.settings
-        topics = [settings.events_topic, *self._consumed_topics]
+        topics = [self._published_topic, *self._consumed_topics]
         topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
         await retry_until_done(
             lambda: ensure_topics(topics, bootstrap_servers=settings.kafka_bootstrap_servers), what="create topics"

@@ -39,10 +39,5 @@ class ServiceSettings(BaseSettings):
         return f"{self.kafka_topic_prefix}{name}"
 
     @property
-    def events_topic(self) -> str:
-        """The one topic this service publishes its domain events to."""
-        return self.topic(f"{self.service_name}.events")
-
-    @property
     def consumer_group(self) -> str:
         return self.topic(self.service_name)

@@ -3,23 +3,17 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers
 from services.enrolment.domain import Participant, ParticipantStatus, SecurityClassification
 from shared.api_keys import Caller, scoped
-from shared.database import ServiceDatabase
+from shared.http import DatabaseDep
 
 router = APIRouter(tags=["participants"])
 
 
-def service_database(request: Request) -> ServiceDatabase:
-    database: ServiceDatabase = request.app.state.runtime.database
-    return database
-
-
-DatabaseDep = Annotated[ServiceDatabase, Depends(service_database)]
 ParticipantWriter = Annotated[Caller, scoped("participants:write")]
 ParticipantReader = Annotated[Caller, scoped("participants:read")]
 

@@ -20,7 +20,8 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     settings = settings or EnrolmentSettings()
     runtime = ServiceRuntime(
         settings,
-        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        publishes=events.PUBLISHES,
+        consumes=events.CONSUMES,
         reactions=handlers.REACTIONS,
         indexes=store.INDEXES,
     )

@@ -3,23 +3,17 @@
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from services.notifications import store
 from services.notifications.domain import FeedEntry
 from shared.api_keys import Caller, scoped
-from shared.database import ServiceDatabase
+from shared.http import DatabaseDep
 
 router = APIRouter(tags=["event feed"])
 
 
-def service_database(request: Request) -> ServiceDatabase:
-    database: ServiceDatabase = request.app.state.runtime.database
-    return database
-
-
-DatabaseDep = Annotated[ServiceDatabase, Depends(service_database)]
 FeedReader = Annotated[Caller, scoped("events:read")]
 
 

@@ -20,7 +20,8 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
     runtime = ServiceRuntime(
         settings,
-        consumed_topics=[settings.topic(t) for t in events.CONSUMES],
+        publishes=events.PUBLISHES,
+        consumes=events.CONSUMES,
         reactions=handlers.reactions(),
         indexes=store.INDEXES,
     )

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
+
 
 class CustodyStatus(StrEnum):
     IN_CUSTODY = "in_custody"
@@ -25,3 +27,17 @@ def learn(known: KnownParticipant | None, update: KnownParticipant) -> KnownPart
     if known is not None and update.sequence <= known.sequence:
         return None
     return update
+
+
+ParticipantEvent = ParticipantRegistered | ParticipantReleased | ParticipantTransferred
+
+
+def as_known(event: ParticipantEvent, *, sequence: int) -> KnownParticipant:
+    """What an enrolment event says about a participant's custody."""
+    match event:
+        case ParticipantRegistered():
+            return KnownParticipant(event.participant_id, event.facility_id, CustodyStatus.IN_CUSTODY, sequence)
+        case ParticipantReleased():
+            return KnownParticipant(event.participant_id, event.facility_id, CustodyStatus.RELEASED, sequence)
+        case ParticipantTransferred():
+            return KnownParticipant(event.participant_id, event.to_facility_id, CustodyStatus.TRANSFERRED, sequence)

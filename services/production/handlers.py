@@ -1,60 +1,20 @@
 """Production use cases: reactions to other services' events."""
 
+from typing import get_args
+
 from services.production import domain, store
-from services.production.domain import CustodyStatus, KnownParticipant
 from shared.consumer import Reaction
 from shared.database import Transaction
 from shared.events import Envelope, EventData
-from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
 
-async def learn_participant(tx: Transaction, update: KnownParticipant) -> None:
+async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+    """Keep the read model of participants, ignoring events older than what it knows."""
+    assert isinstance(payload, domain.ParticipantEvent)
+    update = domain.as_known(payload, sequence=envelope.sequence)
     learnt = domain.learn(await store.known_participant(tx, update.id), update)
     if learnt is not None:
         await store.save_participant(tx, learnt)
 
 
-async def on_participant_registered(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
-    assert isinstance(payload, ParticipantRegistered)
-    await learn_participant(
-        tx,
-        KnownParticipant(
-            id=payload.participant_id,
-            facility_id=payload.facility_id,
-            status=CustodyStatus.IN_CUSTODY,
-            sequence=envelope.sequence,
-        ),
-    )
-
-
-async def on_participant_released(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
-    assert isinstance(payload, ParticipantReleased)
-    await learn_participant(
-        tx,
-        KnownParticipant(
-            id=payload.participant_id,
-            facility_id=payload.facility_id,
-            status=CustodyStatus.RELEASED,
-            sequence=envelope.sequence,
-        ),
-    )
-
-
-async def on_participant_transferred(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
-    assert isinstance(payload, ParticipantTransferred)
-    await learn_participant(
-        tx,
-        KnownParticipant(
-            id=payload.participant_id,
-            facility_id=payload.to_facility_id,
-            status=CustodyStatus.TRANSFERRED,
-            sequence=envelope.sequence,
-        ),
-    )
-
-
-REACTIONS: dict[str, Reaction] = {
-    ParticipantRegistered.event_type: on_participant_registered,
-    ParticipantReleased.event_type: on_participant_released,
-    ParticipantTransferred.event_type: on_participant_transferred,
-}
+REACTIONS: dict[str, Reaction] = {event.event_type: learn_participant for event in get_args(domain.ParticipantEvent)}

@@ -127,7 +127,8 @@ async def outbox_to_handler(client: AsyncMongoClient[Any], namespace: str, count
     await count_when(feed, count, {})
     first = await feed.find_one({}, sort=[("received_at", 1)])
     last = await feed.find_one({}, sort=[("received_at", -1)])
-    assert first is not None and last is not None
+    assert first is not None
+    assert last is not None
     return (count - 1) / (last["received_at"] - first["received_at"]).total_seconds()
 
 

@@ -25,7 +25,8 @@ async def service_reacting_with(
     configured = settings_for(ProductionSettings, infrastructure, namespace, **settings)
     runtime = ServiceRuntime(
         configured,
-        consumed_topics=[configured.topic("enrolment.events")],
+        publishes="production.events",
+        consumes=["enrolment.events"],
         reactions={ParticipantRegistered.event_type: reaction},
         indexes={},
     )
