@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -19,12 +20,19 @@ def binary(s: Settings) -> Path:
     return s.cache_dir / CRATE / VERSION / "bin" / "secantusd-rs"
 
 
+def find_cargo() -> str | None:
+    """cargo on PATH, else where rustup puts it (a CI shell may not have ~/.cargo/bin on PATH)."""
+    home = Path(os.environ.get("CARGO_HOME", "").strip() or Path.home() / ".cargo")
+    installed = home / "bin" / "cargo"
+    return shutil.which("cargo") or (str(installed) if installed.exists() else None)
+
+
 def ensure_built(s: Settings) -> Path | None:
     """The server binary, building it on first use; None (and why, on stdout) when it cannot be built."""
     target = binary(s)
     if target.exists():
         return target
-    cargo = shutil.which("cargo")
+    cargo = find_cargo()
     if cargo is None:
         print("mongo: cargo not found, so secantusd-rs cannot be built; using the Python server", flush=True)
         return None
