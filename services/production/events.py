@@ -1,4 +1,6 @@
 """The topics the production service publishes to and consumes."""
 
-PUBLISHES = "production.events"
+from shared.events import production
+
+PUBLISHES = production.TOPIC
 CONSUMES: list[str] = ["enrolment.events", "marketplace.events"]
