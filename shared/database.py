@@ -1,5 +1,7 @@
 """A service's own MongoDB database: transactions that carry the outbox and the dedupe record."""
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -18,6 +20,7 @@ Result = TypeVar("Result")
 OUTBOX = "outbox"
 PROCESSED_EVENTS = "processed_events"
 DUPLICATE_KEY = 11000
+CONCURRENT_CHANGE_RETRIES = 20
 PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
 PROCESSED_EVENTS_RETENTION = timedelta(days=30)
 
@@ -40,6 +43,10 @@ PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
         ),
     ],
 }
+
+
+class ConcurrentChange(Exception):
+    """A document changed since it was read; the whole unit of work is run again."""
 
 
 class AlreadyHandled(Exception):
@@ -122,8 +129,15 @@ class ServiceDatabase:
             appended = tx.appended
             return result
 
-        async with self.client.start_session() as session:
-            result = await session.with_transaction(attempt)
+        for retry in range(CONCURRENT_CHANGE_RETRIES):
+            try:
+                async with self.client.start_session() as session:
+                    result = await session.with_transaction(attempt)
+                break
+            except ConcurrentChange:
+                if retry == CONCURRENT_CHANGE_RETRIES - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0, 0.01 * (retry + 1)))
         if appended:
             for listener in self._commit_listeners:
                 listener()

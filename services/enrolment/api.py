@@ -45,6 +45,8 @@ class ParticipantRegistration(BaseModel):
     sentence_start: date
     expected_release: date
     security_classification: SecurityClassification
+    behaviour_score: int | None = Field(None, ge=0, le=100, description="Latest SPPN behaviour score")
+    behaviour_assessed_on: date | None = None
 
 
 class ParticipantOut(BaseModel):
@@ -59,6 +61,8 @@ class ParticipantOut(BaseModel):
     security_classification: SecurityClassification
     status: ParticipantStatus
     registered_at: datetime
+    behaviour_score: int | None
+    behaviour_assessed_on: date | None
 
     @classmethod
     def from_domain(cls, participant: Participant) -> Self:

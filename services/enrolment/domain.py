@@ -60,6 +60,8 @@ class Participant:
     status: ParticipantStatus
     registered_at: datetime
     version: int
+    behaviour_score: int | None = None
+    behaviour_assessed_on: date | None = None
 
 
 def register_participant(
@@ -72,6 +74,8 @@ def register_participant(
     sentence_start: date,
     expected_release: date,
     security_classification: SecurityClassification,
+    behaviour_score: int | None = None,
+    behaviour_assessed_on: date | None = None,
 ) -> tuple[Participant, ParticipantRegistered]:
     """A new participant in custody, and the event that announces it without personal data."""
     if not NIK_PATTERN.match(nik):
@@ -93,6 +97,8 @@ def register_participant(
         status=ParticipantStatus.IN_CUSTODY,
         registered_at=datetime.now(UTC),
         version=1,
+        behaviour_score=behaviour_score,
+        behaviour_assessed_on=behaviour_assessed_on,
     )
     event = ParticipantRegistered(
         participant_id=participant.id, facility_id=facility_id, registered_at=participant.registered_at

@@ -1,11 +1,19 @@
 """Enrolment use cases: commands called by the API, reactions called by the consumer."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any, TypeVar
 
-from services.enrolment import domain, store
+from services.enrolment import cohorts, domain, enrolments, programmes, store
+from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import Participant, SecurityClassification
+from services.enrolment.enrolments import Enrolment, Override
+from services.enrolment.programmes import Programme
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
+from shared.errors import Conflict
+
+Loaded = TypeVar("Loaded")
 
 
 async def register_participant(
@@ -19,6 +27,8 @@ async def register_participant(
     sentence_start: date,
     expected_release: date,
     security_classification: SecurityClassification,
+    behaviour_score: int | None = None,
+    behaviour_assessed_on: date | None = None,
 ) -> Participant:
     participant, registered = domain.register_participant(
         facility_id=facility_id,
@@ -29,6 +39,8 @@ async def register_participant(
         sentence_start=sentence_start,
         expected_release=expected_release,
         security_classification=security_classification,
+        behaviour_score=behaviour_score,
+        behaviour_assessed_on=behaviour_assessed_on,
     )
 
     async def work(tx: Transaction) -> None:
@@ -63,11 +75,108 @@ async def transfer_participant(
     return await database.transaction(work)
 
 
-async def participant(database: ServiceDatabase, participant_id: str) -> Participant:
-    async def work(tx: Transaction) -> Participant:
-        return await store.participant(tx, participant_id)
+class AlreadyEnrolled(Conflict):
+    """A participant holds one live enrolment per cohort."""
+
+
+async def define_programme(database: ServiceDatabase, **definition: Any) -> Programme:
+    programme = programmes.define_programme(**definition)
+
+    async def work(tx: Transaction) -> None:
+        await store.save(tx, store.PROGRAMMES, store.programme_document(programme))
+
+    await database.transaction(work)
+    return programme
+
+
+async def publish_programme(database: ServiceDatabase, programme_id: str) -> Programme:
+    async def work(tx: Transaction) -> Programme:
+        published, event = programmes.publish(await store.programme(tx, programme_id))
+        await store.save(tx, store.PROGRAMMES, store.programme_document(published))
+        await tx.publish(event, subject=published.id, sequence=published.version)
+        return published
 
     return await database.transaction(work)
+
+
+async def open_cohort(database: ServiceDatabase, *, programme_id: str, **details: Any) -> Cohort:
+    async def work(tx: Transaction) -> Cohort:
+        cohort, event = cohorts.open_cohort(await store.programme(tx, programme_id), **details)
+        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+        await tx.publish(event, subject=cohort.id, sequence=cohort.version)
+        return cohort
+
+    return await database.transaction(work)
+
+
+async def request_enrolment(
+    database: ServiceDatabase, *, participant_id: str, cohort_id: str, overrides: list[Override], by: str
+) -> Enrolment:
+    """Screen and place (or queue, or reject) in one transaction with the cohort, so capacity holds under races."""
+
+    async def work(tx: Transaction) -> Enrolment:
+        if await store.live_enrolment_exists(tx, participant_id, cohort_id):
+            raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
+        participant = await store.participant(tx, participant_id)
+        cohort = await store.cohort(tx, cohort_id)
+        programme = await store.programme(tx, cohort.programme_id)
+        background = await store.background(tx, participant_id)
+        enrolment, cohort, event = enrolments.request_enrolment(
+            participant, programme, cohort, background, overrides=overrides, by=by
+        )
+        await store.save(tx, store.ENROLMENTS, store.enrolment_document(enrolment))
+        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+        await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
+        return enrolment
+
+    return await database.transaction(work)
+
+
+async def withdraw_enrolment(
+    database: ServiceDatabase, enrolment_id: str, *, by_participant: bool, reason: str, by: str
+) -> Enrolment:
+    """Withdraw, and promote the head of the waiting list into the freed place in the same transaction."""
+
+    async def work(tx: Transaction) -> Enrolment:
+        enrolment = await store.enrolment(tx, enrolment_id)
+        withdrawn, cohort, event, promoted_id = enrolments.withdraw(
+            enrolment, await store.cohort(tx, enrolment.cohort_id), by_participant=by_participant, by=by, reason=reason
+        )
+        await store.save(tx, store.ENROLMENTS, store.enrolment_document(withdrawn))
+        await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
+        if promoted_id is not None:
+            promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+            await store.save(tx, store.ENROLMENTS, store.enrolment_document(promoted))
+            await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
+        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+        return withdrawn
+
+    return await database.transaction(work)
+
+
+async def read(database: ServiceDatabase, loader: Callable[[Transaction, str], Awaitable[Loaded]], key: str) -> Loaded:
+    """One document through its store loader."""
+
+    async def work(tx: Transaction) -> Loaded:
+        return await loader(tx, key)
+
+    return await database.transaction(work)
+
+
+async def participant(database: ServiceDatabase, participant_id: str) -> Participant:
+    return await read(database, store.participant, participant_id)
+
+
+async def programme(database: ServiceDatabase, programme_id: str) -> Programme:
+    return await read(database, store.programme, programme_id)
+
+
+async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
+    return await read(database, store.cohort, cohort_id)
+
+
+async def enrolment(database: ServiceDatabase, enrolment_id: str) -> Enrolment:
+    return await read(database, store.enrolment, enrolment_id)
 
 
 REACTIONS: dict[str, Reaction] = {}

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
-from services.enrolment import api, events, handlers, store
+from services.enrolment import api, events, handlers, store, training_api
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -27,7 +27,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router],
+        routers=[api.router, training_api.router],
         title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "
         "The only service that holds participants' personal data.",

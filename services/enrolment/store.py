@@ -7,16 +7,32 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import (
     DuplicateRegistration,
     Participant,
     ParticipantStatus,
     SecurityClassification,
 )
-from shared.database import Document, Transaction
+from services.enrolment.enrolments import (
+    Background,
+    Enrolment,
+    EnrolmentState,
+    FailedRule,
+    Override,
+    Rule,
+    Transition,
+)
+from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
+from shared.database import ConcurrentChange, Document, Transaction
 from shared.errors import Conflict, NotFound
 
 PARTICIPANTS = "participants"
+PROGRAMMES = "programmes"
+COHORTS = "cohorts"
+ENROLMENTS = "enrolments"
+HOLDING_STATES = ["approved", "active"]
+LIVE_STATES = ["approved", "waitlisted", "active", "suspended"]
 
 INDEXES = {
     PARTICIPANTS: [
@@ -27,11 +43,29 @@ INDEXES = {
         ),
         IndexModel([("nik", ASCENDING)], name="nik", unique=True),
     ],
+    PROGRAMMES: [IndexModel([("agency_id", ASCENDING)], name="agency")],
+    COHORTS: [IndexModel([("programme_id", ASCENDING)], name="programme")],
+    ENROLMENTS: [
+        IndexModel([("participant_id", ASCENDING), ("state", ASCENDING)], name="participant_state"),
+        IndexModel([("cohort_id", ASCENDING), ("state", ASCENDING)], name="cohort_state"),
+    ],
 }
 
 
 class ParticipantNotFound(NotFound):
     """No participant has this id."""
+
+
+class ProgrammeNotFound(NotFound):
+    """No programme has this id."""
+
+
+class CohortNotFound(NotFound):
+    """No cohort has this id."""
+
+
+class EnrolmentNotFound(NotFound):
+    """No enrolment has this id."""
 
 
 class StaleParticipant(Conflict):
@@ -49,8 +83,8 @@ def to_document(participant: Participant) -> Document:
 
 def from_document(document: Document) -> Participant:
     values = {name: value for name, value in document.items() if name != "_id"}
-    for name in ("date_of_birth", "sentence_start", "expected_release"):
-        values[name] = values[name].date()
+    for name in ("date_of_birth", "sentence_start", "expected_release", "behaviour_assessed_on"):
+        values[name] = values[name].date() if values.get(name) else None
     values["security_classification"] = SecurityClassification(values["security_classification"])
     values["status"] = ParticipantStatus(values["status"])
     return Participant(id=document["_id"], **values)
@@ -78,3 +112,124 @@ async def save_participant(tx: Transaction, participant: Participant) -> None:
     )
     if result.matched_count != 1:
         raise StaleParticipant(f"Participant {participant.id} changed meanwhile; retry.")
+
+
+# Programmes, cohorts and enrolments
+
+
+def programme_document(programme: Programme) -> Document:
+    document: Document = asdict(programme)
+    document["_id"] = document.pop("id")
+    rules = programme.eligibility
+    document["eligibility"] = {
+        **asdict(rules),
+        "allowed_classifications": sorted(rules.allowed_classifications),
+        "prerequisite_programme_ids": sorted(rules.prerequisite_programme_ids),
+    }
+    return document
+
+
+def programme_from(document: Document) -> Programme:
+    values = {name: value for name, value in document.items() if name != "_id"}
+    rules = values.pop("eligibility")
+    eligibility = Eligibility(
+        **{
+            **rules,
+            "allowed_classifications": frozenset(map(SecurityClassification, rules["allowed_classifications"])),
+            "prerequisite_programme_ids": frozenset(rules["prerequisite_programme_ids"]),
+        }
+    )
+    return Programme(
+        id=document["_id"],
+        **{**values, "competencies": tuple(values["competencies"]), "status": ProgrammeStatus(values["status"])},
+        eligibility=eligibility,
+    )
+
+
+def cohort_document(cohort: Cohort) -> Document:
+    document: Document = asdict(cohort)
+    document["_id"] = document.pop("id")
+    for name in ("starts_on", "ends_on"):
+        document[name] = datetime.combine(document[name], time())
+    return document
+
+
+def cohort_from(document: Document) -> Cohort:
+    values = {name: value for name, value in document.items() if name != "_id"}
+    for name in ("starts_on", "ends_on"):
+        values[name] = values[name].date()
+    for name in ("trainer_ids", "approved", "waitlist"):
+        values[name] = tuple(values[name])
+    return Cohort(id=document["_id"], **values)
+
+
+def enrolment_document(enrolment: Enrolment) -> Document:
+    document: Document = asdict(enrolment)
+    document["_id"] = document.pop("id")
+    return document
+
+
+def enrolment_from(document: Document) -> Enrolment:
+    return Enrolment(
+        id=document["_id"],
+        participant_id=document["participant_id"],
+        cohort_id=document["cohort_id"],
+        programme_id=document["programme_id"],
+        state=EnrolmentState(document["state"]),
+        failed_rules=tuple(FailedRule(Rule(item["rule"]), item["detail"]) for item in document["failed_rules"]),
+        overrides=tuple(Override(Rule(item["rule"]), item["reason"]) for item in document["overrides"]),
+        history=tuple(
+            Transition(EnrolmentState(item["state"]), item["at"], item["by"], item["reason"])
+            for item in document["history"]
+        ),
+        version=document["version"],
+    )
+
+
+async def load(tx: Transaction, collection: str, document_id: str, missing: type[NotFound], field: str) -> Document:
+    document = await tx.db[collection].find_one({"_id": document_id}, session=tx.session)
+    if document is None:
+        raise missing(f"No {field.removesuffix('_id')} {document_id}.", field=field)
+    return document
+
+
+async def save(tx: Transaction, collection: str, document: Document) -> None:
+    """Insert a first version, or replace the version before it; a lost race is a ConcurrentChange."""
+    if document["version"] == 1:
+        await tx.db[collection].insert_one(document, session=tx.session)
+        return
+    result = await tx.db[collection].replace_one(
+        {"_id": document["_id"], "version": document["version"] - 1}, document, session=tx.session
+    )
+    if result.matched_count != 1:
+        raise ConcurrentChange(f"{collection} {document['_id']} changed meanwhile")
+
+
+async def programme(tx: Transaction, programme_id: str) -> Programme:
+    return programme_from(await load(tx, PROGRAMMES, programme_id, ProgrammeNotFound, "programme_id"))
+
+
+async def cohort(tx: Transaction, cohort_id: str) -> Cohort:
+    return cohort_from(await load(tx, COHORTS, cohort_id, CohortNotFound, "cohort_id"))
+
+
+async def enrolment(tx: Transaction, enrolment_id: str) -> Enrolment:
+    return enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
+
+
+async def background(tx: Transaction, participant_id: str) -> Background:
+    """The programmes a participant completed and the cohorts where they hold a place."""
+    enrolments = tx.db[ENROLMENTS]
+    completed = await enrolments.distinct(
+        "programme_id", {"participant_id": participant_id, "state": "completed"}, session=tx.session
+    )
+    holding = await enrolments.distinct(
+        "cohort_id", {"participant_id": participant_id, "state": {"$in": HOLDING_STATES}}, session=tx.session
+    )
+    held = await tx.db[COHORTS].find({"_id": {"$in": holding}}, session=tx.session).to_list()
+    return Background(frozenset(completed), tuple(cohort_from(document) for document in held))
+
+
+async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id: str) -> bool:
+    query = {"participant_id": participant_id, "cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
+    return await tx.db[ENROLMENTS].find_one(query, session=tx.session) is not None

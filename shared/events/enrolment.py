@@ -35,3 +35,76 @@ class ParticipantTransferred(EventData):
     from_facility_id: str
     to_facility_id: str
     transferred_on: date
+
+
+@contract("enrolment.programme.published", version=1)
+class ProgrammePublished(EventData):
+    """A partner agency's training programme was published and can open cohorts."""
+
+    programme_id: str
+    agency_id: str
+    name: str
+    skill_track: str
+    duration_hours: int
+    sessions: int
+    competencies: list[str]
+    earns_premi: bool
+
+
+@contract("enrolment.cohort.opened", version=1)
+class CohortOpened(EventData):
+    """A run of a programme opened for enrolment, with its dates, capacity and place."""
+
+    cohort_id: str
+    programme_id: str
+    agency_id: str
+    facility_id: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    place: str
+
+
+@contract("enrolment.enrolment.approved", version=1)
+class EnrolmentApproved(EventData):
+    """A participant took a place in a cohort, at request or promoted from the waiting list."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    from_waitlist: bool
+
+
+@contract("enrolment.enrolment.waitlisted", version=1)
+class EnrolmentWaitlisted(EventData):
+    """A participant passed screening for a full cohort and joined its waiting list."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    position: int
+
+
+@contract("enrolment.enrolment.rejected", version=1)
+class EnrolmentRejected(EventData):
+    """A request failed screening; `failed_rules` names every rule that failed (no personal data)."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    failed_rules: list[str]
+
+
+@contract("enrolment.enrolment.withdrawn", version=1)
+class EnrolmentWithdrawn(EventData):
+    """An approved or waitlisted enrolment was withdrawn, by the participant or by staff."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    withdrawn_by: str
+    place_freed: bool

@@ -1,0 +1,107 @@
+"""Programmes: what a partner agency teaches, for how long, and who may enrol; pure, no I/O."""
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from uuid import uuid4
+
+from services.enrolment.domain import SecurityClassification
+from shared.errors import Conflict, InvalidInput
+from shared.events.enrolment import ProgrammePublished
+
+
+class ProgrammeStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class InvalidProgramme(InvalidInput):
+    """A programme's figures must make sense: positive hours and sessions, a rate between 0 and 1."""
+
+
+class AlreadyPublished(Conflict):
+    """A programme is published once."""
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may enrol. Every rule that fails is reported, and an officer may override most of them."""
+
+    allowed_classifications: frozenset[SecurityClassification] = frozenset(SecurityClassification)
+    minimum_age: int | None = None
+    prerequisite_programme_ids: frozenset[str] = frozenset()
+    minimum_behaviour_score: int | None = None
+    sentence_must_cover_course: bool = True
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    agency_id: str
+    name: str
+    skill_track: str
+    duration_hours: int
+    sessions: int
+    competencies: tuple[str, ...]
+    minimum_attendance_rate: float
+    earns_premi: bool
+    eligibility: Eligibility
+    status: ProgrammeStatus
+    created_at: datetime
+    version: int = 1
+    published_at: datetime | None = field(default=None)
+
+
+def define_programme(
+    *,
+    agency_id: str,
+    name: str,
+    skill_track: str,
+    duration_hours: int,
+    sessions: int,
+    competencies: list[str],
+    minimum_attendance_rate: float,
+    earns_premi: bool,
+    eligibility: Eligibility,
+) -> Programme:
+    """A draft programme; it opens cohorts once published."""
+    if duration_hours <= 0:
+        raise InvalidProgramme("A programme lasts at least one hour.", field="duration_hours")
+    if sessions <= 0 or sessions > duration_hours:
+        raise InvalidProgramme("Sessions must be between 1 and the programme's hours.", field="sessions")
+    if not 0 <= minimum_attendance_rate <= 1:
+        raise InvalidProgramme("The attendance rate is a fraction between 0 and 1.", field="minimum_attendance_rate")
+    if not competencies:
+        raise InvalidProgramme("A programme assesses at least one competency.", field="competencies")
+    return Programme(
+        id=str(uuid4()),
+        agency_id=agency_id,
+        name=name,
+        skill_track=skill_track,
+        duration_hours=duration_hours,
+        sessions=sessions,
+        competencies=tuple(competencies),
+        minimum_attendance_rate=minimum_attendance_rate,
+        earns_premi=earns_premi,
+        eligibility=eligibility,
+        status=ProgrammeStatus.DRAFT,
+        created_at=datetime.now(UTC),
+    )
+
+
+def publish(programme: Programme) -> tuple[Programme, ProgrammePublished]:
+    if programme.status is ProgrammeStatus.PUBLISHED:
+        raise AlreadyPublished("The programme is already published.", field="status")
+    published = replace(
+        programme, status=ProgrammeStatus.PUBLISHED, published_at=datetime.now(UTC), version=programme.version + 1
+    )
+    return published, ProgrammePublished(
+        programme_id=programme.id,
+        agency_id=programme.agency_id,
+        name=programme.name,
+        skill_track=programme.skill_track,
+        duration_hours=programme.duration_hours,
+        sessions=programme.sessions,
+        competencies=list(programme.competencies),
+        earns_premi=programme.earns_premi,
+    )
