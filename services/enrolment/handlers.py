@@ -121,11 +121,12 @@ async def request_enrolment(
         cohort = await store.cohort(tx, cohort_id)
         programme = await store.programme(tx, cohort.programme_id)
         background = await store.background(tx, participant_id)
-        enrolment, cohort, event = enrolments.request_enrolment(
+        enrolment, admitted, event = enrolments.request_enrolment(
             participant, programme, cohort, background, overrides=overrides, by=by
         )
         await store.save(tx, store.ENROLMENTS, store.enrolment_document(enrolment))
-        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+        if admitted.version != cohort.version:
+            await store.save(tx, store.COHORTS, store.cohort_document(admitted))
         await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
         return enrolment
 
