@@ -52,9 +52,10 @@ def registration(index: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-async def load_participants(enrolment: httpx.AsyncClient) -> tuple[int, int]:
-    """Register the demo participants; release some and transfer a few. Returns (new, already there)."""
+async def load_participants(enrolment: httpx.AsyncClient) -> tuple[list[str], int]:
+    """Register the demo participants; release some and transfer a few. Returns (ids in custody, already there)."""
     rng = random.Random(2026)
+    in_custody: list[str] = []
     new = existing = 0
     for index in range(1, PARTICIPANTS + 1):
         response = await enrolment.post("/participants", json=registration(index, rng))
@@ -72,18 +73,81 @@ async def load_participants(enrolment: httpx.AsyncClient) -> tuple[int, int]:
                 f"/participants/{participant_id}/transfer",
                 {"to_facility_id": "lapas-cilegon", "transferred_on": "2026-10-15"},
             )
-    return new, existing
+        else:
+            in_custody.append(participant_id)
+    return in_custody, existing
 
 
-async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> None:
-    (await client.post(url, json=body)).raise_for_status()
+PROGRAMMES = [
+    (
+        "dkpp",
+        "Hidroponik sayuran",
+        "agriculture",
+        ["nutrient mixing", "seedling care", "harvest handling"],
+        "greenhouse A",
+    ),
+    ("dinas-perikanan", "Budidaya ikan lele", "fisheries", ["pond preparation", "feeding", "water quality"], "pond 2"),
+    ("diskoperindag", "Produksi makanan ringan", "umkm_production", ["food hygiene", "packaging"], "workshop 1"),
+]
+
+
+async def load_training(enrolment: httpx.AsyncClient, participant_ids: list[str]) -> dict[str, int]:
+    """A programme and a cohort per agency, and the participants enrolled in every state. Returns counts."""
+    states: dict[str, int] = {}
+    cohort_ids = []
+    for agency_id, name, track, competencies, place in PROGRAMMES:
+        definition = {
+            "agency_id": agency_id,
+            "name": name,
+            "skill_track": track,
+            "duration_hours": 160,
+            "sessions": 40,
+            "competencies": competencies,
+            "minimum_attendance_rate": 0.8,
+            "earns_premi": True,
+            "eligibility": {"allowed_classifications": ["minimum", "medium"], "minimum_age": 18},
+        }
+        programme = (await post_ok(enrolment, "/programmes", definition))["id"]
+        await post_ok(enrolment, f"/programmes/{programme}/publish", {})
+        opening = {
+            "programme_id": programme,
+            "facility_id": FACILITY,
+            "starts_on": "2027-01-11",
+            "ends_on": "2027-04-30",
+            "capacity": 4,
+            "place": place,
+            "trainer_ids": [f"{agency_id}-trainer"],
+        }
+        cohort_ids.append((await post_ok(enrolment, "/cohorts", opening))["id"])
+    for index, participant_id in enumerate(participant_ids):
+        request = {"participant_id": participant_id, "cohort_id": cohort_ids[index % len(cohort_ids)]}
+        enrolled = await post_ok(enrolment, "/enrolments", request)
+        if index % 7 == 3 and enrolled["state"] == "approved":
+            withdrawal = {"by": "participant", "reason": "chose another programme"}
+            enrolled = await post_ok(enrolment, f"/enrolments/{enrolled['id']}/withdraw", withdrawal)
+        states[enrolled["state"]] = states.get(enrolled["state"], 0) + 1
+    return states
+
+
+async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = await client.post(url, json=body)
+    response.raise_for_status()
+    result: dict[str, Any] = response.json()
+    return result
 
 
 async def load(keys: dict[str, str]) -> None:
     headers = {"X-API-Key": keys["enrolment"]}
     async with httpx.AsyncClient(base_url=os.environ["ENROLMENT_URL"], headers=headers, timeout=30) as enrolment:
-        new, existing = await load_participants(enrolment)
-    print(f"demo data: {new} participants registered, {existing} already there (facility {FACILITY})")
+        in_custody, existing = await load_participants(enrolment)
+        if existing:
+            print(f"demo data already there ({existing} participants of facility {FACILITY})")
+            return
+        states = await load_training(enrolment, in_custody)
+    print(
+        f"demo data: {PARTICIPANTS} participants of facility {FACILITY}, a programme and a cohort for each of "
+        f"{len(PROGRAMMES)} agencies, enrolments by state: {states}"
+    )
 
 
 def main() -> None:
