@@ -26,3 +26,8 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     slug = "conflict"
+
+
+class Forbidden(DomainError):
+    status = 403
+    slug = "forbidden"

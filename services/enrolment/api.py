@@ -14,6 +14,11 @@ from shared.http import DatabaseDep
 router = APIRouter(tags=["participants"])
 
 
+def facility_of(caller: Caller) -> str | None:
+    """A facility officer's key names their facility; admin and directorate keys name none."""
+    return caller.attributes.get("facility_id")
+
+
 ParticipantWriter = Annotated[Caller, scoped("participants:write")]
 ParticipantReader = Annotated[Caller, scoped("participants:read")]
 
@@ -78,7 +83,7 @@ class ParticipantOut(BaseModel):
 async def register_participant(
     body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
-    participant = await handlers.register_participant(database, **body.model_dump())
+    participant = await handlers.register_participant(database, **body.model_dump(), facility=facility_of(caller))
     return ParticipantOut.from_domain(participant)
 
 
@@ -111,7 +116,9 @@ NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
 async def release_participant(
     participant_id: ParticipantId, body: Release, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
-    released = await handlers.release_participant(database, participant_id, **body.model_dump())
+    released = await handlers.release_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+    )
     return ParticipantOut.from_domain(released)
 
 
@@ -123,7 +130,9 @@ async def release_participant(
 async def transfer_participant(
     participant_id: ParticipantId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
-    moved = await handlers.transfer_participant(database, participant_id, **body.model_dump())
+    moved = await handlers.transfer_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+    )
     return ParticipantOut.from_domain(moved)
 
 
@@ -135,4 +144,6 @@ async def transfer_participant(
 async def get_participant(
     participant_id: ParticipantId, database: DatabaseDep, caller: ParticipantReader
 ) -> ParticipantOut:
-    return ParticipantOut.from_domain(await handlers.participant(database, participant_id))
+    return ParticipantOut.from_domain(
+        await handlers.participant(database, participant_id, facility=facility_of(caller))
+    )

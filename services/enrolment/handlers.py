@@ -11,7 +11,7 @@ from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.programmes import Programme
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
-from shared.errors import Conflict
+from shared.errors import Conflict, Forbidden
 
 Loaded = TypeVar("Loaded")
 
@@ -29,7 +29,11 @@ async def register_participant(
     security_classification: SecurityClassification,
     behaviour_score: int | None = None,
     behaviour_assessed_on: date | None = None,
+    facility: str | None,
 ) -> Participant:
+    """Register a participant; an officer of one facility registers only its own."""
+    if facility is not None and facility_id != facility:
+        raise OutsideFacility(f"The key is for facility {facility}.", field="facility_id")
     participant, registered = domain.register_participant(
         facility_id=facility_id,
         registration_number=registration_number,
@@ -51,9 +55,13 @@ async def register_participant(
     return participant
 
 
-async def release_participant(database: ServiceDatabase, participant_id: str, *, released_on: date) -> Participant:
+async def release_participant(
+    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None
+) -> Participant:
     async def work(tx: Transaction) -> Participant:
-        released, event = domain.release(await store.participant(tx, participant_id), released_on=released_on)
+        released, event = domain.release(
+            await store.participant(tx, participant_id, facility=facility), released_on=released_on
+        )
         await store.save_participant(tx, released)
         await tx.publish(event, subject=released.id, sequence=released.version)
         return released
@@ -62,17 +70,23 @@ async def release_participant(database: ServiceDatabase, participant_id: str, *,
 
 
 async def transfer_participant(
-    database: ServiceDatabase, participant_id: str, *, to_facility_id: str, transferred_on: date
+    database: ServiceDatabase, participant_id: str, *, to_facility_id: str, transferred_on: date, facility: str | None
 ) -> Participant:
     async def work(tx: Transaction) -> Participant:
         moved, event = domain.transfer(
-            await store.participant(tx, participant_id), to_facility_id=to_facility_id, transferred_on=transferred_on
+            await store.participant(tx, participant_id, facility=facility),
+            to_facility_id=to_facility_id,
+            transferred_on=transferred_on,
         )
         await store.save_participant(tx, moved)
         await tx.publish(event, subject=moved.id, sequence=moved.version)
         return moved
 
     return await database.transaction(work)
+
+
+class OutsideFacility(Forbidden):
+    """A facility officer acts for their own facility only."""
 
 
 class AlreadyEnrolled(Conflict):
@@ -110,14 +124,20 @@ async def open_cohort(database: ServiceDatabase, *, programme_id: str, **details
 
 
 async def request_enrolment(
-    database: ServiceDatabase, *, participant_id: str, cohort_id: str, overrides: list[Override], by: str
+    database: ServiceDatabase,
+    *,
+    participant_id: str,
+    cohort_id: str,
+    overrides: list[Override],
+    by: str,
+    facility: str | None,
 ) -> Enrolment:
     """Screen and place (or queue, or reject) in one transaction with the cohort, so capacity holds under races."""
 
     async def work(tx: Transaction) -> Enrolment:
         if await store.live_enrolment_exists(tx, participant_id, cohort_id):
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
-        participant = await store.participant(tx, participant_id)
+        participant = await store.participant(tx, participant_id, facility=facility)
         cohort = await store.cohort(tx, cohort_id)
         programme = await store.programme(tx, cohort.programme_id)
         background = await store.background(tx, participant_id)
@@ -164,8 +184,11 @@ async def read(database: ServiceDatabase, loader: Callable[[Transaction, str], A
     return await database.transaction(work)
 
 
-async def participant(database: ServiceDatabase, participant_id: str) -> Participant:
-    return await read(database, store.participant, participant_id)
+async def participant(database: ServiceDatabase, participant_id: str, *, facility: str | None) -> Participant:
+    async def work(tx: Transaction) -> Participant:
+        return await store.participant(tx, participant_id, facility=facility)
+
+    return await database.transaction(work)
 
 
 async def programme(database: ServiceDatabase, programme_id: str) -> Programme:

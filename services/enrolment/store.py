@@ -98,8 +98,10 @@ async def add_participant(tx: Transaction, participant: Participant) -> None:
         raise DuplicateRegistration(f"A participant with this {field} is already registered.", field=field) from None
 
 
-async def participant(tx: Transaction, participant_id: str) -> Participant:
-    document = await tx.db[PARTICIPANTS].find_one({"_id": participant_id}, session=tx.session)
+async def participant(tx: Transaction, participant_id: str, *, facility: str | None = None) -> Participant:
+    """The participant; one held at another facility than `facility` (when given) is not found."""
+    query = {"_id": participant_id} | ({"facility_id": facility} if facility else {})
+    document = await tx.db[PARTICIPANTS].find_one(query, session=tx.session)
     if document is None:
         raise ParticipantNotFound(f"No participant {participant_id}.", field="participant_id")
     return from_document(document)

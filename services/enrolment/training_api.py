@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers
+from services.enrolment.api import facility_of
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import SecurityClassification
 from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, Rule
@@ -274,6 +275,7 @@ async def request_enrolment(
         cohort_id=body.cohort_id,
         overrides=overrides,
         by=signature(caller),
+        facility=facility_of(caller),
     )
     return EnrolmentOut.from_domain(enrolment)
 
