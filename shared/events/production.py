@@ -1,7 +1,62 @@
 """Contracts of the events the production service publishes. Participants appear only by opaque id."""
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, PlainSerializer, WithJsonSchema
+
 from shared.events.registry import EventData, contract
 
 TOPIC = "production.events"
 
-__all__ = ["TOPIC", "EventData", "contract"]
+ExactDecimal = Annotated[
+    Decimal,
+    PlainSerializer(lambda amount: format(amount, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "An exact decimal number, as a string"}
+    ),
+]
+"""A Decimal that travels as a fixed-point string, so no amount is rounded through a float."""
+
+
+@contract("production.site.registered", version=1)
+class SiteRegistered(EventData):
+    """A facility registered a production site: a hydroponic rack, plot, pond, tank or workshop."""
+
+    site_id: str
+    facility_id: str
+    name: str
+    kind: str = Field(description="hydroponic_rack, plot, pond, tank or workshop")
+    area_m2: ExactDecimal | None = Field(description="Growing area, for racks and plots")
+    volume_m3: ExactDecimal | None = Field(description="Water volume, for ponds and tanks")
+    registered_at: datetime
+
+
+@contract("production.input.received", version=1)
+class InputReceived(EventData):
+    """A partner agency's input (seed, fertiliser, fingerlings, feed or raw material) was received."""
+
+    input_id: str
+    site_id: str | None = Field(description="The site it went to, when known")
+    agency_id: str = Field(description="The partner agency (OPD) that supplied it, e.g. dkpp")
+    kind: str = Field(description="seed, fertiliser, fingerlings, feed or raw_material")
+    item: str
+    quantity: ExactDecimal
+    unit: str = Field(description="kg, g, t, count, bunches, units, litres or ml")
+    received_on: date
+
+
+@contract("production.cycle.started", version=1)
+class CycleStarted(EventData):
+    """A planting, a fish stocking or a workshop run started on a site, for a programme."""
+
+    cycle_id: str
+    site_id: str
+    programme_id: str
+    commodity: str
+    kind: str = Field(description="planting, stocking or workshop_run")
+    started_on: date
+    seed_quantity: ExactDecimal | None = Field(description="Seed sown, for plantings")
+    seed_unit: str | None = Field(description="Unit of seed_quantity")
+    stocked_count: int | None = Field(description="Fish stocked, for stockings")

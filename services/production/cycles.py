@@ -1,0 +1,118 @@
+"""Production cycles: a planting, a fish stocking or a workshop run on a site, for a programme; pure, no I/O."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import uuid4
+
+from services.production import clock
+from services.production.sites import Site, SiteKind
+from services.production.units import Quantity, Unit, quantity
+from shared.errors import InvalidInput, NotFound
+from shared.events.production import CycleStarted
+
+
+class CycleKind(StrEnum):
+    PLANTING = "planting"
+    STOCKING = "stocking"
+    WORKSHOP_RUN = "workshop_run"
+
+
+class CycleStatus(StrEnum):
+    OPEN = "open"
+
+
+_KIND_ON_SITE = {
+    SiteKind.HYDROPONIC_RACK: CycleKind.PLANTING,
+    SiteKind.PLOT: CycleKind.PLANTING,
+    SiteKind.POND: CycleKind.STOCKING,
+    SiteKind.TANK: CycleKind.STOCKING,
+    SiteKind.WORKSHOP: CycleKind.WORKSHOP_RUN,
+}
+
+
+class MissingStart(InvalidInput):
+    """A planting starts with its seed (quantity and unit); a stocking with the number of fish stocked."""
+
+
+class NotApplicableToSite(InvalidInput):
+    """Seed belongs to plantings and a stocked count to stockings; a workshop run has neither."""
+
+
+class NonPositiveStockedCount(InvalidInput):
+    """A stocking puts at least one fish in the water."""
+
+
+class CycleNotFound(NotFound):
+    """No production cycle has this id."""
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One run of production on a site for a programme; its kind follows from the site's kind."""
+
+    id: str
+    site_id: str
+    programme_id: str
+    commodity: str
+    kind: CycleKind
+    started_on: date
+    seed: Quantity | None
+    stocked_count: int | None
+    status: CycleStatus
+    created_at: datetime
+    version: int
+
+
+def _require(kind: CycleKind, given: dict[str, object]) -> None:
+    needed = {CycleKind.PLANTING: ("seed_quantity", "seed_unit"), CycleKind.STOCKING: ("stocked_count",)}.get(kind, ())
+    for name, value in given.items():
+        if name in needed and value is None:
+            raise MissingStart(f"A {kind.value} starts with its {name.replace('_', ' ')}.", field=name)
+        if name not in needed and value is not None:
+            raise NotApplicableToSite(f"A {kind.value} has no {name.replace('_', ' ')}.", field=name)
+
+
+def start_cycle(
+    site: Site,
+    *,
+    programme_id: str,
+    commodity: str,
+    started_on: date,
+    seed_quantity: Decimal | None = None,
+    seed_unit: Unit | str | None = None,
+    stocked_count: int | None = None,
+) -> tuple[Cycle, CycleStarted]:
+    """An open cycle on `site`, started as the site's kind requires, and the event that announces it."""
+    kind = _KIND_ON_SITE[site.kind]
+    _require(kind, {"seed_quantity": seed_quantity, "seed_unit": seed_unit, "stocked_count": stocked_count})
+    seed = None
+    if seed_quantity is not None and seed_unit is not None:
+        seed = quantity(seed_quantity, seed_unit, field="seed_quantity", unit_field="seed_unit")
+    if stocked_count is not None and stocked_count <= 0:
+        raise NonPositiveStockedCount("The stocked count must be above zero.", field="stocked_count")
+    cycle = Cycle(
+        id=str(uuid4()),
+        site_id=site.id,
+        programme_id=programme_id,
+        commodity=commodity,
+        kind=kind,
+        started_on=started_on,
+        seed=seed,
+        stocked_count=stocked_count,
+        status=CycleStatus.OPEN,
+        created_at=clock.now(),
+        version=1,
+    )
+    return cycle, CycleStarted(
+        cycle_id=cycle.id,
+        site_id=site.id,
+        programme_id=programme_id,
+        commodity=commodity,
+        kind=kind.value,
+        started_on=started_on,
+        seed_quantity=seed.amount if seed else None,
+        seed_unit=seed.unit.value if seed else None,
+        stocked_count=stocked_count,
+    )
