@@ -1,11 +1,103 @@
-"""Production use cases: reactions to other services' events."""
+"""Production use cases: commands called by the API, and reactions to other services' events."""
 
+from datetime import date
+from decimal import Decimal
 from typing import get_args
 
-from services.production import domain, store
+from services.production import cycles, domain, inputs, sites, store, store_cycles, store_inputs, store_sites
+from services.production.cycles import Cycle
+from services.production.inputs import Input, InputKind
+from services.production.sites import Site, SiteKind
+from services.production.units import Unit
 from shared.consumer import Reaction
-from shared.database import Transaction
+from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope, EventData
+
+
+async def register_site(
+    database: ServiceDatabase,
+    *,
+    facility_id: str,
+    name: str,
+    kind: SiteKind,
+    area_m2: Decimal | None = None,
+    volume_m3: Decimal | None = None,
+) -> Site:
+    site, registered = sites.register_site(
+        facility_id=facility_id, name=name, kind=kind, area_m2=area_m2, volume_m3=volume_m3
+    )
+
+    async def work(tx: Transaction) -> None:
+        await store_sites.add_site(tx, site)
+        await tx.publish(registered, subject=site.id, sequence=site.version)
+
+    await database.transaction(work)
+    return site
+
+
+async def site(database: ServiceDatabase, site_id: str) -> Site:
+    async def work(tx: Transaction) -> Site:
+        return await store_sites.site(tx, site_id)
+
+    return await database.transaction(work)
+
+
+async def receive_input(
+    database: ServiceDatabase,
+    *,
+    site_id: str | None,
+    agency_id: str,
+    kind: InputKind,
+    item: str,
+    quantity: Decimal,
+    unit: Unit | str,
+    received_on: date,
+) -> Input:
+    async def work(tx: Transaction) -> Input:
+        site = await store_sites.site(tx, site_id) if site_id is not None else None
+        received, event = inputs.receive_input(
+            site=site, agency_id=agency_id, kind=kind, item=item, amount=quantity, unit=unit, received_on=received_on
+        )
+        await store_inputs.add_input(tx, received)
+        await tx.publish(event, subject=received.id, sequence=received.version)
+        return received
+
+    return await database.transaction(work)
+
+
+async def start_cycle(
+    database: ServiceDatabase,
+    *,
+    site_id: str,
+    programme_id: str,
+    commodity: str,
+    started_on: date,
+    seed_quantity: Decimal | None = None,
+    seed_unit: Unit | str | None = None,
+    stocked_count: int | None = None,
+) -> Cycle:
+    async def work(tx: Transaction) -> Cycle:
+        cycle, started = cycles.start_cycle(
+            await store_sites.site(tx, site_id),
+            programme_id=programme_id,
+            commodity=commodity,
+            started_on=started_on,
+            seed_quantity=seed_quantity,
+            seed_unit=seed_unit,
+            stocked_count=stocked_count,
+        )
+        await store_cycles.add_cycle(tx, cycle)
+        await tx.publish(started, subject=cycle.id, sequence=cycle.version)
+        return cycle
+
+    return await database.transaction(work)
+
+
+async def cycle(database: ServiceDatabase, cycle_id: str) -> Cycle:
+    async def work(tx: Transaction) -> Cycle:
+        return await store_cycles.cycle(tx, cycle_id)
+
+    return await database.transaction(work)
 
 
 async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventData) -> None:

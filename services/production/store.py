@@ -1,13 +1,14 @@
-"""The production service's documents: its read model of participants."""
+"""The production service's documents: its read model of participants, and every collection's indexes."""
 
 from pymongo import IndexModel
 
+from services.production import store_cycles, store_inputs, store_sites
 from services.production.domain import CustodyStatus, KnownParticipant
 from shared.database import Transaction
 
 PARTICIPANTS = "participants"
 
-INDEXES: dict[str, list[IndexModel]] = {}
+INDEXES: dict[str, list[IndexModel]] = {**store_sites.INDEXES, **store_inputs.INDEXES, **store_cycles.INDEXES}
 
 
 async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:

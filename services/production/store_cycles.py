@@ -1,0 +1,79 @@
+"""The production cycles collection."""
+
+from services.production import pages
+from services.production.cycles import Cycle, CycleKind, CycleNotFound, CycleStatus
+from services.production.store_values import amount_of, date_of, day, exact
+from services.production.units import Quantity, Unit
+from shared.database import Document, ServiceDatabase, Transaction
+
+CYCLES = "cycles"
+
+INDEXES = {
+    CYCLES: [
+        pages.index_in_order("by_site", "site_id"),
+        pages.index_in_order("by_programme", "programme_id"),
+        pages.index_in_order("by_status", "status"),
+        pages.index_in_order("in_order"),
+    ],
+}
+
+
+def to_document(cycle: Cycle) -> Document:
+    return {
+        "_id": cycle.id,
+        "site_id": cycle.site_id,
+        "programme_id": cycle.programme_id,
+        "commodity": cycle.commodity,
+        "kind": cycle.kind.value,
+        "started_on": day(cycle.started_on),
+        "seed_quantity": exact(cycle.seed.amount) if cycle.seed else None,
+        "seed_unit": cycle.seed.unit.value if cycle.seed else None,
+        "stocked_count": cycle.stocked_count,
+        "status": cycle.status.value,
+        "created_at": cycle.created_at,
+        "version": cycle.version,
+    }
+
+
+def from_document(document: Document) -> Cycle:
+    seed_amount = amount_of(document["seed_quantity"])
+    return Cycle(
+        id=document["_id"],
+        site_id=document["site_id"],
+        programme_id=document["programme_id"],
+        commodity=document["commodity"],
+        kind=CycleKind(document["kind"]),
+        started_on=date_of(document["started_on"]),
+        seed=Quantity(seed_amount, Unit(document["seed_unit"])) if seed_amount is not None else None,
+        stocked_count=document["stocked_count"],
+        status=CycleStatus(document["status"]),
+        created_at=document["created_at"],
+        version=document["version"],
+    )
+
+
+async def add_cycle(tx: Transaction, cycle: Cycle) -> None:
+    await tx.db[CYCLES].insert_one(to_document(cycle), session=tx.session)
+
+
+async def cycle(tx: Transaction, cycle_id: str) -> Cycle:
+    document = await tx.db[CYCLES].find_one({"_id": cycle_id}, session=tx.session)
+    if document is None:
+        raise CycleNotFound(f"No production cycle {cycle_id}.", field="cycle_id")
+    return from_document(document)
+
+
+async def cycles_page(
+    database: ServiceDatabase,
+    *,
+    site_id: str | None,
+    programme_id: str | None,
+    status: CycleStatus | None,
+    after: str | None,
+    limit: int,
+) -> tuple[list[Cycle], str | None]:
+    query = {name: value for name, value in (("site_id", site_id), ("programme_id", programme_id)) if value is not None}
+    if status is not None:
+        query["status"] = status.value
+    documents, cursor = await pages.page(database.db[CYCLES], query, after=after, limit=limit)
+    return [from_document(document) for document in documents], cursor
