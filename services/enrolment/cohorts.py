@@ -34,6 +34,7 @@ class Cohort:
     waitlist: tuple[str, ...]
     opened_at: datetime
     version: int = 1
+    started_on: date | None = None
 
     @property
     def places_left(self) -> int:
@@ -104,3 +105,13 @@ def release_place(cohort: Cohort, enrolment_id: str) -> tuple[Cohort, str | None
 
 def overlaps(first: Cohort, second: Cohort) -> bool:
     return first.starts_on <= second.ends_on and second.starts_on <= first.ends_on
+
+
+class CohortAlreadyStarted(Conflict):
+    """A cohort starts once."""
+
+
+def start(cohort: Cohort, *, on: date) -> Cohort:
+    if cohort.started_on is not None:
+        raise CohortAlreadyStarted(f"The cohort started on {cohort.started_on}.", field="started_on")
+    return replace(cohort, started_on=on, version=cohort.version + 1)

@@ -20,6 +20,8 @@ class EnrolmentState(StrEnum):
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    COMPLETED = "completed"
 
 
 class Rule(StrEnum):

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
-from services.enrolment import api, events, handlers, store, training_api
+from services.enrolment import api, courses_api, events, handlers, store, training_api, training_store
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -14,6 +14,7 @@ class EnrolmentSettings(ServiceSettings):
 
     service_name: str = "enrolment"
     http_port: int = 8001
+    attendance_edit_days: int = 7
 
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
@@ -23,11 +24,11 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=handlers.REACTIONS,
-        indexes=store.INDEXES,
+        indexes={**store.INDEXES, **training_store.INDEXES},
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router, training_api.router],
+        routers=[api.router, training_api.router, courses_api.router],
         title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "
         "The only service that holds participants' personal data.",

@@ -108,3 +108,48 @@ class EnrolmentWithdrawn(EventData):
     programme_id: str
     withdrawn_by: str
     place_freed: bool
+
+
+@contract("enrolment.cohort.started", version=1)
+class CohortStarted(EventData):
+    """A cohort's training began; its approved enrolments became active."""
+
+    cohort_id: str
+    programme_id: str
+    started_on: date
+    active_enrolment_ids: list[str]
+
+
+@contract("enrolment.enrolment.activated", version=1)
+class EnrolmentActivated(EventData):
+    """A participant began training in a cohort: production may credit them from `active_from`."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    active_from: date
+
+
+@contract("enrolment.enrolment.completed", version=1)
+class EnrolmentCompleted(EventData):
+    """A participant completed a programme: attendance met and every competency passed."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    completed_on: date
+    attendance_rate: float
+
+
+@contract("enrolment.certificate.issued", version=1)
+class CertificateIssued(EventData):
+    """A competency certificate was issued; its number can be verified publicly."""
+
+    certificate_number: str
+    enrolment_id: str
+    participant_id: str
+    programme_id: str
+    agency_id: str
+    issued_on: date
