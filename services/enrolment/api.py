@@ -3,13 +3,14 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import handlers
+from services.enrolment import handlers, listings
 from services.enrolment.domain import Participant, ParticipantStatus, SecurityClassification
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["participants"])
 
@@ -147,3 +148,17 @@ async def get_participant(
     return ParticipantOut.from_domain(
         await handlers.participant(database, participant_id, facility=facility_of(caller))
     )
+
+
+@router.get("/participants", summary="Participants, in registration order; an officer's key lists its facility only")
+async def list_participants(
+    database: DatabaseDep,
+    caller: ParticipantReader,
+    after: After = None,
+    limit: Limit = 50,
+    facility_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: ParticipantStatus | None = None,
+) -> Page[ParticipantOut]:
+    facility = facility_of(caller) or facility_id
+    found, cursor = await listings.participants(database, facility=facility, status=status, after=after, limit=limit)
+    return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)

@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
+from pymongo import IndexModel
 
-from services.enrolment import api, courses_api, events, handlers, store, training_api, training_store
+from services.enrolment import api, courses_api, events, handlers, listings, store, training_api, training_store
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -17,6 +18,14 @@ class EnrolmentSettings(ServiceSettings):
     attendance_edit_days: int = 7
 
 
+def merged(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
+    together: dict[str, list[IndexModel]] = {}
+    for each in indexes:
+        for collection, models in each.items():
+            together.setdefault(collection, []).extend(models)
+    return together
+
+
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     settings = settings or EnrolmentSettings()
     runtime = ServiceRuntime(
@@ -24,7 +33,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=handlers.REACTIONS,
-        indexes={**store.INDEXES, **training_store.INDEXES},
+        indexes=merged(store.INDEXES, training_store.INDEXES, listings.INDEXES),
     )
     return create_service_app(
         runtime=runtime,

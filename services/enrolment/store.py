@@ -169,6 +169,7 @@ def cohort_from(document: Document) -> Cohort:
 def enrolment_document(enrolment: Enrolment) -> Document:
     document: Document = asdict(enrolment)
     document["_id"] = document.pop("id")
+    document["created_at"] = enrolment.history[0].at
     return document
 
 

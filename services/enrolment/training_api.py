@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import handlers
+from services.enrolment import handlers, listings
 from services.enrolment.api import facility_of
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import SecurityClassification
@@ -14,6 +14,7 @@ from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, R
 from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter()
 Id = Annotated[str, Path(max_length=64)]
@@ -302,3 +303,51 @@ async def get_enrolment(
     enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> EnrolmentOut:
     return EnrolmentOut.from_domain(await handlers.enrolment(database, enrolment_id))
+
+
+Filter = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("/programmes", tags=["programmes"], summary="Programmes; an agency's key lists its own only")
+async def list_programmes(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("programmes:read")],
+    after: After = None,
+    limit: Limit = 50,
+    agency_id: Filter = None,
+    status: ProgrammeStatus | None = None,
+) -> Page[ProgrammeOut]:
+    agency = caller.attributes.get("agency_id") or agency_id
+    found, cursor = await listings.programmes(database, agency_id=agency, status=status, after=after, limit=limit)
+    return Page(items=[ProgrammeOut.from_domain(programme) for programme in found], next_cursor=cursor)
+
+
+@router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened")
+async def list_cohorts(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("cohorts:read")],
+    after: After = None,
+    limit: Limit = 50,
+    programme_id: Filter = None,
+    facility_id: Filter = None,
+) -> Page[CohortOut]:
+    found, cursor = await listings.cohorts(
+        database, programme_id=programme_id, facility_id=facility_id, after=after, limit=limit
+    )
+    return Page(items=[CohortOut.from_domain(cohort) for cohort in found], next_cursor=cursor)
+
+
+@router.get("/enrolments", tags=["enrolments"], summary="Enrolments, in request order, by cohort, participant or state")
+async def list_enrolments(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("enrolments:read")],
+    after: After = None,
+    limit: Limit = 50,
+    cohort_id: Filter = None,
+    participant_id: Filter = None,
+    state: EnrolmentState | None = None,
+) -> Page[EnrolmentOut]:
+    found, cursor = await listings.enrolments(
+        database, cohort_id=cohort_id, participant_id=participant_id, state=state, after=after, limit=limit
+    )
+    return Page(items=[EnrolmentOut.from_domain(enrolment) for enrolment in found], next_cursor=cursor)

@@ -1,10 +1,9 @@
-"""What every production route shares: its scopes, exact amounts in and out, and pages of a listing."""
+"""What every production route shares: its scopes, and exact amounts in and out."""
 
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
-from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shared.api_keys import Caller, scoped
 from shared.events.production import ExactDecimal
@@ -24,17 +23,3 @@ AmountIn = Annotated[
 
 AmountOut = ExactDecimal
 """An amount in a response: always a string, so nothing is rounded through a float."""
-
-After = Annotated[
-    str | None, Query(max_length=64, description="The `next_cursor` of the previous page; omit for the first")
-]
-Limit = Annotated[int, Query(ge=1, le=200, description="At most this many items")]
-
-Item = TypeVar("Item")
-
-
-class Page(BaseModel, Generic[Item]):
-    """A page of a listing, oldest first; `next_cursor` is null on the last page."""
-
-    items: list[Item]
-    next_cursor: str | None

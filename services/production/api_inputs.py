@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.production import handlers, store_inputs
-from services.production.api_fields import After, AmountIn, AmountOut, Limit, Page, ProductionReader, ProductionWriter
+from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
 from services.production.inputs import Input, InputKind
 from services.production.units import Unit
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["inputs"])
 

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.production import handlers, store_sites
-from services.production.api_fields import After, AmountIn, AmountOut, Limit, Page, ProductionReader, ProductionWriter
+from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
 from services.production.sites import Site, SiteKind
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["sites"])
 

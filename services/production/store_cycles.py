@@ -1,9 +1,9 @@
 """The production cycles collection."""
 
-from services.production import pages
 from services.production.cycles import Cycle, CycleKind, CycleNotFound, CycleStatus
 from services.production.store_values import amount_of, date_of, day, exact
 from services.production.units import Quantity, Unit
+from shared import pages
 from shared.database import Document, ServiceDatabase, Transaction
 
 CYCLES = "cycles"

@@ -1,9 +1,9 @@
 """The collection of inputs received from partner agencies."""
 
-from services.production import pages
 from services.production.inputs import Input, InputKind
 from services.production.store_values import amount_of, date_of, day, exact
 from services.production.units import Quantity, Unit
+from shared import pages
 from shared.database import Document, ServiceDatabase, Transaction
 
 INPUTS = "inputs"

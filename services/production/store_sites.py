@@ -3,9 +3,9 @@
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from services.production import pages
 from services.production.sites import DuplicateSiteName, Site, SiteKind, SiteNotFound
 from services.production.store_values import amount_of, exact
+from shared import pages
 from shared.database import Document, ServiceDatabase, Transaction
 
 SITES = "sites"

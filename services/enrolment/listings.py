@@ -1,0 +1,83 @@
+"""Listings of the enrolment service's records, filtered, in creation order, a page at a time."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from services.enrolment import store
+from services.enrolment.cohorts import Cohort
+from services.enrolment.domain import Participant
+from services.enrolment.enrolments import Enrolment
+from services.enrolment.programmes import Programme
+from shared import pages
+from shared.database import Document, ServiceDatabase
+
+Record = TypeVar("Record")
+Listing = tuple[list[Record], str | None]
+
+INDEXES = {
+    store.PARTICIPANTS: [
+        pages.index_in_order("participants_by_facility", "facility_id", "status", made="registered_at"),
+        pages.index_in_order("participants_in_order", made="registered_at"),
+    ],
+    store.PROGRAMMES: [pages.index_in_order("programmes_by_agency", "agency_id")],
+    store.COHORTS: [pages.index_in_order("cohorts_by_programme", "programme_id", made="opened_at")],
+    store.ENROLMENTS: [
+        pages.index_in_order("enrolments_by_cohort", "cohort_id"),
+        pages.index_in_order("enrolments_by_participant", "participant_id"),
+    ],
+}
+
+
+def only(**filters: Any) -> dict[str, Any]:
+    """Equality filters, leaving out the ones not given."""
+    return {name: value for name, value in filters.items() if value is not None}
+
+
+async def listing(
+    database: ServiceDatabase,
+    collection: str,
+    query: dict[str, Any],
+    convert: Callable[[Document], Record],
+    *,
+    after: str | None,
+    limit: int,
+    made: str = pages.CREATED_AT,
+) -> Listing[Record]:
+    documents, cursor = await pages.page(database.db[collection], query, after=after, limit=limit, made=made)
+    return [convert(document) for document in documents], cursor
+
+
+async def participants(
+    database: ServiceDatabase, *, facility: str | None, status: str | None, after: str | None, limit: int
+) -> Listing[Participant]:
+    query = only(facility_id=facility, status=status)
+    return await listing(
+        database, store.PARTICIPANTS, query, store.from_document, after=after, limit=limit, made="registered_at"
+    )
+
+
+async def programmes(
+    database: ServiceDatabase, *, agency_id: str | None, status: str | None, after: str | None, limit: int
+) -> Listing[Programme]:
+    query = only(agency_id=agency_id, status=status)
+    return await listing(database, store.PROGRAMMES, query, store.programme_from, after=after, limit=limit)
+
+
+async def cohorts(
+    database: ServiceDatabase, *, programme_id: str | None, facility_id: str | None, after: str | None, limit: int
+) -> Listing[Cohort]:
+    query = only(programme_id=programme_id, facility_id=facility_id)
+    return await listing(database, store.COHORTS, query, store.cohort_from, after=after, limit=limit, made="opened_at")
+
+
+async def enrolments(
+    database: ServiceDatabase,
+    *,
+    cohort_id: str | None,
+    participant_id: str | None,
+    state: str | None,
+    after: str | None,
+    limit: int,
+) -> Listing[Enrolment]:
+    query = only(cohort_id=cohort_id, participant_id=participant_id, state=state)
+    return await listing(database, store.ENROLMENTS, query, store.enrolment_from, after=after, limit=limit)

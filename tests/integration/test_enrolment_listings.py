@@ -1,0 +1,52 @@
+"""Listings with filters and cursor pagination, each key seeing only what it may."""
+
+from typing import Any
+
+from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
+from tests.support.services import RunningService
+
+
+async def every_page(service: RunningService, url: str, headers: dict[str, str], **params: Any) -> list[list[str]]:
+    """The ids of each page, following next_cursor to the end."""
+    pages, cursor = [], None
+    while True:
+        query = {**params, **({"after": cursor} if cursor else {})}
+        response = await service.http.get(url, params=query, headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append([item["id"] for item in body["items"]])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+async def test_a_cohorts_enrolments_come_page_by_page_in_request_order(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    cohort = await opened_cohort(enrolment, staff, (await published_programme(enrolment, staff))["id"], capacity=2)
+    requested = [
+        (await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"]))["id"]
+        for _ in range(5)
+    ]
+    pages = await every_page(enrolment, "/enrolments", staff, cohort_id=cohort["id"], limit=2)
+    assert pages == [requested[0:2], requested[2:4], requested[4:5]]
+    waiting = await every_page(enrolment, "/enrolments", staff, cohort_id=cohort["id"], state="waitlisted")
+    assert waiting == [requested[2:]]
+
+
+async def test_an_officer_lists_only_their_facilitys_participants(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    serang = [await registered_participant(enrolment, staff, facility_id="rutan-serang") for _ in range(2)]
+    await registered_participant(enrolment, staff, facility_id="lapas-cilegon")
+    officer = await enrolment.mint_key("participants:read", facility_id="rutan-serang")
+    listed = await every_page(enrolment, "/participants", officer, facility_id="lapas-cilegon")
+    assert listed == [serang]
+
+
+async def test_an_agency_lists_only_its_own_programmes_and_a_bad_cursor_is_refused(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    own = await published_programme(enrolment, staff, agency_id="dinas-perikanan", name="Budidaya lele")
+    await published_programme(enrolment, staff, agency_id="dkpp")
+    fisheries = await enrolment.mint_key("programmes:read", agency_id="dinas-perikanan")
+    assert await every_page(enrolment, "/programmes", fisheries) == [[own["id"]]]
+    bad = await enrolment.http.get("/programmes", params={"after": "not-a-cursor"}, headers=fisheries)
+    assert (bad.status_code, bad.json()["field"]) == (422, "after")
