@@ -153,3 +153,39 @@ class CertificateIssued(EventData):
     programme_id: str
     agency_id: str
     issued_on: date
+
+
+@contract("enrolment.enrolment.suspended", version=1)
+class EnrolmentSuspended(EventData):
+    """An active participant was suspended from training from `suspended_on`; `with_premi` says if premi still accrues."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    suspended_on: date
+    with_premi: bool
+
+
+@contract("enrolment.enrolment.resumed", version=1)
+class EnrolmentResumed(EventData):
+    """A suspended participant resumed training on `resumed_on`."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    resumed_on: date
+
+
+@contract("enrolment.enrolment.ended", version=1)
+class EnrolmentEnded(EventData):
+    """An active or suspended enrolment ended without completion; `reason` is one of not_completed,
+    withdrawn_by_participant, withdrawn_by_staff, dismissed, health, security, released, transferred."""
+
+    enrolment_id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    ended_on: date
+    reason: str
