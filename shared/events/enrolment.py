@@ -157,7 +157,7 @@ class CertificateIssued(EventData):
 
 @contract("enrolment.enrolment.suspended", version=1)
 class EnrolmentSuspended(EventData):
-    """An active participant was suspended from training from `suspended_on`; `with_premi` says if premi still accrues."""
+    """An active participant was suspended from `suspended_on`; `with_premi` says whether premi still accrues."""
 
     enrolment_id: str
     participant_id: str
