@@ -4,7 +4,19 @@ from datetime import date
 from decimal import Decimal
 from typing import get_args
 
-from services.production import cycles, domain, inputs, sites, store, store_cycles, store_inputs, store_sites
+from services.production import (
+    crediting,
+    cycles,
+    domain,
+    inputs,
+    sites,
+    store,
+    store_cycles,
+    store_enrolments,
+    store_inputs,
+    store_sites,
+)
+from services.production.crediting import EnrolmentRecord
 from services.production.cycles import Cycle
 from services.production.inputs import Input, InputKind
 from services.production.sites import Site, SiteKind
@@ -12,6 +24,7 @@ from services.production.units import Unit
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope, EventData
+from shared.events.enrolment import CohortOpened
 
 
 async def register_site(
@@ -100,6 +113,25 @@ async def cycle(database: ServiceDatabase, cycle_id: str) -> Cycle:
     return await database.transaction(work)
 
 
+async def known_enrolments(database: ServiceDatabase, participant_id: str) -> list[tuple[EnrolmentRecord, str | None]]:
+    """The participant's enrolments, each with its cohort's facility once the cohort is known."""
+
+    async def work(tx: Transaction) -> list[tuple[EnrolmentRecord, str | None]]:
+        records = await store_enrolments.enrolments_of(tx, participant_id)
+        known = await store_enrolments.cohorts(tx, [record.cohort_id for record in records])
+        return [(record, known.get(record.cohort_id, {}).get("facility_id")) for record in records]
+
+    return await database.transaction(work)
+
+
+async def refusal(database: ServiceDatabase, participant_id: str, *, programme_id: str, on: date) -> str | None:
+    async def work(tx: Transaction) -> str | None:
+        records = await store_enrolments.enrolments_of(tx, participant_id)
+        return crediting.refusal(records, programme_id=programme_id, day=on)
+
+    return await database.transaction(work)
+
+
 async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
     """Keep the read model of participants, ignoring events older than what it knows."""
     assert isinstance(payload, domain.ParticipantEvent)
@@ -109,4 +141,22 @@ async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventD
         await store.save_participant(tx, learnt)
 
 
-REACTIONS: dict[str, Reaction] = {event.event_type: learn_participant for event in get_args(domain.ParticipantEvent)}
+async def learn_enrolment(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+    """Keep the enrolment's dated fact at the event's sequence; late or repeated events are harmless."""
+    assert isinstance(payload, crediting.EnrolmentEvent)
+    known, version = await store_enrolments.enrolment(tx, payload.enrolment_id)
+    learnt = crediting.learn(known, payload, sequence=envelope.sequence)
+    if learnt != known:
+        await store_enrolments.save_enrolment(tx, learnt, read_at=version)
+
+
+async def learn_cohort(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+    assert isinstance(payload, CohortOpened)
+    await store_enrolments.save_cohort(tx, payload)
+
+
+REACTIONS: dict[str, Reaction] = {
+    **{event.event_type: learn_participant for event in get_args(domain.ParticipantEvent)},
+    **{event.event_type: learn_enrolment for event in get_args(crediting.EnrolmentEvent)},
+    CohortOpened.event_type: learn_cohort,
+}

@@ -2,13 +2,18 @@
 
 from pymongo import IndexModel
 
-from services.production import store_cycles, store_inputs, store_sites
+from services.production import store_cycles, store_enrolments, store_inputs, store_sites
 from services.production.domain import CustodyStatus, KnownParticipant
 from shared.database import Transaction
 
 PARTICIPANTS = "participants"
 
-INDEXES: dict[str, list[IndexModel]] = {**store_sites.INDEXES, **store_inputs.INDEXES, **store_cycles.INDEXES}
+INDEXES: dict[str, list[IndexModel]] = {
+    **store_sites.INDEXES,
+    **store_inputs.INDEXES,
+    **store_cycles.INDEXES,
+    **store_enrolments.INDEXES,
+}
 
 
 async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:
