@@ -7,17 +7,13 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers, listings
+from services.enrolment.callers import facility_of, signature
 from services.enrolment.domain import Participant, ParticipantStatus, SecurityClassification
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["participants"])
-
-
-def facility_of(caller: Caller) -> str | None:
-    """A facility officer's key names their facility; admin and directorate keys name none."""
-    return caller.attributes.get("facility_id")
 
 
 ParticipantWriter = Annotated[Caller, scoped("participants:write")]
@@ -118,7 +114,7 @@ async def release_participant(
     participant_id: ParticipantId, body: Release, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
     released = await handlers.release_participant(
-        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
     )
     return ParticipantOut.from_domain(released)
 
@@ -132,7 +128,7 @@ async def transfer_participant(
     participant_id: ParticipantId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
     moved = await handlers.transfer_participant(
-        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
     )
     return ParticipantOut.from_domain(moved)
 

@@ -7,19 +7,15 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import training_handlers
-from services.enrolment.training import Absence
-from services.enrolment.training_api import CohortOut, EnrolmentOut, signature
+from services.enrolment.callers import signature, trainer_of
+from services.enrolment.training import Absence, EndReason
+from services.enrolment.training_api import CohortOut, EnrolmentOut
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 
 router = APIRouter()
 Id = Annotated[str, Path(max_length=64)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such cohort or enrolment"}}
-
-
-def trainer_of(caller: Caller) -> str | None:
-    """A trainer's key names the trainer; staff and admin keys name none and may act on any cohort."""
-    return caller.attributes.get("trainer_id")
 
 
 def edit_window(request: Request) -> timedelta:
@@ -79,6 +75,38 @@ class Completion(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"completed_on": "2027-04-30"}]})
 
     completed_on: date
+
+
+class Suspension(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"suspended_on": "2027-02-01", "with_premi": False, "reason": "isolation after a fight"}]
+        },
+    )
+
+    suspended_on: date
+    with_premi: bool
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class Resumption(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"resumed_on": "2027-02-15"}]})
+
+    resumed_on: date
+
+
+class Ending(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"ended_on": "2027-03-01", "reason": "health", "note": "referred to the clinic for surgery"}]
+        },
+    )
+
+    ended_on: date
+    reason: EndReason
+    note: str | None = Field(None, max_length=500)
 
 
 class CompletionOut(BaseModel):
@@ -209,3 +237,46 @@ async def complete(
 )
 async def verify_certificate(number: Annotated[str, Path(max_length=32)], database: DatabaseDep) -> VerificationOut:
     return VerificationOut.from_domain(await training_handlers.verify_certificate(database, number))
+
+
+NOT_ACTIVE = {**NOT_FOUND, 409: {"description": "The enrolment's state does not allow it"}}
+EnrolmentWriter = Annotated[Caller, scoped("enrolments:write")]
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/suspend",
+    tags=["enrolments"],
+    summary="Suspend training, with or without premi",
+    responses=NOT_ACTIVE,
+)
+async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    suspended = await training_handlers.suspend(
+        database,
+        enrolment_id,
+        on=body.suspended_on,
+        with_premi=body.with_premi,
+        reason=body.reason,
+        by=signature(caller),
+    )
+    return EnrolmentOut.from_domain(suspended)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/resume", tags=["enrolments"], summary="Resume suspended training", responses=NOT_ACTIVE
+)
+async def resume(enrolment_id: Id, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    resumed = await training_handlers.resume(database, enrolment_id, on=body.resumed_on, by=signature(caller))
+    return EnrolmentOut.from_domain(resumed)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/end",
+    tags=["enrolments"],
+    summary="End training without completion, with a reason; the place goes to the waiting list",
+    responses=NOT_ACTIVE,
+)
+async def end(enrolment_id: Id, body: Ending, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    ended = await training_handlers.end(
+        database, enrolment_id, on=body.ended_on, reason=body.reason, note=body.note, by=signature(caller)
+    )
+    return EnrolmentOut.from_domain(ended)

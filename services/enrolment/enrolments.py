@@ -21,7 +21,9 @@ class EnrolmentState(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     ACTIVE = "active"
+    SUSPENDED = "suspended"
     COMPLETED = "completed"
+    ENDED = "ended"
 
 
 class Rule(StrEnum):

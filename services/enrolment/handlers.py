@@ -4,11 +4,12 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from services.enrolment import cohorts, domain, enrolments, programmes, store
+from services.enrolment import cohorts, domain, enrolments, leaving, programmes, store
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import Participant, SecurityClassification
 from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.programmes import Programme
+from services.enrolment.training import EndReason
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict, Forbidden
@@ -56,22 +57,33 @@ async def register_participant(
 
 
 async def release_participant(
-    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None
+    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None, by: str
 ) -> Participant:
+    """Release from custody: every enrolment ends or is given up, in the same transaction."""
+
     async def work(tx: Transaction) -> Participant:
         released, event = domain.release(
             await store.participant(tx, participant_id, facility=facility), released_on=released_on
         )
         await store.save_participant(tx, released)
         await tx.publish(event, subject=released.id, sequence=released.version)
+        await leaving.leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
         return released
 
     return await database.transaction(work)
 
 
 async def transfer_participant(
-    database: ServiceDatabase, participant_id: str, *, to_facility_id: str, transferred_on: date, facility: str | None
+    database: ServiceDatabase,
+    participant_id: str,
+    *,
+    to_facility_id: str,
+    transferred_on: date,
+    facility: str | None,
+    by: str,
 ) -> Participant:
+    """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
+
     async def work(tx: Transaction) -> Participant:
         moved, event = domain.transfer(
             await store.participant(tx, participant_id, facility=facility),
@@ -80,6 +92,7 @@ async def transfer_participant(
         )
         await store.save_participant(tx, moved)
         await tx.publish(event, subject=moved.id, sequence=moved.version)
+        await leaving.leave_custody(tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by)
         return moved
 
     return await database.transaction(work)
@@ -160,17 +173,7 @@ async def withdraw_enrolment(
 
     async def work(tx: Transaction) -> Enrolment:
         enrolment = await store.enrolment(tx, enrolment_id)
-        withdrawn, cohort, event, promoted_id = enrolments.withdraw(
-            enrolment, await store.cohort(tx, enrolment.cohort_id), by_participant=by_participant, by=by, reason=reason
-        )
-        await store.save(tx, store.ENROLMENTS, store.enrolment_document(withdrawn))
-        await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
-        if promoted_id is not None:
-            promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
-            await store.save(tx, store.ENROLMENTS, store.enrolment_document(promoted))
-            await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
-        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
-        return withdrawn
+        return await leaving.withdraw(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
 
     return await database.transaction(work)
 

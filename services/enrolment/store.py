@@ -31,7 +31,7 @@ PARTICIPANTS = "participants"
 PROGRAMMES = "programmes"
 COHORTS = "cohorts"
 ENROLMENTS = "enrolments"
-HOLDING_STATES = ["approved", "active"]
+HOLDING_STATES = ["approved", "active", "suspended"]
 LIVE_STATES = ["approved", "waitlisted", "active", "suspended"]
 
 INDEXES = {
@@ -237,3 +237,8 @@ async def background(tx: Transaction, participant_id: str) -> Background:
 async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id: str) -> bool:
     query = {"participant_id": participant_id, "cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
     return await tx.db[ENROLMENTS].find_one(query, session=tx.session) is not None
+
+
+async def live_enrolments(tx: Transaction, participant_id: str) -> list[Enrolment]:
+    query = {"participant_id": participant_id, "state": {"$in": LIVE_STATES}}
+    return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]

@@ -9,7 +9,14 @@ from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import Enrolment, EnrolmentState, IllegalTransition, transition
 from services.enrolment.programmes import Programme
 from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import CertificateIssued, EnrolmentActivated, EnrolmentCompleted
+from shared.events.enrolment import (
+    CertificateIssued,
+    EnrolmentActivated,
+    EnrolmentCompleted,
+    EnrolmentEnded,
+    EnrolmentResumed,
+    EnrolmentSuspended,
+)
 
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -21,6 +28,17 @@ class Absence(StrEnum):
     CLASH = "clash"
     CANCELLED = "cancelled"
     OTHER = "other"
+
+
+class EndReason(StrEnum):
+    NOT_COMPLETED = "not_completed"
+    WITHDRAWN_BY_PARTICIPANT = "withdrawn_by_participant"
+    WITHDRAWN_BY_STAFF = "withdrawn_by_staff"
+    DISMISSED = "dismissed"
+    HEALTH = "health"
+    SECURITY = "security"
+    RELEASED = "released"
+    TRANSFERRED = "transferred"
 
 
 class InvalidAttendance(InvalidInput):
@@ -51,13 +69,7 @@ def activate(enrolment: Enrolment, *, on: date, by: str) -> tuple[Enrolment, Enr
     if enrolment.state is not EnrolmentState.APPROVED:
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not approved.", field="state")
     active = transition(enrolment, EnrolmentState.ACTIVE, by=by, reason="the cohort started")
-    return active, EnrolmentActivated(
-        enrolment_id=enrolment.id,
-        participant_id=enrolment.participant_id,
-        cohort_id=enrolment.cohort_id,
-        programme_id=enrolment.programme_id,
-        active_from=on,
-    )
+    return active, EnrolmentActivated(**ids_of(enrolment), active_from=on)
 
 
 def mark(
@@ -129,3 +141,39 @@ def with_assessment(passed: frozenset[str], competency: str, programme: Programm
     if competency not in programme.competencies:
         raise InvalidInput(f"The programme does not assess {competency!r}.", field="competency")
     return passed | {competency} if result else passed - {competency}
+
+
+def ids_of(enrolment: Enrolment) -> dict[str, str]:
+    return {
+        "enrolment_id": enrolment.id,
+        "participant_id": enrolment.participant_id,
+        "cohort_id": enrolment.cohort_id,
+        "programme_id": enrolment.programme_id,
+    }
+
+
+def suspend(
+    enrolment: Enrolment, *, on: date, with_premi: bool, by: str, reason: str
+) -> tuple[Enrolment, EnrolmentSuspended]:
+    if enrolment.state is not EnrolmentState.ACTIVE:
+        raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not active.", field="state")
+    premi = "with premi" if with_premi else "without premi"
+    suspended = transition(enrolment, EnrolmentState.SUSPENDED, by=by, reason=f"{reason} ({premi})")
+    return suspended, EnrolmentSuspended(**ids_of(enrolment), suspended_on=on, with_premi=with_premi)
+
+
+def resume(enrolment: Enrolment, *, on: date, by: str) -> tuple[Enrolment, EnrolmentResumed]:
+    if enrolment.state is not EnrolmentState.SUSPENDED:
+        raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not suspended.", field="state")
+    resumed = transition(enrolment, EnrolmentState.ACTIVE, by=by, reason="resumed")
+    return resumed, EnrolmentResumed(**ids_of(enrolment), resumed_on=on)
+
+
+def end(
+    enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
+) -> tuple[Enrolment, EnrolmentEnded]:
+    """End an active or suspended enrolment without completion; the reason is kept and published."""
+    if enrolment.state not in (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED):
+        raise IllegalTransition(f"The enrolment is {enrolment.state.value}; only training can end.", field="state")
+    ended = transition(enrolment, EnrolmentState.ENDED, by=by, reason=f"{reason.value}: {note}" if note else reason)
+    return ended, EnrolmentEnded(**ids_of(enrolment), ended_on=on, reason=reason.value)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers, listings
-from services.enrolment.api import facility_of
+from services.enrolment.callers import agency_of, facility_of, signature
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import SecurityClassification
 from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, Rule
@@ -19,11 +19,6 @@ from shared.pages import After, Limit, Page
 router = APIRouter()
 Id = Annotated[str, Path(max_length=64)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such programme, cohort or enrolment"}}
-
-
-def signature(caller: Caller) -> str:
-    """How a transition records who made it."""
-    return f"{caller.name} ({caller.key_id})"
 
 
 class EligibilityIn(BaseModel):
@@ -317,7 +312,7 @@ async def list_programmes(
     agency_id: Filter = None,
     status: ProgrammeStatus | None = None,
 ) -> Page[ProgrammeOut]:
-    agency = caller.attributes.get("agency_id") or agency_id
+    agency = agency_of(caller) or agency_id
     found, cursor = await listings.programmes(database, agency_id=agency, status=status, after=after, limit=limit)
     return Page(items=[ProgrammeOut.from_domain(programme) for programme in found], next_cursor=cursor)
 

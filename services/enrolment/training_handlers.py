@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from services.enrolment import cohorts, store, training, training_store
+from services.enrolment import cohorts, leaving, store, training, training_store
 from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import Enrolment, EnrolmentState
-from services.enrolment.training import Absence, Mark
+from services.enrolment.training import Absence, EndReason, Mark
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden, InvalidInput
 from shared.events.enrolment import CohortStarted
@@ -170,5 +170,39 @@ async def verify_certificate(database: ServiceDatabase, number: str) -> Verifica
             return Verification(valid=False)
         programme = await store.programme(tx, found["programme_id"])
         return Verification(True, programme.name, found["agency_id"], found["issued_on"].date())
+
+    return await database.transaction(work)
+
+
+async def suspend(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, with_premi: bool, reason: str, by: str
+) -> Enrolment:
+    async def work(tx: Transaction) -> Enrolment:
+        suspended, event = training.suspend(
+            await store.enrolment(tx, enrolment_id), on=on, with_premi=with_premi, by=by, reason=reason
+        )
+        await tx.publish(event, subject=suspended.id, sequence=suspended.version)
+        return await leaving.saved(tx, suspended)
+
+    return await database.transaction(work)
+
+
+async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str) -> Enrolment:
+    async def work(tx: Transaction) -> Enrolment:
+        resumed, event = training.resume(await store.enrolment(tx, enrolment_id), on=on, by=by)
+        await tx.publish(event, subject=resumed.id, sequence=resumed.version)
+        return await leaving.saved(tx, resumed)
+
+    return await database.transaction(work)
+
+
+async def end(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, reason: EndReason, note: str | None, by: str
+) -> Enrolment:
+    """End training without completion; the freed place goes to the head of the waiting list, active at once."""
+
+    async def work(tx: Transaction) -> Enrolment:
+        enrolment = await store.enrolment(tx, enrolment_id)
+        return await leaving.end(tx, enrolment, on=on, reason=reason, by=by, note=note)
 
     return await database.transaction(work)

@@ -1,0 +1,23 @@
+"""What an API key says about its holder, as the enrolment service uses it."""
+
+from shared.api_keys import Caller
+
+
+def signature(caller: Caller) -> str:
+    """How a transition records who made it."""
+    return f"{caller.name} ({caller.key_id})"
+
+
+def facility_of(caller: Caller) -> str | None:
+    """A facility officer's key names their facility; admin and directorate keys name none."""
+    return caller.attributes.get("facility_id")
+
+
+def agency_of(caller: Caller) -> str | None:
+    """A partner agency's key names the agency."""
+    return caller.attributes.get("agency_id")
+
+
+def trainer_of(caller: Caller) -> str | None:
+    """A trainer's key names the trainer; staff and admin keys name none and may act on any cohort."""
+    return caller.attributes.get("trainer_id")

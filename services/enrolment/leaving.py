@@ -1,0 +1,60 @@
+"""Leaving a cohort, inside a use case's transaction: withdrawal, the end of training, release from custody.
+Each frees its place for the head of the waiting list at once."""
+
+from datetime import UTC, date, datetime
+
+from services.enrolment import cohorts, enrolments, store, training
+from services.enrolment.cohorts import Cohort
+from services.enrolment.enrolments import Enrolment, EnrolmentState
+from services.enrolment.training import EndReason
+from shared.database import Transaction
+
+BEFORE_TRAINING = (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED)
+IN_TRAINING = (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)
+
+
+async def saved(tx: Transaction, enrolment: Enrolment) -> Enrolment:
+    await store.save(tx, store.ENROLMENTS, store.enrolment_document(enrolment))
+    return enrolment
+
+
+async def fill_freed_place(tx: Transaction, cohort: Cohort, promoted_id: str | None, *, on: date, by: str) -> None:
+    """Save the cohort; the promoted enrolment is approved, and active too if the cohort has started."""
+    if promoted_id is not None:
+        promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+        await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
+        await saved(tx, promoted)
+        if cohort.started_on is not None:
+            active, activated = training.activate(promoted, on=on, by=by)
+            await tx.publish(activated, subject=active.id, sequence=active.version)
+            await saved(tx, active)
+    await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+
+
+async def withdraw(tx: Transaction, enrolment: Enrolment, *, by_participant: bool, reason: str, by: str) -> Enrolment:
+    cohort = await store.cohort(tx, enrolment.cohort_id)
+    withdrawn, cohort, event, promoted_id = enrolments.withdraw(
+        enrolment, cohort, by_participant=by_participant, by=by, reason=reason
+    )
+    await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
+    await fill_freed_place(tx, cohort, promoted_id, on=datetime.now(UTC).date(), by=by)
+    return await saved(tx, withdrawn)
+
+
+async def end(
+    tx: Transaction, enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
+) -> Enrolment:
+    ended, event = training.end(enrolment, on=on, reason=reason, by=by, note=note)
+    await tx.publish(event, subject=ended.id, sequence=ended.version)
+    cohort, promoted_id = cohorts.release_place(await store.cohort(tx, enrolment.cohort_id), enrolment.id)
+    await fill_freed_place(tx, cohort, promoted_id, on=on, by=by)
+    return await saved(tx, ended)
+
+
+async def leave_custody(tx: Transaction, participant_id: str, *, reason: EndReason, on: date, by: str) -> None:
+    """A released or transferred participant leaves every cohort: training ends, places and queues are given up."""
+    for enrolment in await store.live_enrolments(tx, participant_id):
+        if enrolment.state in IN_TRAINING:
+            await end(tx, enrolment, on=on, reason=reason, by=by, note=None)
+        elif enrolment.state in BEFORE_TRAINING:
+            await withdraw(tx, enrolment, by_participant=False, reason=reason.value, by=by)
