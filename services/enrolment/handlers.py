@@ -10,7 +10,6 @@ from services.enrolment.domain import Participant, SecurityClassification
 from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.programmes import Programme
 from services.enrolment.training import EndReason
-from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict, Forbidden
 
@@ -204,6 +203,3 @@ async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
 
 async def enrolment(database: ServiceDatabase, enrolment_id: str) -> Enrolment:
     return await read(database, store.enrolment, enrolment_id)
-
-
-REACTIONS: dict[str, Reaction] = {}

@@ -4,7 +4,16 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 from pymongo import IndexModel
 
-from services.enrolment import api, courses_api, events, handlers, listings, store, training_api, training_store
+from services.enrolment import (
+    api,
+    courses_api,
+    events,
+    listings,
+    records_handlers,
+    store,
+    training_api,
+    training_store,
+)
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -32,7 +41,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         settings,
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
-        reactions=handlers.REACTIONS,
+        reactions=records_handlers.REACTIONS,
         indexes=merged(store.INDEXES, training_store.INDEXES, listings.INDEXES),
     )
     return create_service_app(

@@ -242,3 +242,8 @@ async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id:
 async def live_enrolments(tx: Transaction, participant_id: str) -> list[Enrolment]:
     query = {"participant_id": participant_id, "state": {"$in": LIVE_STATES}}
     return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
+
+
+async def enrolments_of(tx: Transaction, participant_id: str) -> list[Enrolment]:
+    found = tx.db[ENROLMENTS].find({"participant_id": participant_id}, sort=[("created_at", 1)], session=tx.session)
+    return [enrolment_from(document) async for document in found]

@@ -1,4 +1,6 @@
 """The topics the marketplace service publishes to and consumes."""
 
-PUBLISHES = "marketplace.events"
+from shared.events import marketplace
+
+PUBLISHES = marketplace.TOPIC
 CONSUMES: list[str] = ["production.events"]

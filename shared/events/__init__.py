@@ -1,6 +1,6 @@
 """Event envelope, contract registry and the platform's event contracts."""
 
-from shared.events import enrolment, production
+from shared.events import enrolment, marketplace, production
 from shared.events.envelope import Envelope, MalformedEvent
 from shared.events.registry import (
     EventData,
@@ -18,6 +18,7 @@ __all__ = [
     "UnknownEventType",
     "contract",
     "enrolment",
+    "marketplace",
     "production",
     "registry",
 ]
