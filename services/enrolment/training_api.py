@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import handlers, listings
+from services.enrolment import figures, handlers, listings
 from services.enrolment.callers import agency_of, facility_of, signature
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import SecurityClassification
@@ -346,3 +346,37 @@ async def list_enrolments(
         database, cohort_id=cohort_id, participant_id=participant_id, state=state, after=after, limit=limit
     )
     return Page(items=[EnrolmentOut.from_domain(enrolment) for enrolment in found], next_cursor=cursor)
+
+
+class FiguresOut(BaseModel):
+    programme_id: str
+    enrolled: int
+    in_training: int
+    completed: int
+    ended: int
+    waitlisted: int
+    completion_rate: float | None = Field(description="completed over enrolments that finished (completed or ended)")
+
+    @classmethod
+    def from_domain(cls, found: figures.Figures) -> Self:
+        return cls.model_validate({**vars(found), "completion_rate": found.completion_rate})
+
+
+@router.get(
+    "/programmes/{programme_id}/figures",
+    tags=["figures"],
+    responses=NOT_FOUND,
+    summary="A programme's enrolment figures; an agency's key reads its own programmes only",
+)
+async def programme_figures(
+    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("figures:read")]
+) -> FiguresOut:
+    found = await figures.programme_figures(database, programme_id, agency=agency_of(caller))
+    return FiguresOut.from_domain(found)
+
+
+@router.get("/figures", tags=["figures"], summary="Every programme's figures, for the directorate's reporting")
+async def all_figures(
+    database: DatabaseDep, caller: Annotated[Caller, scoped("reports:read")], facility_id: Filter = None
+) -> list[FiguresOut]:
+    return [FiguresOut.from_domain(found) for found in await figures.all_figures(database, facility_id=facility_id)]
