@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
 from shared.events.registry import EventData, contract
 
@@ -60,3 +60,43 @@ class CycleStarted(EventData):
     seed_quantity: ExactDecimal | None = Field(description="Seed sown, for plantings")
     seed_unit: str | None = Field(description="Unit of seed_quantity")
     stocked_count: int | None = Field(description="Fish stocked, for stockings")
+
+
+class Credit(BaseModel):
+    """Hours a participant worked on what was produced; the participant is an opaque id."""
+
+    participant_id: str = Field(description="Opaque participant id; personal data stays in enrolment")
+    hours: ExactDecimal
+
+
+@contract("production.harvest.recorded", version=1)
+class HarvestRecorded(EventData):
+    """A cycle's harvest was recorded (crops or fish), crediting the participants who worked it with hours."""
+
+    harvest_id: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    commodity: str
+    quantity: ExactDecimal
+    unit: str = Field(description="kg, g, t, count, bunches or units; fish are weighed in a mass unit")
+    fish_count: int | None = Field(description="Fish counted at harvest, for stockings, when counted")
+    harvested_on: date
+    credits: list[Credit]
+
+
+@contract("production.batch.produced", version=1)
+class BatchProduced(EventData):
+    """A workshop run produced a batch of made products, crediting the participants who worked it with hours."""
+
+    batch_id: str
+    batch_code: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    product: str
+    units: int
+    food: bool = Field(description="Whether it is food, which always carries a best-before date")
+    produced_on: date
+    best_before: date | None
+    credits: list[Credit]

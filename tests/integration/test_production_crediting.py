@@ -14,6 +14,7 @@ from shared.events.enrolment import (
 from shared.events.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
+from tests.support.production import created, fed, pond, problem_of, workshop
 from tests.support.services import RunningService, eventually
 
 PROGRAMME = "dkpp-hidroponik-2026"
@@ -130,3 +131,91 @@ async def test_the_read_model_follows_enrolment_events_delivered_out_of_order_an
     assert (await standing(production, reader, enrolment, "2027-02-20"))["creditable"] is True
     after_completion = await standing(production, reader, enrolment, "2027-02-21")
     assert after_completion["reason"] == "enrolment completed on 2027-02-20"
+
+
+async def started(production: RunningService, officer: dict[str, str], site: dict[str, Any], **cycle: Any) -> Any:
+    made = await created(production, "/sites", site, officer)
+    return await created(production, "/cycles", {"site_id": made["id"], **cycle}, officer)
+
+
+async def test_a_harvest_credits_only_participants_active_that_day_and_says_why_not(
+    infrastructure: Infrastructure, namespace: str, production: RunningService, notifications: RunningService
+) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    reader = await notifications.mint_key("events:read")
+    worker, suspended, finished, elsewhere = Enrolment(), Enrolment(), Enrolment(), Enrolment(programme_id="other")
+    await publish(
+        infrastructure,
+        f"{namespace}enrolment.events",
+        [
+            worker.activated(date(2026, 12, 1)),
+            suspended.activated(date(2026, 12, 1)),
+            suspended.suspended(date(2026, 12, 20), 3),
+            finished.activated(date(2026, 12, 1)),
+            finished.completed(date(2026, 12, 19), 3),
+            elsewhere.activated(date(2026, 12, 1)),
+        ],
+    )
+    for known in (worker, suspended, finished, elsewhere):
+        await eventually(lambda known=known: enrolments_of(production, officer, known.participant_id))
+    stocking = {"programme_id": PROGRAMME, "commodity": "lele", "started_on": "2026-12-02", "stocked_count": 500}
+    cycle = await started(production, officer, pond(), **stocking)
+    harvest = {"harvested_on": "2026-12-20", "quantity": "61.5", "unit": "kg", "fish_count": 410}
+
+    def crediting(*enrolments: Enrolment) -> dict[str, Any]:
+        return {**harvest, "credits": [{"participant_id": e.participant_id, "hours": "3.5"} for e in enrolments]}
+
+    path = f"/cycles/{cycle['id']}/harvests"
+    refused = await production.http.post(path, json=crediting(worker, suspended, finished, elsewhere), headers=officer)
+    detail = problem_of(refused, 422, "credits")["detail"]
+    assert f"{suspended.participant_id} suspended on 2026-12-20" in detail
+    assert f"{finished.participant_id} enrolment completed on 2026-12-19" in detail
+    assert f"{elsewhere.participant_id} was never active in this programme" in detail
+    assert worker.participant_id not in detail
+    early = await production.http.post(path, json={**crediting(worker), "harvested_on": "2026-12-01"}, headers=officer)
+    problem_of(early, 422, "harvested_on")
+    assert await production.runtime.database.db["harvests"].count_documents({}) == 0
+
+    recorded = await created(production, path, crediting(worker), officer)
+    assert (recorded["quantity"], recorded["unit"], recorded["fish_count"], recorded["commodity"]) == (
+        "61.5",
+        "kg",
+        410,
+        "lele",
+    )
+    [entry] = await eventually(lambda: fed(notifications, reader, recorded["id"]))
+    assert entry["type"] == "production.harvest.recorded"
+    assert entry["data"]["credits"] == [{"participant_id": worker.participant_id, "hours": "3.5"}]
+    assert (entry["data"]["programme_id"], entry["data"]["cycle_id"]) == (PROGRAMME, cycle["id"])
+
+
+async def test_a_workshop_batch_is_credited_the_same_way_and_food_needs_its_best_before(
+    infrastructure: Infrastructure, namespace: str, production: RunningService, notifications: RunningService
+) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    reader = await notifications.mint_key("events:read")
+    maker, late = Enrolment(programme_id="diskoperindag-keripik"), Enrolment(programme_id="diskoperindag-keripik")
+    messages = [maker.activated(date(2026, 12, 1)), late.activated(date(2026, 12, 8))]
+    await publish(infrastructure, f"{namespace}enrolment.events", messages)
+    for known in (maker, late):
+        await eventually(lambda known=known: enrolments_of(production, officer, known.participant_id))
+    cycle = await started(
+        production, officer, workshop(), programme_id=maker.programme_id, commodity="keripik", started_on="2026-12-01"
+    )
+    path = f"/cycles/{cycle['id']}/batches"
+    batch = {"batch_code": "KRP-001", "units": 120, "produced_on": "2026-12-05", "food": True}
+    problem_of(await production.http.post(path, json=batch, headers=officer), 422, "best_before")
+    batch["best_before"] = "2026-12-04"
+    problem_of(await production.http.post(path, json=batch, headers=officer), 422, "best_before")
+    batch["best_before"] = "2027-03-05"
+    credits = [{"participant_id": p.participant_id, "hours": 6} for p in (maker, late)]
+    refused = await production.http.post(path, json={**batch, "credits": credits}, headers=officer)
+    assert "not yet active: active from 2026-12-08" in problem_of(refused, 422, "credits")["detail"]
+
+    made = await created(production, path, {**batch, "credits": credits[:1]}, officer)
+    assert (made["units"], made["best_before"], made["product"]) == (120, "2027-03-05", "keripik")
+    again = await production.http.post(path, json={**batch, "credits": credits[:1]}, headers=officer)
+    problem_of(again, 409, "batch_code")
+    [entry] = await eventually(lambda: fed(notifications, reader, made["id"]))
+    assert entry["type"] == "production.batch.produced"
+    assert entry["data"]["credits"] == [{"participant_id": maker.participant_id, "hours": "6"}]

@@ -30,6 +30,10 @@ def pond(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def workshop(**overrides: Any) -> dict[str, Any]:
+    return {"facility_id": "rutan-serang", "name": f"Bengkel {uuid4().hex[:8]}", "kind": "workshop", **overrides}
+
+
 def problem_of(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
     """The problem+json body, after checking its status and the field it names."""
     assert response.status_code == status, response.text

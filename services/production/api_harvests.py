@@ -1,0 +1,129 @@
+"""HTTP routes for harvests of plantings and stockings, and batches of workshop runs."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.production import handlers_harvests
+from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
+from services.production.batches import Batch
+from services.production.harvests import Credited, Harvest
+from services.production.units import Unit
+from shared.http import DatabaseDep
+
+router = APIRouter(tags=["harvests"])
+
+Id = Annotated[str, Path(max_length=64)]
+NOT_CREDITABLE: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Bad input, or a credited participant was not active that day"}
+}
+
+
+class CreditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_id: str = Field(min_length=1, max_length=64, description="Opaque participant id")
+    hours: AmountIn
+
+
+class CreditOut(BaseModel):
+    participant_id: str
+    hours: AmountOut
+
+
+def credits_in(body: BaseModel) -> dict[str, Any]:
+    values = body.model_dump()
+    values["credits"] = [(credit["participant_id"], credit["hours"]) for credit in values["credits"]]
+    return values
+
+
+def credits_out(credits: tuple[Credited, ...]) -> list[CreditOut]:
+    return [CreditOut(participant_id=credit.participant_id, hours=credit.hours) for credit in credits]
+
+
+class HarvestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    harvested_on: date
+    quantity: AmountIn
+    unit: Unit = Field(description="Fish are weighed: kg, g or t")
+    fish_count: int | None = Field(default=None, description="Fish counted, for stockings")
+    commodity: str | None = Field(default=None, min_length=1, max_length=100, description="Defaults to the cycle's")
+    credits: list[CreditIn] = Field(default=[], max_length=200)
+
+
+class HarvestOut(BaseModel):
+    id: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    commodity: str
+    quantity: AmountOut
+    unit: Unit
+    fish_count: int | None
+    harvested_on: date
+    credits: list[CreditOut]
+    graded: AmountOut
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, harvest: Harvest) -> Self:
+        values = {name: getattr(harvest, name) for name in cls.model_fields if name not in ("quantity", "unit")}
+        values["credits"] = credits_out(harvest.credits)
+        return cls(**values, quantity=harvest.quantity.amount, unit=harvest.quantity.unit)
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    batch_code: str = Field(min_length=1, max_length=64)
+    units: int = Field(description="Units made")
+    produced_on: date
+    food: bool = Field(default=False, description="Food needs a best-before date")
+    best_before: date | None = None
+    product: str | None = Field(default=None, min_length=1, max_length=100, description="Defaults to the cycle's")
+    credits: list[CreditIn] = Field(default=[], max_length=200)
+
+
+class BatchOut(BaseModel):
+    id: str
+    batch_code: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    product: str
+    units: int
+    food: bool
+    produced_on: date
+    best_before: date | None
+    credits: list[CreditOut]
+    graded: AmountOut
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, batch: Batch) -> Self:
+        values = {name: getattr(batch, name) for name in cls.model_fields}
+        return cls(**{**values, "credits": credits_out(batch.credits)})
+
+
+@router.post("/cycles/{cycle_id}/harvests", status_code=201, summary="Record a harvest", responses=NOT_CREDITABLE)
+async def record_harvest(cycle_id: Id, body: HarvestIn, database: DatabaseDep, caller: ProductionWriter) -> HarvestOut:
+    harvest = await handlers_harvests.record_harvest(database, cycle_id=cycle_id, **credits_in(body))
+    return HarvestOut.from_domain(harvest)
+
+
+@router.get("/harvests/{harvest_id}", summary="A harvest", responses={404: {"description": "No such harvest"}})
+async def get_harvest(harvest_id: Id, database: DatabaseDep, caller: ProductionReader) -> HarvestOut:
+    return HarvestOut.from_domain(await handlers_harvests.harvest(database, harvest_id))
+
+
+@router.post("/cycles/{cycle_id}/batches", status_code=201, summary="Record a batch", responses=NOT_CREDITABLE)
+async def produce_batch(cycle_id: Id, body: BatchIn, database: DatabaseDep, caller: ProductionWriter) -> BatchOut:
+    return BatchOut.from_domain(await handlers_harvests.produce_batch(database, cycle_id=cycle_id, **credits_in(body)))
+
+
+@router.get("/batches/{batch_id}", summary="A batch", responses={404: {"description": "No such batch"}})
+async def get_batch(batch_id: Id, database: DatabaseDep, caller: ProductionReader) -> BatchOut:
+    return BatchOut.from_domain(await handlers_harvests.batch(database, batch_id))

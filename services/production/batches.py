@@ -1,0 +1,96 @@
+"""Batches of made products from workshop runs, crediting the participants who made them; pure, no I/O."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import uuid4
+
+from services.production import clock
+from services.production.cycles import Cycle, CycleKind
+from services.production.harvests import Credited, WrongCycleKind, credit_contracts, credited, not_before_start
+from shared.errors import InvalidInput
+from shared.events.production import BatchProduced
+
+
+class BestBeforeRequired(InvalidInput):
+    """Food carries a best-before date, on or after the day it was produced."""
+
+
+class NonPositiveUnits(InvalidInput):
+    """A batch holds at least one unit."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    batch_code: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    product: str
+    units: int
+    food: bool
+    produced_on: date
+    best_before: date | None
+    credits: tuple[Credited, ...]
+    graded: Decimal
+    created_at: datetime
+    version: int
+
+
+def _check_best_before(*, food: bool, produced_on: date, best_before: date | None) -> None:
+    if food and best_before is None:
+        raise BestBeforeRequired("Food needs its best-before date.", field="best_before")
+    if best_before is not None and best_before < produced_on:
+        raise BestBeforeRequired("The best-before date is on or after the production date.", field="best_before")
+
+
+def produce_batch(
+    cycle: Cycle,
+    *,
+    credits: list[tuple[str, Decimal]],
+    refusals: dict[str, str | None],
+    batch_code: str,
+    units: int,
+    produced_on: date,
+    food: bool = False,
+    best_before: date | None = None,
+    product: str | None = None,
+) -> tuple[Batch, BatchProduced]:
+    """A batch made in a workshop run, and the event that announces it."""
+    if cycle.kind is not CycleKind.WORKSHOP_RUN:
+        raise WrongCycleKind("Only a workshop run produces batches; harvest the others.", field="cycle_id")
+    not_before_start(cycle, produced_on, field="produced_on")
+    _check_best_before(food=food, produced_on=produced_on, best_before=best_before)
+    if units <= 0:
+        raise NonPositiveUnits("A batch holds at least one unit.", field="units")
+    workers = credited(credits, refusals=refusals, on=produced_on)
+    batch = Batch(
+        id=str(uuid4()),
+        batch_code=batch_code,
+        cycle_id=cycle.id,
+        programme_id=cycle.programme_id,
+        site_id=cycle.site_id,
+        product=product or cycle.commodity,
+        units=units,
+        food=food,
+        produced_on=produced_on,
+        best_before=best_before,
+        credits=workers,
+        graded=Decimal(0),
+        created_at=clock.now(),
+        version=1,
+    )
+    return batch, BatchProduced(
+        batch_id=batch.id,
+        batch_code=batch_code,
+        cycle_id=cycle.id,
+        programme_id=cycle.programme_id,
+        site_id=cycle.site_id,
+        product=batch.product,
+        units=units,
+        food=food,
+        produced_on=produced_on,
+        best_before=best_before,
+        credits=credit_contracts(workers),
+    )

@@ -1,0 +1,100 @@
+"""Harvests and batches: on or after their cycle's start, fish weighed, food dated, every credit checked."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from services.production.batches import BestBeforeRequired, produce_batch
+from services.production.cycles import Cycle, start_cycle
+from services.production.harvests import (
+    BeforeCycleStart,
+    Harvest,
+    NonPositiveHours,
+    NotApplicableToHarvest,
+    NotCreditable,
+    WrongCycleKind,
+    record_harvest,
+)
+from services.production.sites import SiteKind, register_site
+from shared.events.production import HarvestRecorded
+
+START = date(2026, 12, 2)
+
+
+def cycle_on(kind: SiteKind, **start: Any) -> Cycle:
+    measure: dict[SiteKind, dict[str, Decimal]] = {
+        SiteKind.POND: {"volume_m3": Decimal(18)},
+        SiteKind.HYDROPONIC_RACK: {"area_m2": Decimal(12)},
+    }
+    site = register_site(facility_id="rutan-serang", name="A", kind=kind, **measure.get(kind, {}))[0]
+    return start_cycle(site, programme_id="prog", commodity="lele", started_on=START, **start)[0]
+
+
+POND = cycle_on(SiteKind.POND, stocked_count=500)
+WORKSHOP = cycle_on(SiteKind.WORKSHOP)
+FINE = {"p-1": None}
+CREDITS = [("p-1", Decimal("3.5"))]
+
+
+def harvest(**overrides: Any) -> tuple[Harvest, HarvestRecorded]:
+    values: dict[str, Any] = {
+        "credits": CREDITS,
+        "refusals": FINE,
+        "harvested_on": START,
+        "amount": Decimal("61.5"),
+        "unit": "kg",
+        "fish_count": 410,
+        **overrides,
+    }
+    return record_harvest(POND, **values)
+
+
+def test_a_fish_harvest_keeps_weight_count_and_credits_and_announces_them_exactly() -> None:
+    recorded, event = harvest()
+    assert recorded.credits[0].hours == Decimal("3.5")
+    assert event.model_dump(mode="json")["credits"] == [{"participant_id": "p-1", "hours": "3.5"}]
+    assert (event.quantity, event.unit, event.fish_count, event.commodity) == (Decimal("61.5"), "kg", 410, "lele")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "field"),
+    [
+        ({"harvested_on": date(2026, 12, 1)}, BeforeCycleStart, "harvested_on"),
+        ({"unit": "count"}, NotApplicableToHarvest, "unit"),
+        ({"fish_count": 0}, NotApplicableToHarvest, "fish_count"),
+        ({"credits": [("p-1", Decimal(0))]}, NonPositiveHours, "credits"),
+        ({"credits": CREDITS * 2}, NotCreditable, "credits"),
+        ({"refusals": {"p-1": "suspended on 2026-12-02"}}, NotCreditable, "credits"),
+    ],
+)
+def test_an_unsound_harvest_is_refused_naming_the_field(overrides: dict[str, Any], error: type, field: str) -> None:
+    with pytest.raises(error) as refused:
+        harvest(**overrides)
+    assert refused.value.field == field
+
+
+def test_the_refusal_gives_each_participants_reason() -> None:
+    with pytest.raises(NotCreditable) as refused:
+        harvest(credits=[*CREDITS, ("p-2", Decimal(1))], refusals={"p-1": "suspended on 2026-12-02", "p-2": None})
+    assert refused.value.detail == "Not creditable on 2026-12-02: p-1 suspended on 2026-12-02."
+
+
+def test_workshops_make_batches_and_food_needs_a_best_before_not_before_production() -> None:
+    with pytest.raises(WrongCycleKind):
+        record_harvest(WORKSHOP, credits=[], refusals={}, harvested_on=START, amount=Decimal(1), unit="kg")
+    made: dict[str, Any] = {
+        "credits": CREDITS,
+        "refusals": FINE,
+        "batch_code": "K-1",
+        "units": 10,
+        "produced_on": START,
+    }
+    for best_before in (None, date(2026, 12, 1)):
+        with pytest.raises(BestBeforeRequired):
+            produce_batch(WORKSHOP, **made, food=True, best_before=best_before)
+    batch, event = produce_batch(WORKSHOP, **made, food=True, best_before=START)
+    assert (batch.units, event.best_before, event.product) == (10, START, "lele")
+    with pytest.raises(WrongCycleKind):
+        produce_batch(POND, **made)
