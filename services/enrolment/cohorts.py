@@ -35,6 +35,7 @@ class Cohort:
     opened_at: datetime
     version: int = 1
     started_on: date | None = None
+    closed_on: date | None = None
 
     @property
     def places_left(self) -> int:
@@ -85,6 +86,8 @@ def open_cohort(
 
 def admit(cohort: Cohort, enrolment_id: str) -> tuple[Cohort, bool]:
     """Take a place if one is left, else join the waiting list; True when a place was taken."""
+    if cohort.closed_on is not None:
+        raise CohortIsClosed("The cohort is closed.", field="cohort_id")
     if cohort.places_left > 0:
         return replace(cohort, approved=(*cohort.approved, enrolment_id), version=cohort.version + 1), True
     return replace(cohort, waitlist=(*cohort.waitlist, enrolment_id), version=cohort.version + 1), False
@@ -115,3 +118,34 @@ def start(cohort: Cohort, *, on: date) -> Cohort:
     if cohort.started_on is not None:
         raise CohortAlreadyStarted(f"The cohort started on {cohort.started_on}.", field="started_on")
     return replace(cohort, started_on=on, version=cohort.version + 1)
+
+
+class CapacityBelowApprovals(InvalidInput):
+    """A cohort's capacity cannot drop below the places already taken."""
+
+
+class CohortIsClosed(Conflict):
+    """A closed cohort takes no more enrolments or changes."""
+
+
+def change_capacity(cohort: Cohort, capacity: int) -> tuple[Cohort, list[str]]:
+    """The cohort with its new capacity, and the waiting enrolments promoted into the places it adds."""
+    if cohort.closed_on is not None:
+        raise CohortIsClosed("The cohort is closed.", field="cohort_id")
+    if capacity < len(cohort.approved):
+        raise CapacityBelowApprovals(f"{len(cohort.approved)} places are already taken.", field="capacity")
+    promoted = list(cohort.waitlist[: capacity - len(cohort.approved)])
+    changed = replace(
+        cohort,
+        capacity=capacity,
+        approved=(*cohort.approved, *promoted),
+        waitlist=cohort.waitlist[len(promoted) :],
+        version=cohort.version + 1,
+    )
+    return changed, promoted
+
+
+def close(cohort: Cohort, *, on: date) -> Cohort:
+    if cohort.closed_on is not None:
+        raise CohortIsClosed(f"The cohort closed on {cohort.closed_on}.", field="closed_on")
+    return replace(cohort, closed_on=on, waitlist=(), version=cohort.version + 1)

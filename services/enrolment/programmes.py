@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import uuid4
 
 from services.enrolment.domain import SecurityClassification
 from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import ProgrammePublished
+from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
 
 
 class ProgrammeStatus(StrEnum):
@@ -105,3 +106,36 @@ def publish(programme: Programme) -> tuple[Programme, ProgrammePublished]:
         competencies=list(programme.competencies),
         earns_premi=programme.earns_premi,
     )
+
+
+def revise(programme: Programme, **changes: Any) -> tuple[Programme, ProgrammeUpdated | None]:
+    """The programme with `changes` applied under the same rules as a new one; announced once published."""
+    checked = define_programme(**{**programme_fields(programme), **changes})
+    revised = replace(programme, **{name: getattr(checked, name) for name in changes}, version=programme.version + 1)
+    if revised.status is not ProgrammeStatus.PUBLISHED:
+        return revised, None
+    return revised, ProgrammeUpdated(
+        programme_id=revised.id,
+        agency_id=revised.agency_id,
+        name=revised.name,
+        skill_track=revised.skill_track,
+        duration_hours=revised.duration_hours,
+        sessions=revised.sessions,
+        competencies=list(revised.competencies),
+        earns_premi=revised.earns_premi,
+    )
+
+
+def programme_fields(programme: Programme) -> dict[str, Any]:
+    """What define_programme takes, as the programme has it."""
+    return {
+        "agency_id": programme.agency_id,
+        "name": programme.name,
+        "skill_track": programme.skill_track,
+        "duration_hours": programme.duration_hours,
+        "sessions": programme.sessions,
+        "competencies": list(programme.competencies),
+        "minimum_attendance_rate": programme.minimum_attendance_rate,
+        "earns_premi": programme.earns_premi,
+        "eligibility": programme.eligibility,
+    }

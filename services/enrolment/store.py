@@ -151,7 +151,7 @@ def programme_from(document: Document) -> Programme:
 def cohort_document(cohort: Cohort) -> Document:
     document: Document = asdict(cohort)
     document["_id"] = document.pop("id")
-    for name in ("starts_on", "ends_on", "started_on"):
+    for name in ("starts_on", "ends_on", "started_on", "closed_on"):
         if document[name] is not None:
             document[name] = datetime.combine(document[name], time())
     return document
@@ -159,7 +159,7 @@ def cohort_document(cohort: Cohort) -> Document:
 
 def cohort_from(document: Document) -> Cohort:
     values = {name: value for name, value in document.items() if name != "_id"}
-    for name in ("starts_on", "ends_on", "started_on"):
+    for name in ("starts_on", "ends_on", "started_on", "closed_on"):
         values[name] = values[name].date() if values.get(name) else None
     for name in ("trainer_ids", "approved", "waitlist"):
         values[name] = tuple(values[name])

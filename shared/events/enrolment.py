@@ -189,3 +189,35 @@ class EnrolmentEnded(EventData):
     programme_id: str
     ended_on: date
     reason: str
+
+
+@contract("enrolment.programme.updated", version=1)
+class ProgrammeUpdated(EventData):
+    """A published programme's description changed; cohorts already open keep their dates and capacity."""
+
+    programme_id: str
+    agency_id: str
+    name: str
+    skill_track: str
+    duration_hours: int
+    sessions: int
+    competencies: list[str]
+    earns_premi: bool
+
+
+@contract("enrolment.cohort.capacity_changed", version=1)
+class CohortCapacityChanged(EventData):
+    """A cohort's capacity changed; places added went to the head of the waiting list."""
+
+    cohort_id: str
+    programme_id: str
+    capacity: int
+
+
+@contract("enrolment.cohort.closed", version=1)
+class CohortClosed(EventData):
+    """A cohort closed: training that had not completed ended as not completed, the waiting list was cleared."""
+
+    cohort_id: str
+    programme_id: str
+    closed_on: date
