@@ -6,9 +6,11 @@ from pymongo import IndexModel
 
 from services.enrolment import (
     api,
-    courses_api,
+    cohorts_api,
+    enrolments_api,
     events,
     listings,
+    programmes_api,
     records_handlers,
     store,
     training_api,
@@ -46,7 +48,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router, training_api.router, courses_api.router],
+        routers=[api.router, programmes_api.router, cohorts_api.router, enrolments_api.router, training_api.router],
         title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "
         "The only service that holds participants' personal data.",

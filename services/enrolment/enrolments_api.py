@@ -1,0 +1,241 @@
+"""HTTP routes for enrolments: request, withdrawal, suspension, end, completion."""
+
+from datetime import date
+from typing import Annotated, Any, Literal, Self
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.enrolment import (
+    enrolment_handlers,
+    listings,
+)
+from services.enrolment.api_fields import NOT_ACTIVE, NOT_FOUND, Filter, Id
+from services.enrolment.callers import facility_of, signature
+from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, Rule
+from services.enrolment.training import EndReason
+from shared.api_keys import Caller, scoped
+from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
+
+router = APIRouter()
+
+
+class OverrideIn(BaseModel):
+    rule: Rule
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class EnrolmentRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "participant_id": "1f01dd06-...",
+                    "cohort_id": "8d2e...",
+                    "overrides": [{"rule": "behaviour_score", "reason": "score raised at last week's SPPN review"}],
+                }
+            ]
+        },
+    )
+
+    participant_id: str = Field(min_length=1, max_length=64)
+    cohort_id: str = Field(min_length=1, max_length=64)
+    overrides: list[OverrideIn] = []
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"by": "participant", "reason": "asked to join the catfish cohort instead"}]},
+    )
+
+    by: Literal["participant", "staff"]
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class EnrolmentOut(BaseModel):
+    id: str
+    participant_id: str
+    cohort_id: str
+    programme_id: str
+    state: EnrolmentState
+    failed_rules: list[dict[str, str]]
+    overrides: list[dict[str, str]]
+    history: list[dict[str, Any]] = Field(description="every transition: state, at, by, reason")
+
+    @classmethod
+    def from_domain(cls, enrolment: Enrolment) -> Self:
+        return cls(
+            id=enrolment.id,
+            participant_id=enrolment.participant_id,
+            cohort_id=enrolment.cohort_id,
+            programme_id=enrolment.programme_id,
+            state=enrolment.state,
+            failed_rules=[{"rule": f.rule.value, "detail": f.detail} for f in enrolment.failed_rules],
+            overrides=[{"rule": o.rule.value, "reason": o.reason} for o in enrolment.overrides],
+            history=[{"state": t.state.value, "at": t.at, "by": t.by, "reason": t.reason} for t in enrolment.history],
+        )
+
+
+class Suspension(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"suspended_on": "2027-02-01", "with_premi": False, "reason": "isolation after a fight"}]
+        },
+    )
+
+    suspended_on: date
+    with_premi: bool
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class Resumption(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"resumed_on": "2027-02-15"}]})
+
+    resumed_on: date
+
+
+class Ending(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"ended_on": "2027-03-01", "reason": "health", "note": "referred to the clinic for surgery"}]
+        },
+    )
+
+    ended_on: date
+    reason: EndReason
+    note: str | None = Field(None, max_length=500)
+
+
+class Completion(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"completed_on": "2027-04-30"}]})
+
+    completed_on: date
+
+
+class CompletionOut(BaseModel):
+    enrolment: EnrolmentOut
+    certificate_number: str
+
+
+EnrolmentWriter = Annotated[Caller, scoped("enrolments:write")]
+
+
+@router.post(
+    "/enrolments",
+    status_code=201,
+    tags=["enrolments"],
+    summary="Request an enrolment: screened, then approved, waitlisted or rejected",
+    responses={**NOT_FOUND, 409: {"description": "Already enrolled in this cohort"}},
+)
+async def request_enrolment(
+    body: EnrolmentRequest, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
+) -> EnrolmentOut:
+    overrides = [Override(item.rule, item.reason) for item in body.overrides]
+    enrolment = await enrolment_handlers.request_enrolment(
+        database,
+        participant_id=body.participant_id,
+        cohort_id=body.cohort_id,
+        overrides=overrides,
+        by=signature(caller),
+        facility=facility_of(caller),
+    )
+    return EnrolmentOut.from_domain(enrolment)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/withdraw",
+    tags=["enrolments"],
+    summary="Withdraw an enrolment; a freed place goes to the head of the waiting list",
+    responses={**NOT_FOUND, 409: {"description": "The enrolment cannot be withdrawn in its state"}},
+)
+async def withdraw_enrolment(
+    enrolment_id: Id, body: Withdrawal, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
+) -> EnrolmentOut:
+    withdrawn = await enrolment_handlers.withdraw_enrolment(
+        database, enrolment_id, by_participant=body.by == "participant", reason=body.reason, by=signature(caller)
+    )
+    return EnrolmentOut.from_domain(withdrawn)
+
+
+@router.get(
+    "/enrolments/{enrolment_id}", tags=["enrolments"], summary="An enrolment with its history", responses=NOT_FOUND
+)
+async def get_enrolment(
+    enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
+) -> EnrolmentOut:
+    return EnrolmentOut.from_domain(await enrolment_handlers.enrolment(database, enrolment_id))
+
+
+@router.get("/enrolments", tags=["enrolments"], summary="Enrolments, in request order, by cohort, participant or state")
+async def list_enrolments(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("enrolments:read")],
+    after: After = None,
+    limit: Limit = 50,
+    cohort_id: Filter = None,
+    participant_id: Filter = None,
+    state: EnrolmentState | None = None,
+) -> Page[EnrolmentOut]:
+    found, cursor = await listings.enrolments(
+        database, cohort_id=cohort_id, participant_id=participant_id, state=state, after=after, limit=limit
+    )
+    return Page(items=[EnrolmentOut.from_domain(enrolment) for enrolment in found], next_cursor=cursor)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/suspend",
+    tags=["enrolments"],
+    summary="Suspend training, with or without premi",
+    responses=NOT_ACTIVE,
+)
+async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    suspended = await enrolment_handlers.suspend(
+        database,
+        enrolment_id,
+        on=body.suspended_on,
+        with_premi=body.with_premi,
+        reason=body.reason,
+        by=signature(caller),
+    )
+    return EnrolmentOut.from_domain(suspended)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/resume", tags=["enrolments"], summary="Resume suspended training", responses=NOT_ACTIVE
+)
+async def resume(enrolment_id: Id, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    resumed = await enrolment_handlers.resume(database, enrolment_id, on=body.resumed_on, by=signature(caller))
+    return EnrolmentOut.from_domain(resumed)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/end",
+    tags=["enrolments"],
+    summary="End training without completion, with a reason; the place goes to the waiting list",
+    responses=NOT_ACTIVE,
+)
+async def end(enrolment_id: Id, body: Ending, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    ended = await enrolment_handlers.end(
+        database, enrolment_id, on=body.ended_on, reason=body.reason, note=body.note, by=signature(caller)
+    )
+    return EnrolmentOut.from_domain(ended)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/complete",
+    tags=["enrolments"],
+    summary="Complete an enrolment and issue its certificate",
+    responses={**NOT_FOUND, 409: {"description": "Attendance or competencies not met, or not active"}},
+)
+async def complete(
+    enrolment_id: Id, body: Completion, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
+) -> CompletionOut:
+    completed, number = await enrolment_handlers.complete(
+        database, enrolment_id, on=body.completed_on, by=signature(caller)
+    )
+    return CompletionOut(enrolment=EnrolmentOut.from_domain(completed), certificate_number=number)

@@ -1,0 +1,179 @@
+"""HTTP routes for programmes and their figures."""
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.enrolment import (
+    figures,
+    listings,
+    programme_handlers,
+)
+from services.enrolment.api_fields import NOT_FOUND, Filter, Id
+from services.enrolment.callers import agency_of
+from services.enrolment.domain import SecurityClassification
+from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
+from shared.api_keys import Caller, scoped
+from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
+
+router = APIRouter()
+
+
+class EligibilityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allowed_classifications: list[SecurityClassification] = Field(default_factory=lambda: list(SecurityClassification))
+    minimum_age: int | None = Field(None, ge=0, le=120)
+    prerequisite_programme_ids: list[str] = []
+    minimum_behaviour_score: int | None = Field(None, ge=0, le=100)
+    sentence_must_cover_course: bool = True
+
+    def to_domain(self) -> Eligibility:
+        values = self.model_dump()
+        values["allowed_classifications"] = frozenset(self.allowed_classifications)
+        values["prerequisite_programme_ids"] = frozenset(self.prerequisite_programme_ids)
+        return Eligibility(**values)
+
+
+class ProgrammeDefinition(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "agency_id": "dkpp",
+                    "name": "Hidroponik sayuran",
+                    "skill_track": "agriculture",
+                    "duration_hours": 160,
+                    "sessions": 40,
+                    "competencies": ["nutrient mixing", "seedling care", "harvest handling"],
+                    "minimum_attendance_rate": 0.8,
+                    "earns_premi": True,
+                    "eligibility": {
+                        "allowed_classifications": ["minimum", "medium"],
+                        "minimum_age": 18,
+                        "minimum_behaviour_score": 60,
+                    },
+                }
+            ]
+        },
+    )
+
+    agency_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    skill_track: str = Field(min_length=1, max_length=64, description="agriculture, fisheries, umkm_production, ...")
+    duration_hours: int = Field(description="BNSP certification typically needs 160 hours")
+    sessions: int
+    competencies: list[Annotated[str, Field(min_length=1, max_length=200)]]
+    minimum_attendance_rate: float
+    earns_premi: bool
+    eligibility: EligibilityIn = EligibilityIn()
+
+
+class ProgrammeOut(BaseModel):
+    id: str
+    agency_id: str
+    name: str
+    skill_track: str
+    duration_hours: int
+    sessions: int
+    competencies: list[str]
+    minimum_attendance_rate: float
+    earns_premi: bool
+    eligibility: EligibilityIn
+    status: ProgrammeStatus
+    created_at: datetime
+    published_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, programme: Programme) -> Self:
+        rules = programme.eligibility
+        eligibility = EligibilityIn(
+            allowed_classifications=sorted(rules.allowed_classifications),
+            minimum_age=rules.minimum_age,
+            prerequisite_programme_ids=sorted(rules.prerequisite_programme_ids),
+            minimum_behaviour_score=rules.minimum_behaviour_score,
+            sentence_must_cover_course=rules.sentence_must_cover_course,
+        )
+        return cls.model_validate({**vars(programme), "eligibility": eligibility})
+
+
+class FiguresOut(BaseModel):
+    programme_id: str
+    enrolled: int
+    in_training: int
+    completed: int
+    ended: int
+    waitlisted: int
+    completion_rate: float | None = Field(description="completed over enrolments that finished (completed or ended)")
+
+    @classmethod
+    def from_domain(cls, found: figures.Figures) -> Self:
+        return cls.model_validate({**vars(found), "completion_rate": found.completion_rate})
+
+
+@router.post("/programmes", status_code=201, tags=["programmes"], summary="Define a programme (draft)")
+async def define_programme(
+    body: ProgrammeDefinition, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
+) -> ProgrammeOut:
+    definition = body.model_dump(exclude={"eligibility"})
+    programme = await programme_handlers.define_programme(
+        database, **definition, eligibility=body.eligibility.to_domain()
+    )
+    return ProgrammeOut.from_domain(programme)
+
+
+@router.post(
+    "/programmes/{programme_id}/publish",
+    tags=["programmes"],
+    summary="Publish a programme",
+    responses={**NOT_FOUND, 409: {"description": "Already published"}},
+)
+async def publish_programme(
+    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
+) -> ProgrammeOut:
+    return ProgrammeOut.from_domain(await programme_handlers.publish_programme(database, programme_id))
+
+
+@router.get("/programmes/{programme_id}", tags=["programmes"], summary="A programme", responses=NOT_FOUND)
+async def get_programme(
+    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:read")]
+) -> ProgrammeOut:
+    return ProgrammeOut.from_domain(await programme_handlers.programme(database, programme_id))
+
+
+@router.get("/programmes", tags=["programmes"], summary="Programmes; an agency's key lists its own only")
+async def list_programmes(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("programmes:read")],
+    after: After = None,
+    limit: Limit = 50,
+    agency_id: Filter = None,
+    status: ProgrammeStatus | None = None,
+) -> Page[ProgrammeOut]:
+    agency = agency_of(caller) or agency_id
+    found, cursor = await listings.programmes(database, agency_id=agency, status=status, after=after, limit=limit)
+    return Page(items=[ProgrammeOut.from_domain(programme) for programme in found], next_cursor=cursor)
+
+
+@router.get(
+    "/programmes/{programme_id}/figures",
+    tags=["figures"],
+    responses=NOT_FOUND,
+    summary="A programme's enrolment figures; an agency's key reads its own programmes only",
+)
+async def programme_figures(
+    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("figures:read")]
+) -> FiguresOut:
+    found = await figures.programme_figures(database, programme_id, agency=agency_of(caller))
+    return FiguresOut.from_domain(found)
+
+
+@router.get("/figures", tags=["figures"], summary="Every programme's figures, for the directorate's reporting")
+async def all_figures(
+    database: DatabaseDep, caller: Annotated[Caller, scoped("reports:read")], facility_id: Filter = None
+) -> list[FiguresOut]:
+    return [FiguresOut.from_domain(found) for found in await figures.all_figures(database, facility_id=facility_id)]
