@@ -2,7 +2,7 @@
 
 from pymongo import IndexModel
 
-from services.production import store_cycles, store_enrolments, store_harvests, store_inputs, store_sites
+from services.production import store_cycles, store_enrolments, store_harvests, store_inputs, store_lots, store_sites
 from services.production.domain import CustodyStatus, KnownParticipant
 from shared.database import Transaction
 
@@ -14,6 +14,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     **store_cycles.INDEXES,
     **store_enrolments.INDEXES,
     **store_harvests.INDEXES,
+    **store_lots.INDEXES,
 }
 
 

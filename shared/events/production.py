@@ -100,3 +100,63 @@ class BatchProduced(EventData):
     produced_on: date
     best_before: date | None
     credits: list[Credit]
+
+
+@contract("production.lot.graded", version=1)
+class LotGraded(EventData):
+    """Quality grading put part of a harvest or a batch into a lot of one grade."""
+
+    lot_id: str
+    lot_code: str
+    source: str = Field(description="harvest or batch")
+    source_id: str = Field(description="The harvest or batch id")
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    commodity: str
+    grade: str = Field(description="A, B or C")
+    quantity: ExactDecimal
+    unit: str
+    best_before: date | None
+
+
+@contract("production.lot.released_for_sale", version=1)
+class LotReleasedForSale(EventData):
+    """A lot's balance was released for sale, with what a listing needs; provenance by ids, no personal data."""
+
+    lot_id: str
+    lot_code: str
+    product: str
+    quantity: ExactDecimal
+    unit: str
+    grade: str
+    best_before: date | None
+    programme_id: str
+    site_id: str
+    cycle_id: str
+    harvest_id: str | None
+    batch_id: str | None
+
+
+@contract("production.lot.distributed", version=1)
+class LotDistributed(EventData):
+    """Part of a lot went to a food-security programme or another recipient."""
+
+    lot_id: str
+    quantity: ExactDecimal
+    unit: str
+    recipient: str
+    distributed_on: date
+    balance: ExactDecimal = Field(description="What the lot still holds, in its unit")
+
+
+@contract("production.lot.written_off", version=1)
+class LotWrittenOff(EventData):
+    """Part of a lot was written off, with the reason."""
+
+    lot_id: str
+    quantity: ExactDecimal
+    unit: str
+    reason: str
+    written_off_on: date
+    balance: ExactDecimal = Field(description="What the lot still holds, in its unit")

@@ -1,0 +1,119 @@
+"""HTTP routes for lots: grading harvests and batches, dispositions, release for sale."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.production import handlers_lots
+from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
+from services.production.lots import DispositionKind, Grade, Lot, LotSpec, spec
+from services.production.units import Unit
+from shared.http import DatabaseDep
+
+router = APIRouter(tags=["lots"])
+
+Id = Annotated[str, Path(max_length=64)]
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "More than the lot holds, or already released"}}
+
+
+class LotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lot_code: str = Field(min_length=1, max_length=64)
+    grade: Grade
+    quantity: AmountIn
+    unit: Unit
+    best_before: date | None = None
+
+
+class Grading(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lots: list[LotIn] = Field(min_length=1, max_length=50)
+
+    def specs(self) -> list[LotSpec]:
+        return [spec(lot.lot_code, lot.grade, lot.quantity, lot.unit, lot.best_before) for lot in self.lots]
+
+
+class DispositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: DispositionKind
+    quantity: AmountIn
+    unit: Unit = Field(description="Converted exactly into the lot's unit")
+    on: date
+    recipient: str | None = Field(default=None, max_length=200, description="Required for distributions")
+    reason: str | None = Field(default=None, max_length=500, description="Required for write-offs")
+
+
+class DispositionOut(BaseModel):
+    kind: DispositionKind
+    quantity: AmountOut
+    on: date
+    recipient: str | None
+    reason: str | None
+    recorded_at: datetime
+
+
+class LotOut(BaseModel):
+    id: str
+    lot_code: str
+    grade: Grade
+    quantity: AmountOut
+    unit: Unit
+    balance: AmountOut
+    best_before: date | None
+    source: str
+    source_id: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    commodity: str
+    released_for_sale: bool
+    dispositions: list[DispositionOut]
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, lot: Lot) -> Self:
+        skip = ("quantity", "unit", "balance", "dispositions")
+        values = {name: getattr(lot, name) for name in cls.model_fields if name not in skip}
+        dispositions = [
+            DispositionOut(
+                kind=d.kind,
+                quantity=d.quantity.amount,
+                on=d.on,
+                recipient=d.recipient,
+                reason=d.reason,
+                recorded_at=d.recorded_at,
+            )
+            for d in lot.dispositions
+        ]
+        amount, unit = lot.quantity.amount, lot.quantity.unit
+        return cls(**values, quantity=amount, unit=unit, balance=lot.balance, dispositions=dispositions)
+
+
+@router.post("/harvests/{harvest_id}/lots", status_code=201, summary="Grade part of a harvest into lots")
+async def grade_harvest(harvest_id: Id, body: Grading, database: DatabaseDep, caller: ProductionWriter) -> list[LotOut]:
+    return [LotOut.from_domain(lot) for lot in await handlers_lots.grade_harvest(database, harvest_id, body.specs())]
+
+
+@router.post("/batches/{batch_id}/lots", status_code=201, summary="Grade part of a batch into lots")
+async def grade_batch(batch_id: Id, body: Grading, database: DatabaseDep, caller: ProductionWriter) -> list[LotOut]:
+    return [LotOut.from_domain(lot) for lot in await handlers_lots.grade_batch(database, batch_id, body.specs())]
+
+
+@router.get("/lots/{lot_id}", summary="A lot, its balance and its dispositions")
+async def get_lot(lot_id: Id, database: DatabaseDep, caller: ProductionReader) -> LotOut:
+    return LotOut.from_domain(await handlers_lots.lot(database, lot_id))
+
+
+@router.post("/lots/{lot_id}/dispositions", status_code=201, summary="Take from a lot", responses=CONFLICT)
+async def dispose(lot_id: Id, body: DispositionIn, database: DatabaseDep, caller: ProductionWriter) -> LotOut:
+    return LotOut.from_domain(await handlers_lots.dispose(database, lot_id, **body.model_dump()))
+
+
+@router.post("/lots/{lot_id}/release-for-sale", summary="Release a lot's balance for sale", responses=CONFLICT)
+async def release_for_sale(lot_id: Id, database: DatabaseDep, caller: ProductionWriter) -> LotOut:
+    return LotOut.from_domain(await handlers_lots.release_for_sale(database, lot_id))

@@ -1,0 +1,202 @@
+"""Lots graded from a harvest or a batch, and their conservation: never more leaves a lot than it holds; pure."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import uuid4
+
+from services.production import clock
+from services.production.batches import Batch
+from services.production.harvests import Harvest
+from services.production.units import Quantity, Unit, quantity
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.production import LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class DispositionKind(StrEnum):
+    SOLD = "sold"
+    RESERVED = "reserved"
+    DISTRIBUTED = "distributed"
+    KITCHEN = "kitchen"
+    WRITTEN_OFF = "written_off"
+
+
+class OverGraded(InvalidInput):
+    """The lots graded from a harvest or a batch hold no more than it yielded."""
+
+
+class OverBalance(Conflict):
+    """A disposition takes no more than the lot still holds."""
+
+
+class MissingDetail(InvalidInput):
+    """A distribution names its recipient; a write-off its reason."""
+
+
+class AlreadyReleased(Conflict):
+    """A lot is released for sale once, while it holds something."""
+
+
+class LotNotFound(NotFound):
+    """No lot has this id."""
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    """One lot to grade: its code, grade, quantity and best-before."""
+
+    lot_code: str
+    grade: Grade
+    quantity: Quantity
+    best_before: date | None = None
+
+
+@dataclass(frozen=True)
+class Disposition:
+    kind: DispositionKind
+    quantity: Quantity
+    on: date
+    recipient: str | None
+    reason: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Lot:
+    id: str
+    lot_code: str
+    grade: Grade
+    quantity: Quantity
+    best_before: date | None
+    source: str
+    source_id: str
+    cycle_id: str
+    programme_id: str
+    site_id: str
+    commodity: str
+    dispositions: tuple[Disposition, ...]
+    released_for_sale: bool
+    created_at: datetime
+    version: int
+
+    @property
+    def balance(self) -> Decimal:
+        return self.quantity.amount - sum((taken.quantity.amount for taken in self.dispositions), Decimal(0))
+
+
+Source = Harvest | Batch
+
+
+def yielded(source: Source) -> Quantity:
+    return source.quantity if isinstance(source, Harvest) else Quantity(Decimal(source.units), Unit.UNITS)
+
+
+def grade(source: Source, specs: list[LotSpec]) -> tuple[Source, list[Lot], list[LotGraded]]:
+    """Lots from `source`, whose graded total (converted exactly into its unit) grows by theirs."""
+    total = yielded(source)
+    adding = sum((spec.quantity.to(total.unit).amount for spec in specs), Decimal(0))
+    if source.graded + adding > total.amount:
+        left = format(total.amount - source.graded, "f")
+        raise OverGraded(f"Only {left} {total.unit.value} is left to grade.", field="lots")
+    kind, commodity = ("harvest", source.commodity) if isinstance(source, Harvest) else ("batch", source.product)
+    lots = [
+        Lot(
+            str(uuid4()),
+            spec.lot_code,
+            spec.grade,
+            spec.quantity,
+            spec.best_before,
+            kind,
+            source.id,
+            source.cycle_id,
+            source.programme_id,
+            source.site_id,
+            commodity,
+            (),
+            False,
+            clock.now(),
+            1,
+        )
+        for spec in specs
+    ]
+    events = [
+        LotGraded(
+            lot_id=lot.id,
+            lot_code=lot.lot_code,
+            source=kind,
+            source_id=source.id,
+            cycle_id=lot.cycle_id,
+            programme_id=lot.programme_id,
+            site_id=lot.site_id,
+            commodity=commodity,
+            grade=lot.grade.value,
+            quantity=lot.quantity.amount,
+            unit=lot.quantity.unit.value,
+            best_before=lot.best_before,
+        )
+        for lot in lots
+    ]
+    return replace(source, graded=source.graded + adding, version=source.version + 1), lots, events
+
+
+def spec(lot_code: str, grade_: Grade, amount: Decimal, unit: Unit | str, best_before: date | None) -> LotSpec:
+    return LotSpec(lot_code, grade_, quantity(amount, unit), best_before)
+
+
+def dispose(
+    lot: Lot,
+    *,
+    kind: DispositionKind,
+    amount: Decimal,
+    unit: Unit | str,
+    on: date,
+    recipient: str | None = None,
+    reason: str | None = None,
+) -> tuple[Lot, LotDistributed | LotWrittenOff | None]:
+    """The lot less what leaves it, converted exactly into its unit, and the event a distribution or write-off makes."""
+    if kind is DispositionKind.DISTRIBUTED and not recipient:
+        raise MissingDetail("A distribution names its recipient.", field="recipient")
+    if kind is DispositionKind.WRITTEN_OFF and not reason:
+        raise MissingDetail("A write-off gives its reason.", field="reason")
+    taken = quantity(amount, unit).to(lot.quantity.unit)
+    if taken.amount > lot.balance:
+        held = f"{format(lot.balance, 'f')} {lot.quantity.unit.value}"
+        raise OverBalance(f"The lot holds only {held}; {taken} cannot leave it.", field="quantity")
+    disposition = Disposition(kind, taken, on, recipient, reason, clock.now())
+    after = replace(lot, dispositions=(*lot.dispositions, disposition), version=lot.version + 1)
+    moved = {"lot_id": lot.id, "quantity": taken.amount, "unit": taken.unit.value, "balance": after.balance}
+    if kind is DispositionKind.DISTRIBUTED:
+        assert recipient is not None
+        return after, LotDistributed(**moved, recipient=recipient, distributed_on=on)
+    if kind is DispositionKind.WRITTEN_OFF:
+        assert reason is not None
+        return after, LotWrittenOff(**moved, reason=reason, written_off_on=on)
+    return after, None
+
+
+def release_for_sale(lot: Lot) -> tuple[Lot, LotReleasedForSale]:
+    """Offer the lot's balance for sale, with what a listing needs and where it came from."""
+    if lot.released_for_sale or lot.balance <= 0:
+        raise AlreadyReleased("The lot is already released for sale, or holds nothing.", field="lot_id")
+    released = replace(lot, released_for_sale=True, version=lot.version + 1)
+    return released, LotReleasedForSale(
+        lot_id=lot.id,
+        lot_code=lot.lot_code,
+        product=lot.commodity,
+        quantity=lot.balance,
+        unit=lot.quantity.unit.value,
+        grade=lot.grade.value,
+        best_before=lot.best_before,
+        programme_id=lot.programme_id,
+        site_id=lot.site_id,
+        cycle_id=lot.cycle_id,
+        harvest_id=lot.source_id if lot.source == "harvest" else None,
+        batch_id=lot.source_id if lot.source == "batch" else None,
+    )
