@@ -1,18 +1,24 @@
 """Cohort use cases: open, start, change capacity, close."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from services.enrolment import cohorts, store, training
+from services.enrolment import cohorts, enrolments, leaving, programme_handlers, store, training
 from services.enrolment.cohorts import Cohort
 from services.enrolment.handlers import read
+from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
-from shared.events.enrolment import CohortStarted
+from shared.events import EventData
+from shared.events.enrolment import CohortCapacityChanged, CohortClosed, CohortStarted
 
 
-async def open_cohort(database: ServiceDatabase, *, programme_id: str, **details: Any) -> Cohort:
+async def open_cohort(database: ServiceDatabase, *, programme_id: str, agency: str | None, **details: Any) -> Cohort:
+    """Open a cohort of a published programme; an agency opens cohorts of its own programmes only."""
+
     async def work(tx: Transaction) -> Cohort:
-        cohort, event = cohorts.open_cohort(await store.programme(tx, programme_id), **details)
+        programme = await store.programme(tx, programme_id)
+        programme_handlers.ensure_own(programme.agency_id, agency)
+        cohort, event = cohorts.open_cohort(programme, **details)
         await store.save(tx, store.COHORTS, store.cohort_document(cohort))
         await tx.publish(event, subject=cohort.id, sequence=cohort.version)
         return cohort
@@ -44,3 +50,49 @@ async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
 
 async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
     return await read(database, store.cohort, cohort_id)
+
+
+async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity: int, by: str) -> Cohort:
+    """A new capacity, never below the places taken; added places go to the waiting list's head at once."""
+
+    async def work(tx: Transaction) -> Cohort:
+        current = await store.cohort(tx, cohort_id)
+        changed, promoted_ids = cohorts.change_capacity(current, capacity)
+        for promoted_id in promoted_ids:
+            promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+            await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
+            await leaving.saved(tx, promoted)
+            if changed.started_on is not None:
+                active, activated = training.activate(promoted, on=datetime.now(UTC).date(), by=by)
+                await tx.publish(activated, subject=active.id, sequence=active.version)
+                await leaving.saved(tx, active)
+        await store.save(tx, store.COHORTS, store.cohort_document(changed))
+        event = CohortCapacityChanged(cohort_id=changed.id, programme_id=changed.programme_id, capacity=capacity)
+        await tx.publish(event, subject=changed.id, sequence=changed.version)
+        return changed
+
+    return await database.transaction(work)
+
+
+async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str) -> Cohort:
+    """Close the cohort: training not completed ends as not completed; the waiting list is withdrawn."""
+
+    async def work(tx: Transaction) -> Cohort:
+        current = await store.cohort(tx, cohort_id)
+        for enrolment in await store.live_enrolments_in(tx, cohort_id):
+            event: EventData
+            if enrolment.state in leaving.IN_TRAINING:
+                ended, event = training.end(enrolment, on=on, reason=EndReason.NOT_COMPLETED, by=by, note=None)
+            else:
+                ended, _, event, _ = enrolments.withdraw(
+                    enrolment, current, by_participant=False, by=by, reason="the cohort closed"
+                )
+            await tx.publish(event, subject=ended.id, sequence=ended.version)
+            await leaving.saved(tx, ended)
+        closed = cohorts.close(await store.cohort(tx, cohort_id), on=on)
+        await store.save(tx, store.COHORTS, store.cohort_document(closed))
+        closing = CohortClosed(cohort_id=closed.id, programme_id=closed.programme_id, closed_on=on)
+        await tx.publish(closing, subject=closed.id, sequence=closed.version)
+        return closed
+
+    return await database.transaction(work)

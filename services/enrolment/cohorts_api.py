@@ -11,7 +11,7 @@ from services.enrolment import (
     listings,
 )
 from services.enrolment.api_fields import NOT_FOUND, Filter, Id
-from services.enrolment.callers import signature
+from services.enrolment.callers import agency_of, signature
 from services.enrolment.cohorts import Cohort
 from services.enrolment.programmes_api import ProgrammeOut  # noqa: F401
 from shared.api_keys import Caller, scoped
@@ -59,6 +59,8 @@ class CohortOut(BaseModel):
     places_left: int
     trainer_ids: list[str]
     place: str
+    started_on: date | None
+    closed_on: date | None
     approved: list[str] = Field(description="enrolment ids holding a place")
     waitlist: list[str] = Field(description="enrolment ids waiting, first in line first")
 
@@ -83,7 +85,8 @@ class CohortStart(BaseModel):
 async def open_cohort(
     body: CohortOpening, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    return CohortOut.from_domain(await cohort_handlers.open_cohort(database, **body.model_dump()))
+    opened = await cohort_handlers.open_cohort(database, **body.model_dump(), agency=agency_of(caller))
+    return CohortOut.from_domain(opened)
 
 
 @router.get(
@@ -121,3 +124,41 @@ async def start_cohort(
 ) -> CohortOut:
     started = await cohort_handlers.start_cohort(database, cohort_id, on=body.started_on, by=signature(caller))
     return CohortOut.from_domain(started)
+
+
+class CapacityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"capacity": 25}]})
+
+    capacity: int = Field(ge=1, le=10_000)
+
+
+class CohortClosing(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
+
+    closed_on: date
+
+
+@router.put(
+    "/cohorts/{cohort_id}/capacity",
+    tags=["cohorts"],
+    summary="Change a cohort's capacity; added places go to the head of the waiting list",
+    responses={**NOT_FOUND, 409: {"description": "The cohort is closed"}},
+)
+async def change_capacity(
+    cohort_id: Id, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    changed = await cohort_handlers.change_capacity(database, cohort_id, capacity=body.capacity, by=signature(caller))
+    return CohortOut.from_domain(changed)
+
+
+@router.post(
+    "/cohorts/{cohort_id}/close",
+    tags=["cohorts"],
+    summary="Close a cohort: training not completed ends, the waiting list is withdrawn",
+    responses={**NOT_FOUND, 409: {"description": "Already closed"}},
+)
+async def close_cohort(
+    cohort_id: Id, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    closed = await cohort_handlers.close_cohort(database, cohort_id, on=body.closed_on, by=signature(caller))
+    return CohortOut.from_domain(closed)

@@ -6,9 +6,12 @@ from services.enrolment import programmes, store
 from services.enrolment.handlers import read
 from services.enrolment.programmes import Programme
 from shared.database import ServiceDatabase, Transaction
+from shared.errors import Forbidden
 
 
-async def define_programme(database: ServiceDatabase, **definition: Any) -> Programme:
+async def define_programme(database: ServiceDatabase, *, agency: str | None, **definition: Any) -> Programme:
+    """A draft programme; an agency's key defines its own agency's programmes only."""
+    ensure_own(definition["agency_id"], agency)
     programme = programmes.define_programme(**definition)
 
     async def work(tx: Transaction) -> None:
@@ -18,9 +21,11 @@ async def define_programme(database: ServiceDatabase, **definition: Any) -> Prog
     return programme
 
 
-async def publish_programme(database: ServiceDatabase, programme_id: str) -> Programme:
+async def publish_programme(database: ServiceDatabase, programme_id: str, *, agency: str | None) -> Programme:
     async def work(tx: Transaction) -> Programme:
-        published, event = programmes.publish(await store.programme(tx, programme_id))
+        current = await store.programme(tx, programme_id)
+        ensure_own(current.agency_id, agency)
+        published, event = programmes.publish(current)
         await store.save(tx, store.PROGRAMMES, store.programme_document(published))
         await tx.publish(event, subject=published.id, sequence=published.version)
         return published
@@ -30,3 +35,29 @@ async def publish_programme(database: ServiceDatabase, programme_id: str) -> Pro
 
 async def programme(database: ServiceDatabase, programme_id: str) -> Programme:
     return await read(database, store.programme, programme_id)
+
+
+class OtherAgencysProgramme(Forbidden):
+    """A partner agency's key defines and changes its own programmes only."""
+
+
+def ensure_own(agency_id: str, agency: str | None) -> None:
+    if agency is not None and agency_id != agency:
+        raise OtherAgencysProgramme(f"The key is for agency {agency}.", field="agency_id")
+
+
+async def revise_programme(
+    database: ServiceDatabase, programme_id: str, *, agency: str | None, **changes: Any
+) -> Programme:
+    """Change a programme; once published, the change is announced."""
+
+    async def work(tx: Transaction) -> Programme:
+        current = await store.programme(tx, programme_id)
+        ensure_own(current.agency_id, agency)
+        revised, event = programmes.revise(current, **changes)
+        await store.save(tx, store.PROGRAMMES, store.programme_document(revised))
+        if event is not None:
+            await tx.publish(event, subject=revised.id, sequence=revised.version)
+        return revised
+
+    return await database.transaction(work)

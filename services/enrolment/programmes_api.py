@@ -121,7 +121,7 @@ async def define_programme(
 ) -> ProgrammeOut:
     definition = body.model_dump(exclude={"eligibility"})
     programme = await programme_handlers.define_programme(
-        database, **definition, eligibility=body.eligibility.to_domain()
+        database, **definition, eligibility=body.eligibility.to_domain(), agency=agency_of(caller)
     )
     return ProgrammeOut.from_domain(programme)
 
@@ -135,7 +135,8 @@ async def define_programme(
 async def publish_programme(
     programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
 ) -> ProgrammeOut:
-    return ProgrammeOut.from_domain(await programme_handlers.publish_programme(database, programme_id))
+    published = await programme_handlers.publish_programme(database, programme_id, agency=agency_of(caller))
+    return ProgrammeOut.from_domain(published)
 
 
 @router.get("/programmes/{programme_id}", tags=["programmes"], summary="A programme", responses=NOT_FOUND)
@@ -177,3 +178,44 @@ async def all_figures(
     database: DatabaseDep, caller: Annotated[Caller, scoped("reports:read")], facility_id: Filter = None
 ) -> list[FiguresOut]:
     return [FiguresOut.from_domain(found) for found in await figures.all_figures(database, facility_id=facility_id)]
+
+
+class ProgrammeRevision(BaseModel):
+    """Only the fields given change; the same rules as for a new programme apply."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"duration_hours": 170, "competencies": ["nutrient mixing", "seedling care", "harvesting", "selling"]}
+            ]
+        },
+    )
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    skill_track: str | None = Field(None, min_length=1, max_length=64)
+    duration_hours: int | None = None
+    sessions: int | None = None
+    competencies: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = None
+    minimum_attendance_rate: float | None = None
+    earns_premi: bool | None = None
+    eligibility: EligibilityIn | None = None
+
+
+@router.patch(
+    "/programmes/{programme_id}",
+    tags=["programmes"],
+    responses=NOT_FOUND,
+    summary="Revise a programme; a published one announces the change",
+)
+async def revise_programme(
+    programme_id: Id,
+    body: ProgrammeRevision,
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("programmes:write")],
+) -> ProgrammeOut:
+    changes = body.model_dump(exclude_unset=True, exclude={"eligibility"})
+    if body.eligibility is not None:
+        changes["eligibility"] = body.eligibility.to_domain()
+    revised = await programme_handlers.revise_programme(database, programme_id, agency=agency_of(caller), **changes)
+    return ProgrammeOut.from_domain(revised)

@@ -247,3 +247,8 @@ async def live_enrolments(tx: Transaction, participant_id: str) -> list[Enrolmen
 async def enrolments_of(tx: Transaction, participant_id: str) -> list[Enrolment]:
     found = tx.db[ENROLMENTS].find({"participant_id": participant_id}, sort=[("created_at", 1)], session=tx.session)
     return [enrolment_from(document) async for document in found]
+
+
+async def live_enrolments_in(tx: Transaction, cohort_id: str) -> list[Enrolment]:
+    query = {"cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
+    return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
