@@ -44,7 +44,20 @@ def credits_out(credits: tuple[Credited, ...]) -> list[CreditOut]:
 
 
 class HarvestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "harvested_on": "2027-03-02",
+                    "quantity": "42.5",
+                    "unit": "kg",
+                    "fish_count": 380,
+                    "credits": [{"participant_id": "1f01dd06-d079-4054-a639-55f5a952ff1c", "hours": "6"}],
+                }
+            ]
+        },
+    )
 
     harvested_on: date
     quantity: AmountIn
@@ -76,7 +89,22 @@ class HarvestOut(BaseModel):
 
 
 class BatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "batch_code": "KRP-2027-014",
+                    "units": 120,
+                    "produced_on": "2027-03-02",
+                    "food": True,
+                    "best_before": "2027-05-02",
+                    "product": "keripik singkong",
+                    "credits": [{"participant_id": "1f01dd06-d079-4054-a639-55f5a952ff1c", "hours": "4"}],
+                }
+            ]
+        },
+    )
 
     batch_code: str = Field(min_length=1, max_length=64)
     units: int = Field(description="Units made")

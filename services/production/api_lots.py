@@ -29,7 +29,19 @@ class LotIn(BaseModel):
 
 
 class Grading(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "lots": [
+                        {"lot_code": "LELE-0302-A", "grade": "A", "quantity": "30", "unit": "kg"},
+                        {"lot_code": "LELE-0302-B", "grade": "B", "quantity": "12.5", "unit": "kg"},
+                    ]
+                }
+            ]
+        },
+    )
 
     lots: list[LotIn] = Field(min_length=1, max_length=50)
 
@@ -38,7 +50,20 @@ class Grading(BaseModel):
 
 
 class DispositionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "distributed",
+                    "quantity": "5",
+                    "unit": "kg",
+                    "on": "2027-03-03",
+                    "recipient": "Posyandu Desa Kaserangan",
+                }
+            ]
+        },
+    )
 
     kind: DispositionKind
     quantity: AmountIn
