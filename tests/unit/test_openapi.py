@@ -31,3 +31,31 @@ def test_every_operation_has_a_summary_and_every_request_body_an_example(create_
         body = operation.get("requestBody", {}).get("content", {}).get("application/json")
         if body is not None:
             assert has_example(body["schema"], spec), f"{method.upper()} {path} has no request example"
+
+
+def api_routes(routes: list[Any]) -> list[Any]:
+    """Every APIRoute, looking inside included routers."""
+    from fastapi.routing import APIRoute
+
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += api_routes(route.original_router.routes)
+    return found
+
+
+@pytest.mark.parametrize("create_app", [enrolment, production, marketplace, notifications])
+def test_every_request_example_is_accepted_by_its_own_model(create_app: Any) -> None:
+    from pydantic import BaseModel
+
+    checked = 0
+    for route in api_routes(create_app().router.routes):
+        model = route.body_field.field_info.annotation if route.body_field is not None else None
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for example in (model.model_config.get("json_schema_extra") or {}).get("examples", []):  # type: ignore[union-attr]
+                model.model_validate(example)
+                checked += 1
+    bodies = sum(1 for route in api_routes(create_app().router.routes) if route.body_field is not None)
+    assert checked >= bodies
