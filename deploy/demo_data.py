@@ -8,6 +8,8 @@ import asyncio
 import json
 import os
 import random
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,10 @@ GIVEN_NAMES = ["Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Iwan", "Joko"
 FAMILY_NAMES = ["Saputra", "Hidayat", "Nugroho", "Setiawan", "Pratama", "Wibowo", "Siregar", "Santoso", "Kurniawan"]
 CLASSIFICATIONS = ["minimum", "minimum", "minimum", "medium", "maximum"]
 PARTICIPANTS = 36
+SESSIONS = 40
+ATTENDED_SESSIONS = 34
+STARTS_ON = "2027-01-11"
+CILEGON = {"id": "lapas-cilegon", "name": "Lapas Kelas IIA Cilegon", "kind": "lapas", "regency": "Cilegon"}
 
 
 async def demo_keys(kept: dict[str, str], mongodb_url: str) -> dict[str, str]:
@@ -55,6 +61,7 @@ def registration(index: int, rng: random.Random) -> dict[str, Any]:
 async def load_participants(enrolment: httpx.AsyncClient) -> tuple[list[str], int]:
     """Register the demo participants; release some and transfer a few. Returns (ids in custody, already there)."""
     rng = random.Random(2026)
+    await enrolment.post("/facilities", json=CILEGON)  # 409 when it is already there
     in_custody: list[str] = []
     new = existing = 0
     for index in range(1, PARTICIPANTS + 1):
@@ -91,42 +98,85 @@ PROGRAMMES = [
 ]
 
 
-async def load_training(enrolment: httpx.AsyncClient, participant_ids: list[str]) -> dict[str, int]:
-    """A programme and a cohort per agency, and the participants enrolled in every state. Returns counts."""
-    states: dict[str, int] = {}
-    cohort_ids = []
+@dataclass
+class Cohort:
+    agency_id: str
+    programme_id: str
+    cohort_id: str
+    enrolments: list[dict[str, Any]]
+
+
+async def load_training(enrolment: httpx.AsyncClient, participant_ids: list[str]) -> list[Cohort]:
+    """A programme and a cohort per agency, and the participants enrolled (some withdraw)."""
+    cohorts = []
     for agency_id, name, track, competencies, place in PROGRAMMES:
         definition = {
             "agency_id": agency_id,
             "name": name,
             "skill_track": track,
             "duration_hours": 160,
-            "sessions": 40,
+            "sessions": SESSIONS,
             "competencies": competencies,
             "minimum_attendance_rate": 0.8,
             "earns_premi": True,
             "eligibility": {"allowed_classifications": ["minimum", "medium"], "minimum_age": 18},
         }
-        programme = (await post_ok(enrolment, "/programmes", definition))["id"]
-        await post_ok(enrolment, f"/programmes/{programme}/publish", {})
+        programme_id = (await post_ok(enrolment, "/programmes", definition))["id"]
+        await post_ok(enrolment, f"/programmes/{programme_id}/publish", {})
         opening = {
-            "programme_id": programme,
+            "programme_id": programme_id,
             "facility_id": FACILITY,
-            "starts_on": "2027-01-11",
+            "starts_on": STARTS_ON,
             "ends_on": "2027-04-30",
             "capacity": 4,
             "place": place,
             "trainer_ids": [f"{agency_id}-trainer"],
         }
-        cohort_ids.append((await post_ok(enrolment, "/cohorts", opening))["id"])
+        cohorts.append(Cohort(agency_id, programme_id, (await post_ok(enrolment, "/cohorts", opening))["id"], []))
     for index, participant_id in enumerate(participant_ids):
-        request = {"participant_id": participant_id, "cohort_id": cohort_ids[index % len(cohort_ids)]}
-        enrolled = await post_ok(enrolment, "/enrolments", request)
+        cohort = cohorts[index % len(cohorts)]
+        enrolled = await post_ok(
+            enrolment, "/enrolments", {"participant_id": participant_id, "cohort_id": cohort.cohort_id}
+        )
         if index % 7 == 3 and enrolled["state"] == "approved":
             withdrawal = {"by": "participant", "reason": "chose another programme"}
             enrolled = await post_ok(enrolment, f"/enrolments/{enrolled['id']}/withdraw", withdrawal)
-        states[enrolled["state"]] = states.get(enrolled["state"], 0) + 1
-    return states
+        cohort.enrolments.append(enrolled)
+    return cohorts
+
+
+async def run_training(enrolment: httpx.AsyncClient, cohorts: list[Cohort]) -> None:
+    """Start every cohort; in the first, take attendance and complete one participant with a certificate;
+    suspend one in the second and end one in the third."""
+    for cohort in cohorts:
+        started = await post_ok(enrolment, f"/cohorts/{cohort.cohort_id}/start", {"started_on": STARTS_ON})
+        cohort.enrolments = [e for e in cohort.enrolments if e["id"] in started["approved"]]
+    first, second, third = cohorts
+    marks = [{"enrolment_id": e["id"], "attended": True} for e in first.enrolments]
+    for session in range(1, ATTENDED_SESSIONS + 1):
+        held_on = (date.fromisoformat(STARTS_ON) + timedelta(days=session)).isoformat()
+        url = f"/cohorts/{first.cohort_id}/sessions/{session}/attendance"
+        (await enrolment.put(url, json={"held_on": held_on, "marks": marks})).raise_for_status()
+    graduate = first.enrolments[0]["id"]
+    for competency in PROGRAMMES[0][3]:
+        await post_ok(enrolment, f"/enrolments/{graduate}/assessments", {"competency": competency, "passed": True})
+    await post_ok(enrolment, f"/enrolments/{graduate}/complete", {"completed_on": "2027-04-30"})
+    suspension = {"suspended_on": "2027-02-01", "with_premi": True, "reason": "family visit leave"}
+    await post_ok(enrolment, f"/enrolments/{second.enrolments[0]['id']}/suspend", suspension)
+    ending = {"ended_on": "2027-02-15", "reason": "health", "note": "referred to the clinic"}
+    await post_ok(enrolment, f"/enrolments/{third.enrolments[0]['id']}/end", ending)
+
+
+async def states_of(enrolment: httpx.AsyncClient) -> dict[str, int]:
+    states: dict[str, int] = {}
+    cursor = None
+    while True:
+        params = {"limit": 200, **({"after": cursor} if cursor else {})}
+        page = (await enrolment.get("/enrolments", params=params)).json()
+        for item in page["items"]:
+            states[item["state"]] = states.get(item["state"], 0) + 1
+        if (cursor := page["next_cursor"]) is None:
+            return states
 
 
 async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -143,7 +193,9 @@ async def load(keys: dict[str, str]) -> None:
         if existing:
             print(f"demo data already there ({existing} participants of facility {FACILITY})")
             return
-        states = await load_training(enrolment, in_custody)
+        cohorts = await load_training(enrolment, in_custody)
+        await run_training(enrolment, cohorts)
+        states = await states_of(enrolment)
     print(
         f"demo data: {PARTICIPANTS} participants of facility {FACILITY}, a programme and a cohort for each of "
         f"{len(PROGRAMMES)} agencies, enrolments by state: {states}"

@@ -34,12 +34,14 @@ class ServiceRuntime:
         consumes: list[str],
         reactions: dict[str, Reaction],
         indexes: dict[str, list[IndexModel]],
+        on_start: Callable[[ServiceDatabase], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
         self._published_topic = settings.topic(publishes)
         self._consumed_topics = [settings.topic(name) for name in consumes]
         self._reactions = reactions
         self._indexes = indexes
+        self._on_start = on_start
         self._client: AsyncMongoClient[Document] | None = None
         self._database: ServiceDatabase | None = None
         self.producer: AIOKafkaProducer | None = None
@@ -62,6 +64,8 @@ class ServiceRuntime:
             topic=self._published_topic,
         )
         await self._database.ensure_indexes(self._indexes)
+        if self._on_start is not None:
+            await self._on_start(self._database)
         self.consumer = EventConsumer(
             name=settings.service_name,
             topics=self._consumed_topics,

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.enrolment import cohorts, enrolments, leaving, programme_handlers, store, training
+from services.enrolment import cohorts, enrolments, leaving, programme_handlers, reference_handlers, store, training
 from services.enrolment.cohorts import Cohort
 from services.enrolment.handlers import read
 from services.enrolment.training import EndReason
@@ -18,6 +18,7 @@ async def open_cohort(database: ServiceDatabase, *, programme_id: str, agency: s
     async def work(tx: Transaction) -> Cohort:
         programme = await store.programme(tx, programme_id)
         programme_handlers.ensure_own(programme.agency_id, agency)
+        await reference_handlers.ensure_facility(tx, details["facility_id"])
         cohort, event = cohorts.open_cohort(programme, **details)
         await store.save(tx, store.COHORTS, store.cohort_document(cohort))
         await tx.publish(event, subject=cohort.id, sequence=cohort.version)

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TypeVar
 
-from services.enrolment import domain, leaving, store
+from services.enrolment import domain, leaving, reference_handlers, store
 from services.enrolment.domain import Participant, SecurityClassification
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
@@ -45,6 +45,7 @@ async def register_participant(
     )
 
     async def work(tx: Transaction) -> None:
+        await reference_handlers.ensure_facility(tx, facility_id)
         await store.add_participant(tx, participant)
         await tx.publish(registered, subject=participant.id, sequence=participant.version)
 
@@ -81,6 +82,7 @@ async def transfer_participant(
     """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
 
     async def work(tx: Transaction) -> Participant:
+        await reference_handlers.ensure_facility(tx, to_facility_id, field="to_facility_id")
         moved, event = domain.transfer(
             await store.participant(tx, participant_id, facility=facility),
             to_facility_id=to_facility_id,

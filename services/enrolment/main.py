@@ -12,6 +12,8 @@ from services.enrolment import (
     listings,
     programmes_api,
     records_handlers,
+    reference_api,
+    reference_handlers,
     store,
     training_api,
     training_store,
@@ -44,11 +46,19 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=records_handlers.REACTIONS,
+        on_start=reference_handlers.seed_founding_parties,
         indexes=merged(store.INDEXES, training_store.INDEXES, listings.INDEXES),
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router, programmes_api.router, cohorts_api.router, enrolments_api.router, training_api.router],
+        routers=[
+            api.router,
+            reference_api.router,
+            programmes_api.router,
+            cohorts_api.router,
+            enrolments_api.router,
+            training_api.router,
+        ],
         title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "
         "The only service that holds participants' personal data.",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from services.enrolment import programmes, store
+from services.enrolment import programmes, reference_handlers, store
 from services.enrolment.handlers import read
 from services.enrolment.programmes import Programme
 from shared.database import ServiceDatabase, Transaction
@@ -15,6 +15,7 @@ async def define_programme(database: ServiceDatabase, *, agency: str | None, **d
     programme = programmes.define_programme(**definition)
 
     async def work(tx: Transaction) -> None:
+        await reference_handlers.ensure_agency(tx, programme.agency_id)
         await store.save(tx, store.PROGRAMMES, store.programme_document(programme))
 
     await database.transaction(work)

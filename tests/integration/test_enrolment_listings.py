@@ -2,7 +2,14 @@
 
 from typing import Any
 
-from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
+from tests.support.enrolment import (
+    STAFF_SCOPES,
+    enrol,
+    known_facility,
+    opened_cohort,
+    published_programme,
+    registered_participant,
+)
 from tests.support.services import RunningService
 
 
@@ -36,7 +43,7 @@ async def test_a_cohorts_enrolments_come_page_by_page_in_request_order(enrolment
 async def test_an_officer_lists_only_their_facilitys_participants(enrolment: RunningService) -> None:
     staff = await enrolment.mint_key(*STAFF_SCOPES)
     serang = [await registered_participant(enrolment, staff, facility_id="rutan-serang") for _ in range(2)]
-    await registered_participant(enrolment, staff, facility_id="lapas-cilegon")
+    await registered_participant(enrolment, staff, facility_id=await known_facility(enrolment, staff, "lapas-cilegon"))
     officer = await enrolment.mint_key("participants:read", facility_id="rutan-serang")
     listed = await every_page(enrolment, "/participants", officer, facility_id="lapas-cilegon")
     assert listed == [serang]

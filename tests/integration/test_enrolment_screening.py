@@ -145,7 +145,7 @@ async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolmen
             "/cohorts",
             {
                 "programme_id": draft["id"],
-                "facility_id": "f",
+                "facility_id": "rutan-serang",
                 "starts_on": "2027-01-01",
                 "ends_on": "2027-02-01",
                 "capacity": 5,
@@ -158,7 +158,7 @@ async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolmen
             "/cohorts",
             {
                 "programme_id": programme["id"],
-                "facility_id": "f",
+                "facility_id": "rutan-serang",
                 "starts_on": "2027-01-01",
                 "ends_on": "2027-02-01",
                 "capacity": 0,
@@ -171,7 +171,7 @@ async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolmen
             "/cohorts",
             {
                 "programme_id": programme["id"],
-                "facility_id": "f",
+                "facility_id": "rutan-serang",
                 "starts_on": "2027-03-01",
                 "ends_on": "2027-02-01",
                 "capacity": 5,
@@ -184,7 +184,7 @@ async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolmen
             "/cohorts",
             {
                 "programme_id": "nope",
-                "facility_id": "f",
+                "facility_id": "rutan-serang",
                 "starts_on": "2027-01-01",
                 "ends_on": "2027-02-01",
                 "capacity": 5,

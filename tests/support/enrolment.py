@@ -14,6 +14,8 @@ STAFF_SCOPES = (
     "cohorts:read",
     "enrolments:write",
     "enrolments:read",
+    "reference:write",
+    "reference:read",
 )
 
 
@@ -67,3 +69,10 @@ async def enrol(
     return await created(
         service, headers, "/enrolments", {"participant_id": participant_id, "cohort_id": cohort_id, **extra}
     )
+
+
+async def known_facility(service: RunningService, headers: dict[str, str], facility_id: str) -> str:
+    """Register a facility beside the founding Serang centre."""
+    body = {"id": facility_id, "name": facility_id.replace("-", " ").title(), "kind": "lapas", "regency": "Banten"}
+    await created(service, headers, "/facilities", body)
+    return facility_id

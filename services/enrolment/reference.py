@@ -1,0 +1,54 @@
+"""Facilities and partner agencies: the parties of the programme; pure, no I/O.
+
+The parties of the founding memorandum exist from the start; more are added through the API.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.errors import InvalidInput
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class FacilityKind(StrEnum):
+    RUTAN = "rutan"
+    LAPAS = "lapas"
+
+
+class InvalidReferenceId(InvalidInput):
+    """Ids of facilities and agencies are lowercase words joined by dashes, e.g. rutan-serang."""
+
+
+@dataclass(frozen=True)
+class Facility:
+    id: str
+    name: str
+    kind: FacilityKind
+    regency: str
+
+
+@dataclass(frozen=True)
+class PartnerAgency:
+    """An OPD or the corrections directorate."""
+
+    id: str
+    name: str
+    short_name: str
+    regency: str
+
+
+FOUNDING_FACILITIES = (Facility("rutan-serang", "Rutan Kelas IIB Serang", FacilityKind.RUTAN, "Serang"),)
+FOUNDING_AGENCIES = (
+    PartnerAgency("dkpp", "Dinas Ketahanan Pangan dan Pertanian", "DKPP", "Serang"),
+    PartnerAgency("dinas-perikanan", "Dinas Perikanan", "Dinas Perikanan", "Serang"),
+    PartnerAgency("diskoperindag", "Dinas Koperasi, UMKM, Perindustrian dan Perdagangan", "Diskoperindag", "Serang"),
+    PartnerAgency("ditjenpas", "Direktorat Jenderal Pemasyarakatan", "Ditjenpas", "Nasional"),
+)
+
+
+def checked_id(value: str, *, field: str) -> str:
+    if not SLUG.match(value) or len(value) > 64:
+        raise InvalidReferenceId("Use lowercase letters, digits and dashes, e.g. lapas-cilegon.", field=field)
+    return value

@@ -1,0 +1,65 @@
+"""Use cases of the programme's parties: the founding ones at start-up, more added by an administrator."""
+
+from dataclasses import asdict
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from services.enrolment import reference
+from services.enrolment.reference import Facility, FacilityKind, PartnerAgency
+from shared.database import ServiceDatabase, Transaction
+from shared.errors import Conflict, NotFound
+
+FACILITIES = "facilities"
+AGENCIES = "agencies"
+
+
+class UnknownFacility(NotFound):
+    """No facility has this id."""
+
+
+class UnknownAgency(NotFound):
+    """No partner agency has this id."""
+
+
+class AlreadyKnown(Conflict):
+    """A facility or agency with this id exists."""
+
+
+async def seed_founding_parties(database: ServiceDatabase) -> None:
+    """The memorandum's parties exist from the first start; later starts change nothing."""
+    for collection, parties in ((FACILITIES, reference.FOUNDING_FACILITIES), (AGENCIES, reference.FOUNDING_AGENCIES)):
+        for party in parties:
+            document = asdict(party)
+            await database.db[collection].update_one(
+                {"_id": document.pop("id")}, {"$setOnInsert": document}, upsert=True
+            )
+
+
+async def add(database: ServiceDatabase, collection: str, party: Facility | PartnerAgency) -> None:
+    document: dict[str, Any] = asdict(party)
+    document["_id"] = reference.checked_id(document.pop("id"), field="id")
+    try:
+        await database.db[collection].insert_one(document)
+    except DuplicateKeyError:
+        raise AlreadyKnown(f"{party.id} is already registered.", field="id") from None
+
+
+async def facilities(database: ServiceDatabase) -> list[Facility]:
+    found = database.db[FACILITIES].find({}, sort=[("_id", 1)])
+    return [Facility(d["_id"], d["name"], FacilityKind(d["kind"]), d["regency"]) async for d in found]
+
+
+async def agencies(database: ServiceDatabase) -> list[PartnerAgency]:
+    found = database.db[AGENCIES].find({}, sort=[("_id", 1)])
+    return [PartnerAgency(d["_id"], d["name"], d["short_name"], d["regency"]) async for d in found]
+
+
+async def ensure_facility(tx: Transaction, facility_id: str, *, field: str = "facility_id") -> None:
+    if await tx.db[FACILITIES].find_one({"_id": facility_id}, session=tx.session) is None:
+        raise UnknownFacility(f"No facility {facility_id}.", field=field)
+
+
+async def ensure_agency(tx: Transaction, agency_id: str) -> None:
+    if await tx.db[AGENCIES].find_one({"_id": agency_id}, session=tx.session) is None:
+        raise UnknownAgency(f"No partner agency {agency_id}.", field="agency_id")

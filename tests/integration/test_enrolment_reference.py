@@ -1,0 +1,58 @@
+"""The programme's parties: the founding ones from the start, more added, unknown ones refused by name."""
+
+from tests.support.enrolment import STAFF_SCOPES, known_facility, published_programme, registered_participant
+from tests.support.participants import new_registration
+from tests.support.services import RunningService
+
+
+async def test_the_founding_parties_exist_from_the_start(enrolment: RunningService) -> None:
+    reader = await enrolment.mint_key("reference:read")
+    facilities = (await enrolment.http.get("/facilities", headers=reader)).json()
+    agencies = (await enrolment.http.get("/agencies", headers=reader)).json()
+    assert [facility["id"] for facility in facilities] == ["rutan-serang"]
+    assert {agency["id"] for agency in agencies} == {"dkpp", "dinas-perikanan", "diskoperindag", "ditjenpas"}
+
+
+async def test_unknown_facilities_and_agencies_are_refused_naming_the_field(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    nowhere = await enrolment.http.post(
+        "/participants", json=new_registration(facility_id="lapas-atlantis"), headers=staff
+    )
+    assert (nowhere.status_code, nowhere.json()["field"]) == (404, "facility_id")
+    participant = await registered_participant(enrolment, staff)
+    transfer = {"to_facility_id": "lapas-atlantis", "transferred_on": "2026-12-01"}
+    moved = await enrolment.http.post(f"/participants/{participant}/transfer", json=transfer, headers=staff)
+    assert (moved.status_code, moved.json()["field"]) == (404, "to_facility_id")
+    programme = await enrolment.http.post(
+        "/programmes",
+        headers=staff,
+        json={
+            "agency_id": "dinas-pariwisata",
+            "name": "x",
+            "skill_track": "tourism",
+            "duration_hours": 8,
+            "sessions": 2,
+            "competencies": ["guiding"],
+            "minimum_attendance_rate": 0.5,
+            "earns_premi": False,
+        },
+    )
+    assert (programme.status_code, programme.json()["field"]) == (404, "agency_id")
+
+
+async def test_a_new_facility_takes_transfers_once_registered_and_only_once(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    await known_facility(enrolment, staff, "lapas-cilegon")
+    again = await enrolment.http.post(
+        "/facilities", headers=staff, json={"id": "lapas-cilegon", "name": "x", "kind": "lapas", "regency": "y"}
+    )
+    assert (again.status_code, again.json()["field"]) == (409, "id")
+    badly_named = await enrolment.http.post(
+        "/facilities", headers=staff, json={"id": "Lapas Cilegon!", "name": "x", "kind": "lapas", "regency": "y"}
+    )
+    assert (badly_named.status_code, badly_named.json()["field"]) == (422, "id")
+    participant = await registered_participant(enrolment, staff)
+    transfer = {"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}
+    moved = await enrolment.http.post(f"/participants/{participant}/transfer", json=transfer, headers=staff)
+    assert moved.json()["status"] == "transferred"
+    assert (await published_programme(enrolment, staff, agency_id="ditjenpas"))["status"] == "published"
