@@ -156,9 +156,14 @@ async def list_participants(
     limit: Limit = 50,
     facility_id: Annotated[str | None, Query(max_length=64)] = None,
     status: ParticipantStatus | None = None,
+    q: Annotated[
+        str | None, Query(min_length=2, max_length=100, description="name prefix, registration number or NIK")
+    ] = None,
 ) -> Page[ParticipantOut]:
     facility = facility_of(caller) or facility_id
-    found, cursor = await listings.participants(database, facility=facility, status=status, after=after, limit=limit)
+    found, cursor = await listings.participants(
+        database, facility=facility, status=status, search=q, after=after, limit=limit
+    )
     return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)
 
 

@@ -1,5 +1,6 @@
 """Listings of the enrolment service's records, filtered, in creation order, a page at a time."""
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -48,9 +49,19 @@ async def listing(
 
 
 async def participants(
-    database: ServiceDatabase, *, facility: str | None, status: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    facility: str | None,
+    status: str | None,
+    search: str | None,
+    after: str | None,
+    limit: int,
 ) -> Listing[Participant]:
+    """Participants in registration order; `search` is a name prefix, a registration number or a NIK."""
     query = only(facility_id=facility, status=status)
+    if search:
+        name_starts = {"$regex": f"^{re.escape(search)}", "$options": "i"}
+        query["$or"] = [{"full_name": name_starts}, {"registration_number": search}, {"nik": search}]
     return await listing(
         database, store.PARTICIPANTS, query, store.from_document, after=after, limit=limit, made="registered_at"
     )

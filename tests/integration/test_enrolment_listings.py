@@ -57,3 +57,12 @@ async def test_an_agency_lists_only_its_own_programmes_and_a_bad_cursor_is_refus
     assert await every_page(enrolment, "/programmes", fisheries) == [[own["id"]]]
     bad = await enrolment.http.get("/programmes", params={"after": "not-a-cursor"}, headers=fisheries)
     assert (bad.status_code, bad.json()["field"]) == (422, "after")
+
+
+async def test_officers_find_participants_by_name_prefix_registration_number_or_nik(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    siti = await registered_participant(enrolment, staff, full_name="Siti Aminah", registration_number="BI.77.A")
+    await registered_participant(enrolment, staff, full_name="Budi Santoso")
+    assert await every_page(enrolment, "/participants", staff, q="siti a") == [[siti]]
+    assert await every_page(enrolment, "/participants", staff, q="BI.77.A") == [[siti]]
+    assert await every_page(enrolment, "/participants", staff, q="(.*") == [[]]
