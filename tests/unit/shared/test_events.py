@@ -77,3 +77,9 @@ def test_the_published_schemas_in_docs_match_the_contracts() -> None:
     published = Path(__file__).resolve().parents[3] / "docs" / "events"
     for name, text in schema_files().items():
         assert (published / name).read_text() == text, f"{name} is stale: run `python -m shared.events`"
+
+
+def test_no_contract_has_a_field_for_personal_data() -> None:
+    personal = {"full_name", "nik", "registration_number", "date_of_birth", "sentence_start", "expected_release"}
+    for urn, schema in registry.json_schemas().items():
+        assert not personal & set(schema["properties"]), urn
