@@ -24,7 +24,7 @@ from services.production.units import Unit
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope, EventData
-from shared.events.enrolment import CohortOpened
+from shared.events.enrolment import CohortOpened, ProgrammePublished, ProgrammeUpdated
 
 
 async def register_site(
@@ -155,8 +155,16 @@ async def learn_cohort(tx: Transaction, envelope: Envelope, payload: EventData) 
     await store_enrolments.save_cohort(tx, payload)
 
 
+async def learn_programme(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+    """Keep which agency each programme belongs to, so an agency reads figures of its own programmes only."""
+    assert isinstance(payload, ProgrammePublished | ProgrammeUpdated)
+    await store_enrolments.save_programme(tx, payload)
+
+
 REACTIONS: dict[str, Reaction] = {
     **{event.event_type: learn_participant for event in get_args(domain.ParticipantEvent)},
     **{event.event_type: learn_enrolment for event in get_args(crediting.EnrolmentEvent)},
     CohortOpened.event_type: learn_cohort,
+    ProgrammePublished.event_type: learn_programme,
+    ProgrammeUpdated.event_type: learn_programme,
 }
