@@ -60,13 +60,7 @@ async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity
         current = await store.cohort(tx, cohort_id)
         changed, promoted_ids = cohorts.change_capacity(current, capacity)
         for promoted_id in promoted_ids:
-            promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
-            await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
-            await leaving.saved(tx, promoted)
-            if changed.started_on is not None:
-                active, activated = training.activate(promoted, on=datetime.now(UTC).date(), by=by)
-                await tx.publish(activated, subject=active.id, sequence=active.version)
-                await leaving.saved(tx, active)
+            await leaving.promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)
         await store.save(tx, store.COHORTS, store.cohort_document(changed))
         event = CohortCapacityChanged(cohort_id=changed.id, programme_id=changed.programme_id, capacity=capacity)
         await tx.publish(event, subject=changed.id, sequence=changed.version)

@@ -18,16 +18,21 @@ async def saved(tx: Transaction, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+async def promote(tx: Transaction, cohort: Cohort, promoted_id: str, *, on: date, by: str) -> None:
+    """A waiting enrolment takes a place: approved, and active too if the cohort has started."""
+    promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+    await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
+    await saved(tx, promoted)
+    if cohort.started_on is not None:
+        active, activated = training.activate(promoted, on=on, by=by)
+        await tx.publish(activated, subject=active.id, sequence=active.version)
+        await saved(tx, active)
+
+
 async def fill_freed_place(tx: Transaction, cohort: Cohort, promoted_id: str | None, *, on: date, by: str) -> None:
-    """Save the cohort; the promoted enrolment is approved, and active too if the cohort has started."""
+    """Save the cohort, and promote whoever the freed place went to."""
     if promoted_id is not None:
-        promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
-        await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
-        await saved(tx, promoted)
-        if cohort.started_on is not None:
-            active, activated = training.activate(promoted, on=on, by=by)
-            await tx.publish(activated, subject=active.id, sequence=active.version)
-            await saved(tx, active)
+        await promote(tx, cohort, promoted_id, on=on, by=by)
     await store.save(tx, store.COHORTS, store.cohort_document(cohort))
 
 
