@@ -8,6 +8,7 @@ from services.production import (
     crediting,
     cycles,
     domain,
+    handlers_lots,
     inputs,
     sites,
     store,
@@ -25,6 +26,7 @@ from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope, EventData
 from shared.events.enrolment import CohortOpened, ProgrammePublished, ProgrammeUpdated
+from shared.events.marketplace import LotSold
 
 
 async def register_site(
@@ -167,4 +169,5 @@ REACTIONS: dict[str, Reaction] = {
     CohortOpened.event_type: learn_cohort,
     ProgrammePublished.event_type: learn_programme,
     ProgrammeUpdated.event_type: learn_programme,
+    LotSold.event_type: handlers_lots.account_sale,
 }

@@ -3,12 +3,16 @@
 from datetime import date
 from decimal import Decimal
 
-from services.production import lots, store_harvests, store_lots
+from services.production import lots, sales, store_harvests, store_lots
 from services.production.batches import Batch
 from services.production.harvests import Harvest
 from services.production.lots import DispositionKind, Lot, LotSpec
 from services.production.units import Unit
+from shared.consumer import Unprocessable
 from shared.database import ServiceDatabase, Transaction
+from shared.errors import DomainError
+from shared.events import Envelope, EventData
+from shared.events.marketplace import LotSold
 from shared.events.production import LotGraded
 
 
@@ -83,3 +87,14 @@ async def lot(database: ServiceDatabase, lot_id: str) -> Lot:
         return await store_lots.lot(tx, lot_id)
 
     return await database.transaction(work)
+
+
+async def account_sale(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+    """Take a marketplace sale from its lot, once per sale_id; a sale that cannot be taken is dead-lettered."""
+    assert isinstance(payload, LotSold)
+    try:
+        sold = sales.account_sale(await store_lots.lot(tx, payload.lot_id), payload)
+    except DomainError as refused:
+        raise Unprocessable(f"sale {payload.sale_id} of lot {payload.lot_id}: {refused.detail}") from None
+    if sold is not None:
+        await store_lots.save_lot(tx, sold)

@@ -66,6 +66,7 @@ class Disposition:
     recipient: str | None
     reason: str | None
     recorded_at: datetime
+    sale_id: str | None = None
 
 
 @dataclass(frozen=True)

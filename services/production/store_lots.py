@@ -30,6 +30,7 @@ def to_document(lot: Lot) -> Document:
             "recipient": d.recipient,
             "reason": d.reason,
             "recorded_at": d.recorded_at,
+            "sale_id": d.sale_id,
         }
         for d in lot.dispositions
     ]
@@ -61,6 +62,7 @@ def from_document(document: Document) -> Lot:
             d["recipient"],
             d["reason"],
             d["recorded_at"],
+            d.get("sale_id"),
         )
         for d in document["dispositions"]
     )
