@@ -60,6 +60,7 @@ class CycleOut(BaseModel):
     seed_unit: Unit | None
     stocked_count: int | None
     status: CycleStatus
+    closed_on: date | None
     created_at: datetime
 
     @classmethod
@@ -75,6 +76,7 @@ class CycleOut(BaseModel):
             seed_unit=cycle.seed.unit if cycle.seed else None,
             stocked_count=cycle.stocked_count,
             status=cycle.status,
+            closed_on=cycle.closed_on,
             created_at=cycle.created_at,
         )
 
@@ -111,3 +113,18 @@ async def list_cycles(
 @router.get("/cycles/{cycle_id}", summary="A production cycle", responses={404: {"description": "No such cycle"}})
 async def get_cycle(cycle_id: CycleId, database: DatabaseDep, caller: ProductionReader) -> CycleOut:
     return CycleOut.from_domain(await handlers.cycle(database, cycle_id))
+
+
+class CycleClose(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
+
+    closed_on: date = Field(description="On or after the cycle's start and its last harvest or batch")
+
+
+@router.post(
+    "/cycles/{cycle_id}/close",
+    summary="Close a cycle: nothing more is harvested or produced in it",
+    responses={404: {"description": "No such cycle"}, 409: {"description": "Already closed"}},
+)
+async def close_cycle(cycle_id: CycleId, body: CycleClose, database: DatabaseDep, caller: ProductionWriter) -> CycleOut:
+    return CycleOut.from_domain(await handlers.close_cycle(database, cycle_id, closed_on=body.closed_on))

@@ -3,15 +3,16 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production import handlers_harvests
+from services.production import handlers_harvests, store_harvests
 from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
 from services.production.batches import Batch
 from services.production.harvests import Credited, Harvest
 from services.production.units import Unit
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["harvests"])
 
@@ -140,6 +141,21 @@ class BatchOut(BaseModel):
 async def record_harvest(cycle_id: Id, body: HarvestIn, database: DatabaseDep, caller: ProductionWriter) -> HarvestOut:
     harvest = await handlers_harvests.record_harvest(database, cycle_id=cycle_id, **credits_in(body))
     return HarvestOut.from_domain(harvest)
+
+
+@router.get("/harvests", summary="Harvests, oldest first, by cycle and programme")
+async def list_harvests(
+    database: DatabaseDep,
+    caller: ProductionReader,
+    cycle_id: Annotated[str | None, Query(max_length=64)] = None,
+    programme_id: Annotated[str | None, Query(max_length=64)] = None,
+    after: After = None,
+    limit: Limit = 50,
+) -> Page[HarvestOut]:
+    found, cursor = await store_harvests.harvests_page(
+        database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+    )
+    return Page(items=[HarvestOut.from_domain(harvest) for harvest in found], next_cursor=cursor)
 
 
 @router.get("/harvests/{harvest_id}", summary="A harvest", responses={404: {"description": "No such harvest"}})

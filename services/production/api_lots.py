@@ -3,19 +3,21 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production import handlers_lots
+from services.production import handlers_lots, store_lots
 from services.production.api_fields import AmountIn, AmountOut, ProductionReader, ProductionWriter
 from services.production.lots import DispositionKind, Grade, Lot, LotSpec, spec
 from services.production.units import Unit
 from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["lots"])
 
 Id = Annotated[str, Path(max_length=64)]
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "More than the lot holds, or already released"}}
+CODE_TAKEN: dict[int | str, dict[str, Any]] = {409: {"description": "A lot code is taken, or given twice"}}
 
 
 class LotIn(BaseModel):
@@ -119,14 +121,35 @@ class LotOut(BaseModel):
         return cls(**values, quantity=amount, unit=unit, balance=lot.balance, dispositions=dispositions)
 
 
-@router.post("/harvests/{harvest_id}/lots", status_code=201, summary="Grade part of a harvest into lots")
+@router.post(
+    "/harvests/{harvest_id}/lots", status_code=201, summary="Grade part of a harvest into lots", responses=CODE_TAKEN
+)
 async def grade_harvest(harvest_id: Id, body: Grading, database: DatabaseDep, caller: ProductionWriter) -> list[LotOut]:
     return [LotOut.from_domain(lot) for lot in await handlers_lots.grade_harvest(database, harvest_id, body.specs())]
 
 
-@router.post("/batches/{batch_id}/lots", status_code=201, summary="Grade part of a batch into lots")
+@router.post(
+    "/batches/{batch_id}/lots", status_code=201, summary="Grade part of a batch into lots", responses=CODE_TAKEN
+)
 async def grade_batch(batch_id: Id, body: Grading, database: DatabaseDep, caller: ProductionWriter) -> list[LotOut]:
     return [LotOut.from_domain(lot) for lot in await handlers_lots.grade_batch(database, batch_id, body.specs())]
+
+
+@router.get("/lots", summary="Lots, oldest first, by harvest or batch, grade and release for sale")
+async def list_lots(
+    database: DatabaseDep,
+    caller: ProductionReader,
+    harvest_id: Annotated[str | None, Query(max_length=64)] = None,
+    batch_id: Annotated[str | None, Query(max_length=64)] = None,
+    grade: Grade | None = None,
+    released: bool | None = None,
+    after: After = None,
+    limit: Limit = 50,
+) -> Page[LotOut]:
+    found, cursor = await store_lots.lots_page(
+        database, harvest_id=harvest_id, batch_id=batch_id, grade=grade, released=released, after=after, limit=limit
+    )
+    return Page(items=[LotOut.from_domain(lot) for lot in found], next_cursor=cursor)
 
 
 @router.get("/lots/{lot_id}", summary="A lot, its balance and its dispositions")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from services.production import clock
-from services.production.cycles import Cycle, CycleKind
+from services.production.cycles import Cycle, CycleKind, still_open
 from services.production.harvests import Credited, WrongCycleKind, credit_contracts, credited, not_before_start
 from shared.errors import InvalidInput
 from shared.events.production import BatchProduced
@@ -60,6 +60,7 @@ def produce_batch(
     """A batch made in a workshop run, and the event that announces it."""
     if cycle.kind is not CycleKind.WORKSHOP_RUN:
         raise WrongCycleKind("Only a workshop run produces batches; harvest the others.", field="cycle_id")
+    still_open(cycle)
     not_before_start(cycle, produced_on, field="produced_on")
     _check_best_before(food=food, produced_on=produced_on, best_before=best_before)
     if units <= 0:

@@ -1,6 +1,6 @@
 """Production cycles: a planting, a fish stocking or a workshop run on a site, for a programme; pure, no I/O."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -9,8 +9,8 @@ from uuid import uuid4
 from services.production import clock
 from services.production.sites import Site, SiteKind
 from services.production.units import Quantity, Unit, quantity
-from shared.errors import InvalidInput, NotFound
-from shared.events.production import CycleStarted
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.production import CycleClosed, CycleStarted
 
 
 class CycleKind(StrEnum):
@@ -21,6 +21,7 @@ class CycleKind(StrEnum):
 
 class CycleStatus(StrEnum):
     OPEN = "open"
+    CLOSED = "closed"
 
 
 _KIND_ON_SITE = {
@@ -48,6 +49,14 @@ class CycleNotFound(NotFound):
     """No production cycle has this id."""
 
 
+class CycleClosedAlready(Conflict):
+    """A closed cycle is closed once, and nothing more is harvested or produced in it."""
+
+
+class CloseTooEarly(InvalidInput):
+    """A cycle closes on or after its start and its last harvest or batch."""
+
+
 @dataclass(frozen=True)
 class Cycle:
     """One run of production on a site for a programme; its kind follows from the site's kind."""
@@ -63,6 +72,8 @@ class Cycle:
     status: CycleStatus
     created_at: datetime
     version: int
+    closed_on: date | None = None
+    last_yield_on: date | None = None
 
 
 def _require(kind: CycleKind, given: dict[str, object]) -> None:
@@ -115,4 +126,27 @@ def start_cycle(
         seed_quantity=seed.amount if seed else None,
         seed_unit=seed.unit.value if seed else None,
         stocked_count=stocked_count,
+    )
+
+
+def still_open(cycle: Cycle) -> None:
+    """CycleClosedAlready once the cycle is closed."""
+    if cycle.status is CycleStatus.CLOSED:
+        assert cycle.closed_on is not None
+        raise CycleClosedAlready(f"The cycle closed on {cycle.closed_on.isoformat()}.", field="cycle_id")
+
+
+def close_cycle(cycle: Cycle, *, closed_on: date) -> tuple[Cycle, CycleClosed]:
+    """The cycle closed on `closed_on`, not before its start or its last harvest or batch; and its event."""
+    still_open(cycle)
+    last = max(cycle.started_on, cycle.last_yield_on or cycle.started_on)
+    if closed_on < last:
+        raise CloseTooEarly(f"The cycle cannot close before {last.isoformat()}.", field="closed_on")
+    closed = replace(cycle, status=CycleStatus.CLOSED, closed_on=closed_on, version=cycle.version + 1)
+    return closed, CycleClosed(
+        cycle_id=cycle.id,
+        site_id=cycle.site_id,
+        programme_id=cycle.programme_id,
+        commodity=cycle.commodity,
+        closed_on=closed_on,
     )

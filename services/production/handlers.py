@@ -108,6 +108,16 @@ async def start_cycle(
     return await database.transaction(work)
 
 
+async def close_cycle(database: ServiceDatabase, cycle_id: str, *, closed_on: date) -> Cycle:
+    async def work(tx: Transaction) -> Cycle:
+        closed, event = cycles.close_cycle(await store_cycles.cycle(tx, cycle_id), closed_on=closed_on)
+        await store_cycles.close(tx, closed)
+        await tx.publish(event, subject=closed.id, sequence=closed.version)
+        return closed
+
+    return await database.transaction(work)
+
+
 async def cycle(database: ServiceDatabase, cycle_id: str) -> Cycle:
     async def work(tx: Transaction) -> Cycle:
         return await store_cycles.cycle(tx, cycle_id)

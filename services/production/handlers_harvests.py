@@ -45,6 +45,7 @@ async def record_harvest(
             fish_count=fish_count,
         )
         await store_harvests.save(tx, store_harvests.HARVESTS, store_harvests.harvest_document(harvest))
+        await store_cycles.yielded(tx, cycle, harvested_on)
         await tx.publish(event, subject=harvest.id, sequence=harvest.version)
         return harvest
 
@@ -77,6 +78,7 @@ async def produce_batch(
             product=product,
         )
         await store_harvests.save(tx, store_harvests.BATCHES, store_harvests.batch_document(batch))
+        await store_cycles.yielded(tx, cycle, produced_on)
         await tx.publish(event, subject=batch.id, sequence=batch.version)
         return batch
 

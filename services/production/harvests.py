@@ -6,7 +6,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from services.production import clock
-from services.production.cycles import Cycle, CycleKind
+from services.production.cycles import Cycle, CycleKind, still_open
 from services.production.units import Dimension, Quantity, Unit, dimension, quantity
 from shared.errors import InvalidInput
 from shared.events.production import Credit, HarvestRecorded
@@ -90,6 +90,7 @@ def record_harvest(
     """A harvest of a planting or a stocking, and the event that announces it."""
     if cycle.kind is CycleKind.WORKSHOP_RUN:
         raise WrongCycleKind("A workshop run produces batches, not harvests.", field="cycle_id")
+    still_open(cycle)
     not_before_start(cycle, harvested_on, field="harvested_on")
     harvested = quantity(amount, unit)
     if cycle.kind is CycleKind.STOCKING and dimension(harvested.unit) is not Dimension.MASS:

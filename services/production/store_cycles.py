@@ -1,10 +1,12 @@
 """The production cycles collection."""
 
+from datetime import date, datetime
+
 from services.production.cycles import Cycle, CycleKind, CycleNotFound, CycleStatus
 from services.production.store_values import amount_of, date_of, day, exact
 from services.production.units import Quantity, Unit
 from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.database import ConcurrentChange, Document, ServiceDatabase, Transaction
 
 CYCLES = "cycles"
 
@@ -32,6 +34,8 @@ def to_document(cycle: Cycle) -> Document:
         "status": cycle.status.value,
         "created_at": cycle.created_at,
         "version": cycle.version,
+        "closed_on": day(cycle.closed_on) if cycle.closed_on else None,
+        "last_yield_on": day(cycle.last_yield_on) if cycle.last_yield_on else None,
     }
 
 
@@ -49,7 +53,13 @@ def from_document(document: Document) -> Cycle:
         status=CycleStatus(document["status"]),
         created_at=document["created_at"],
         version=document["version"],
+        closed_on=_day_of(document.get("closed_on")),
+        last_yield_on=_day_of(document.get("last_yield_on")),
     )
+
+
+def _day_of(stored: datetime | None) -> date | None:
+    return date_of(stored) if stored else None
 
 
 async def add_cycle(tx: Transaction, cycle: Cycle) -> None:
@@ -77,3 +87,25 @@ async def cycles_page(
         query["status"] = status.value
     documents, cursor = await pages.page(database.db[CYCLES], query, after=after, limit=limit)
     return [from_document(document) for document in documents], cursor
+
+
+async def close(tx: Transaction, closed: Cycle) -> None:
+    """Close over the version read; a lost race is a ConcurrentChange, and the whole use case runs again."""
+    assert closed.closed_on is not None
+    values = {"status": closed.status.value, "closed_on": day(closed.closed_on), "version": closed.version}
+    result = await tx.db[CYCLES].update_one(
+        {"_id": closed.id, "version": closed.version - 1}, {"$set": values}, session=tx.session
+    )
+    if result.matched_count != 1:
+        raise ConcurrentChange(f"cycle {closed.id} changed meanwhile")
+
+
+async def yielded(tx: Transaction, cycle: Cycle, on: date) -> None:
+    """Note a harvest or batch on the open cycle, in the same transaction, so a close running meanwhile conflicts."""
+    result = await tx.db[CYCLES].update_one(
+        {"_id": cycle.id, "version": cycle.version, "status": CycleStatus.OPEN.value},
+        {"$max": {"last_yield_on": day(on)}},
+        session=tx.session,
+    )
+    if result.matched_count != 1:
+        raise ConcurrentChange(f"cycle {cycle.id} changed meanwhile")

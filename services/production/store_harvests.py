@@ -10,14 +10,18 @@ from services.production.harvests import Credited, Harvest
 from services.production.store_values import amount_of, date_of, day, exact
 from services.production.units import Quantity, Unit
 from shared import pages
-from shared.database import ConcurrentChange, Document, Transaction
+from shared.database import ConcurrentChange, Document, ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
 
 HARVESTS = "harvests"
 BATCHES = "batches"
 
 INDEXES = {
-    HARVESTS: [pages.index_in_order("by_cycle", "cycle_id")],
+    HARVESTS: [
+        pages.index_in_order("by_cycle", "cycle_id"),
+        pages.index_in_order("by_programme", "programme_id"),
+        pages.index_in_order("in_order"),
+    ],
     BATCHES: [
         pages.index_in_order("by_cycle", "cycle_id"),
         IndexModel([("cycle_id", ASCENDING), ("batch_code", ASCENDING)], name="code_per_cycle", unique=True),
@@ -129,3 +133,11 @@ async def batch(tx: Transaction, batch_id: str) -> Batch:
     if document is None:
         raise BatchNotFound(f"No batch {batch_id}.", field="batch_id")
     return batch_from(document)
+
+
+async def harvests_page(
+    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+) -> tuple[list[Harvest], str | None]:
+    query = {name: value for name, value in (("cycle_id", cycle_id), ("programme_id", programme_id)) if value}
+    documents, cursor = await pages.page(database.db[HARVESTS], query, after=after, limit=limit)
+    return [harvest_from(document) for document in documents], cursor

@@ -4,15 +4,32 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
 from services.production.lots import Disposition, DispositionKind, Grade, Lot, LotNotFound
 from services.production.store_values import date_of, day, exact
 from services.production.units import Quantity, Unit
 from shared import pages
-from shared.database import ConcurrentChange, Document, Transaction
+from shared.database import DUPLICATE_KEY, ConcurrentChange, Document, ServiceDatabase, Transaction
+from shared.errors import Conflict
 
 LOTS = "lots"
 
-INDEXES = {LOTS: [pages.index_in_order("by_source", "source_id")]}
+INDEXES = {
+    LOTS: [
+        pages.index_in_order("by_source", "source_id"),
+        pages.index_in_order("by_grade", "grade"),
+        pages.index_in_order("by_release", "released_for_sale"),
+        pages.index_in_order("in_order"),
+        IndexModel([("lot_code", ASCENDING)], name="lot_code", unique=True),
+    ]
+}
+
+
+class DuplicateLotCode(Conflict):
+    """Lot codes are unique: each names one lot."""
+
 
 FIELDS = ("lot_code", "source", "source_id", "cycle_id", "programme_id", "site_id", "commodity", "released_for_sale")
 
@@ -79,8 +96,19 @@ def from_document(document: Document) -> Lot:
 
 
 async def add_lots(tx: Transaction, lots: list[Lot]) -> None:
-    if lots:
-        await tx.db[LOTS].insert_many([to_document(lot) for lot in lots], session=tx.session)
+    """Insert new lots; DuplicateLotCode when a code is taken, by an earlier lot or within these."""
+    codes = [lot.lot_code for lot in lots]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise DuplicateLotCode(f"Lot code {repeated[0]!r} is given twice.", field="lot_code")
+    try:
+        if lots:
+            await tx.db[LOTS].insert_many([to_document(lot) for lot in lots], session=tx.session)
+    except (DuplicateKeyError, BulkWriteError) as error:
+        if not _duplicate_key(error):
+            raise
+        taken = await tx.db[LOTS].distinct("lot_code", {"lot_code": {"$in": codes}})
+        raise DuplicateLotCode(f"Lot code {', '.join(map(repr, taken))} is taken.", field="lot_code") from None
 
 
 async def lot(tx: Transaction, lot_id: str) -> Lot:
@@ -96,3 +124,32 @@ async def save_lot(tx: Transaction, changed: Lot) -> None:
     result = await tx.db[LOTS].replace_one(previous, to_document(changed), session=tx.session)
     if result.matched_count != 1:
         raise ConcurrentChange(f"lot {changed.id} changed meanwhile")
+
+
+def _duplicate_key(error: DuplicateKeyError | BulkWriteError) -> bool:
+    if isinstance(error, DuplicateKeyError):
+        return True
+    failures = error.details.get("writeErrors", [])
+    return bool(failures) and all(failure["code"] == DUPLICATE_KEY for failure in failures)
+
+
+async def lots_page(
+    database: ServiceDatabase,
+    *,
+    harvest_id: str | None,
+    batch_id: str | None,
+    grade: Grade | None,
+    released: bool | None,
+    after: str | None,
+    limit: int,
+) -> tuple[list[Lot], str | None]:
+    query: Document = {}
+    for source, source_id in (("harvest", harvest_id), ("batch", batch_id)):
+        if source_id is not None:
+            query.update(source=source, source_id=source_id)
+    if grade is not None:
+        query["grade"] = grade.value
+    if released is not None:
+        query["released_for_sale"] = released
+    documents, cursor = await pages.page(database.db[LOTS], query, after=after, limit=limit)
+    return [from_document(document) for document in documents], cursor

@@ -62,6 +62,17 @@ class CycleStarted(EventData):
     stocked_count: int | None = Field(description="Fish stocked, for stockings")
 
 
+@contract("production.cycle.closed", version=1)
+class CycleClosed(EventData):
+    """A production cycle closed: nothing more is harvested or produced in it."""
+
+    cycle_id: str
+    site_id: str
+    programme_id: str
+    commodity: str
+    closed_on: date
+
+
 class Credit(BaseModel):
     """Hours a participant worked on what was produced; the participant is an opaque id."""
 
