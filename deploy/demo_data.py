@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from demo_season import load_season  # beside this script
 from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
@@ -200,6 +201,12 @@ async def load(keys: dict[str, str]) -> None:
         f"demo data: {PARTICIPANTS} participants of facility {FACILITY}, a programme and a cohort for each of "
         f"{len(PROGRAMMES)} agencies, enrolments by state: {states}"
     )
+    programmes = {cohort.agency_id: cohort.programme_id for cohort in cohorts}
+    trainees = {cohort.agency_id: [e["participant_id"] for e in cohort.enrolments] for cohort in cohorts}
+    headers = {"X-API-Key": keys["production"]}
+    async with httpx.AsyncClient(base_url=os.environ["PRODUCTION_URL"], headers=headers, timeout=30) as production:
+        season = await load_season(production, programmes, trainees)
+    print(f"demo season: {season}")
 
 
 def main() -> None:
