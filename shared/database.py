@@ -28,6 +28,7 @@ PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
     OUTBOX: [
         IndexModel([("published_at", ASCENDING), ("_id", ASCENDING)], name="unpublished_in_order"),
         IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
+        IndexModel([("key", ASCENDING), ("published_at", ASCENDING)], name="unpublished_by_aggregate"),
         IndexModel(
             [("published_at", ASCENDING)],
             name="published_ttl",
@@ -81,6 +82,7 @@ class Transaction:
             "type": envelope.type,
             "topic": self._topic,
             "key": subject,
+            "sequence": sequence,
             "value": envelope.to_bytes(),
             "created_at": envelope.time,
             "published_at": None,

@@ -52,8 +52,10 @@ class OutboxRelay:
             await self._sleep(backoff)
 
     async def publish_pending(self) -> int:
-        """Send the oldest unpublished batch in order, then mark it published."""
-        batch = await self._db[OUTBOX].find({"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
+        """Send the oldest unpublished batch, each aggregate's events in sequence order, then mark it published."""
+        batch = await self.in_aggregate_order(
+            await self._db[OUTBOX].find({"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
+        )
         if not batch:
             return 0
         deliveries = [await self._send(record) for record in batch]
@@ -64,6 +66,27 @@ class OutboxRelay:
         for record in batch:
             metrics.EVENTS_PUBLISHED.labels(self._service, record["topic"]).inc()
         return len(batch)
+
+    async def in_aggregate_order(self, batch: list[Document]) -> list[Document]:
+        """The batch, with any earlier unpublished event of its aggregates, each aggregate in `sequence` order.
+
+        Insertion order is commit order only within one process: with several writers (replicas) an aggregate's
+        later event can sort first, or its earlier one fall outside the batch; this puts them back in order.
+        """
+        if not batch:
+            return batch
+        stragglers = (
+            await self._db[OUTBOX]
+            .find(
+                {
+                    "key": {"$in": list({record["key"] for record in batch})},
+                    "published_at": None,
+                    "_id": {"$nin": [record["_id"] for record in batch]},
+                }
+            )
+            .to_list()
+        )
+        return sorted(batch + stragglers, key=lambda record: (record["key"], record.get("sequence", 0), record["_id"]))
 
     async def _send(self, record: Document) -> asyncio.Future[object]:
         delivery: asyncio.Future[object] = await self._producer.send(
