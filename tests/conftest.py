@@ -1,11 +1,12 @@
 """Session-wide infrastructure for the integration tests; unit tests need none of it."""
 
+import asyncio
 from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
 
-from tests.support.infrastructure import Infrastructure, shared_infrastructure
+from tests.support.infrastructure import Infrastructure, forget, shared_infrastructure
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +16,9 @@ def infrastructure() -> Iterator[Infrastructure]:
 
 
 @pytest.fixture
-def namespace() -> str:
-    """A prefix for this test's topics, consumer groups and databases."""
-    return f"t{uuid4().hex[:10]}_"
+def namespace(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A prefix for this test's topics, consumer groups and databases, which are deleted after it."""
+    prefix = f"t{uuid4().hex[:10]}_"
+    yield prefix
+    if "infrastructure" in request.fixturenames:
+        asyncio.run(forget(request.getfixturevalue("infrastructure"), prefix))

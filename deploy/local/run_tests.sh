@@ -10,7 +10,12 @@ make --no-print-directory lint || exit 1
 started_here=no
 given_kafka="${KAFKA_BOOTSTRAP_SERVERS:-}" given_mongodb="${MONGODB_URL:-}"
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
-  python3 deploy/local/infra.py status >/dev/null 2>&1 || started_here=yes
+  if ! python3 deploy/local/infra.py status >/dev/null 2>&1; then
+    # nothing running: servers of our own on a throwaway data folder, so tests never touch `make run` data
+    started_here=yes
+    DATA_DIR="$(mktemp -d -t pembinaan-test-XXXXXX)"
+    export DATA_DIR
+  fi
   python3 deploy/local/infra.py up || exit 1
   export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
   export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:${MONGODB_PORT:-27017}}"
@@ -21,5 +26,6 @@ status=$?
 
 if [[ $started_here == yes ]]; then
   KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" python3 deploy/local/infra.py down
+  rm -rf "$DATA_DIR"
 fi
 exit $status
