@@ -27,6 +27,7 @@ from shared.api_keys import ApiKeys
 from shared.database import ServiceDatabase, Transaction
 from shared.events.enrolment import ParticipantRegistered
 from shared.kafka import ensure_topics, new_producer
+from tests.support.infrastructure import Infrastructure, forget
 from tests.support.participants import new_registration
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,9 +184,8 @@ async def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-        for name in ports:
-            await client.drop_database(f"{namespace}{name}")
         await client.close()
+        await forget(Infrastructure(KAFKA, MONGODB), namespace)
 
 
 if __name__ == "__main__":
