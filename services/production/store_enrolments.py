@@ -1,6 +1,5 @@
 """Production's read model of enrolments and cohorts, learnt from enrolment events."""
 
-from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
@@ -85,10 +84,6 @@ async def save_cohort(tx: Transaction, cohort: CohortOpened) -> None:
 async def cohorts(tx: Transaction, cohort_ids: list[str]) -> dict[str, Document]:
     found = tx.db[COHORTS].find({"_id": {"$in": cohort_ids}}, session=tx.session)
     return {document["_id"]: document for document in await found.to_list()}
-
-
-def cohort_dates(document: Document) -> tuple[date, date]:
-    return date_of(document["starts_on"]), date_of(document["ends_on"])
 
 
 async def save_programme(tx: Transaction, programme: ProgrammePublished | ProgrammeUpdated) -> None:
