@@ -1,6 +1,5 @@
 """Production's read model of enrolments and cohorts, learnt from enrolment events."""
 
-
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
