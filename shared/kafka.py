@@ -1,5 +1,6 @@
 """Kafka clients configured the platform's way."""
 
+import asyncio
 import contextlib
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -29,12 +30,18 @@ def new_consumer(*topics: str, bootstrap_servers: str, group_id: str, client_id:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         isolation_level="read_committed",
-        metadata_max_age_ms=30_000,
+        metadata_max_age_ms=5_000,
     )
 
 
-async def ensure_topics(topics: list[str], *, bootstrap_servers: str, partitions: int = 3) -> None:
-    """Create the topics that do not exist yet; the broker's defaults do the rest."""
+async def ensure_topics(
+    topics: list[str], *, bootstrap_servers: str, partitions: int = 3, ready_within_seconds: float = 30.0
+) -> None:
+    """Create the topics that do not exist yet and wait until every partition has a leader.
+
+    A consumer that subscribes before a new topic's leaders are known is assigned nothing for it
+    until its next metadata refresh, so the wait keeps a fresh service from missing its first events.
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
     await admin.start()
     try:
@@ -43,8 +50,27 @@ async def ensure_topics(topics: list[str], *, bootstrap_servers: str, partitions
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
+        await _until_led(admin, topics, ready_within_seconds)
     finally:
         await admin.close()
+
+
+async def _until_led(admin: AIOKafkaAdminClient, topics: list[str], within_seconds: float) -> None:
+    deadline = asyncio.get_running_loop().time() + within_seconds
+    while True:
+        descriptions = await admin.describe_topics(topics)
+        unready = sorted(
+            description["topic"]
+            for description in descriptions
+            if description["error_code"] != 0
+            or not description["partitions"]
+            or any(partition["leader"] < 0 for partition in description["partitions"])
+        )
+        if not unready:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"topics without a leader after {within_seconds:.0f} s: {', '.join(unready)}")
+        await asyncio.sleep(0.1)
 
 
 async def partitions_of(topic: str, *, bootstrap_servers: str) -> list[TopicPartition]:
