@@ -168,6 +168,21 @@ async def produce_batch(cycle_id: Id, body: BatchIn, database: DatabaseDep, call
     return BatchOut.from_domain(await handlers_harvests.produce_batch(database, cycle_id=cycle_id, **credits_in(body)))
 
 
+@router.get("/batches", summary="Workshop batches, oldest first, by cycle and programme")
+async def list_batches(
+    database: DatabaseDep,
+    caller: ProductionReader,
+    cycle_id: Annotated[str | None, Query(max_length=64)] = None,
+    programme_id: Annotated[str | None, Query(max_length=64)] = None,
+    after: After = None,
+    limit: Limit = 50,
+) -> Page[BatchOut]:
+    found, cursor = await store_harvests.batches_page(
+        database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+    )
+    return Page(items=[BatchOut.from_domain(batch) for batch in found], next_cursor=cursor)
+
+
 @router.get("/batches/{batch_id}", summary="A batch", responses={404: {"description": "No such batch"}})
 async def get_batch(batch_id: Id, database: DatabaseDep, caller: ProductionReader) -> BatchOut:
     return BatchOut.from_domain(await handlers_harvests.batch(database, batch_id))

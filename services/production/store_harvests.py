@@ -24,6 +24,8 @@ INDEXES = {
     ],
     BATCHES: [
         pages.index_in_order("by_cycle", "cycle_id"),
+        pages.index_in_order("by_programme", "programme_id"),
+        pages.index_in_order("in_order"),
         IndexModel([("cycle_id", ASCENDING), ("batch_code", ASCENDING)], name="code_per_cycle", unique=True),
     ],
 }
@@ -135,9 +137,21 @@ async def batch(tx: Transaction, batch_id: str) -> Batch:
     return batch_from(document)
 
 
+def _by_cycle_and_programme(cycle_id: str | None, programme_id: str | None) -> dict[str, str]:
+    return {name: value for name, value in (("cycle_id", cycle_id), ("programme_id", programme_id)) if value}
+
+
 async def harvests_page(
     database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
 ) -> tuple[list[Harvest], str | None]:
-    query = {name: value for name, value in (("cycle_id", cycle_id), ("programme_id", programme_id)) if value}
+    query = _by_cycle_and_programme(cycle_id, programme_id)
     documents, cursor = await pages.page(database.db[HARVESTS], query, after=after, limit=limit)
     return [harvest_from(document) for document in documents], cursor
+
+
+async def batches_page(
+    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+) -> tuple[list[Batch], str | None]:
+    query = _by_cycle_and_programme(cycle_id, programme_id)
+    documents, cursor = await pages.page(database.db[BATCHES], query, after=after, limit=limit)
+    return [batch_from(document) for document in documents], cursor

@@ -101,3 +101,24 @@ async def test_harvests_and_lots_list_by_filter_a_page_at_a_time_and_lot_codes_a
     assert [lot["lot_code"] for lot in released] == ["KK-1"]
     held = await listed(production, officer, "/lots", released="false", grade="B", harvest_id=first["id"])
     assert [lot["lot_code"] for lot in held] == ["KK-2"]
+
+
+async def test_batches_list_by_cycle_and_programme_a_page_at_a_time(production: RunningService) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    keripik = await cycle_on(production, officer, workshop(), commodity="keripik")
+    abon = await cycle_on(production, officer, workshop(name="Dapur 2"), commodity="abon", programme_id="other")
+    made = [
+        await created(
+            production,
+            f"/cycles/{cycle['id']}/batches",
+            {"batch_code": code, "units": 40, "produced_on": "2027-01-20", "best_before": "2027-04-20"},
+            officer,
+        )
+        for cycle, code in ((keripik, "K-1"), (abon, "A-1"), (keripik, "K-2"))
+    ]
+    by_cycle = await listed(production, officer, "/batches", cycle_id=keripik["id"])
+    assert [batch["batch_code"] for batch in by_cycle] == ["K-1", "K-2"]
+    assert by_cycle[0] == made[0]
+    by_programme = await listed(production, officer, "/batches", programme_id="other")
+    assert [batch["batch_code"] for batch in by_programme] == ["A-1"]
+    assert [batch["id"] for batch in await listed(production, officer, "/batches")] == [b["id"] for b in made]
