@@ -4,7 +4,6 @@ from datetime import date
 
 from services.enrolment import enrolments, leaving, store, training, training_store
 from services.enrolment.enrolments import Enrolment, Override
-from services.enrolment.handlers import read
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict
@@ -45,27 +44,41 @@ async def request_enrolment(
 
 
 async def withdraw_enrolment(
-    database: ServiceDatabase, enrolment_id: str, *, by_participant: bool, reason: str, by: str
+    database: ServiceDatabase, enrolment_id: str, *, by_participant: bool, reason: str, by: str, facility: str | None
 ) -> Enrolment:
     """Withdraw, and promote the head of the waiting list into the freed place in the same transaction."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await store.enrolment(tx, enrolment_id)
+        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
         return await leaving.withdraw(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
 
     return await database.transaction(work)
 
 
-async def enrolment(database: ServiceDatabase, enrolment_id: str) -> Enrolment:
-    return await read(database, store.enrolment, enrolment_id)
+async def enrolment(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Enrolment:
+    async def work(tx: Transaction) -> Enrolment:
+        return await store.enrolment(tx, enrolment_id, facility=facility)
+
+    return await database.transaction(work)
 
 
 async def suspend(
-    database: ServiceDatabase, enrolment_id: str, *, on: date, with_premi: bool, reason: str, by: str
+    database: ServiceDatabase,
+    enrolment_id: str,
+    *,
+    on: date,
+    with_premi: bool,
+    reason: str,
+    by: str,
+    facility: str | None,
 ) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
         suspended, event = training.suspend(
-            await store.enrolment(tx, enrolment_id), on=on, with_premi=with_premi, by=by, reason=reason
+            await store.enrolment(tx, enrolment_id, facility=facility),
+            on=on,
+            with_premi=with_premi,
+            by=by,
+            reason=reason,
         )
         await tx.publish(event, subject=suspended.id, sequence=suspended.version)
         return await leaving.saved(tx, suspended)
@@ -73,9 +86,9 @@ async def suspend(
     return await database.transaction(work)
 
 
-async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str) -> Enrolment:
+async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, facility: str | None) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
-        resumed, event = training.resume(await store.enrolment(tx, enrolment_id), on=on, by=by)
+        resumed, event = training.resume(await store.enrolment(tx, enrolment_id, facility=facility), on=on, by=by)
         await tx.publish(event, subject=resumed.id, sequence=resumed.version)
         return await leaving.saved(tx, resumed)
 
@@ -83,22 +96,31 @@ async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: 
 
 
 async def end(
-    database: ServiceDatabase, enrolment_id: str, *, on: date, reason: EndReason, note: str | None, by: str
+    database: ServiceDatabase,
+    enrolment_id: str,
+    *,
+    on: date,
+    reason: EndReason,
+    note: str | None,
+    by: str,
+    facility: str | None,
 ) -> Enrolment:
     """End training without completion; the freed place goes to the head of the waiting list, active at once."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await store.enrolment(tx, enrolment_id)
+        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
         return await leaving.end(tx, enrolment, on=on, reason=reason, by=by, note=note)
 
     return await database.transaction(work)
 
 
-async def complete(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str) -> tuple[Enrolment, str]:
+async def complete(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, facility: str | None
+) -> tuple[Enrolment, str]:
     """Complete the enrolment and issue its certificate; returns both."""
 
     async def work(tx: Transaction) -> tuple[Enrolment, str]:
-        enrolment = await store.enrolment(tx, enrolment_id)
+        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
         programme = await store.programme(tx, enrolment.programme_id)
         completed, event, certificate = training.complete(
             enrolment,

@@ -28,6 +28,7 @@ class EnrolmentState(StrEnum):
 
 class Rule(StrEnum):
     IN_CUSTODY = "in_custody"
+    FACILITY = "facility"
     SCHEDULE_CLASH = "schedule_clash"
     REMAINING_SENTENCE = "remaining_sentence"
     SECURITY_CLASSIFICATION = "security_classification"
@@ -36,11 +37,11 @@ class Rule(StrEnum):
     BEHAVIOUR_SCORE = "behaviour_score"
 
 
-NEVER_OVERRIDDEN = frozenset({Rule.IN_CUSTODY, Rule.SCHEDULE_CLASH})
+NEVER_OVERRIDDEN = frozenset({Rule.IN_CUSTODY, Rule.FACILITY, Rule.SCHEDULE_CLASH})
 
 
 class RuleNotOverridable(InvalidInput):
-    """Custody and schedule clashes are facts, not judgements: no officer can override them."""
+    """Custody, the facility and schedule clashes are facts, not judgements: no officer can override them."""
 
 
 class IllegalTransition(Conflict):
@@ -75,6 +76,7 @@ class Enrolment:
     participant_id: str
     cohort_id: str
     programme_id: str
+    facility_id: str
     state: EnrolmentState
     failed_rules: tuple[FailedRule, ...]
     overrides: tuple[Override, ...]
@@ -99,6 +101,10 @@ def screen(participant: Participant, programme: Programme, cohort: Cohort, backg
     rules, failed = programme.eligibility, []
     if participant.status is not ParticipantStatus.IN_CUSTODY:
         failed.append(FailedRule(Rule.IN_CUSTODY, f"the participant is {participant.status.value}"))
+    if participant.facility_id != cohort.facility_id:
+        failed.append(
+            FailedRule(Rule.FACILITY, f"held at {participant.facility_id}, the cohort runs at {cohort.facility_id}")
+        )
     if clashes := [held.id for held in background.held_cohorts if cohorts.overlaps(held, cohort)]:
         failed.append(FailedRule(Rule.SCHEDULE_CLASH, f"already placed in overlapping cohort(s) {', '.join(clashes)}"))
     if rules.sentence_must_cover_course and participant.expected_release < cohort.ends_on:
@@ -152,6 +158,7 @@ def request_enrolment(
         participant_id=participant.id,
         cohort_id=cohort.id,
         programme_id=programme.id,
+        facility_id=cohort.facility_id,
         state=state,
         failed_rules=tuple(failed),
         overrides=tuple(overrides),

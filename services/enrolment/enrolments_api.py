@@ -60,6 +60,7 @@ class EnrolmentOut(BaseModel):
     participant_id: str
     cohort_id: str
     programme_id: str
+    facility_id: str = Field(description="the cohort's facility, where the participant is held")
     state: EnrolmentState
     failed_rules: list[dict[str, str]]
     overrides: list[dict[str, str]]
@@ -72,6 +73,7 @@ class EnrolmentOut(BaseModel):
             participant_id=enrolment.participant_id,
             cohort_id=enrolment.cohort_id,
             programme_id=enrolment.programme_id,
+            facility_id=enrolment.facility_id,
             state=enrolment.state,
             failed_rules=[{"rule": f.rule.value, "detail": f.detail} for f in enrolment.failed_rules],
             overrides=[{"rule": o.rule.value, "reason": o.reason} for o in enrolment.overrides],
@@ -157,7 +159,12 @@ async def withdraw_enrolment(
     enrolment_id: Id, body: Withdrawal, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
 ) -> EnrolmentOut:
     withdrawn = await enrolment_handlers.withdraw_enrolment(
-        database, enrolment_id, by_participant=body.by == "participant", reason=body.reason, by=signature(caller)
+        database,
+        enrolment_id,
+        by_participant=body.by == "participant",
+        reason=body.reason,
+        by=signature(caller),
+        facility=facility_of(caller),
     )
     return EnrolmentOut.from_domain(withdrawn)
 
@@ -168,10 +175,16 @@ async def withdraw_enrolment(
 async def get_enrolment(
     enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> EnrolmentOut:
-    return EnrolmentOut.from_domain(await enrolment_handlers.enrolment(database, enrolment_id))
+    return EnrolmentOut.from_domain(
+        await enrolment_handlers.enrolment(database, enrolment_id, facility=facility_of(caller))
+    )
 
 
-@router.get("/enrolments", tags=["enrolments"], summary="Enrolments, in request order, by cohort, participant or state")
+@router.get(
+    "/enrolments",
+    tags=["enrolments"],
+    summary="Enrolments, in request order, by cohort, participant or state; an officer sees their facility's",
+)
 async def list_enrolments(
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("enrolments:read")],
@@ -182,7 +195,13 @@ async def list_enrolments(
     state: EnrolmentState | None = None,
 ) -> Page[EnrolmentOut]:
     found, cursor = await listings.enrolments(
-        database, cohort_id=cohort_id, participant_id=participant_id, state=state, after=after, limit=limit
+        database,
+        facility=facility_of(caller),
+        cohort_id=cohort_id,
+        participant_id=participant_id,
+        state=state,
+        after=after,
+        limit=limit,
     )
     return Page(items=[EnrolmentOut.from_domain(enrolment) for enrolment in found], next_cursor=cursor)
 
@@ -201,6 +220,7 @@ async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, cal
         with_premi=body.with_premi,
         reason=body.reason,
         by=signature(caller),
+        facility=facility_of(caller),
     )
     return EnrolmentOut.from_domain(suspended)
 
@@ -209,7 +229,9 @@ async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, cal
     "/enrolments/{enrolment_id}/resume", tags=["enrolments"], summary="Resume suspended training", responses=NOT_ACTIVE
 )
 async def resume(enrolment_id: Id, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
-    resumed = await enrolment_handlers.resume(database, enrolment_id, on=body.resumed_on, by=signature(caller))
+    resumed = await enrolment_handlers.resume(
+        database, enrolment_id, on=body.resumed_on, by=signature(caller), facility=facility_of(caller)
+    )
     return EnrolmentOut.from_domain(resumed)
 
 
@@ -221,7 +243,13 @@ async def resume(enrolment_id: Id, body: Resumption, database: DatabaseDep, call
 )
 async def end(enrolment_id: Id, body: Ending, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
     ended = await enrolment_handlers.end(
-        database, enrolment_id, on=body.ended_on, reason=body.reason, note=body.note, by=signature(caller)
+        database,
+        enrolment_id,
+        on=body.ended_on,
+        reason=body.reason,
+        note=body.note,
+        by=signature(caller),
+        facility=facility_of(caller),
     )
     return EnrolmentOut.from_domain(ended)
 
@@ -236,6 +264,6 @@ async def complete(
     enrolment_id: Id, body: Completion, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
 ) -> CompletionOut:
     completed, number = await enrolment_handlers.complete(
-        database, enrolment_id, on=body.completed_on, by=signature(caller)
+        database, enrolment_id, on=body.completed_on, by=signature(caller), facility=facility_of(caller)
     )
     return CompletionOut(enrolment=EnrolmentOut.from_domain(completed), certificate_number=number)

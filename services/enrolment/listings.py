@@ -25,6 +25,7 @@ INDEXES = {
     store.ENROLMENTS: [
         pages.index_in_order("enrolments_by_cohort", "cohort_id"),
         pages.index_in_order("enrolments_by_participant", "participant_id"),
+        pages.index_in_order("enrolments_by_facility", "facility_id", "state"),
     ],
 }
 
@@ -84,11 +85,12 @@ async def cohorts(
 async def enrolments(
     database: ServiceDatabase,
     *,
+    facility: str | None,
     cohort_id: str | None,
     participant_id: str | None,
     state: str | None,
     after: str | None,
     limit: int,
 ) -> Listing[Enrolment]:
-    query = only(cohort_id=cohort_id, participant_id=participant_id, state=state)
+    query = only(facility_id=facility, cohort_id=cohort_id, participant_id=participant_id, state=state)
     return await listing(database, store.ENROLMENTS, query, store.enrolment_from, after=after, limit=limit)

@@ -18,6 +18,7 @@ from services.enrolment import (
     training_api,
     training_store,
 )
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -39,6 +40,11 @@ def merged(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]
     return together
 
 
+async def prepare(database: ServiceDatabase) -> None:
+    await reference_handlers.seed_founding_parties(database)
+    await store.fill_enrolment_facilities(database)
+
+
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
     settings = settings or EnrolmentSettings()
     runtime = ServiceRuntime(
@@ -46,7 +52,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=records_handlers.REACTIONS,
-        on_start=reference_handlers.seed_founding_parties,
+        on_start=prepare,
         indexes=merged(store.INDEXES, training_store.INDEXES, listings.INDEXES),
     )
     return create_service_app(

@@ -24,7 +24,7 @@ from services.enrolment.enrolments import (
     Transition,
 )
 from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
-from shared.database import ConcurrentChange, Document, Transaction
+from shared.database import ConcurrentChange, Document, ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
 
 PARTICIPANTS = "participants"
@@ -179,6 +179,7 @@ def enrolment_from(document: Document) -> Enrolment:
         participant_id=document["participant_id"],
         cohort_id=document["cohort_id"],
         programme_id=document["programme_id"],
+        facility_id=document["facility_id"],
         state=EnrolmentState(document["state"]),
         failed_rules=tuple(FailedRule(Rule(item["rule"]), item["detail"]) for item in document["failed_rules"]),
         overrides=tuple(Override(Rule(item["rule"]), item["reason"]) for item in document["overrides"]),
@@ -217,8 +218,12 @@ async def cohort(tx: Transaction, cohort_id: str) -> Cohort:
     return cohort_from(await load(tx, COHORTS, cohort_id, CohortNotFound, "cohort_id"))
 
 
-async def enrolment(tx: Transaction, enrolment_id: str) -> Enrolment:
-    return enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
+async def enrolment(tx: Transaction, enrolment_id: str, *, facility: str | None = None) -> Enrolment:
+    """The enrolment; one at another facility than `facility` (when given) is not found."""
+    found = enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
+    if facility is not None and found.facility_id != facility:
+        raise EnrolmentNotFound(f"No enrolment {enrolment_id}.", field="enrolment_id")
+    return found
 
 
 async def background(tx: Transaction, participant_id: str) -> Background:
@@ -252,3 +257,15 @@ async def enrolments_of(tx: Transaction, participant_id: str) -> list[Enrolment]
 async def live_enrolments_in(tx: Transaction, cohort_id: str) -> list[Enrolment]:
     query = {"cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
     return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
+
+
+async def fill_enrolment_facilities(database: ServiceDatabase) -> None:
+    """Enrolments stored before they carried their cohort's facility get it; later starts change nothing."""
+    enrolments = database.db[ENROLMENTS]
+    for cohort_id in await enrolments.distinct("cohort_id", {"facility_id": {"$exists": False}}):
+        cohort = await database.db[COHORTS].find_one({"_id": cohort_id}, projection=["facility_id"])
+        if cohort is not None:
+            await enrolments.update_many(
+                {"cohort_id": cohort_id, "facility_id": {"$exists": False}},
+                {"$set": {"facility_id": cohort["facility_id"]}},
+            )

@@ -10,7 +10,7 @@ from services.enrolment import (
     training_handlers,
 )
 from services.enrolment.api_fields import NOT_FOUND, Id
-from services.enrolment.callers import signature, trainer_of
+from services.enrolment.callers import facility_of, signature, trainer_of
 from services.enrolment.training import Absence
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
@@ -103,6 +103,7 @@ async def take_attendance(
         marks=marks,
         by=signature(caller),
         trainer=trainer_of(caller),
+        facility=facility_of(caller),
         window=edit_window(request),
     )
     return {"recorded": recorded}
@@ -117,7 +118,7 @@ async def take_attendance(
 async def get_attendance(
     enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> AttendanceOut:
-    found = await training_handlers.attendance(database, enrolment_id)
+    found = await training_handlers.attendance(database, enrolment_id, facility=facility_of(caller))
     marks = [
         {
             "session": m.session,
@@ -148,7 +149,12 @@ async def assess(
     enrolment_id: Id, body: AssessmentIn, database: DatabaseDep, caller: Annotated[Caller, scoped("assessments:write")]
 ) -> dict[str, list[str]]:
     passed = await training_handlers.assess(
-        database, enrolment_id, **body.model_dump(), by=signature(caller), trainer=trainer_of(caller)
+        database,
+        enrolment_id,
+        **body.model_dump(),
+        by=signature(caller),
+        trainer=trainer_of(caller),
+        facility=facility_of(caller),
     )
     return {"passed_competencies": sorted(passed)}
 

@@ -42,6 +42,14 @@ def ensure_trainer(cohort: Cohort, trainer: str | None) -> None:
         raise NotTheCohortsTrainer("The key's trainer does not train this cohort.", field="cohort_id")
 
 
+async def cohort_at(tx: Transaction, cohort_id: str, *, facility: str | None) -> Cohort:
+    """The cohort; one at another facility than `facility` (when given) is not found."""
+    cohort = await store.cohort(tx, cohort_id)
+    if facility is not None and cohort.facility_id != facility:
+        raise store.CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
+    return cohort
+
+
 async def take_attendance(
     database: ServiceDatabase,
     cohort_id: str,
@@ -51,12 +59,13 @@ async def take_attendance(
     marks: list[tuple[str, bool, Absence | None]],
     by: str,
     trainer: str | None,
+    facility: str | None,
     window: timedelta,
 ) -> int:
     """Record (or correct, within the window) one session's attendance; returns how many marks were set."""
 
     async def work(tx: Transaction) -> int:
-        cohort = await store.cohort(tx, cohort_id)
+        cohort = await cohort_at(tx, cohort_id, facility=facility)
         ensure_trainer(cohort, trainer)
         programme = await store.programme(tx, cohort.programme_id)
         now = datetime.now(UTC)
@@ -76,9 +85,9 @@ async def take_attendance(
     return await database.transaction(work)
 
 
-async def attendance(database: ServiceDatabase, enrolment_id: str) -> Attendance:
+async def attendance(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Attendance:
     async def work(tx: Transaction) -> Attendance:
-        enrolment = await store.enrolment(tx, enrolment_id)
+        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
         programme = await store.programme(tx, enrolment.programme_id)
         marks = await training_store.marks(tx, enrolment_id)
         return Attendance(
@@ -100,11 +109,12 @@ async def assess(
     score: float | None,
     by: str,
     trainer: str | None,
+    facility: str | None,
 ) -> set[str]:
     """Record an assessment; returns the competencies passed so far."""
 
     async def work(tx: Transaction) -> set[str]:
-        enrolment = await store.enrolment(tx, enrolment_id)
+        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
         ensure_trainer(await store.cohort(tx, enrolment.cohort_id), trainer)
         programme = await store.programme(tx, enrolment.programme_id)
         passed_so_far = frozenset(await training_store.passed_competencies(tx, enrolment_id))

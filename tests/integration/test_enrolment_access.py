@@ -1,6 +1,13 @@
 """Who may see and change what: officers their own facility, agencies no participant at all."""
 
-from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
+from tests.support.enrolment import (
+    STAFF_SCOPES,
+    enrol,
+    known_facility,
+    opened_cohort,
+    published_programme,
+    registered_participant,
+)
 from tests.support.participants import new_registration
 from tests.support.services import RunningService
 
@@ -39,3 +46,51 @@ async def test_an_officer_registers_participants_only_at_their_own_facility(enro
     elsewhere = new_registration(facility_id="lapas-cilegon")
     response = await enrolment.http.post("/participants", json=elsewhere, headers=serang)
     assert (response.status_code, response.json()["field"]) == (403, "facility_id")
+
+
+async def test_an_officer_sees_and_changes_only_their_facilitys_enrolments(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    serang = await enrolment.mint_key(*STAFF_SCOPES, facility_id="rutan-serang")
+    cilegon = await enrolment.mint_key(
+        *STAFF_SCOPES, facility_id=await known_facility(enrolment, staff, "lapas-cilegon")
+    )
+    programme = (await published_programme(enrolment, staff))["id"]
+    at_serang = await opened_cohort(enrolment, staff, programme)
+    at_cilegon = await opened_cohort(enrolment, staff, programme, facility_id="lapas-cilegon")
+    ours = await enrol(enrolment, serang, await registered_participant(enrolment, serang), at_serang["id"])
+    theirs = await enrol(
+        enrolment,
+        cilegon,
+        await registered_participant(enrolment, cilegon, facility_id="lapas-cilegon"),
+        at_cilegon["id"],
+    )
+    assert (ours["facility_id"], theirs["facility_id"]) == ("rutan-serang", "lapas-cilegon")
+
+    listed = await enrolment.http.get("/enrolments", params={"cohort_id": at_cilegon["id"]}, headers=serang)
+    assert listed.json()["items"] == []
+    everything = await enrolment.http.get("/enrolments", params={"limit": 200}, headers=serang)
+    assert {item["facility_id"] for item in everything.json()["items"]} == {"rutan-serang"}
+    enrolment_url = f"/enrolments/{theirs['id']}"
+    for response in (
+        await enrolment.http.get(enrolment_url, headers=serang),
+        await enrolment.http.get(f"{enrolment_url}/attendance", headers=serang),
+        await enrolment.http.post(
+            f"{enrolment_url}/withdraw", json={"by": "staff", "reason": "not ours"}, headers=serang
+        ),
+    ):
+        assert (response.status_code, response.json()["field"]) == (404, "enrolment_id")
+    assert (await enrolment.http.get(enrolment_url, headers=cilegon)).json()["state"] == "approved"
+    assert (await enrolment.http.get(enrolment_url, headers=staff)).status_code == 200
+
+
+async def test_a_participant_cannot_be_enrolled_in_another_facilitys_cohort(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    await known_facility(enrolment, staff, "lapas-cilegon")
+    programme = (await published_programme(enrolment, staff))["id"]
+    elsewhere = await opened_cohort(enrolment, staff, programme, facility_id="lapas-cilegon")
+    participant = await registered_participant(enrolment, staff, facility_id="rutan-serang")
+    rejected = await enrol(enrolment, staff, participant, elsewhere["id"])
+    assert rejected["state"] == "rejected"
+    assert rejected["failed_rules"] == [
+        {"rule": "facility", "detail": "held at rutan-serang, the cohort runs at lapas-cilegon"}
+    ]

@@ -94,7 +94,11 @@ def test_screening_reports_every_failed_rule_in_a_stable_order() -> None:
         minimum_behaviour_score=90,
     )
     participant = replace(
-        register(security_classification=SecurityClassification.MAXIMUM, expected_release=date(2027, 2, 1)),
+        register(
+            facility_id="lapas-cilegon",
+            security_classification=SecurityClassification.MAXIMUM,
+            expected_release=date(2027, 2, 1),
+        ),
         status=ParticipantStatus.RELEASED,
     )
     clashing = Background(frozenset(), (cohort(),))
@@ -118,6 +122,18 @@ def test_an_override_lets_a_failed_rule_pass_and_is_recorded() -> None:
     assert held.approved == (enrolment.id,)
     assert enrolment.history[0].reason == "override behaviour_score: reviewed by the TPP board"
     assert event.event_type == "enrolment.enrolment.approved"
+
+
+def test_a_participant_held_elsewhere_is_rejected_and_no_override_changes_that() -> None:
+    elsewhere = register(facility_id="lapas-cilegon")
+    enrolment, held, _ = enrolments.request_enrolment(elsewhere, programme(), cohort(), NOTHING, overrides=[], by="o")
+    assert (enrolment.state, held.approved) == (EnrolmentState.REJECTED, ())
+    [failed] = enrolment.failed_rules
+    assert (failed.rule, failed.detail) == (Rule.FACILITY, "held at lapas-cilegon, the cohort runs at rutan-serang")
+    with pytest.raises(enrolments.RuleNotOverridable):
+        enrolments.request_enrolment(
+            elsewhere, programme(), cohort(), NOTHING, overrides=[Override(Rule.FACILITY, "moving soon")], by="o"
+        )
 
 
 def test_a_rejected_request_takes_no_place() -> None:
