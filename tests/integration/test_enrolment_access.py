@@ -1,5 +1,6 @@
 """Who may see and change what: officers their own facility, agencies no participant at all."""
 
+from services.enrolment import store
 from tests.support.enrolment import (
     STAFF_SCOPES,
     enrol,
@@ -94,3 +95,19 @@ async def test_a_participant_cannot_be_enrolled_in_another_facilitys_cohort(enro
     assert rejected["failed_rules"] == [
         {"rule": "facility", "detail": "held at rutan-serang, the cohort runs at lapas-cilegon"}
     ]
+
+
+async def test_enrolments_stored_before_they_carried_a_facility_get_their_cohorts_at_start(
+    enrolment: RunningService,
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    serang = await enrolment.mint_key(*STAFF_SCOPES, facility_id="rutan-serang")
+    cohort = await opened_cohort(enrolment, staff, (await published_programme(enrolment, staff))["id"])
+    placed = await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+    database = enrolment.runtime.database
+    await database.db["enrolments"].update_one({"_id": placed["id"]}, {"$unset": {"facility_id": ""}})
+
+    await store.fill_enrolment_facilities(database)
+    await store.fill_enrolment_facilities(database)
+    found = await enrolment.http.get(f"/enrolments/{placed['id']}", headers=serang)
+    assert (found.status_code, found.json()["facility_id"]) == (200, "rutan-serang")
