@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from demo_season import load_season  # beside this script
 from pymongo import AsyncMongoClient
 
+from deploy.demo_season import load_season
 from shared.api_keys import ApiKeys
 
 SERVICES = ("enrolment", "production", "marketplace", "notifications")

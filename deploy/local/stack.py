@@ -29,7 +29,6 @@ from processes import InfraError
 
 SERVICES = {"enrolment": 8001, "production": 8002, "marketplace": 8003, "notifications": 8004}
 VENV_PYTHON = settings.REPO / ".venv" / "bin" / "python"
-DEMO_DATA = settings.REPO / "deploy" / "demo_data.py"
 
 
 def port_of(service: str) -> int:
@@ -85,7 +84,9 @@ def stop_service(service: str, s: settings.Settings) -> str:
 def load_demo_data(s: settings.Settings) -> None:
     env = {**service_env(s), **{f"{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}" for name in SERVICES}}
     env["DEMO_KEYS_FILE"] = str(s.data_dir / "demo-keys.json")
-    result = subprocess.run([str(VENV_PYTHON), str(DEMO_DATA)], env=env, text=True, capture_output=True)
+    result = subprocess.run(
+        [str(VENV_PYTHON), "-m", "deploy.demo_data"], cwd=settings.REPO, env=env, text=True, capture_output=True
+    )
     if result.returncode != 0:
         raise InfraError(f"demo data failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
     print(result.stdout.rstrip(), flush=True)
