@@ -69,8 +69,11 @@ async def standing(
     on: date,
     database: DatabaseDep,
     caller: ProductionReader,
+    facility_id: Annotated[
+        str | None, Query(max_length=64, description="count only cohorts at this facility, as a site's crediting does")
+    ] = None,
 ) -> StandingOut:
-    reason = await handlers.refusal(database, participant_id, programme_id=programme_id, on=on)
+    reason = await handlers.refusal(database, participant_id, programme_id=programme_id, on=on, facility_id=facility_id)
     return StandingOut(
         participant_id=participant_id, programme_id=programme_id, on=on, creditable=reason is None, reason=reason
     )

@@ -5,6 +5,7 @@ everything else is derived from all facts sorted by sequence. So the same events
 more than once, give the same read model.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -126,11 +127,26 @@ def why_not(record: EnrolmentRecord, day: date) -> tuple[int, str]:
     return 1, f"not yet active: active from {min(activations).isoformat()}"
 
 
-def refusal(records: list[EnrolmentRecord], *, programme_id: str, day: date) -> str | None:
-    """None when some enrolment in the programme is active on `day`; else why the participant is not."""
-    relevant = [record for record in records if record.programme_id == programme_id]
+def refusal(
+    records: list[EnrolmentRecord],
+    *,
+    programme_id: str,
+    day: date,
+    facility_id: str | None = None,
+    cohort_facilities: Mapping[str, str] | None = None,
+) -> str | None:
+    """None when some enrolment in the programme (at `facility_id`, when given) is active on `day`; else why not.
+
+    A cohort whose opening has not arrived yet has no known facility, and is not held against the participant.
+    """
+    in_programme = [record for record in records if record.programme_id == programme_id]
+    known = cohort_facilities or {}
+    relevant = [r for r in in_programme if facility_id is None or known.get(r.cohort_id, facility_id) == facility_id]
     if any(active_on(record, day) for record in relevant):
         return None
+    if not relevant and in_programme:
+        elsewhere = sorted({known[record.cohort_id] for record in in_programme})
+        return f"trains in this programme at {', '.join(elsewhere)}, not at {facility_id}"
     if not relevant:
         return "was never active in this programme"
     return max(why_not(record, day) for record in relevant)[1]

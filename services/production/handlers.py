@@ -136,12 +136,28 @@ async def known_enrolments(database: ServiceDatabase, participant_id: str) -> li
     return await database.transaction(work)
 
 
-async def refusal(database: ServiceDatabase, participant_id: str, *, programme_id: str, on: date) -> str | None:
+async def refusal(
+    database: ServiceDatabase, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
+) -> str | None:
     async def work(tx: Transaction) -> str | None:
-        records = await store_enrolments.enrolments_of(tx, participant_id)
-        return crediting.refusal(records, programme_id=programme_id, day=on)
+        return await standing(tx, participant_id, programme_id=programme_id, on=on, facility_id=facility_id)
 
     return await database.transaction(work)
+
+
+async def standing(
+    tx: Transaction, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
+) -> str | None:
+    """Why the participant may not be credited in the programme on `on` (at `facility_id` if given); None: they may."""
+    records = await store_enrolments.enrolments_of(tx, participant_id)
+    cohorts = await store_enrolments.cohorts(tx, [record.cohort_id for record in records])
+    return crediting.refusal(
+        records,
+        programme_id=programme_id,
+        day=on,
+        facility_id=facility_id,
+        cohort_facilities={cohort_id: cohort["facility_id"] for cohort_id, cohort in cohorts.items()},
+    )
 
 
 async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventData) -> None:

@@ -3,8 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from services.production import batches, crediting, harvests, store_cycles, store_enrolments, store_harvests
+from services.production import batches, handlers, harvests, store_cycles, store_harvests, store_sites
 from services.production.batches import Batch
+from services.production.cycles import Cycle
 from services.production.harvests import Harvest
 from services.production.units import Unit
 from shared.database import ServiceDatabase, Transaction
@@ -12,13 +13,15 @@ from shared.database import ServiceDatabase, Transaction
 Credits = list[tuple[str, Decimal]]
 
 
-async def refusals(tx: Transaction, credits: Credits, *, programme_id: str, on: date) -> dict[str, str | None]:
-    """Each credited participant's reason not to be credited on `on`, None when they may be."""
-    found: dict[str, str | None] = {}
-    for participant_id, _ in credits:
-        records = await store_enrolments.enrolments_of(tx, participant_id)
-        found[participant_id] = crediting.refusal(records, programme_id=programme_id, day=on)
-    return found
+async def refusals(tx: Transaction, credits: Credits, cycle: Cycle, *, on: date) -> dict[str, str | None]:
+    """Each credited participant's reason not to be credited on `on` at the cycle's site, None when they may be."""
+    facility_id = (await store_sites.site(tx, cycle.site_id)).facility_id
+    return {
+        participant_id: await handlers.standing(
+            tx, participant_id, programme_id=cycle.programme_id, on=on, facility_id=facility_id
+        )
+        for participant_id, _ in credits
+    }
 
 
 async def record_harvest(
@@ -37,7 +40,7 @@ async def record_harvest(
         harvest, event = harvests.record_harvest(
             cycle,
             credits=credits,
-            refusals=await refusals(tx, credits, programme_id=cycle.programme_id, on=harvested_on),
+            refusals=await refusals(tx, credits, cycle, on=harvested_on),
             harvested_on=harvested_on,
             amount=quantity,
             unit=unit,
@@ -69,7 +72,7 @@ async def produce_batch(
         batch, event = batches.produce_batch(
             cycle,
             credits=credits,
-            refusals=await refusals(tx, credits, programme_id=cycle.programme_id, on=produced_on),
+            refusals=await refusals(tx, credits, cycle, on=produced_on),
             batch_code=batch_code,
             units=units,
             produced_on=produced_on,

@@ -14,7 +14,7 @@ from shared.events.enrolment import (
 from shared.events.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
-from tests.support.production import created, fed, pond, problem_of, workshop
+from tests.support.production import created, fed, pond, problem_of, rack, workshop
 from tests.support.services import RunningService, eventually
 
 PROGRAMME = "dkpp-hidroponik-2026"
@@ -44,12 +44,12 @@ class Enrolment:
         envelope = envelope_for(payload, source="/services/enrolment", subject=subject, sequence=sequence)
         return subject.encode(), envelope.to_bytes()
 
-    def opened(self) -> tuple[bytes, bytes]:
+    def opened(self, facility_id: str = "rutan-serang") -> tuple[bytes, bytes]:
         cohort = CohortOpened(
             cohort_id=self.cohort_id,
             programme_id=self.programme_id,
             agency_id="dkpp",
-            facility_id="rutan-serang",
+            facility_id=facility_id,
             starts_on=date(2026, 12, 1),
             ends_on=date(2027, 2, 28),
             capacity=20,
@@ -76,8 +76,10 @@ async def enrolments_of(production: RunningService, headers: dict[str, str], par
     return response.json()
 
 
-async def standing(production: RunningService, headers: dict[str, str], enrolment: Enrolment, on: str) -> Any:
-    params = {"programme_id": enrolment.programme_id, "on": on}
+async def standing(
+    production: RunningService, headers: dict[str, str], enrolment: Enrolment, on: str, **more: str
+) -> Any:
+    params = {"programme_id": enrolment.programme_id, "on": on, **more}
     path = f"/participants/{enrolment.participant_id}/standing"
     response = await production.http.get(path, params=params, headers=headers)
     assert response.status_code == 200, response.text
@@ -219,3 +221,42 @@ async def test_a_workshop_batch_is_credited_the_same_way_and_food_needs_its_best
     [entry] = await eventually(lambda: fed(notifications, reader, made["id"]))
     assert entry["type"] == "production.batch.produced"
     assert entry["data"]["credits"] == [{"participant_id": maker.participant_id, "hours": "6"}]
+
+
+async def test_a_participant_training_at_another_facility_is_not_credited_at_this_ones_site(
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    there, here = Enrolment(), Enrolment()
+    messages = [there.opened("lapas-cilegon"), there.activated(date(2026, 12, 1)), here.opened()]
+    await publish(infrastructure, f"{namespace}enrolment.events", [*messages, here.activated(date(2026, 12, 1))])
+    for known in (there, here):
+        await eventually(lambda known=known: enrolments_of(production, officer, known.participant_id))
+    await eventually(lambda: _cohort_known(production, officer, there))
+
+    planting = {
+        "programme_id": PROGRAMME,
+        "commodity": "kangkung",
+        "started_on": "2026-12-02",
+        "seed_quantity": "0.2",
+        "seed_unit": "kg",
+    }
+    cycle = await started(production, officer, rack(), **planting)
+    credits = [{"participant_id": e.participant_id, "hours": "2"} for e in (there, here)]
+    harvest = {"harvested_on": "2026-12-20", "quantity": "5", "unit": "kg", "credits": credits}
+    refused = await production.http.post(f"/cycles/{cycle['id']}/harvests", json=harvest, headers=officer)
+    detail = problem_of(refused, 422, "credits")["detail"]
+    assert f"{there.participant_id} trains in this programme at lapas-cilegon, not at rutan-serang" in detail
+    assert here.participant_id not in detail
+
+    assert (await standing(production, officer, there, "2026-12-20"))["creditable"] is True
+    at_serang = await standing(production, officer, there, "2026-12-20", facility_id="rutan-serang")
+    assert (at_serang["creditable"], at_serang["reason"]) == (
+        False,
+        "trains in this programme at lapas-cilegon, not at rutan-serang",
+    )
+
+
+async def _cohort_known(production: RunningService, headers: dict[str, str], enrolment: Enrolment) -> bool:
+    [known] = await enrolments_of(production, headers, enrolment.participant_id)
+    return bool(known["facility_id"])

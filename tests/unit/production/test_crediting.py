@@ -159,3 +159,17 @@ def _random_history(chooser: random.Random) -> list[tuple[int, EnrolmentEvent]]:
         day += timedelta(days=chooser.randint(0, 4))
         events.append((len(events) + 2, chooser.choice([completed, ended])(day)))
     return events
+
+
+def test_only_cohorts_at_the_sites_facility_count_and_an_unknown_cohort_is_not_held_against_anyone() -> None:
+    serang = learn(None, activated(dec(1), enrolment_id="e-1", cohort_id="c-serang"), sequence=2)
+    cilegon = learn(None, activated(dec(1), enrolment_id="e-2", cohort_id="c-cilegon"), sequence=2)
+    facilities = {"c-serang": "rutan-serang", "c-cilegon": "lapas-cilegon"}
+
+    def why(records: list[EnrolmentRecord], known: dict[str, str]) -> str | None:
+        return refusal(records, programme_id=PROGRAMME, day=dec(5), facility_id="rutan-serang", cohort_facilities=known)
+
+    assert why([serang, cilegon], facilities) is None
+    assert why([cilegon], facilities) == "trains in this programme at lapas-cilegon, not at rutan-serang"
+    assert why([cilegon], {}) is None
+    assert refusal([cilegon], programme_id=PROGRAMME, day=dec(5)) is None
