@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers, listings, record_page, records_handlers
 from services.enrolment.callers import facility_of, signature
-from services.enrolment.domain import Participant, ParticipantStatus, SecurityClassification
+from services.enrolment.domain import Participant, ParticipantStatus, Registration, SecurityClassification
 from services.enrolment.records import TrainingRecord
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
@@ -82,7 +82,8 @@ class ParticipantOut(BaseModel):
 async def register_participant(
     body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
-    participant = await handlers.register_participant(database, **body.model_dump(), facility=facility_of(caller))
+    registration = Registration(**body.model_dump())
+    participant = await handlers.register_participant(database, registration, facility=facility_of(caller))
     return ParticipantOut.from_domain(participant)
 
 

@@ -1,7 +1,7 @@
 """Participants and the rules that keep their records sound; pure, no I/O."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from uuid import uuid4
@@ -64,44 +64,39 @@ class Participant:
     behaviour_assessed_on: date | None = None
 
 
-def register_participant(
-    *,
-    facility_id: str,
-    registration_number: str,
-    full_name: str,
-    nik: str,
-    date_of_birth: date,
-    sentence_start: date,
-    expected_release: date,
-    security_classification: SecurityClassification,
-    behaviour_score: int | None = None,
-    behaviour_assessed_on: date | None = None,
-) -> tuple[Participant, ParticipantRegistered]:
+@dataclass(frozen=True)
+class Registration:
+    """What an officer records to register a participant."""
+
+    facility_id: str
+    registration_number: str
+    full_name: str
+    nik: str
+    date_of_birth: date
+    sentence_start: date
+    expected_release: date
+    security_classification: SecurityClassification
+    behaviour_score: int | None = None
+    behaviour_assessed_on: date | None = None
+
+
+def register_participant(registration: Registration) -> tuple[Participant, ParticipantRegistered]:
     """A new participant in custody, and the event that announces it without personal data."""
-    if not NIK_PATTERN.match(nik):
+    if not NIK_PATTERN.match(registration.nik):
         raise InvalidNik("A NIK is exactly 16 digits.", field="nik")
-    if expected_release < sentence_start:
+    if registration.expected_release < registration.sentence_start:
         raise ReleaseBeforeSentenceStart(
             "The expected release date is before the sentence start.", field="expected_release"
         )
     participant = Participant(
         id=str(uuid4()),
-        facility_id=facility_id,
-        registration_number=registration_number,
-        full_name=full_name,
-        nik=nik,
-        date_of_birth=date_of_birth,
-        sentence_start=sentence_start,
-        expected_release=expected_release,
-        security_classification=security_classification,
         status=ParticipantStatus.IN_CUSTODY,
         registered_at=datetime.now(UTC),
         version=1,
-        behaviour_score=behaviour_score,
-        behaviour_assessed_on=behaviour_assessed_on,
+        **asdict(registration),
     )
     event = ParticipantRegistered(
-        participant_id=participant.id, facility_id=facility_id, registered_at=participant.registered_at
+        participant_id=participant.id, facility_id=participant.facility_id, registered_at=participant.registered_at
     )
     return participant, event
 

@@ -5,7 +5,7 @@ from datetime import date
 from typing import TypeVar
 
 from services.enrolment import domain, leaving, reference_handlers, store
-from services.enrolment.domain import Participant, SecurityClassification
+from services.enrolment.domain import Participant, Registration
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
@@ -14,38 +14,15 @@ Loaded = TypeVar("Loaded")
 
 
 async def register_participant(
-    database: ServiceDatabase,
-    *,
-    facility_id: str,
-    registration_number: str,
-    full_name: str,
-    nik: str,
-    date_of_birth: date,
-    sentence_start: date,
-    expected_release: date,
-    security_classification: SecurityClassification,
-    behaviour_score: int | None = None,
-    behaviour_assessed_on: date | None = None,
-    facility: str | None,
+    database: ServiceDatabase, registration: Registration, *, facility: str | None
 ) -> Participant:
     """Register a participant; an officer of one facility registers only its own."""
-    if facility is not None and facility_id != facility:
+    if facility is not None and registration.facility_id != facility:
         raise OutsideFacility(f"The key is for facility {facility}.", field="facility_id")
-    participant, registered = domain.register_participant(
-        facility_id=facility_id,
-        registration_number=registration_number,
-        full_name=full_name,
-        nik=nik,
-        date_of_birth=date_of_birth,
-        sentence_start=sentence_start,
-        expected_release=expected_release,
-        security_classification=security_classification,
-        behaviour_score=behaviour_score,
-        behaviour_assessed_on=behaviour_assessed_on,
-    )
+    participant, registered = domain.register_participant(registration)
 
     async def work(tx: Transaction) -> None:
-        await reference_handlers.ensure_facility(tx, facility_id)
+        await reference_handlers.ensure_facility(tx, registration.facility_id)
         await store.add_participant(tx, participant)
         await tx.publish(registered, subject=participant.id, sequence=participant.version)
 

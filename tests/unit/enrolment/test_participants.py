@@ -20,20 +20,22 @@ def register(**overrides: object) -> domain.Participant:
         "security_classification": SecurityClassification.MINIMUM,
         **overrides,
     }
-    participant, _ = domain.register_participant(**values)  # type: ignore[arg-type]
+    participant, _ = domain.register_participant(domain.Registration(**values))  # type: ignore[arg-type]
     return participant
 
 
 def test_the_registered_event_carries_the_opaque_id_and_nothing_personal() -> None:
     participant, event = domain.register_participant(
-        facility_id="rutan-serang",
-        registration_number="BI.1",
-        full_name="Ahmad",
-        nik="3604011203900001",
-        date_of_birth=date(1990, 3, 12),
-        sentence_start=date(2025, 6, 1),
-        expected_release=date(2028, 5, 31),
-        security_classification=SecurityClassification.MINIMUM,
+        domain.Registration(
+            facility_id="rutan-serang",
+            registration_number="BI.1",
+            full_name="Ahmad",
+            nik="3604011203900001",
+            date_of_birth=date(1990, 3, 12),
+            sentence_start=date(2025, 6, 1),
+            expected_release=date(2028, 5, 31),
+            security_classification=SecurityClassification.MINIMUM,
+        )
     )
     published = event.model_dump_json()
     assert participant.id in published
