@@ -44,11 +44,10 @@ class DuplicateRegistration(Conflict):
     """Registration numbers are unique per facility and NIKs overall."""
 
 
-@dataclass(frozen=True)
-class Participant:
-    """A WBP: the personal data here never leaves this service; others know only `id`."""
+@dataclass(frozen=True, kw_only=True)
+class Registration:
+    """What an officer records to register a participant: personal data that never leaves this service."""
 
-    id: str
     facility_id: str
     registration_number: str
     full_name: str
@@ -57,27 +56,18 @@ class Participant:
     sentence_start: date
     expected_release: date
     security_classification: SecurityClassification
+    behaviour_score: int | None = None
+    behaviour_assessed_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Participant(Registration):
+    """A registered WBP; other services and every event know them only by `id`."""
+
+    id: str
     status: ParticipantStatus
     registered_at: datetime
     version: int
-    behaviour_score: int | None = None
-    behaviour_assessed_on: date | None = None
-
-
-@dataclass(frozen=True)
-class Registration:
-    """What an officer records to register a participant."""
-
-    facility_id: str
-    registration_number: str
-    full_name: str
-    nik: str
-    date_of_birth: date
-    sentence_start: date
-    expected_release: date
-    security_classification: SecurityClassification
-    behaviour_score: int | None = None
-    behaviour_assessed_on: date | None = None
 
 
 def register_participant(registration: Registration) -> tuple[Participant, ParticipantRegistered]:
