@@ -58,7 +58,8 @@ async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity
 
     async def work(tx: Transaction) -> Cohort:
         current = await store.cohort(tx, cohort_id)
-        changed, promoted_ids = cohorts.change_capacity(current, capacity)
+        clashing = await leaving.clashing_waiters(tx, current)
+        changed, promoted_ids = cohorts.change_capacity(current, capacity, clashing=clashing)
         for promoted_id in promoted_ids:
             await leaving.promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)
         await store.save(tx, store.COHORTS, store.cohort_document(changed))

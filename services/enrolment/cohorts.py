@@ -93,17 +93,28 @@ def admit(cohort: Cohort, enrolment_id: str) -> tuple[Cohort, bool]:
     return replace(cohort, waitlist=(*cohort.waitlist, enrolment_id), version=cohort.version + 1), False
 
 
-def release_place(cohort: Cohort, enrolment_id: str) -> tuple[Cohort, str | None]:
-    """Give up a place or a waiting-list spot; a freed place goes at once to the head of the waiting list."""
+def release_place(
+    cohort: Cohort, enrolment_id: str, *, clashing: frozenset[str] = frozenset()
+) -> tuple[Cohort, str | None]:
+    """Give up a place or a waiting-list spot; a freed place goes at once to the first on the waiting list
+    not in `clashing` (those whose participant now holds a place in an overlapping cohort keep waiting)."""
     if enrolment_id in cohort.waitlist:
         waitlist = tuple(other for other in cohort.waitlist if other != enrolment_id)
         return replace(cohort, waitlist=waitlist, version=cohort.version + 1), None
-    approved = [other for other in cohort.approved if other != enrolment_id]
-    promoted = cohort.waitlist[0] if cohort.waitlist and len(approved) < cohort.capacity else None
-    if promoted is not None:
-        approved.append(promoted)
-    waitlist = cohort.waitlist[1:] if promoted else cohort.waitlist
-    return replace(cohort, approved=tuple(approved), waitlist=waitlist, version=cohort.version + 1), promoted
+    approved = tuple(other for other in cohort.approved if other != enrolment_id)
+    left = replace(cohort, approved=approved, version=cohort.version + 1)
+    promoted = promotable(left, clashing)
+    return _promoted(left, promoted), (promoted[0] if promoted else None)
+
+
+def promotable(cohort: Cohort, clashing: frozenset[str]) -> list[str]:
+    """Who the free places go to: the waiting list in order, skipping `clashing`."""
+    return [waiting for waiting in cohort.waitlist if waiting not in clashing][: max(cohort.places_left, 0)]
+
+
+def _promoted(cohort: Cohort, promoted: list[str]) -> Cohort:
+    waitlist = tuple(waiting for waiting in cohort.waitlist if waiting not in promoted)
+    return replace(cohort, approved=(*cohort.approved, *promoted), waitlist=waitlist)
 
 
 def overlaps(first: Cohort, second: Cohort) -> bool:
@@ -128,21 +139,17 @@ class CohortIsClosed(Conflict):
     """A closed cohort takes no more enrolments or changes."""
 
 
-def change_capacity(cohort: Cohort, capacity: int) -> tuple[Cohort, list[str]]:
-    """The cohort with its new capacity, and the waiting enrolments promoted into the places it adds."""
+def change_capacity(
+    cohort: Cohort, capacity: int, *, clashing: frozenset[str] = frozenset()
+) -> tuple[Cohort, list[str]]:
+    """The cohort with its new capacity, and the waiting enrolments (not `clashing`) promoted into added places."""
     if cohort.closed_on is not None:
         raise CohortIsClosed("The cohort is closed.", field="cohort_id")
     if capacity < len(cohort.approved):
         raise CapacityBelowApprovals(f"{len(cohort.approved)} places are already taken.", field="capacity")
-    promoted = list(cohort.waitlist[: capacity - len(cohort.approved)])
-    changed = replace(
-        cohort,
-        capacity=capacity,
-        approved=(*cohort.approved, *promoted),
-        waitlist=cohort.waitlist[len(promoted) :],
-        version=cohort.version + 1,
-    )
-    return changed, promoted
+    changed = replace(cohort, capacity=capacity, version=cohort.version + 1)
+    promoted = promotable(changed, clashing)
+    return _promoted(changed, promoted), promoted
 
 
 def close(cohort: Cohort, *, on: date) -> Cohort:

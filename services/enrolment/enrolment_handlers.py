@@ -28,6 +28,7 @@ async def request_enrolment(
         if await store.live_enrolment_exists(tx, participant_id, cohort_id):
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
         participant = await store.participant(tx, participant_id, facility=facility)
+        await store.claim_placement(tx, participant_id)
         cohort = await store.cohort(tx, cohort_id)
         programme = await store.programme(tx, cohort.programme_id)
         background = await store.background(tx, participant_id)

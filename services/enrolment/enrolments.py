@@ -168,12 +168,18 @@ def request_enrolment(
 
 
 def withdraw(
-    enrolment: Enrolment, cohort: Cohort, *, by_participant: bool, by: str, reason: str
+    enrolment: Enrolment,
+    cohort: Cohort,
+    *,
+    by_participant: bool,
+    by: str,
+    reason: str,
+    clashing: frozenset[str] = frozenset(),
 ) -> tuple[Enrolment, Cohort, EventData, str | None]:
     """Withdraw an approved or waitlisted enrolment; returns the id of whoever the freed place promotes."""
     if enrolment.state not in (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED):
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}; it cannot be withdrawn.", field="state")
-    cohort, promoted = cohorts.release_place(cohort, enrolment.id)
+    cohort, promoted = cohorts.release_place(cohort, enrolment.id, clashing=clashing)
     withdrawn = transition(enrolment, EnrolmentState.WITHDRAWN, by=by, reason=reason)
     event = EnrolmentWithdrawn(
         enrolment_id=enrolment.id,

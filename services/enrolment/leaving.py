@@ -18,9 +18,21 @@ async def saved(tx: Transaction, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+async def clashing_waiters(tx: Transaction, cohort: Cohort) -> frozenset[str]:
+    """The waiting enrolments whose participant holds a place in another cohort overlapping this one."""
+    clashing = set()
+    for enrolment_id in cohort.waitlist:
+        waiting = await store.enrolment(tx, enrolment_id)
+        held = (await store.background(tx, waiting.participant_id)).held_cohorts
+        if any(other.id != cohort.id and cohorts.overlaps(other, cohort) for other in held):
+            clashing.add(enrolment_id)
+    return frozenset(clashing)
+
+
 async def promote(tx: Transaction, cohort: Cohort, promoted_id: str, *, on: date, by: str) -> None:
     """A waiting enrolment takes a place: approved, and active too if the cohort has started."""
     promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+    await store.claim_placement(tx, promoted.participant_id)
     await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
     await saved(tx, promoted)
     if cohort.started_on is not None:
@@ -39,7 +51,12 @@ async def fill_freed_place(tx: Transaction, cohort: Cohort, promoted_id: str | N
 async def withdraw(tx: Transaction, enrolment: Enrolment, *, by_participant: bool, reason: str, by: str) -> Enrolment:
     cohort = await store.cohort(tx, enrolment.cohort_id)
     withdrawn, cohort, event, promoted_id = enrolments.withdraw(
-        enrolment, cohort, by_participant=by_participant, by=by, reason=reason
+        enrolment,
+        cohort,
+        by_participant=by_participant,
+        by=by,
+        reason=reason,
+        clashing=await clashing_waiters(tx, cohort),
     )
     await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
     await fill_freed_place(tx, cohort, promoted_id, on=datetime.now(UTC).date(), by=by)
@@ -51,7 +68,8 @@ async def end(
 ) -> Enrolment:
     ended, event = training.end(enrolment, on=on, reason=reason, by=by, note=note)
     await tx.publish(event, subject=ended.id, sequence=ended.version)
-    cohort, promoted_id = cohorts.release_place(await store.cohort(tx, enrolment.cohort_id), enrolment.id)
+    cohort = await store.cohort(tx, enrolment.cohort_id)
+    cohort, promoted_id = cohorts.release_place(cohort, enrolment.id, clashing=await clashing_waiters(tx, cohort))
     await fill_freed_place(tx, cohort, promoted_id, on=on, by=by)
     return await saved(tx, ended)
 

@@ -1,6 +1,6 @@
 """The enrolment service's documents: participants (with their personal data)."""
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime, time
 from typing import Any
 
@@ -81,8 +81,11 @@ def to_document(participant: Participant) -> Document:
     return document
 
 
+PARTICIPANT_FIELDS = [field.name for field in fields(Participant) if field.name != "id"]
+
+
 def from_document(document: Document) -> Participant:
-    values = {name: value for name, value in document.items() if name != "_id"}
+    values: dict[str, Any] = {name: document.get(name) for name in PARTICIPANT_FIELDS}
     for name in ("date_of_birth", "sentence_start", "expected_release", "behaviour_assessed_on"):
         values[name] = values[name].date() if values.get(name) else None
     values["security_classification"] = SecurityClassification(values["security_classification"])
@@ -105,6 +108,12 @@ async def participant(tx: Transaction, participant_id: str, *, facility: str | N
     if document is None:
         raise ParticipantNotFound(f"No participant {participant_id}.", field="participant_id")
     return from_document(document)
+
+
+async def claim_placement(tx: Transaction, participant_id: str) -> None:
+    """Write to the participant with every request or promotion, so that two transactions placing one
+    participant at once conflict and one retries, seeing the other's place: no schedule clash slips through."""
+    await tx.db[PARTICIPANTS].update_one({"_id": participant_id}, {"$inc": {"placements": 1}}, session=tx.session)
 
 
 async def save_participant(tx: Transaction, participant: Participant) -> None:

@@ -93,3 +93,39 @@ async def test_no_event_the_service_publishes_carries_a_name_nik_or_registration
     for value in personal.values():
         assert value not in published
     assert participant in published
+
+
+async def test_one_participant_racing_for_overlapping_cohorts_gets_one_place(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    programme = (await published_programme(enrolment, staff))["id"]
+    for _ in range(5):
+        participant = await registered_participant(enrolment, staff)
+        cohorts = [await opened_cohort(enrolment, staff, programme) for _ in range(3)]
+        results = await asyncio.gather(*(enrol(enrolment, staff, participant, cohort["id"]) for cohort in cohorts))
+        states = sorted(result["state"] for result in results)
+        assert states == ["approved", "rejected", "rejected"], states
+        for rejected in (result for result in results if result["state"] == "rejected"):
+            assert [failed["rule"] for failed in rejected["failed_rules"]] == ["schedule_clash"]
+
+
+async def test_a_freed_place_skips_a_waiting_participant_who_now_holds_an_overlapping_place(
+    enrolment: RunningService,
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    programme = (await published_programme(enrolment, staff))["id"]
+    full = await opened_cohort(enrolment, staff, programme, capacity=1)
+    overlapping = await opened_cohort(enrolment, staff, programme)
+    holder, busy, free = [await registered_participant(enrolment, staff) for _ in range(3)]
+    placed = await enrol(enrolment, staff, holder, full["id"])
+    busy_waiting = await enrol(enrolment, staff, busy, full["id"])
+    free_waiting = await enrol(enrolment, staff, free, full["id"])
+    assert (await enrol(enrolment, staff, busy, overlapping["id"]))["state"] == "approved"
+
+    withdrawal = {"by": "participant", "reason": "changed their mind"}
+    await enrolment.http.post(f"/enrolments/{placed['id']}/withdraw", json=withdrawal, headers=staff)
+    held = (await enrolment.http.get(f"/cohorts/{full['id']}", headers=staff)).json()
+    assert (held["approved"], held["waitlist"]) == ([free_waiting["id"]], [busy_waiting["id"]])
+
+    more = await enrolment.http.put(f"/cohorts/{full['id']}/capacity", json={"capacity": 3}, headers=staff)
+    assert more.status_code == 200, more.text
+    assert (more.json()["approved"], more.json()["waitlist"]) == ([free_waiting["id"]], [busy_waiting["id"]])

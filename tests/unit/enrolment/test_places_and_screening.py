@@ -62,6 +62,18 @@ def test_a_freed_place_goes_to_the_head_of_the_list_and_a_waiting_spot_frees_nob
     assert (promoted, held.approved, held.waitlist) == ("b", ("b",), ())
 
 
+def test_a_freed_or_added_place_skips_whoever_now_clashes_and_they_keep_their_turn() -> None:
+    held = cohort(capacity=1)
+    for enrolment_id in ("a", "b", "c", "d"):
+        held, _ = cohorts.admit(held, enrolment_id)
+    held, promoted = cohorts.release_place(held, "a", clashing=frozenset({"b"}))
+    assert (promoted, held.approved, held.waitlist) == ("c", ("c",), ("b", "d"))
+    held, added = cohorts.change_capacity(held, 3, clashing=frozenset({"b"}))
+    assert (added, held.approved, held.waitlist) == (["d"], ("c", "d"), ("b",))
+    held, added = cohorts.change_capacity(held, 4)
+    assert (added, held.approved, held.waitlist, held.places_left) == (["b"], ("c", "d", "b"), (), 1)
+
+
 def test_an_unpublished_programme_opens_no_cohort() -> None:
     draft = programmes.define_programme(
         agency_id="dkpp",
