@@ -103,6 +103,21 @@ class Transfer(BaseModel):
     transferred_on: date
 
 
+class BehaviourAssessment(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"score": 82, "assessed_on": "2026-11-30", "security_classification": "minimum"}]
+        },
+    )
+
+    score: int = Field(ge=0, le=100, description="SPPN behaviour score")
+    assessed_on: date
+    security_classification: SecurityClassification | None = Field(
+        None, description="the classification after this assessment, when it changed"
+    )
+
+
 ParticipantId = Annotated[str, Path(max_length=64)]
 NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such participant"},
@@ -134,6 +149,23 @@ async def transfer_participant(
         database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
     )
     return ParticipantOut.from_domain(moved)
+
+
+@router.post(
+    "/participants/{participant_id}/behaviour-assessments",
+    summary="Record the facility's latest periodic (SPPN) behaviour assessment, and a changed classification",
+    responses={
+        404: {"description": "No such participant"},
+        409: {"description": "Not in custody, or a later assessment is already recorded"},
+    },
+)
+async def assess_behaviour(
+    participant_id: ParticipantId, body: BehaviourAssessment, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    assessed = await handlers.assess_behaviour(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+    )
+    return ParticipantOut.from_domain(assessed)
 
 
 @router.get(

@@ -40,6 +40,14 @@ class TransferToSameFacility(InvalidInput):
     """A transfer names another facility."""
 
 
+class AssessedInFuture(InvalidInput):
+    """A behaviour assessment is recorded once it has taken place."""
+
+
+class OlderAssessment(Conflict):
+    """A later behaviour assessment is already recorded; the record keeps the latest."""
+
+
 class DuplicateRegistration(Conflict):
     """Registration numbers are unique per facility and NIKs overall."""
 
@@ -89,6 +97,31 @@ def register_participant(registration: Registration) -> tuple[Participant, Parti
         participant_id=participant.id, facility_id=participant.facility_id, registered_at=participant.registered_at
     )
     return participant, event
+
+
+def assess_behaviour(
+    participant: Participant,
+    *,
+    score: int,
+    assessed_on: date,
+    classification: SecurityClassification | None,
+    today: date,
+) -> Participant:
+    """The latest periodic (SPPN) assessment: its behaviour score and, when it changed, the classification.
+    An assessment of the same day corrects the one recorded."""
+    _ensure_in_custody(participant)
+    if assessed_on > today:
+        raise AssessedInFuture(f"The assessment date is after today ({today}).", field="assessed_on")
+    latest = participant.behaviour_assessed_on
+    if latest is not None and assessed_on < latest:
+        raise OlderAssessment(f"An assessment of {latest} is already recorded.", field="assessed_on")
+    return replace(
+        participant,
+        behaviour_score=score,
+        behaviour_assessed_on=assessed_on,
+        security_classification=classification or participant.security_classification,
+        version=participant.version + 1,
+    )
 
 
 def _ensure_in_custody(participant: Participant) -> None:

@@ -1,11 +1,11 @@
 """Participant use cases: register, release, transfer; and the one-document read the other use cases share."""
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from services.enrolment import domain, leaving, reference_handlers, store
-from services.enrolment.domain import Participant, Registration
+from services.enrolment.domain import Participant, Registration, SecurityClassification
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
@@ -69,6 +69,31 @@ async def transfer_participant(
         await tx.publish(event, subject=moved.id, sequence=moved.version)
         await leaving.leave_custody(tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by)
         return moved
+
+    return await database.transaction(work)
+
+
+async def assess_behaviour(
+    database: ServiceDatabase,
+    participant_id: str,
+    *,
+    score: int,
+    assessed_on: date,
+    security_classification: SecurityClassification | None,
+    facility: str | None,
+) -> Participant:
+    """Record the facility's latest behaviour assessment; no event, since it is personal and stays here."""
+
+    async def work(tx: Transaction) -> Participant:
+        assessed = domain.assess_behaviour(
+            await store.participant(tx, participant_id, facility=facility),
+            score=score,
+            assessed_on=assessed_on,
+            classification=security_classification,
+            today=datetime.now(UTC).date(),
+        )
+        await store.save_participant(tx, assessed)
+        return assessed
 
     return await database.transaction(work)
 

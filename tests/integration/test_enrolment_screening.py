@@ -199,3 +199,26 @@ async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolmen
         body = {key: value for key, value in body.items() if key not in ("id", "status", "created_at", "published_at")}
         response = await enrolment.http.post(url, json=body, headers=staff)
         assert (response.status_code, response.json().get("field")) == (status, field), (url, response.text)
+
+
+async def test_screening_uses_the_latest_behaviour_assessment_and_classification(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    cohort = await strict_cohort(enrolment, staff)
+    low = {**ELIGIBLE, "behaviour_score": 40, "security_classification": "maximum"}
+    participant = await registered_participant(enrolment, staff, **low, behaviour_assessed_on="2026-08-31")
+    url = f"/participants/{participant}/behaviour-assessments"
+
+    review = {"score": 72, "assessed_on": "2026-11-27", "security_classification": "medium"}
+    assessed = await enrolment.http.post(url, json=review, headers=staff)
+    assert assessed.status_code == 200, assessed.text
+    assert (assessed.json()["behaviour_score"], assessed.json()["behaviour_assessed_on"]) == (72, "2026-11-27")
+    assert assessed.json()["security_classification"] == "medium"
+    assert (await enrol(enrolment, staff, participant, cohort["id"]))["state"] == "approved"
+
+    older = await enrolment.http.post(url, json={"score": 90, "assessed_on": "2026-10-01"}, headers=staff)
+    assert (older.status_code, older.json()["field"]) == (409, "assessed_on")
+    too_high = await enrolment.http.post(url, json={"score": 101, "assessed_on": "2026-11-27"}, headers=staff)
+    assert (too_high.status_code, too_high.json()["field"]) == (422, "score")
+    elsewhere = await enrolment.mint_key(*STAFF_SCOPES, facility_id="lapas-cilegon")
+    hidden = await enrolment.http.post(url, json={"score": 80, "assessed_on": "2026-11-27"}, headers=elsewhere)
+    assert (hidden.status_code, hidden.json()["field"]) == (404, "participant_id")

@@ -66,3 +66,24 @@ def test_release_and_transfer_advance_the_version_and_end_custody() -> None:
 def test_a_transfer_names_another_facility() -> None:
     with pytest.raises(domain.TransferToSameFacility):
         domain.transfer(register(), to_facility_id="rutan-serang", transferred_on=date(2026, 12, 2))
+
+
+def test_the_latest_behaviour_assessment_is_kept_and_an_older_one_refused() -> None:
+    participant = register(behaviour_score=55, behaviour_assessed_on=date(2026, 8, 31))
+    today = date(2026, 11, 30)
+    assessed = domain.assess_behaviour(
+        participant, score=80, assessed_on=date(2026, 11, 30), classification=None, today=today
+    )
+    assert (assessed.behaviour_score, assessed.behaviour_assessed_on) == (80, date(2026, 11, 30))
+    assert (assessed.security_classification, assessed.version) == (SecurityClassification.MINIMUM, 2)
+    corrected = domain.assess_behaviour(
+        assessed, score=78, assessed_on=today, classification=SecurityClassification.MEDIUM, today=today
+    )
+    assert (corrected.behaviour_score, corrected.security_classification) == (78, SecurityClassification.MEDIUM)
+    with pytest.raises(domain.OlderAssessment):
+        domain.assess_behaviour(corrected, score=90, assessed_on=date(2026, 9, 30), classification=None, today=today)
+    with pytest.raises(domain.AssessedInFuture):
+        domain.assess_behaviour(corrected, score=90, assessed_on=date(2026, 12, 1), classification=None, today=today)
+    released, _ = domain.release(corrected, released_on=today)
+    with pytest.raises(domain.NotInCustody):
+        domain.assess_behaviour(released, score=90, assessed_on=today, classification=None, today=today)
