@@ -16,6 +16,7 @@ async def define_programme(database: ServiceDatabase, *, agency: str | None, **d
 
     async def work(tx: Transaction) -> None:
         await reference_handlers.ensure_agency(tx, programme.agency_id)
+        await reference_handlers.ensure_skill_track(tx, programme.skill_track)
         await store.save(tx, store.PROGRAMMES, store.programme_document(programme))
 
     await database.transaction(work)
@@ -56,6 +57,8 @@ async def revise_programme(
         current = await store.programme(tx, programme_id)
         ensure_own(current.agency_id, agency)
         revised, event = programmes.revise(current, **changes)
+        if revised.skill_track != current.skill_track:
+            await reference_handlers.ensure_skill_track(tx, revised.skill_track)
         await store.save(tx, store.PROGRAMMES, store.programme_document(revised))
         if event is not None:
             await tx.publish(event, subject=revised.id, sequence=revised.version)

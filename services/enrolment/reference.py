@@ -1,6 +1,6 @@
-"""Facilities and partner agencies: the parties of the programme; pure, no I/O.
+"""Facilities, partner agencies and skill tracks: the programme's reference data; pure, no I/O.
 
-The parties of the founding memorandum exist from the start; more are added through the API.
+The parties and tracks of the founding memorandum exist from the start; more are added through the API.
 """
 
 import re
@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from shared.errors import InvalidInput
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 
 class FacilityKind(StrEnum):
@@ -18,7 +18,7 @@ class FacilityKind(StrEnum):
 
 
 class InvalidReferenceId(InvalidInput):
-    """Ids of facilities and agencies are lowercase words joined by dashes, e.g. rutan-serang."""
+    """Reference ids are lowercase words joined by dashes or underscores, e.g. rutan-serang."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,27 @@ class PartnerAgency:
     regency: str
 
 
+@dataclass(frozen=True)
+class SkillTrack:
+    """A kind of training a programme belongs to, e.g. agriculture."""
+
+    id: str
+    name: str
+
+
 FOUNDING_FACILITIES = (Facility("rutan-serang", "Rutan Kelas IIB Serang", FacilityKind.RUTAN, "Serang"),)
 FOUNDING_AGENCIES = (
     PartnerAgency("dkpp", "Dinas Ketahanan Pangan dan Pertanian", "DKPP", "Serang"),
     PartnerAgency("dinas-perikanan", "Dinas Perikanan", "Dinas Perikanan", "Serang"),
     PartnerAgency("diskoperindag", "Dinas Koperasi, UMKM, Perindustrian dan Perdagangan", "Diskoperindag", "Serang"),
     PartnerAgency("ditjenpas", "Direktorat Jenderal Pemasyarakatan", "Ditjenpas", "Nasional"),
+)
+
+
+FOUNDING_SKILL_TRACKS = (
+    SkillTrack("agriculture", "Pertanian dan ketahanan pangan"),
+    SkillTrack("fisheries", "Perikanan"),
+    SkillTrack("umkm_production", "Produksi UMKM"),
 )
 
 

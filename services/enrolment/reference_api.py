@@ -1,4 +1,4 @@
-"""HTTP routes for the programme's parties: facilities and partner agencies."""
+"""HTTP routes for the reference data: facilities, partner agencies and skill tracks."""
 
 from typing import Annotated, Self
 
@@ -6,11 +6,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import reference_handlers
-from services.enrolment.reference import Facility, FacilityKind, PartnerAgency
+from services.enrolment.reference import Facility, FacilityKind, PartnerAgency, SkillTrack
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 
-router = APIRouter(tags=["facilities and agencies"])
+router = APIRouter(tags=["reference data"])
 ReferenceWriter = Annotated[Caller, scoped("reference:write")]
 ReferenceReader = Annotated[Caller, scoped("reference:read")]
 
@@ -53,6 +53,19 @@ class AgencyIn(BaseModel):
         return cls.model_validate(agency, from_attributes=True)
 
 
+class SkillTrackIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"id": "tailoring", "name": "Menjahit dan konveksi"}]}
+    )
+
+    id: str = Field(min_length=1, max_length=64, description="lowercase words joined by dashes or underscores")
+    name: str = Field(min_length=1, max_length=200)
+
+    @classmethod
+    def from_domain(cls, track: SkillTrack) -> Self:
+        return cls.model_validate(track, from_attributes=True)
+
+
 @router.post(
     "/facilities",
     status_code=201,
@@ -83,3 +96,19 @@ async def add_agency(body: AgencyIn, database: DatabaseDep, caller: ReferenceWri
 @router.get("/agencies", summary="The partner agencies taking part")
 async def list_agencies(database: DatabaseDep, caller: ReferenceReader) -> list[AgencyIn]:
     return [AgencyIn.from_domain(agency) for agency in await reference_handlers.agencies(database)]
+
+
+@router.post(
+    "/skill-tracks",
+    status_code=201,
+    summary="Add a skill track that programmes can belong to",
+    responses={409: {"description": "Already registered"}},
+)
+async def add_skill_track(body: SkillTrackIn, database: DatabaseDep, caller: ReferenceWriter) -> SkillTrackIn:
+    await reference_handlers.add(database, reference_handlers.SKILL_TRACKS, SkillTrack(**body.model_dump()))
+    return body
+
+
+@router.get("/skill-tracks", summary="The skill tracks programmes belong to")
+async def list_skill_tracks(database: DatabaseDep, caller: ReferenceReader) -> list[SkillTrackIn]:
+    return [SkillTrackIn.from_domain(track) for track in await reference_handlers.skill_tracks(database)]

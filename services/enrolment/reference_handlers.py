@@ -1,4 +1,4 @@
-"""Use cases of the programme's parties: the founding ones at start-up, more added by an administrator."""
+"""Use cases of the reference data: the founding parties and tracks at start-up, more added by an administrator."""
 
 from dataclasses import asdict
 from typing import Any
@@ -6,12 +6,18 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from services.enrolment import reference
-from services.enrolment.reference import Facility, FacilityKind, PartnerAgency
+from services.enrolment.reference import Facility, FacilityKind, PartnerAgency, SkillTrack
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
 
 FACILITIES = "facilities"
 AGENCIES = "agencies"
+SKILL_TRACKS = "skill_tracks"
+FOUNDING: tuple[tuple[str, tuple[Facility | PartnerAgency | SkillTrack, ...]], ...] = (
+    (FACILITIES, reference.FOUNDING_FACILITIES),
+    (AGENCIES, reference.FOUNDING_AGENCIES),
+    (SKILL_TRACKS, reference.FOUNDING_SKILL_TRACKS),
+)
 
 
 class UnknownFacility(NotFound):
@@ -22,13 +28,17 @@ class UnknownAgency(NotFound):
     """No partner agency has this id."""
 
 
+class UnknownSkillTrack(NotFound):
+    """No skill track has this id."""
+
+
 class AlreadyKnown(Conflict):
-    """A facility or agency with this id exists."""
+    """A facility, agency or skill track with this id exists."""
 
 
 async def seed_founding_parties(database: ServiceDatabase) -> None:
-    """The memorandum's parties exist from the first start; later starts change nothing."""
-    for collection, parties in ((FACILITIES, reference.FOUNDING_FACILITIES), (AGENCIES, reference.FOUNDING_AGENCIES)):
+    """The memorandum's parties and tracks exist from the first start; later starts change nothing."""
+    for collection, parties in FOUNDING:
         for party in parties:
             document = asdict(party)
             await database.db[collection].update_one(
@@ -36,7 +46,7 @@ async def seed_founding_parties(database: ServiceDatabase) -> None:
             )
 
 
-async def add(database: ServiceDatabase, collection: str, party: Facility | PartnerAgency) -> None:
+async def add(database: ServiceDatabase, collection: str, party: Facility | PartnerAgency | SkillTrack) -> None:
     document: dict[str, Any] = asdict(party)
     document["_id"] = reference.checked_id(document.pop("id"), field="id")
     try:
@@ -53,6 +63,16 @@ async def facilities(database: ServiceDatabase) -> list[Facility]:
 async def agencies(database: ServiceDatabase) -> list[PartnerAgency]:
     found = database.db[AGENCIES].find({}, sort=[("_id", 1)])
     return [PartnerAgency(d["_id"], d["name"], d["short_name"], d["regency"]) async for d in found]
+
+
+async def skill_tracks(database: ServiceDatabase) -> list[SkillTrack]:
+    found = database.db[SKILL_TRACKS].find({}, sort=[("_id", 1)])
+    return [SkillTrack(d["_id"], d["name"]) async for d in found]
+
+
+async def ensure_skill_track(tx: Transaction, skill_track: str) -> None:
+    if await tx.db[SKILL_TRACKS].find_one({"_id": skill_track}, session=tx.session) is None:
+        raise UnknownSkillTrack(f"No skill track {skill_track}; see GET /skill-tracks.", field="skill_track")
 
 
 async def ensure_facility(tx: Transaction, facility_id: str, *, field: str = "facility_id") -> None:

@@ -1,4 +1,4 @@
-"""The programme's parties: the founding ones from the start, more added, unknown ones refused by name."""
+"""Reference data: the founding parties and skill tracks from the start, more added, unknown ones refused by name."""
 
 from tests.support.enrolment import STAFF_SCOPES, known_facility, published_programme, registered_participant
 from tests.support.participants import new_registration
@@ -11,6 +11,8 @@ async def test_the_founding_parties_exist_from_the_start(enrolment: RunningServi
     agencies = (await enrolment.http.get("/agencies", headers=reader)).json()
     assert [facility["id"] for facility in facilities] == ["rutan-serang"]
     assert {agency["id"] for agency in agencies} == {"dkpp", "dinas-perikanan", "diskoperindag", "ditjenpas"}
+    tracks = (await enrolment.http.get("/skill-tracks", headers=reader)).json()
+    assert [track["id"] for track in tracks] == ["agriculture", "fisheries", "umkm_production"]
 
 
 async def test_unknown_facilities_and_agencies_are_refused_naming_the_field(enrolment: RunningService) -> None:
@@ -56,3 +58,32 @@ async def test_a_new_facility_takes_transfers_once_registered_and_only_once(enro
     moved = await enrolment.http.post(f"/participants/{participant}/transfer", json=transfer, headers=staff)
     assert moved.json()["status"] == "transferred"
     assert (await published_programme(enrolment, staff, agency_id="ditjenpas"))["status"] == "published"
+
+
+async def test_a_programme_belongs_to_a_known_skill_track_and_new_tracks_are_data(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    unknown = await enrolment.http.post(
+        "/programmes",
+        headers=staff,
+        json={
+            "agency_id": "diskoperindag",
+            "name": "Menjahit",
+            "skill_track": "tailoring",
+            "duration_hours": 160,
+            "sessions": 40,
+            "competencies": ["pattern cutting"],
+            "minimum_attendance_rate": 0.8,
+            "earns_premi": True,
+        },
+    )
+    assert (unknown.status_code, unknown.json()["field"]) == (404, "skill_track")
+    added = await enrolment.http.post(
+        "/skill-tracks", json={"id": "tailoring", "name": "Menjahit dan konveksi"}, headers=staff
+    )
+    assert added.status_code == 201, added.text
+    programme = await published_programme(enrolment, staff, skill_track="tailoring", name="Menjahit")
+    assert programme["skill_track"] == "tailoring"
+    revised = await enrolment.http.patch(
+        f"/programmes/{programme['id']}", json={"skill_track": "pottery"}, headers=staff
+    )
+    assert (revised.status_code, revised.json()["field"]) == (404, "skill_track")
