@@ -4,13 +4,11 @@ from datetime import date, datetime
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import handlers, listings, record_page, records_handlers
+from services.enrolment import handlers, listings
 from services.enrolment.callers import facility_of, signature
 from services.enrolment.domain import Participant, ParticipantStatus, Registration, SecurityClassification
-from services.enrolment.records import TrainingRecord
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
@@ -198,65 +196,3 @@ async def list_participants(
         database, facility=facility, status=status, search=q, after=after, limit=limit
     )
     return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)
-
-
-class ProgrammeRecordOut(BaseModel):
-    programme: str
-    agency_id: str
-    skill_track: str
-    duration_hours: int
-    state: str
-    attendance_rate: float
-    certificate_number: str | None
-    issued_on: date | None
-
-
-class TrainingRecordOut(BaseModel):
-    participant: ParticipantOut
-    programmes: list[ProgrammeRecordOut]
-    premi: list[dict[str, str]] = Field(description="settlements: settlement_id, programme_id, amount, currency, date")
-    premi_owed: dict[str, str] = Field(description="total owed per currency, exact")
-
-    @classmethod
-    def from_domain(cls, record: TrainingRecord) -> Self:
-        premi = [
-            {
-                "settlement_id": e.settlement_id,
-                "programme_id": e.programme_id,
-                "amount": format(e.amount, "f"),
-                "currency": e.currency,
-                "settled_on": e.settled_on.isoformat(),
-            }
-            for e in record.premi
-        ]
-        return cls(
-            participant=ParticipantOut.from_domain(record.participant),
-            programmes=[ProgrammeRecordOut.model_validate(line, from_attributes=True) for line in record.programmes],
-            premi=premi,
-            premi_owed={currency: format(total, "f") for currency, total in record.premi_owed().items()},
-        )
-
-
-@router.get(
-    "/participants/{participant_id}/training-record",
-    summary="The training record that goes with a participant",
-    responses={404: {"description": "No such participant"}},
-)
-async def training_record(
-    participant_id: ParticipantId, database: DatabaseDep, caller: ParticipantReader
-) -> TrainingRecordOut:
-    record = await records_handlers.training_record(database, participant_id, facility=facility_of(caller))
-    return TrainingRecordOut.from_domain(record)
-
-
-@router.get(
-    "/participants/{participant_id}/training-record.html",
-    response_class=HTMLResponse,
-    summary="The training record as a printable page",
-    responses={404: {"description": "No such participant"}},
-)
-async def printable_training_record(
-    participant_id: ParticipantId, database: DatabaseDep, caller: ParticipantReader
-) -> HTMLResponse:
-    record = await records_handlers.training_record(database, participant_id, facility=facility_of(caller))
-    return HTMLResponse(record_page.render(record))

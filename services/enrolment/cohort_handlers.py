@@ -3,7 +3,16 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.enrolment import cohorts, enrolments, leaving, programme_handlers, reference_handlers, store, training
+from services.enrolment import (
+    cohorts,
+    enrolments,
+    enrolments_store,
+    leaving,
+    programme_handlers,
+    reference_handlers,
+    store,
+    training,
+)
 from services.enrolment.cohorts import Cohort
 from services.enrolment.handlers import read
 from services.enrolment.training import EndReason
@@ -33,8 +42,8 @@ async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
     async def work(tx: Transaction) -> Cohort:
         started = cohorts.start(await store.cohort(tx, cohort_id), on=on)
         for enrolment_id in started.approved:
-            active, activated = training.activate(await store.enrolment(tx, enrolment_id), on=on, by=by)
-            await store.save(tx, store.ENROLMENTS, store.enrolment_document(active))
+            active, activated = training.activate(await enrolments_store.enrolment(tx, enrolment_id), on=on, by=by)
+            await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(active))
             await tx.publish(activated, subject=active.id, sequence=active.version)
         await store.save(tx, store.COHORTS, store.cohort_document(started))
         event = CohortStarted(
@@ -75,7 +84,7 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
 
     async def work(tx: Transaction) -> Cohort:
         current = await store.cohort(tx, cohort_id)
-        for enrolment in await store.live_enrolments_in(tx, cohort_id):
+        for enrolment in await enrolments_store.live_enrolments_in(tx, cohort_id):
             event: EventData
             if enrolment.state in leaving.IN_TRAINING:
                 ended, event = training.end(enrolment, on=on, reason=EndReason.NOT_COMPLETED, by=by, note=None)

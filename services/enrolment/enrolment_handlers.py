@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from services.enrolment import enrolments, leaving, store, training, training_store
+from services.enrolment import enrolments, enrolments_store, leaving, store, training, training_store
 from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
@@ -25,17 +25,17 @@ async def request_enrolment(
     """Screen and place (or queue, or reject) in one transaction with the cohort, so capacity holds under races."""
 
     async def work(tx: Transaction) -> Enrolment:
-        if await store.live_enrolment_exists(tx, participant_id, cohort_id):
+        if await enrolments_store.live_enrolment_exists(tx, participant_id, cohort_id):
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
         participant = await store.participant(tx, participant_id, facility=facility)
         await store.claim_placement(tx, participant_id)
         cohort = await store.cohort(tx, cohort_id)
         programme = await store.programme(tx, cohort.programme_id)
-        background = await store.background(tx, participant_id)
+        background = await enrolments_store.background(tx, participant_id)
         enrolment, admitted, event = enrolments.request_enrolment(
             participant, programme, cohort, background, overrides=overrides, by=by
         )
-        await store.save(tx, store.ENROLMENTS, store.enrolment_document(enrolment))
+        await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(enrolment))
         if admitted.version != cohort.version:
             await store.save(tx, store.COHORTS, store.cohort_document(admitted))
         await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
@@ -50,7 +50,7 @@ async def withdraw_enrolment(
     """Withdraw, and promote the head of the waiting list into the freed place in the same transaction."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
         return await leaving.withdraw(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
 
     return await database.transaction(work)
@@ -58,7 +58,7 @@ async def withdraw_enrolment(
 
 async def enrolment(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
-        return await store.enrolment(tx, enrolment_id, facility=facility)
+        return await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
 
     return await database.transaction(work)
 
@@ -75,7 +75,7 @@ async def suspend(
 ) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
         suspended, event = training.suspend(
-            await store.enrolment(tx, enrolment_id, facility=facility),
+            await enrolments_store.enrolment(tx, enrolment_id, facility=facility),
             on=on,
             with_premi=with_premi,
             by=by,
@@ -89,7 +89,9 @@ async def suspend(
 
 async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, facility: str | None) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
-        resumed, event = training.resume(await store.enrolment(tx, enrolment_id, facility=facility), on=on, by=by)
+        resumed, event = training.resume(
+            await enrolments_store.enrolment(tx, enrolment_id, facility=facility), on=on, by=by
+        )
         await tx.publish(event, subject=resumed.id, sequence=resumed.version)
         return await leaving.saved(tx, resumed)
 
@@ -109,7 +111,7 @@ async def end(
     """End training without completion; the freed place goes to the head of the waiting list, active at once."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
         return await leaving.end(tx, enrolment, on=on, reason=reason, by=by, note=note)
 
     return await database.transaction(work)
@@ -121,7 +123,7 @@ async def complete(
     """Complete the enrolment and issue its certificate; returns both."""
 
     async def work(tx: Transaction) -> tuple[Enrolment, str]:
-        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
         programme = await store.programme(tx, enrolment.programme_id)
         completed, event, certificate = training.complete(
             enrolment,
@@ -131,7 +133,7 @@ async def complete(
             on=on,
             by=by,
         )
-        await store.save(tx, store.ENROLMENTS, store.enrolment_document(completed))
+        await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(completed))
         await training_store.add_certificate(
             tx, certificate.certificate_number, enrolment_id, programme.id, programme.agency_id, on
         )

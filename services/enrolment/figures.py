@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.enrolment import store
+from services.enrolment import enrolments_store, store
 from shared.database import ServiceDatabase, Transaction
 
 ENROLLED = ("approved", "active", "suspended", "completed", "ended")
@@ -39,7 +39,7 @@ def from_counts(programme_id: str, counts: dict[str, int]) -> Figures:
 async def counts_by_programme(tx: Transaction, match: dict[str, object]) -> dict[str, dict[str, int]]:
     pipeline = [{"$match": match}, {"$group": {"_id": {"p": "$programme_id", "s": "$state"}, "n": {"$sum": 1}}}]
     counts: dict[str, dict[str, int]] = {}
-    async for row in await tx.db[store.ENROLMENTS].aggregate(pipeline, session=tx.session):
+    async for row in await tx.db[enrolments_store.ENROLMENTS].aggregate(pipeline, session=tx.session):
         counts.setdefault(row["_id"]["p"], {})[row["_id"]["s"]] = row["n"]
     return counts
 

@@ -3,7 +3,7 @@ Each frees its place for the head of the waiting list at once."""
 
 from datetime import UTC, date, datetime
 
-from services.enrolment import cohorts, enrolments, store, training
+from services.enrolment import cohorts, enrolments, enrolments_store, store, training
 from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import Enrolment, EnrolmentState
 from services.enrolment.training import EndReason
@@ -14,7 +14,7 @@ IN_TRAINING = (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)
 
 
 async def saved(tx: Transaction, enrolment: Enrolment) -> Enrolment:
-    await store.save(tx, store.ENROLMENTS, store.enrolment_document(enrolment))
+    await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(enrolment))
     return enrolment
 
 
@@ -22,8 +22,8 @@ async def clashing_waiters(tx: Transaction, cohort: Cohort) -> frozenset[str]:
     """The waiting enrolments whose participant holds a place in another cohort overlapping this one."""
     clashing = set()
     for enrolment_id in cohort.waitlist:
-        waiting = await store.enrolment(tx, enrolment_id)
-        held = (await store.background(tx, waiting.participant_id)).held_cohorts
+        waiting = await enrolments_store.enrolment(tx, enrolment_id)
+        held = (await enrolments_store.background(tx, waiting.participant_id)).held_cohorts
         if any(other.id != cohort.id and cohorts.overlaps(other, cohort) for other in held):
             clashing.add(enrolment_id)
     return frozenset(clashing)
@@ -31,7 +31,7 @@ async def clashing_waiters(tx: Transaction, cohort: Cohort) -> frozenset[str]:
 
 async def promote(tx: Transaction, cohort: Cohort, promoted_id: str, *, on: date, by: str) -> None:
     """A waiting enrolment takes a place: approved, and active too if the cohort has started."""
-    promoted, approved = enrolments.promote(await store.enrolment(tx, promoted_id), by=by)
+    promoted, approved = enrolments.promote(await enrolments_store.enrolment(tx, promoted_id), by=by)
     await store.claim_placement(tx, promoted.participant_id)
     await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
     await saved(tx, promoted)
@@ -76,7 +76,7 @@ async def end(
 
 async def leave_custody(tx: Transaction, participant_id: str, *, reason: EndReason, on: date, by: str) -> None:
     """A released or transferred participant leaves every cohort: training ends, places and queues are given up."""
-    for enrolment in await store.live_enrolments(tx, participant_id):
+    for enrolment in await enrolments_store.live_enrolments(tx, participant_id):
         if enrolment.state in IN_TRAINING:
             await end(tx, enrolment, on=on, reason=reason, by=by, note=None)
         elif enrolment.state in BEFORE_TRAINING:

@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from services.enrolment import store
+from services.enrolment import enrolments_store, store
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import Participant
 from services.enrolment.enrolments import Enrolment
@@ -22,7 +22,7 @@ INDEXES = {
     ],
     store.PROGRAMMES: [pages.index_in_order("programmes_by_agency", "agency_id")],
     store.COHORTS: [pages.index_in_order("cohorts_by_programme", "programme_id", made="opened_at")],
-    store.ENROLMENTS: [
+    enrolments_store.ENROLMENTS: [
         pages.index_in_order("enrolments_by_cohort", "cohort_id"),
         pages.index_in_order("enrolments_by_participant", "participant_id"),
         pages.index_in_order("enrolments_by_facility", "facility_id", "state"),
@@ -93,4 +93,6 @@ async def enrolments(
     limit: int,
 ) -> Listing[Enrolment]:
     query = only(facility_id=facility, cohort_id=cohort_id, participant_id=participant_id, state=state)
-    return await listing(database, store.ENROLMENTS, query, store.enrolment_from, after=after, limit=limit)
+    return await listing(
+        database, enrolments_store.ENROLMENTS, query, enrolments_store.enrolment_from, after=after, limit=limit
+    )

@@ -8,9 +8,11 @@ from services.enrolment import (
     api,
     cohorts_api,
     enrolments_api,
+    enrolments_store,
     events,
     listings,
     programmes_api,
+    records_api,
     records_handlers,
     reference_api,
     reference_handlers,
@@ -42,7 +44,7 @@ def merged(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]
 
 async def prepare(database: ServiceDatabase) -> None:
     await reference_handlers.seed_founding_parties(database)
-    await store.fill_enrolment_facilities(database)
+    await enrolments_store.fill_enrolment_facilities(database)
 
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
@@ -53,12 +55,13 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=records_handlers.REACTIONS,
         on_start=prepare,
-        indexes=merged(store.INDEXES, training_store.INDEXES, listings.INDEXES),
+        indexes=merged(store.INDEXES, enrolments_store.INDEXES, training_store.INDEXES, listings.INDEXES),
     )
     return create_service_app(
         runtime=runtime,
         routers=[
             api.router,
+            records_api.router,
             reference_api.router,
             programmes_api.router,
             cohorts_api.router,

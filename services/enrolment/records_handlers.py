@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from bson.decimal128 import Decimal128
 
-from services.enrolment import records, store, training, training_store
+from services.enrolment import enrolments_store, records, store, training, training_store
 from services.enrolment.records import PremiEntry, TrainingRecord
 from shared.consumer import Reaction
 from shared.database import ServiceDatabase, Transaction
@@ -46,7 +46,7 @@ async def training_record(database: ServiceDatabase, participant_id: str, *, fac
     async def work(tx: Transaction) -> TrainingRecord:
         participant = await store.participant(tx, participant_id, facility=facility)
         lines = []
-        for enrolment in await store.enrolments_of(tx, participant_id):
+        for enrolment in await enrolments_store.enrolments_of(tx, participant_id):
             if enrolment.state not in records.RECORDED_STATES:
                 continue
             programme = await store.programme(tx, enrolment.programme_id)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from services.enrolment import store, training, training_store
+from services.enrolment import enrolments_store, store, training, training_store
 from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import EnrolmentState
 from services.enrolment.training import Absence, Mark
@@ -70,7 +70,7 @@ async def take_attendance(
         programme = await store.programme(tx, cohort.programme_id)
         now = datetime.now(UTC)
         for enrolment_id, attended, absence in marks:
-            enrolment = await store.enrolment(tx, enrolment_id)
+            enrolment = await enrolments_store.enrolment(tx, enrolment_id)
             if enrolment.cohort_id != cohort_id or enrolment.state is not EnrolmentState.ACTIVE:
                 raise NotInCohort(f"Enrolment {enrolment_id} is not active in this cohort.", field="marks")
             mark = training.mark(
@@ -87,7 +87,7 @@ async def take_attendance(
 
 async def attendance(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Attendance:
     async def work(tx: Transaction) -> Attendance:
-        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
         programme = await store.programme(tx, enrolment.programme_id)
         marks = await training_store.marks(tx, enrolment_id)
         return Attendance(
@@ -114,7 +114,7 @@ async def assess(
     """Record an assessment; returns the competencies passed so far."""
 
     async def work(tx: Transaction) -> set[str]:
-        enrolment = await store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
         ensure_trainer(await store.cohort(tx, enrolment.cohort_id), trainer)
         programme = await store.programme(tx, enrolment.programme_id)
         passed_so_far = frozenset(await training_store.passed_competencies(tx, enrolment_id))

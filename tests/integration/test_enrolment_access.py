@@ -1,6 +1,6 @@
 """Who may see and change what: officers their own facility, agencies no participant at all."""
 
-from services.enrolment import store
+from services.enrolment import enrolments_store
 from tests.support.enrolment import (
     STAFF_SCOPES,
     enrol,
@@ -107,7 +107,7 @@ async def test_enrolments_stored_before_they_carried_a_facility_get_their_cohort
     database = enrolment.runtime.database
     await database.db["enrolments"].update_one({"_id": placed["id"]}, {"$unset": {"facility_id": ""}})
 
-    await store.fill_enrolment_facilities(database)
-    await store.fill_enrolment_facilities(database)
+    await enrolments_store.fill_enrolment_facilities(database)
+    await enrolments_store.fill_enrolment_facilities(database)
     found = await enrolment.http.get(f"/enrolments/{placed['id']}", headers=serang)
     assert (found.status_code, found.json()["facility_id"]) == (200, "rutan-serang")
