@@ -76,8 +76,11 @@ async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
 Probe = TypeVar("Probe")
 
 
-async def eventually(probe: Callable[[], Awaitable[Probe]], *, timeout: float = 30.0, interval: float = 0.1) -> Probe:
-    """The probe's first truthy result; an AssertionError with the last result after `timeout`."""
+async def eventually(probe: Callable[[], Awaitable[Probe]], *, timeout: float = 60.0, interval: float = 0.1) -> Probe:
+    """The probe's first truthy result; an AssertionError with the last result after `timeout`.
+
+    The default is generous for a slow machine; a healthy run takes well under a second per wait.
+    """
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = await probe()
