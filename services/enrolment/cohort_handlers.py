@@ -84,6 +84,7 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
 
     async def work(tx: Transaction) -> Cohort:
         current = await store.cohort(tx, cohort_id)
+        withdrawn: set[str] = set()
         for enrolment in await enrolments_store.live_enrolments_in(tx, cohort_id):
             event: EventData
             if enrolment.state in leaving.IN_TRAINING:
@@ -92,9 +93,10 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
                 ended, _, event, _ = enrolments.withdraw(
                     enrolment, current, by_participant=False, by=by, reason="the cohort closed"
                 )
+                withdrawn.add(ended.id)
             await tx.publish(event, subject=ended.id, sequence=ended.version)
             await leaving.saved(tx, ended)
-        closed = cohorts.close(await store.cohort(tx, cohort_id), on=on)
+        closed = cohorts.close(current, on=on, withdrawn=frozenset(withdrawn))
         await store.save(tx, store.COHORTS, store.cohort_document(closed))
         closing = CohortClosed(cohort_id=closed.id, programme_id=closed.programme_id, closed_on=on)
         await tx.publish(closing, subject=closed.id, sequence=closed.version)

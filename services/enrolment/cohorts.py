@@ -152,7 +152,9 @@ def change_capacity(
     return _promoted(changed, promoted), promoted
 
 
-def close(cohort: Cohort, *, on: date) -> Cohort:
+def close(cohort: Cohort, *, on: date, withdrawn: frozenset[str]) -> Cohort:
+    """The closed cohort: the `withdrawn` enrolments give up their places and the waiting list is empty."""
     if cohort.closed_on is not None:
         raise CohortIsClosed(f"The cohort closed on {cohort.closed_on}.", field="closed_on")
-    return replace(cohort, closed_on=on, waitlist=(), version=cohort.version + 1)
+    approved = tuple(enrolment_id for enrolment_id in cohort.approved if enrolment_id not in withdrawn)
+    return replace(cohort, closed_on=on, approved=approved, waitlist=(), version=cohort.version + 1)

@@ -46,6 +46,21 @@ async def test_closing_ends_unfinished_training_and_clears_the_waiting_list(enro
     assert (late.status_code, late.json()["field"]) == (409, "cohort_id")
 
 
+async def test_closing_before_the_start_gives_up_every_place(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    cohort = await opened_cohort(enrolment, staff, (await published_programme(enrolment, staff))["id"], capacity=1)
+    placed = await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+    waiting = await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+
+    closed = await enrolment.http.post(
+        f"/cohorts/{cohort['id']}/close", json={"closed_on": "2027-01-04"}, headers=staff
+    )
+    assert (closed.json()["approved"], closed.json()["waitlist"], closed.json()["places_left"]) == ([], [], 1)
+    for enrolment_id in (placed["id"], waiting["id"]):
+        found = (await enrolment.http.get(f"/enrolments/{enrolment_id}", headers=staff)).json()
+        assert (found["state"], found["history"][-1]["reason"]) == ("withdrawn", "the cohort closed")
+
+
 async def test_a_published_programme_revision_is_checked_and_announced(
     enrolment: RunningService, notifications: RunningService
 ) -> None:
