@@ -1,5 +1,7 @@
 """What an API key says about its holder, as the enrolment service uses it."""
 
+from dataclasses import dataclass
+
 from shared.api_keys import Caller
 
 
@@ -21,3 +23,20 @@ def agency_of(caller: Caller) -> str | None:
 def trainer_of(caller: Caller) -> str | None:
     """A trainer's key names the trainer; staff and admin keys name none and may act on any cohort."""
     return caller.attributes.get("trainer_id")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whose enrolments a key may see and change: its facility's, its agency's programmes', its trainer's
+    cohorts'. A limit left None does not apply, so admin and directorate keys reach everything."""
+
+    facility_id: str | None = None
+    agency_id: str | None = None
+    trainer_id: str | None = None
+
+
+EVERYWHERE = Reach()
+
+
+def reach_of(caller: Caller) -> Reach:
+    return Reach(facility_of(caller), agency_of(caller), trainer_of(caller))

@@ -3,6 +3,8 @@
 from datetime import date
 
 from services.enrolment import enrolments, enrolments_store, leaving, store, training, training_store
+from services.enrolment.callers import Reach
+from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
@@ -13,6 +15,17 @@ class AlreadyEnrolled(Conflict):
     """A participant holds one live enrolment per cohort."""
 
 
+async def cohort_within(tx: Transaction, cohort_id: str, reach: Reach) -> Cohort:
+    """The cohort; one of another agency's programme, or that the key's trainer does not train, is not found."""
+    cohort = await store.cohort(tx, cohort_id)
+    beyond = (reach.agency_id not in (None, cohort.agency_id)) or (
+        reach.trainer_id is not None and reach.trainer_id not in cohort.trainer_ids
+    )
+    if beyond:
+        raise store.CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
+    return cohort
+
+
 async def request_enrolment(
     database: ServiceDatabase,
     *,
@@ -20,16 +33,16 @@ async def request_enrolment(
     cohort_id: str,
     overrides: list[Override],
     by: str,
-    facility: str | None,
+    reach: Reach,
 ) -> Enrolment:
     """Screen and place (or queue, or reject) in one transaction with the cohort, so capacity holds under races."""
 
     async def work(tx: Transaction) -> Enrolment:
         if await enrolments_store.live_enrolment_exists(tx, participant_id, cohort_id):
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
-        participant = await store.participant(tx, participant_id, facility=facility)
+        participant = await store.participant(tx, participant_id, facility=reach.facility_id)
         await store.claim_placement(tx, participant_id)
-        cohort = await store.cohort(tx, cohort_id)
+        cohort = await cohort_within(tx, cohort_id, reach)
         programme = await store.programme(tx, cohort.programme_id)
         background = await enrolments_store.background(tx, participant_id)
         enrolment, admitted, event = enrolments.request_enrolment(
@@ -45,20 +58,20 @@ async def request_enrolment(
 
 
 async def withdraw_enrolment(
-    database: ServiceDatabase, enrolment_id: str, *, by_participant: bool, reason: str, by: str, facility: str | None
+    database: ServiceDatabase, enrolment_id: str, *, by_participant: bool, reason: str, by: str, reach: Reach
 ) -> Enrolment:
     """Withdraw, and promote the head of the waiting list into the freed place in the same transaction."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
         return await leaving.withdraw(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
 
     return await database.transaction(work)
 
 
-async def enrolment(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Enrolment:
+async def enrolment(database: ServiceDatabase, enrolment_id: str, *, reach: Reach) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
-        return await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        return await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
 
     return await database.transaction(work)
 
@@ -71,11 +84,11 @@ async def suspend(
     with_premi: bool,
     reason: str,
     by: str,
-    facility: str | None,
+    reach: Reach,
 ) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
         suspended, event = training.suspend(
-            await enrolments_store.enrolment(tx, enrolment_id, facility=facility),
+            await enrolments_store.enrolment(tx, enrolment_id, reach=reach),
             on=on,
             with_premi=with_premi,
             by=by,
@@ -87,11 +100,9 @@ async def suspend(
     return await database.transaction(work)
 
 
-async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, facility: str | None) -> Enrolment:
+async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
-        resumed, event = training.resume(
-            await enrolments_store.enrolment(tx, enrolment_id, facility=facility), on=on, by=by
-        )
+        resumed, event = training.resume(await enrolments_store.enrolment(tx, enrolment_id, reach=reach), on=on, by=by)
         await tx.publish(event, subject=resumed.id, sequence=resumed.version)
         return await leaving.saved(tx, resumed)
 
@@ -106,24 +117,24 @@ async def end(
     reason: EndReason,
     note: str | None,
     by: str,
-    facility: str | None,
+    reach: Reach,
 ) -> Enrolment:
     """End training without completion; the freed place goes to the head of the waiting list, active at once."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
         return await leaving.end(tx, enrolment, on=on, reason=reason, by=by, note=note)
 
     return await database.transaction(work)
 
 
 async def complete(
-    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, facility: str | None
+    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach
 ) -> tuple[Enrolment, str]:
     """Complete the enrolment and issue its certificate; returns both."""
 
     async def work(tx: Transaction) -> tuple[Enrolment, str]:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
         programme = await store.programme(tx, enrolment.programme_id)
         completed, event, certificate = training.complete(
             enrolment,

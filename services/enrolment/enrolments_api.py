@@ -11,7 +11,7 @@ from services.enrolment import (
     listings,
 )
 from services.enrolment.api_fields import NOT_ACTIVE, NOT_FOUND, Filter, Id
-from services.enrolment.callers import facility_of, signature
+from services.enrolment.callers import reach_of, signature
 from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, Rule
 from services.enrolment.training import EndReason
 from shared.api_keys import Caller, scoped
@@ -144,7 +144,7 @@ async def request_enrolment(
         cohort_id=body.cohort_id,
         overrides=overrides,
         by=signature(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
     )
     return EnrolmentOut.from_domain(enrolment)
 
@@ -164,7 +164,7 @@ async def withdraw_enrolment(
         by_participant=body.by == "participant",
         reason=body.reason,
         by=signature(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
     )
     return EnrolmentOut.from_domain(withdrawn)
 
@@ -175,15 +175,13 @@ async def withdraw_enrolment(
 async def get_enrolment(
     enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> EnrolmentOut:
-    return EnrolmentOut.from_domain(
-        await enrolment_handlers.enrolment(database, enrolment_id, facility=facility_of(caller))
-    )
+    return EnrolmentOut.from_domain(await enrolment_handlers.enrolment(database, enrolment_id, reach=reach_of(caller)))
 
 
 @router.get(
     "/enrolments",
     tags=["enrolments"],
-    summary="Enrolments, in request order, by cohort, participant or state; an officer sees their facility's",
+    summary="Enrolments, in request order, by cohort, participant or state; a key sees those within its reach",
 )
 async def list_enrolments(
     database: DatabaseDep,
@@ -196,7 +194,7 @@ async def list_enrolments(
 ) -> Page[EnrolmentOut]:
     found, cursor = await listings.enrolments(
         database,
-        facility=facility_of(caller),
+        reach=reach_of(caller),
         cohort_id=cohort_id,
         participant_id=participant_id,
         state=state,
@@ -220,7 +218,7 @@ async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, cal
         with_premi=body.with_premi,
         reason=body.reason,
         by=signature(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
     )
     return EnrolmentOut.from_domain(suspended)
 
@@ -230,7 +228,7 @@ async def suspend(enrolment_id: Id, body: Suspension, database: DatabaseDep, cal
 )
 async def resume(enrolment_id: Id, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
     resumed = await enrolment_handlers.resume(
-        database, enrolment_id, on=body.resumed_on, by=signature(caller), facility=facility_of(caller)
+        database, enrolment_id, on=body.resumed_on, by=signature(caller), reach=reach_of(caller)
     )
     return EnrolmentOut.from_domain(resumed)
 
@@ -249,7 +247,7 @@ async def end(enrolment_id: Id, body: Ending, database: DatabaseDep, caller: Enr
         reason=body.reason,
         note=body.note,
         by=signature(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
     )
     return EnrolmentOut.from_domain(ended)
 
@@ -264,6 +262,6 @@ async def complete(
     enrolment_id: Id, body: Completion, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:write")]
 ) -> CompletionOut:
     completed, number = await enrolment_handlers.complete(
-        database, enrolment_id, on=body.completed_on, by=signature(caller), facility=facility_of(caller)
+        database, enrolment_id, on=body.completed_on, by=signature(caller), reach=reach_of(caller)
     )
     return CompletionOut(enrolment=EnrolmentOut.from_domain(completed), certificate_number=number)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from services.enrolment import enrolments_store, store
+from services.enrolment.callers import Reach
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import Participant
 from services.enrolment.enrolments import Enrolment
@@ -85,14 +86,16 @@ async def cohorts(
 async def enrolments(
     database: ServiceDatabase,
     *,
-    facility: str | None,
+    reach: Reach,
     cohort_id: str | None,
     participant_id: str | None,
     state: str | None,
     after: str | None,
     limit: int,
 ) -> Listing[Enrolment]:
-    query = only(facility_id=facility, cohort_id=cohort_id, participant_id=participant_id, state=state)
+    query = only(cohort_id=cohort_id, participant_id=participant_id, state=state)
+    if limits := await enrolments_store.within(database.db, reach):
+        query["$and"] = [limits]
     return await listing(
         database, enrolments_store.ENROLMENTS, query, enrolments_store.enrolment_from, after=after, limit=limit
     )

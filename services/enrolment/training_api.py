@@ -10,7 +10,7 @@ from services.enrolment import (
     training_handlers,
 )
 from services.enrolment.api_fields import NOT_FOUND, Id
-from services.enrolment.callers import facility_of, signature, trainer_of
+from services.enrolment.callers import facility_of, reach_of, signature, trainer_of
 from services.enrolment.training import Absence
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
@@ -118,7 +118,7 @@ async def take_attendance(
 async def get_attendance(
     enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> AttendanceOut:
-    found = await training_handlers.attendance(database, enrolment_id, facility=facility_of(caller))
+    found = await training_handlers.attendance(database, enrolment_id, reach=reach_of(caller))
     marks = [
         {
             "session": m.session,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from services.enrolment import enrolments_store, store, training, training_store
+from services.enrolment.callers import Reach
 from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import EnrolmentState
 from services.enrolment.training import Absence, Mark
@@ -85,9 +86,9 @@ async def take_attendance(
     return await database.transaction(work)
 
 
-async def attendance(database: ServiceDatabase, enrolment_id: str, *, facility: str | None) -> Attendance:
+async def attendance(database: ServiceDatabase, enrolment_id: str, *, reach: Reach) -> Attendance:
     async def work(tx: Transaction) -> Attendance:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
         programme = await store.programme(tx, enrolment.programme_id)
         marks = await training_store.marks(tx, enrolment_id)
         return Attendance(
@@ -114,7 +115,7 @@ async def assess(
     """Record an assessment; returns the competencies passed so far."""
 
     async def work(tx: Transaction) -> set[str]:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, facility=facility)
+        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=Reach(facility_id=facility))
         ensure_trainer(await store.cohort(tx, enrolment.cohort_id), trainer)
         programme = await store.programme(tx, enrolment.programme_id)
         passed_so_far = frozenset(await training_store.passed_competencies(tx, enrolment_id))

@@ -84,6 +84,37 @@ async def test_an_officer_sees_and_changes_only_their_facilitys_enrolments(enrol
     assert (await enrolment.http.get(enrolment_url, headers=staff)).status_code == 200
 
 
+async def test_agency_and_trainer_keys_reach_only_their_programmes_and_cohorts_enrolments(
+    enrolment: RunningService,
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    hydroponics = await published_programme(enrolment, staff)
+    catfish = await published_programme(enrolment, staff, agency_id="dinas-perikanan", name="Budidaya lele")
+    greenhouse = await opened_cohort(enrolment, staff, hydroponics["id"], trainer_ids=["dkpp-trainer-1"])
+    rack = await opened_cohort(enrolment, staff, hydroponics["id"], trainer_ids=["dkpp-trainer-2"])
+    pond = await opened_cohort(enrolment, staff, catfish["id"], trainer_ids=["perikanan-trainer-1"])
+    placed = {
+        name: await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+        for name, cohort in (("greenhouse", greenhouse), ("rack", rack), ("pond", pond))
+    }
+    dkpp = await enrolment.mint_key("enrolments:read", "enrolments:write", agency_id="dkpp")
+    trainer = await enrolment.mint_key("enrolments:read", trainer_id="dkpp-trainer-1")
+
+    async def reached(headers: dict[str, str]) -> set[str]:
+        page = await enrolment.http.get("/enrolments", params={"limit": 200}, headers=headers)
+        return {item["id"] for item in page.json()["items"]}
+
+    assert await reached(dkpp) == {placed["greenhouse"]["id"], placed["rack"]["id"]}
+    assert await reached(trainer) == {placed["greenhouse"]["id"]}
+    assert await reached(staff) >= {item["id"] for item in placed.values()}
+    for headers, beyond in ((dkpp, placed["pond"]), (trainer, placed["rack"])):
+        hidden = await enrolment.http.get(f"/enrolments/{beyond['id']}", headers=headers)
+        assert (hidden.status_code, hidden.json()["field"]) == (404, "enrolment_id")
+    request = {"participant_id": await registered_participant(enrolment, staff), "cohort_id": pond["id"]}
+    elsewhere = await enrolment.http.post("/enrolments", json=request, headers=dkpp)
+    assert (elsewhere.status_code, elsewhere.json()["field"]) == (404, "cohort_id")
+
+
 async def test_a_participant_cannot_be_enrolled_in_another_facilitys_cohort(enrolment: RunningService) -> None:
     staff = await enrolment.mint_key(*STAFF_SCOPES)
     await known_facility(enrolment, staff, "lapas-cilegon")
