@@ -36,11 +36,18 @@ async def open_cohort(database: ServiceDatabase, *, programme_id: str, agency: s
     return await database.transaction(work)
 
 
-async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str) -> Cohort:
+async def own_cohort(tx: Transaction, cohort_id: str, agency: str | None) -> Cohort:
+    """The cohort, when an agency's key changes it: only a cohort of the agency's own programme."""
+    cohort = await store.cohort(tx, cohort_id)
+    programme_handlers.ensure_own(cohort.agency_id, agency)
+    return cohort
+
+
+async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str, agency: str | None) -> Cohort:
     """Start the cohort: every approved enrolment becomes active from `on`."""
 
     async def work(tx: Transaction) -> Cohort:
-        started = cohorts.start(await store.cohort(tx, cohort_id), on=on)
+        started = cohorts.start(await own_cohort(tx, cohort_id, agency), on=on)
         for enrolment_id in started.approved:
             active, activated = training.activate(await enrolments_store.enrolment(tx, enrolment_id), on=on, by=by)
             await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(active))
@@ -62,11 +69,13 @@ async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
     return await read(database, store.cohort, cohort_id)
 
 
-async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity: int, by: str) -> Cohort:
+async def change_capacity(
+    database: ServiceDatabase, cohort_id: str, *, capacity: int, by: str, agency: str | None
+) -> Cohort:
     """A new capacity, never below the places taken; added places go to the waiting list's head at once."""
 
     async def work(tx: Transaction) -> Cohort:
-        current = await store.cohort(tx, cohort_id)
+        current = await own_cohort(tx, cohort_id, agency)
         clashing = await leaving.clashing_waiters(tx, current)
         changed, promoted_ids = cohorts.change_capacity(current, capacity, clashing=clashing)
         for promoted_id in promoted_ids:
@@ -79,11 +88,11 @@ async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity
     return await database.transaction(work)
 
 
-async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str) -> Cohort:
+async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str, agency: str | None) -> Cohort:
     """Close the cohort: training not completed ends as not completed; the waiting list is withdrawn."""
 
     async def work(tx: Transaction) -> Cohort:
-        current = await store.cohort(tx, cohort_id)
+        current = await own_cohort(tx, cohort_id, agency)
         withdrawn: set[str] = set()
         for enrolment in await enrolments_store.live_enrolments_in(tx, cohort_id):
             event: EventData

@@ -98,7 +98,7 @@ async def get_cohort(
     return CohortOut.from_domain(await cohort_handlers.cohort(database, cohort_id))
 
 
-@router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened")
+@router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened; an agency's key lists its own")
 async def list_cohorts(
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("cohorts:read")],
@@ -106,9 +106,15 @@ async def list_cohorts(
     limit: Limit = 50,
     programme_id: Filter = None,
     facility_id: Filter = None,
+    agency_id: Filter = None,
 ) -> Page[CohortOut]:
     found, cursor = await listings.cohorts(
-        database, programme_id=programme_id, facility_id=facility_id, after=after, limit=limit
+        database,
+        programme_id=programme_id,
+        facility_id=facility_id,
+        agency_id=agency_of(caller) or agency_id,
+        after=after,
+        limit=limit,
     )
     return Page(items=[CohortOut.from_domain(cohort) for cohort in found], next_cursor=cursor)
 
@@ -122,7 +128,9 @@ async def list_cohorts(
 async def start_cohort(
     cohort_id: Id, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    started = await cohort_handlers.start_cohort(database, cohort_id, on=body.started_on, by=signature(caller))
+    started = await cohort_handlers.start_cohort(
+        database, cohort_id, on=body.started_on, by=signature(caller), agency=agency_of(caller)
+    )
     return CohortOut.from_domain(started)
 
 
@@ -147,7 +155,9 @@ class CohortClosing(BaseModel):
 async def change_capacity(
     cohort_id: Id, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    changed = await cohort_handlers.change_capacity(database, cohort_id, capacity=body.capacity, by=signature(caller))
+    changed = await cohort_handlers.change_capacity(
+        database, cohort_id, capacity=body.capacity, by=signature(caller), agency=agency_of(caller)
+    )
     return CohortOut.from_domain(changed)
 
 
@@ -160,5 +170,7 @@ async def change_capacity(
 async def close_cohort(
     cohort_id: Id, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    closed = await cohort_handlers.close_cohort(database, cohort_id, on=body.closed_on, by=signature(caller))
+    closed = await cohort_handlers.close_cohort(
+        database, cohort_id, on=body.closed_on, by=signature(caller), agency=agency_of(caller)
+    )
     return CohortOut.from_domain(closed)

@@ -22,7 +22,10 @@ INDEXES = {
         pages.index_in_order("participants_in_order", made="registered_at"),
     ],
     store.PROGRAMMES: [pages.index_in_order("programmes_by_agency", "agency_id")],
-    store.COHORTS: [pages.index_in_order("cohorts_by_programme", "programme_id", made="opened_at")],
+    store.COHORTS: [
+        pages.index_in_order("cohorts_by_programme", "programme_id", made="opened_at"),
+        pages.index_in_order("cohorts_by_agency", "agency_id", made="opened_at"),
+    ],
     enrolments_store.ENROLMENTS: [
         pages.index_in_order("enrolments_by_cohort", "cohort_id"),
         pages.index_in_order("enrolments_by_participant", "participant_id"),
@@ -77,9 +80,15 @@ async def programmes(
 
 
 async def cohorts(
-    database: ServiceDatabase, *, programme_id: str | None, facility_id: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    programme_id: str | None,
+    facility_id: str | None,
+    agency_id: str | None,
+    after: str | None,
+    limit: int,
 ) -> Listing[Cohort]:
-    query = only(programme_id=programme_id, facility_id=facility_id)
+    query = only(programme_id=programme_id, facility_id=facility_id, agency_id=agency_id)
     return await listing(database, store.COHORTS, query, store.cohort_from, after=after, limit=limit, made="opened_at")
 
 

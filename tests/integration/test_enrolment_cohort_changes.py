@@ -112,3 +112,23 @@ async def test_an_agency_defines_and_opens_only_its_own_programmes(enrolment: Ru
     ).status_code == 201
     other = await enrolment.http.post("/cohorts", json={**opening, "programme_id": theirs["id"]}, headers=dkpp)
     assert other.status_code == 403
+
+
+async def test_an_agency_lists_and_changes_only_its_own_cohorts(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    dkpp = await enrolment.mint_key("cohorts:read", "cohorts:write", agency_id="dkpp")
+    own = await opened_cohort(enrolment, staff, (await published_programme(enrolment, staff))["id"])
+    catfish = await published_programme(enrolment, staff, agency_id="dinas-perikanan", name="Budidaya lele")
+    theirs = await opened_cohort(enrolment, staff, catfish["id"])
+
+    listed = (await enrolment.http.get("/cohorts", headers=dkpp)).json()["items"]
+    assert [cohort["id"] for cohort in listed] == [own["id"]]
+    url = f"/cohorts/{theirs['id']}"
+    for response in (
+        await enrolment.http.put(f"{url}/capacity", json={"capacity": 9}, headers=dkpp),
+        await enrolment.http.post(f"{url}/start", json={"started_on": "2027-01-11"}, headers=dkpp),
+        await enrolment.http.post(f"{url}/close", json={"closed_on": "2027-01-11"}, headers=dkpp),
+    ):
+        assert (response.status_code, response.json()["field"]) == (403, "agency_id")
+    grown = await enrolment.http.put(f"/cohorts/{own['id']}/capacity", json={"capacity": 9}, headers=dkpp)
+    assert grown.json()["capacity"] == 9
