@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.production import handlers
 from services.production.api_fields import ProductionReader
@@ -45,6 +45,7 @@ class StandingOut(BaseModel):
     programme_id: str
     on: date
     creditable: bool
+    cohort_id: str | None = Field(description="the cohort a credit that day would go through")
     reason: str | None
 
 
@@ -73,7 +74,14 @@ async def standing(
         str | None, Query(max_length=64, description="count only cohorts at this facility, as a site's crediting does")
     ] = None,
 ) -> StandingOut:
-    reason = await handlers.refusal(database, participant_id, programme_id=programme_id, on=on, facility_id=facility_id)
+    found = await handlers.standing_of(
+        database, participant_id, programme_id=programme_id, on=on, facility_id=facility_id
+    )
     return StandingOut(
-        participant_id=participant_id, programme_id=programme_id, on=on, creditable=reason is None, reason=reason
+        participant_id=participant_id,
+        programme_id=programme_id,
+        on=on,
+        creditable=found.refusal is None,
+        cohort_id=found.cohort_id,
+        reason=found.refusal,
     )

@@ -32,6 +32,7 @@ class CreditIn(BaseModel):
 class CreditOut(BaseModel):
     participant_id: str
     hours: AmountOut
+    cohort_id: str | None = Field(description="the cohort the participant was active in that day")
 
 
 def credits_in(body: BaseModel) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def credits_in(body: BaseModel) -> dict[str, Any]:
 
 
 def credits_out(credits: tuple[Credited, ...]) -> list[CreditOut]:
-    return [CreditOut(participant_id=credit.participant_id, hours=credit.hours) for credit in credits]
+    return [CreditOut(participant_id=c.participant_id, hours=c.hours, cohort_id=c.cohort_id) for c in credits]
 
 
 class HarvestIn(BaseModel):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from services.production import clock
+from services.production.crediting import Standing
 from services.production.cycles import Cycle, CycleKind, still_open
 from services.production.harvests import Credited, WrongCycleKind, credit_contracts, credited, not_before_start
 from shared.errors import InvalidInput
@@ -49,7 +50,7 @@ def produce_batch(
     cycle: Cycle,
     *,
     credits: list[tuple[str, Decimal]],
-    refusals: dict[str, str | None],
+    standings: dict[str, Standing],
     batch_code: str,
     units: int,
     produced_on: date,
@@ -65,7 +66,7 @@ def produce_batch(
     _check_best_before(food=food, produced_on=produced_on, best_before=best_before)
     if units <= 0:
         raise NonPositiveUnits("A batch holds at least one unit.", field="units")
-    workers = credited(credits, refusals=refusals, on=produced_on)
+    workers = credited(credits, standings=standings, on=produced_on)
     batch = Batch(
         id=str(uuid4()),
         batch_code=batch_code,

@@ -127,26 +127,39 @@ def why_not(record: EnrolmentRecord, day: date) -> tuple[int, str]:
     return 1, f"not yet active: active from {min(activations).isoformat()}"
 
 
-def refusal(
+@dataclass(frozen=True)
+class Standing:
+    """Whether a participant may be credited on a day: through which cohort, or why not."""
+
+    cohort_id: str | None
+    refusal: str | None
+
+
+def standing(
     records: list[EnrolmentRecord],
     *,
     programme_id: str,
     day: date,
     facility_id: str | None = None,
     cohort_facilities: Mapping[str, str] | None = None,
-) -> str | None:
-    """None when some enrolment in the programme (at `facility_id`, when given) is active on `day`; else why not.
+) -> Standing:
+    """The cohort of an enrolment in the programme (at `facility_id`, when given) active on `day`; else why not.
 
     A cohort whose opening has not arrived yet has no known facility, and is not held against the participant.
     """
     in_programme = [record for record in records if record.programme_id == programme_id]
     known = cohort_facilities or {}
     relevant = [r for r in in_programme if facility_id is None or known.get(r.cohort_id, facility_id) == facility_id]
-    if any(active_on(record, day) for record in relevant):
-        return None
+    if active := [record for record in relevant if active_on(record, day)]:
+        return Standing(active[0].cohort_id, None)
     if not relevant and in_programme:
         elsewhere = sorted({known[record.cohort_id] for record in in_programme})
-        return f"trains in this programme at {', '.join(elsewhere)}, not at {facility_id}"
+        return Standing(None, f"trains in this programme at {', '.join(elsewhere)}, not at {facility_id}")
     if not relevant:
-        return "was never active in this programme"
-    return max(why_not(record, day) for record in relevant)[1]
+        return Standing(None, "was never active in this programme")
+    return Standing(None, max(why_not(record, day) for record in relevant)[1])
+
+
+def refusal(records: list[EnrolmentRecord], *, programme_id: str, day: date) -> str | None:
+    """Why the participant may not be credited in the programme on `day`, wherever they train; None if they may."""
+    return standing(records, programme_id=programme_id, day=day).refusal

@@ -17,7 +17,7 @@ from services.production import (
     store_inputs,
     store_sites,
 )
-from services.production.crediting import EnrolmentRecord
+from services.production.crediting import EnrolmentRecord, Standing
 from services.production.cycles import Cycle
 from services.production.inputs import Input, InputKind
 from services.production.sites import Site, SiteKind
@@ -136,10 +136,10 @@ async def known_enrolments(database: ServiceDatabase, participant_id: str) -> li
     return await database.transaction(work)
 
 
-async def refusal(
+async def standing_of(
     database: ServiceDatabase, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
-) -> str | None:
-    async def work(tx: Transaction) -> str | None:
+) -> Standing:
+    async def work(tx: Transaction) -> Standing:
         return await standing(tx, participant_id, programme_id=programme_id, on=on, facility_id=facility_id)
 
     return await database.transaction(work)
@@ -147,11 +147,12 @@ async def refusal(
 
 async def standing(
     tx: Transaction, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
-) -> str | None:
-    """Why the participant may not be credited in the programme on `on` (at `facility_id` if given); None: they may."""
+) -> Standing:
+    """May the participant be credited in the programme on `on` (at `facility_id` if given): through which
+    cohort, or why not."""
     records = await store_enrolments.enrolments_of(tx, participant_id)
     cohorts = await store_enrolments.cohorts(tx, [record.cohort_id for record in records])
-    return crediting.refusal(
+    return crediting.standing(
         records,
         programme_id=programme_id,
         day=on,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from services.production import batches, handlers, harvests, store_cycles, store_harvests, store_sites
 from services.production.batches import Batch
+from services.production.crediting import Standing
 from services.production.cycles import Cycle
 from services.production.harvests import Harvest
 from services.production.units import Unit
@@ -13,8 +14,9 @@ from shared.database import ServiceDatabase, Transaction
 Credits = list[tuple[str, Decimal]]
 
 
-async def refusals(tx: Transaction, credits: Credits, cycle: Cycle, *, on: date) -> dict[str, str | None]:
-    """Each credited participant's reason not to be credited on `on` at the cycle's site, None when they may be."""
+async def standings(tx: Transaction, credits: Credits, cycle: Cycle, *, on: date) -> dict[str, Standing]:
+    """Each credited participant's standing on `on` at the cycle's site: the cohort they are credited through, or
+    why they may not be."""
     facility_id = (await store_sites.site(tx, cycle.site_id)).facility_id
     return {
         participant_id: await handlers.standing(
@@ -40,7 +42,7 @@ async def record_harvest(
         harvest, event = harvests.record_harvest(
             cycle,
             credits=credits,
-            refusals=await refusals(tx, credits, cycle, on=harvested_on),
+            standings=await standings(tx, credits, cycle, on=harvested_on),
             harvested_on=harvested_on,
             amount=quantity,
             unit=unit,
@@ -72,7 +74,7 @@ async def produce_batch(
         batch, event = batches.produce_batch(
             cycle,
             credits=credits,
-            refusals=await refusals(tx, credits, cycle, on=produced_on),
+            standings=await standings(tx, credits, cycle, on=produced_on),
             batch_code=batch_code,
             units=units,
             produced_on=produced_on,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from services.production import clock
+from services.production.crediting import Standing
 from services.production.cycles import Cycle, CycleKind, still_open
 from services.production.units import Dimension, Quantity, Unit, dimension, quantity
 from shared.errors import InvalidInput
@@ -34,10 +35,11 @@ class NotApplicableToHarvest(InvalidInput):
 
 @dataclass(frozen=True)
 class Credited:
-    """Hours a participant (an opaque id) worked on a harvest or a batch."""
+    """Hours a participant (an opaque id) worked on a harvest or a batch, and the cohort they trained in."""
 
     participant_id: str
     hours: Decimal
+    cohort_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,19 +58,22 @@ class Harvest:
     version: int
 
 
-def credited(credits: list[tuple[str, Decimal]], *, refusals: dict[str, str | None], on: date) -> tuple[Credited, ...]:
-    """The credits, when every participant was creditable on `on`; else NotCreditable giving each one's reason."""
+def credited(credits: list[tuple[str, Decimal]], *, standings: dict[str, Standing], on: date) -> tuple[Credited, ...]:
+    """The credits, each with its cohort, when every participant was creditable on `on`; else NotCreditable
+    giving each one's reason."""
     for _, hours in credits:
         if not hours.is_finite() or hours <= 0:
             raise NonPositiveHours("Hours credited must be above zero.", field="credits")
     ids = [participant_id for participant_id, _ in credits]
     if len(set(ids)) != len(ids):
         raise NotCreditable("Credit each participant once, with all their hours.", field="credits")
-    refused = {participant_id: reason for participant_id, reason in refusals.items() if reason is not None}
+    refused = {participant_id: found.refusal for participant_id, found in standings.items() if found.refusal}
     if refused:
         reasons = "; ".join(f"{participant_id} {reason}" for participant_id, reason in sorted(refused.items()))
         raise NotCreditable(f"Not creditable on {on.isoformat()}: {reasons}.", field="credits")
-    return tuple(Credited(participant_id, hours) for participant_id, hours in credits)
+    return tuple(
+        Credited(participant_id, hours, standings[participant_id].cohort_id) for participant_id, hours in credits
+    )
 
 
 def not_before_start(cycle: Cycle, on: date, *, field: str) -> None:
@@ -80,7 +85,7 @@ def record_harvest(
     cycle: Cycle,
     *,
     credits: list[tuple[str, Decimal]],
-    refusals: dict[str, str | None],
+    standings: dict[str, Standing],
     harvested_on: date,
     amount: Decimal,
     unit: Unit | str,
@@ -97,7 +102,7 @@ def record_harvest(
         raise NotApplicableToHarvest("Fish are weighed: use kg, g or t.", field="unit")
     if fish_count is not None and (cycle.kind is not CycleKind.STOCKING or fish_count <= 0):
         raise NotApplicableToHarvest("A fish count is above zero, and only for stockings.", field="fish_count")
-    workers = credited(credits, refusals=refusals, on=harvested_on)
+    workers = credited(credits, standings=standings, on=harvested_on)
     harvest = Harvest(
         id=str(uuid4()),
         cycle_id=cycle.id,
@@ -127,4 +132,4 @@ def record_harvest(
 
 
 def credit_contracts(credits: tuple[Credited, ...]) -> list[Credit]:
-    return [Credit(participant_id=credit.participant_id, hours=credit.hours) for credit in credits]
+    return [Credit(participant_id=c.participant_id, hours=c.hours, cohort_id=c.cohort_id) for c in credits]

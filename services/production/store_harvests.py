@@ -44,11 +44,14 @@ class DuplicateBatchCode(Conflict):
 
 
 def _credits(credits: tuple[Credited, ...]) -> list[Document]:
-    return [{"participant_id": credit.participant_id, "hours": exact(credit.hours)} for credit in credits]
+    return [
+        {"participant_id": credit.participant_id, "hours": exact(credit.hours), "cohort_id": credit.cohort_id}
+        for credit in credits
+    ]
 
 
 def _credited(stored: list[Document]) -> tuple[Credited, ...]:
-    return tuple(Credited(item["participant_id"], item["hours"].to_decimal()) for item in stored)
+    return tuple(Credited(item["participant_id"], item["hours"].to_decimal(), item.get("cohort_id")) for item in stored)
 
 
 def harvest_document(harvest: Harvest) -> Document:

@@ -78,6 +78,9 @@ class Credit(BaseModel):
 
     participant_id: str = Field(description="Opaque participant id; personal data stays in enrolment")
     hours: ExactDecimal
+    cohort_id: str | None = Field(
+        None, description="The cohort the participant was active in that day (absent in events before 2026-11-28)"
+    )
 
 
 @contract("production.harvest.recorded", version=1)

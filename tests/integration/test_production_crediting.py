@@ -128,9 +128,11 @@ async def test_the_read_model_follows_enrolment_events_delivered_out_of_order_an
         "programme_id": PROGRAMME,
         "on": "2026-12-12",
         "creditable": False,
+        "cohort_id": None,
         "reason": "suspended on 2026-12-10",
     }
-    assert (await standing(production, reader, enrolment, "2027-02-20"))["creditable"] is True
+    last_day = await standing(production, reader, enrolment, "2027-02-20")
+    assert (last_day["creditable"], last_day["cohort_id"]) == (True, enrolment.cohort_id)
     after_completion = await standing(production, reader, enrolment, "2027-02-21")
     assert after_completion["reason"] == "enrolment completed on 2027-02-20"
 
@@ -187,7 +189,8 @@ async def test_a_harvest_credits_only_participants_active_that_day_and_says_why_
     )
     [entry] = await eventually(lambda: fed(notifications, reader, recorded["id"]))
     assert entry["type"] == "production.harvest.recorded"
-    assert entry["data"]["credits"] == [{"participant_id": worker.participant_id, "hours": "3.5"}]
+    credit = {"participant_id": worker.participant_id, "hours": "3.5", "cohort_id": worker.cohort_id}
+    assert entry["data"]["credits"] == recorded["credits"] == [credit]
     assert (entry["data"]["programme_id"], entry["data"]["cycle_id"]) == (PROGRAMME, cycle["id"])
 
 
@@ -220,7 +223,8 @@ async def test_a_workshop_batch_is_credited_the_same_way_and_food_needs_its_best
     problem_of(again, 409, "batch_code")
     [entry] = await eventually(lambda: fed(notifications, reader, made["id"]))
     assert entry["type"] == "production.batch.produced"
-    assert entry["data"]["credits"] == [{"participant_id": maker.participant_id, "hours": "6"}]
+    credit = {"participant_id": maker.participant_id, "hours": "6", "cohort_id": maker.cohort_id}
+    assert entry["data"]["credits"] == [credit]
 
 
 async def test_a_participant_training_at_another_facility_is_not_credited_at_this_ones_site(

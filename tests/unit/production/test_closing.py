@@ -30,8 +30,8 @@ def test_a_cycle_closes_once_on_or_after_its_start_and_last_yield_and_says_so() 
 def test_nothing_is_harvested_or_produced_in_a_closed_cycle() -> None:
     closed_pond, _ = close_cycle(POND, closed_on=START)
     with pytest.raises(CycleClosedAlready):
-        record_harvest(closed_pond, credits=[], refusals={}, harvested_on=START, amount=Decimal(1), unit="kg")
+        record_harvest(closed_pond, credits=[], standings={}, harvested_on=START, amount=Decimal(1), unit="kg")
     closed_workshop, _ = close_cycle(WORKSHOP, closed_on=START)
     with pytest.raises(CycleClosedAlready):
-        produce_batch(closed_workshop, credits=[], refusals={}, batch_code="K", units=1, produced_on=START)
+        produce_batch(closed_workshop, credits=[], standings={}, batch_code="K", units=1, produced_on=START)
     assert harvest()[0].quantity.amount == Decimal("61.5")

@@ -10,9 +10,11 @@ from services.production.crediting import (
     EnrolmentEvent,
     EnrolmentRecord,
     Interval,
+    Standing,
     active_on,
     learn,
     refusal,
+    standing,
 )
 from shared.events.enrolment import (
     EnrolmentActivated,
@@ -166,10 +168,13 @@ def test_only_cohorts_at_the_sites_facility_count_and_an_unknown_cohort_is_not_h
     cilegon = learn(None, activated(dec(1), enrolment_id="e-2", cohort_id="c-cilegon"), sequence=2)
     facilities = {"c-serang": "rutan-serang", "c-cilegon": "lapas-cilegon"}
 
-    def why(records: list[EnrolmentRecord], known: dict[str, str]) -> str | None:
-        return refusal(records, programme_id=PROGRAMME, day=dec(5), facility_id="rutan-serang", cohort_facilities=known)
+    def at_serang(records: list[EnrolmentRecord], known: dict[str, str]) -> Standing:
+        return standing(
+            records, programme_id=PROGRAMME, day=dec(5), facility_id="rutan-serang", cohort_facilities=known
+        )
 
-    assert why([serang, cilegon], facilities) is None
-    assert why([cilegon], facilities) == "trains in this programme at lapas-cilegon, not at rutan-serang"
-    assert why([cilegon], {}) is None
+    assert at_serang([cilegon, serang], facilities) == Standing("c-serang", None)
+    refused = "trains in this programme at lapas-cilegon, not at rutan-serang"
+    assert at_serang([cilegon], facilities) == Standing(None, refused)
+    assert at_serang([cilegon], {}) == Standing("c-cilegon", None)
     assert refusal([cilegon], programme_id=PROGRAMME, day=dec(5)) is None

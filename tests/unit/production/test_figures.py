@@ -40,7 +40,7 @@ def stocking() -> Cycle:
 
 def harvested(cycle: Cycle, on: date, amount: str, unit: str = "kg", fish_count: int | None = None) -> Harvest:
     values = {"harvested_on": on, "amount": Decimal(amount), "unit": unit, "fish_count": fish_count}
-    return record_harvest(cycle, credits=[], refusals={}, **values)[0]
+    return record_harvest(cycle, credits=[], standings={}, **values)[0]
 
 
 def fed(site: Site, on: date, amount: str, unit: str = "kg", kind: InputKind = InputKind.FEED) -> Input:
@@ -120,7 +120,7 @@ def test_rows_per_programme_and_commodity_count_the_period_only() -> None:
     run = start_cycle(WORKSHOP, programme_id="umkm-1", commodity="keripik", started_on=START)[0]
     in_period, after = date(2027, 2, 1), date(2027, 3, 1)
     harvests = [harvested(crops, in_period, "30"), harvested(crops, after, "99"), harvested(fish, in_period, "50")]
-    batch = produce_batch(run, credits=[], refusals={}, batch_code="K1", units=120, produced_on=in_period)[0]
+    batch = produce_batch(run, credits=[], standings={}, batch_code="K1", units=120, produced_on=in_period)[0]
     _, [lot], _ = grade(harvests[0], [spec("L1", Grade.A, Decimal("30"), "kg", None)])
     lot, _ = dispose(lot, kind=DispositionKind.DISTRIBUTED, amount=Decimal(4000), unit="g", on=in_period, recipient="x")
     lot, _ = dispose(lot, kind=DispositionKind.DISTRIBUTED, amount=Decimal(1), unit="kg", on=after, recipient="x")

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from services.production.batches import BestBeforeRequired, produce_batch
+from services.production.crediting import Standing
 from services.production.cycles import Cycle, start_cycle
 from services.production.harvests import (
     BeforeCycleStart,
@@ -34,14 +35,14 @@ def cycle_on(kind: SiteKind, **start: Any) -> Cycle:
 
 POND = cycle_on(SiteKind.POND, stocked_count=500)
 WORKSHOP = cycle_on(SiteKind.WORKSHOP)
-FINE = {"p-1": None}
+FINE = {"p-1": Standing("cohort-1", None)}
 CREDITS = [("p-1", Decimal("3.5"))]
 
 
 def harvest(**overrides: Any) -> tuple[Harvest, HarvestRecorded]:
     values: dict[str, Any] = {
         "credits": CREDITS,
-        "refusals": FINE,
+        "standings": FINE,
         "harvested_on": START,
         "amount": Decimal("61.5"),
         "unit": "kg",
@@ -54,7 +55,10 @@ def harvest(**overrides: Any) -> tuple[Harvest, HarvestRecorded]:
 def test_a_fish_harvest_keeps_weight_count_and_credits_and_announces_them_exactly() -> None:
     recorded, event = harvest()
     assert recorded.credits[0].hours == Decimal("3.5")
-    assert event.model_dump(mode="json")["credits"] == [{"participant_id": "p-1", "hours": "3.5"}]
+    assert recorded.credits[0].cohort_id == "cohort-1"
+    assert event.model_dump(mode="json")["credits"] == [
+        {"participant_id": "p-1", "hours": "3.5", "cohort_id": "cohort-1"}
+    ]
     assert (event.quantity, event.unit, event.fish_count, event.commodity) == (Decimal("61.5"), "kg", 410, "lele")
 
 
@@ -66,7 +70,7 @@ def test_a_fish_harvest_keeps_weight_count_and_credits_and_announces_them_exactl
         ({"fish_count": 0}, NotApplicableToHarvest, "fish_count"),
         ({"credits": [("p-1", Decimal(0))]}, NonPositiveHours, "credits"),
         ({"credits": CREDITS * 2}, NotCreditable, "credits"),
-        ({"refusals": {"p-1": "suspended on 2026-12-02"}}, NotCreditable, "credits"),
+        ({"standings": {"p-1": Standing(None, "suspended on 2026-12-02")}}, NotCreditable, "credits"),
     ],
 )
 def test_an_unsound_harvest_is_refused_naming_the_field(overrides: dict[str, Any], error: type, field: str) -> None:
@@ -76,17 +80,18 @@ def test_an_unsound_harvest_is_refused_naming_the_field(overrides: dict[str, Any
 
 
 def test_the_refusal_gives_each_participants_reason() -> None:
+    refused_one = {"p-1": Standing(None, "suspended on 2026-12-02"), "p-2": Standing("cohort-1", None)}
     with pytest.raises(NotCreditable) as refused:
-        harvest(credits=[*CREDITS, ("p-2", Decimal(1))], refusals={"p-1": "suspended on 2026-12-02", "p-2": None})
+        harvest(credits=[*CREDITS, ("p-2", Decimal(1))], standings=refused_one)
     assert refused.value.detail == "Not creditable on 2026-12-02: p-1 suspended on 2026-12-02."
 
 
 def test_workshops_make_batches_and_food_needs_a_best_before_not_before_production() -> None:
     with pytest.raises(WrongCycleKind):
-        record_harvest(WORKSHOP, credits=[], refusals={}, harvested_on=START, amount=Decimal(1), unit="kg")
+        record_harvest(WORKSHOP, credits=[], standings={}, harvested_on=START, amount=Decimal(1), unit="kg")
     made: dict[str, Any] = {
         "credits": CREDITS,
-        "refusals": FINE,
+        "standings": FINE,
         "batch_code": "K-1",
         "units": 10,
         "produced_on": START,

@@ -45,7 +45,7 @@ def test_grading_takes_no_more_than_the_harvest_yielded_counting_earlier_lots_in
 def test_a_batch_is_graded_in_units() -> None:
     from services.production.batches import produce_batch
 
-    batch, _ = produce_batch(WORKSHOP, credits=[], refusals={}, batch_code="K", units=10, produced_on=ON)
+    batch, _ = produce_batch(WORKSHOP, credits=[], standings={}, batch_code="K", units=10, produced_on=ON)
     _, [lot], [event] = grade(batch, [spec("K-A", Grade.A, Decimal(10), "units", None)])
     assert (event.source, event.unit, lot.commodity) == ("batch", "units", "lele")
     with pytest.raises(IncompatibleUnits):
