@@ -67,7 +67,7 @@ class DispositionIn(BaseModel):
         },
     )
 
-    kind: DispositionKind
+    kind: DispositionKind = Field(description="where the quantity goes; reservation_released returns a reservation")
     quantity: AmountIn
     unit: Unit = Field(description="Converted exactly into the lot's unit")
     on: date
@@ -76,7 +76,7 @@ class DispositionIn(BaseModel):
 
 
 class DispositionOut(BaseModel):
-    kind: DispositionKind
+    kind: DispositionKind = Field(description="where the quantity goes; reservation_released returns a reservation")
     quantity: AmountOut
     on: date
     recipient: str | None
@@ -91,6 +91,7 @@ class LotOut(BaseModel):
     quantity: AmountOut
     unit: Unit
     balance: AmountOut
+    reserved: AmountOut = Field(description="set aside and not released; part of what has left the balance")
     best_before: date | None
     source: str
     source_id: str
@@ -104,7 +105,7 @@ class LotOut(BaseModel):
 
     @classmethod
     def from_domain(cls, lot: Lot) -> Self:
-        skip = ("quantity", "unit", "balance", "dispositions")
+        skip = ("quantity", "unit", "balance", "reserved", "dispositions")
         values = {name: getattr(lot, name) for name in cls.model_fields if name not in skip}
         dispositions = [
             DispositionOut(
@@ -118,7 +119,14 @@ class LotOut(BaseModel):
             for d in lot.dispositions
         ]
         amount, unit = lot.quantity.amount, lot.quantity.unit
-        return cls(**values, quantity=amount, unit=unit, balance=lot.balance, dispositions=dispositions)
+        return cls(
+            **values,
+            quantity=amount,
+            unit=unit,
+            balance=lot.balance,
+            reserved=lot.reserved,
+            dispositions=dispositions,
+        )
 
 
 @router.post(

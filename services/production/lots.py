@@ -23,6 +23,7 @@ class Grade(StrEnum):
 class DispositionKind(StrEnum):
     SOLD = "sold"
     RESERVED = "reserved"
+    RESERVATION_RELEASED = "reservation_released"
     DISTRIBUTED = "distributed"
     KITCHEN = "kitchen"
     WRITTEN_OFF = "written_off"
@@ -34,6 +35,10 @@ class OverGraded(InvalidInput):
 
 class OverBalance(Conflict):
     """A disposition takes no more than the lot still holds."""
+
+
+class OverReleased(Conflict):
+    """A reservation released returns no more than is still reserved."""
 
 
 class MissingDetail(InvalidInput):
@@ -89,7 +94,19 @@ class Lot:
 
     @property
     def balance(self) -> Decimal:
-        return self.quantity.amount - sum((taken.quantity.amount for taken in self.dispositions), Decimal(0))
+        """What the lot still holds: reservations released come back to it."""
+        return self.quantity.amount - sum((_signed(moved) for moved in self.dispositions), Decimal(0))
+
+    @property
+    def reserved(self) -> Decimal:
+        """What is set aside and not released yet."""
+        kept = {DispositionKind.RESERVED: 1, DispositionKind.RESERVATION_RELEASED: -1}
+        return sum((kept.get(d.kind, 0) * d.quantity.amount for d in self.dispositions), Decimal(0))
+
+
+def _signed(moved: Disposition) -> Decimal:
+    returned = moved.kind is DispositionKind.RESERVATION_RELEASED
+    return -moved.quantity.amount if returned else moved.quantity.amount
 
 
 Source = Harvest | Batch
@@ -161,13 +178,17 @@ def dispose(
     recipient: str | None = None,
     reason: str | None = None,
 ) -> tuple[Lot, LotDistributed | LotWrittenOff | None]:
-    """The lot less what leaves it, converted exactly into its unit, and the event a distribution or write-off makes."""
+    """The lot less what leaves it (or plus a reservation released), converted exactly into its unit, and the
+    event a distribution or write-off makes."""
     if kind is DispositionKind.DISTRIBUTED and not recipient:
         raise MissingDetail("A distribution names its recipient.", field="recipient")
     if kind is DispositionKind.WRITTEN_OFF and not reason:
         raise MissingDetail("A write-off gives its reason.", field="reason")
     taken = quantity(amount, unit).to(lot.quantity.unit)
-    if taken.amount > lot.balance:
+    if kind is DispositionKind.RESERVATION_RELEASED and taken.amount > lot.reserved:
+        held = f"{format(lot.reserved, 'f')} {lot.quantity.unit.value}"
+        raise OverReleased(f"Only {held} is reserved; {taken} cannot be released.", field="quantity")
+    if kind is not DispositionKind.RESERVATION_RELEASED and taken.amount > lot.balance:
         held = f"{format(lot.balance, 'f')} {lot.quantity.unit.value}"
         raise OverBalance(f"The lot holds only {held}; {taken} cannot leave it.", field="quantity")
     disposition = Disposition(kind, taken, on, recipient, reason, clock.now())

@@ -70,6 +70,22 @@ async def test_concurrent_dispositions_never_take_more_than_the_lot_holds(produc
     assert sum(Decimal(taken["quantity"]) for taken in now["dispositions"]) == Decimal(39)
 
 
+async def test_a_reservation_is_released_back_into_the_balance_once(production: RunningService) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    harvest = await harvested(production, officer, "20")
+    [graded] = await created_list(
+        production, f"/harvests/{harvest['id']}/lots", {"lots": [lot("A", "A", "20")]}, officer
+    )
+    path = f"/lots/{graded['id']}/dispositions"
+    moves = {"quantity": "8", "unit": "kg", "on": "2027-01-11"}
+    reserved = await production.http.post(path, json={"kind": "reserved", **moves}, headers=officer)
+    assert (reserved.json()["balance"], reserved.json()["reserved"]) == ("12", "8")
+    released = await production.http.post(path, json={"kind": "reservation_released", **moves}, headers=officer)
+    assert (released.json()["balance"], released.json()["reserved"]) == ("20", "0")
+    again = await production.http.post(path, json={"kind": "reservation_released", **moves}, headers=officer)
+    assert "Only 0 kg is reserved" in problem_of(again, 409, "quantity")["detail"]
+
+
 async def test_lot_events_reach_the_feed_with_provenance_and_opaque_ids_only(
     production: RunningService, notifications: RunningService
 ) -> None:

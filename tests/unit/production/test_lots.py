@@ -13,6 +13,7 @@ from services.production.lots import (
     MissingDetail,
     OverBalance,
     OverGraded,
+    OverReleased,
     dispose,
     grade,
     release_for_sale,
@@ -66,6 +67,19 @@ def test_dispositions_convert_exactly_into_the_lots_unit_and_never_exceed_its_ba
     with pytest.raises(OverBalance) as refused:
         dispose(lot, kind=DispositionKind.SOLD, amount=Decimal("1"), unit="g", on=ON)
     assert refused.value.field == "quantity"
+
+
+def test_a_released_reservation_returns_to_the_balance_but_never_more_than_is_reserved() -> None:
+    lot = graded_lot()
+    lot, _ = dispose(lot, kind=DispositionKind.RESERVED, amount=Decimal("10"), unit="kg", on=ON)
+    assert (lot.balance, lot.reserved) == (Decimal(30), Decimal(10))
+    lot, event = dispose(lot, kind=DispositionKind.RESERVATION_RELEASED, amount=Decimal("4000"), unit="g", on=ON)
+    assert (event, lot.balance, lot.reserved) == (None, Decimal(34), Decimal(6))
+    with pytest.raises(OverReleased) as refused:
+        dispose(lot, kind=DispositionKind.RESERVATION_RELEASED, amount=Decimal("6.001"), unit="kg", on=ON)
+    assert refused.value.field == "quantity"
+    emptied, _ = dispose(lot, kind=DispositionKind.SOLD, amount=Decimal("34"), unit="kg", on=ON)
+    assert (emptied.balance, emptied.reserved) == (0, Decimal(6))
 
 
 def test_the_whole_balance_can_leave_but_not_a_gram_more() -> None:
