@@ -151,7 +151,7 @@ def describe_listener(port: int) -> str:
     pid = listener_pid(port)
     if pid is None:
         return "unknown process"
-    line = cmdline(pid).strip()
+    line = " ".join(cmdline(pid).split())  # one line, whatever the command's arguments hold
     return f"pid {pid}: {line if len(line) <= 120 else line[:45] + ' ... ' + line[-70:]}"
 
 
