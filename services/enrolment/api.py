@@ -7,17 +7,17 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment import handlers, listings
-from services.enrolment.callers import facility_of, signature
+from services.enrolment.callers import facility_of, facility_staff, signature
 from services.enrolment.domain import Participant, ParticipantStatus, Registration, SecurityClassification
-from shared.api_keys import Caller, scoped
+from shared.api_keys import Caller
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 
 router = APIRouter(tags=["participants"])
 
 
-ParticipantWriter = Annotated[Caller, scoped("participants:write")]
-ParticipantReader = Annotated[Caller, scoped("participants:read")]
+ParticipantWriter = Annotated[Caller, facility_staff("participants:write")]
+ParticipantReader = Annotated[Caller, facility_staff("participants:read")]
 
 
 class ParticipantRegistration(BaseModel):

@@ -1,8 +1,12 @@
 """What an API key says about its holder, as the enrolment service uses it."""
 
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from shared.api_keys import Caller
+from fastapi import Depends
+
+from shared.api_keys import Caller, scoped
+from shared.errors import Forbidden
 
 
 def signature(caller: Caller) -> str:
@@ -40,3 +44,18 @@ EVERYWHERE = Reach()
 
 def reach_of(caller: Caller) -> Reach:
     return Reach(facility_of(caller), agency_of(caller), trainer_of(caller))
+
+
+class NoPersonalData(Forbidden):
+    """Partner-agency and trainer keys never see or record participants' personal data, whatever their scopes."""
+
+
+def facility_staff(scope: str) -> Any:
+    """A dependency giving a caller with `scope` whose key is neither a partner agency's nor a trainer's."""
+
+    async def check(caller: Annotated[Caller, scoped(scope)]) -> Caller:
+        if agency_of(caller) is not None or trainer_of(caller) is not None:
+            raise NoPersonalData("Partner-agency and trainer keys never see participants' personal data.")
+        return caller
+
+    return Depends(check)

@@ -21,6 +21,24 @@ async def test_a_partner_agency_cannot_read_a_participant(enrolment: RunningServ
     assert response.status_code == 403
 
 
+async def test_agency_and_trainer_keys_never_see_personal_data_whatever_their_scopes(
+    enrolment: RunningService,
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    participant = await registered_participant(enrolment, staff)
+    for attribute in ({"agency_id": "dkpp"}, {"trainer_id": "dkpp-trainer-1"}):
+        key = await enrolment.mint_key("participants:read", "participants:write", **attribute)
+        for response in (
+            await enrolment.http.get(f"/participants/{participant}", headers=key),
+            await enrolment.http.get("/participants", headers=key),
+            await enrolment.http.get(f"/participants/{participant}/training-record", headers=key),
+            await enrolment.http.post("/participants", json=new_registration(), headers=key),
+        ):
+            assert response.status_code == 403, response.text
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "Ahmad" not in response.text
+
+
 async def test_another_facilitys_officer_can_neither_see_nor_change_nor_enrol_a_participant(
     enrolment: RunningService,
 ) -> None:
