@@ -29,6 +29,11 @@ class Caller:
     def may(self, scope: str) -> bool:
         return scope in self.scopes or ADMIN_SCOPE in self.scopes
 
+    @property
+    def agency_id(self) -> str | None:
+        """The partner agency a key belongs to; platform staff keys belong to none."""
+        return self.attributes.get("agency_id")
+
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()

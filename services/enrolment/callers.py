@@ -21,7 +21,7 @@ def facility_of(caller: Caller) -> str | None:
 
 def agency_of(caller: Caller) -> str | None:
     """A partner agency's key names the agency."""
-    return caller.attributes.get("agency_id")
+    return caller.agency_id
 
 
 def trainer_of(caller: Caller) -> str | None:

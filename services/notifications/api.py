@@ -19,11 +19,6 @@ SubscriptionWriter = Annotated[Caller, scoped("subscriptions:write")]
 AgencyId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def agency_of(caller: Caller) -> str | None:
-    """A partner agency's key names the agency; platform staff keys name none and read the whole feed."""
-    return caller.attributes.get("agency_id")
-
-
 class FeedEntryOut(BaseModel):
     event_id: str
     type: str
@@ -59,7 +54,7 @@ async def read_feed(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FeedPage:
     entries, cursor = await handlers.feed(
-        database, agency=agency_of(caller), requested=event_type, after=after, limit=limit
+        database, agency=caller.agency_id, requested=event_type, after=after, limit=limit
     )
     return FeedPage(events=[FeedEntryOut.from_domain(entry) for entry in entries], next_cursor=cursor)
 
@@ -103,5 +98,5 @@ async def subscribe(
     responses={403: {"description": "Another agency's subscription"}},
 )
 async def read_subscription(agency_id: AgencyId, database: DatabaseDep, caller: FeedReader) -> SubscriptionOut:
-    found = await handlers.subscription(database, agency_id, agency=agency_of(caller))
+    found = await handlers.subscription(database, agency_id, agency=caller.agency_id)
     return SubscriptionOut.from_domain(found)

@@ -101,7 +101,7 @@ async def programme_figures(
     period = Period(start, end)
     found = await handlers_figures.programme_figures(
         database,
-        caller_agency=caller.attributes.get("agency_id"),
+        caller_agency=caller.agency_id,
         programme_id=programme_id,
         agency_id=agency_id,
         commodity=commodity,
@@ -118,5 +118,5 @@ async def programme_figures(
 async def cycle_figures(
     cycle_id: Annotated[str, Path(max_length=64)], database: DatabaseDep, caller: FiguresReader
 ) -> CycleFiguresOut:
-    found = await handlers_figures.cycle_figures(database, cycle_id, caller_agency=caller.attributes.get("agency_id"))
+    found = await handlers_figures.cycle_figures(database, cycle_id, caller_agency=caller.agency_id)
     return CycleFiguresOut.from_domain(found)
