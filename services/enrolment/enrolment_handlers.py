@@ -1,10 +1,10 @@
 """Enrolment use cases: request, withdraw, suspend, resume, end, complete."""
 
+from dataclasses import replace
 from datetime import date
 
 from services.enrolment import enrolments, enrolments_store, leaving, store, training, training_store
 from services.enrolment.callers import Reach
-from services.enrolment.cohorts import Cohort
 from services.enrolment.enrolments import Enrolment, Override
 from services.enrolment.training import EndReason
 from shared.database import ServiceDatabase, Transaction
@@ -13,17 +13,6 @@ from shared.errors import Conflict
 
 class AlreadyEnrolled(Conflict):
     """A participant holds one live enrolment per cohort."""
-
-
-async def cohort_within(tx: Transaction, cohort_id: str, reach: Reach) -> Cohort:
-    """The cohort; one of another agency's programme, or that the key's trainer does not train, is not found."""
-    cohort = await store.cohort(tx, cohort_id)
-    beyond = (reach.agency_id not in (None, cohort.agency_id)) or (
-        reach.trainer_id is not None and reach.trainer_id not in cohort.trainer_ids
-    )
-    if beyond:
-        raise store.CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
-    return cohort
 
 
 async def request_enrolment(
@@ -42,7 +31,8 @@ async def request_enrolment(
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
         participant = await store.participant(tx, participant_id, facility=reach.facility_id)
         await store.claim_placement(tx, participant_id)
-        cohort = await cohort_within(tx, cohort_id, reach)
+        # a cohort at another facility is screened (the facility rule names it), not hidden
+        cohort = await store.cohort(tx, cohort_id, reach=replace(reach, facility_id=None))
         programme = await store.programme(tx, cohort.programme_id)
         background = await enrolments_store.background(tx, participant_id)
         enrolment, admitted, event = enrolments.request_enrolment(

@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.enrolment.callers import EVERYWHERE, Reach
@@ -16,7 +15,7 @@ from services.enrolment.enrolments import (
     Rule,
     Transition,
 )
-from services.enrolment.store import COHORTS, PROGRAMMES, cohort_from, load
+from services.enrolment.store import COHORTS, PROGRAMMES, cohort, cohort_from, load, within_reach
 from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 
@@ -61,31 +60,24 @@ def enrolment_from(document: Document) -> Enrolment:
     )
 
 
-async def within(db: AsyncDatabase[Document], reach: Reach, session: AsyncClientSession | None = None) -> Document:
-    """The query that keeps to the enrolments `reach` allows."""
+async def within(db: AsyncDatabase[Document], reach: Reach) -> Document:
+    """The query that keeps a listing to the enrolments `reach` allows."""
     query: Document = {}
     if reach.facility_id is not None:
         query["facility_id"] = reach.facility_id
     if reach.agency_id is not None:
-        query["programme_id"] = {
-            "$in": await db[PROGRAMMES].distinct("_id", {"agency_id": reach.agency_id}, session=session)
-        }
+        query["programme_id"] = {"$in": await db[PROGRAMMES].distinct("_id", {"agency_id": reach.agency_id})}
     if reach.trainer_id is not None:
-        query["cohort_id"] = {
-            "$in": await db[COHORTS].distinct("_id", {"trainer_ids": reach.trainer_id}, session=session)
-        }
+        query["cohort_id"] = {"$in": await db[COHORTS].distinct("_id", {"trainer_ids": reach.trainer_id})}
     return query
 
 
 async def enrolment(tx: Transaction, enrolment_id: str, *, reach: Reach = EVERYWHERE) -> Enrolment:
-    """The enrolment; one beyond `reach` is not found."""
-    if reach == EVERYWHERE:
-        return enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
-    query = {"_id": enrolment_id, **await within(tx.db, reach, tx.session)}
-    document = await tx.db[ENROLMENTS].find_one(query, session=tx.session)
-    if document is None:
+    """The enrolment; one in a cohort beyond `reach` is not found."""
+    found = enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
+    if reach != EVERYWHERE and not within_reach(await cohort(tx, found.cohort_id), reach):
         raise EnrolmentNotFound(f"No enrolment {enrolment_id}.", field="enrolment_id")
-    return enrolment_from(document)
+    return found
 
 
 async def background(tx: Transaction, participant_id: str) -> Background:

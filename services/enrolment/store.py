@@ -7,6 +7,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from services.enrolment.callers import EVERYWHERE, Reach
 from services.enrolment.cohorts import Cohort
 from services.enrolment.domain import (
     DuplicateRegistration,
@@ -178,5 +179,19 @@ async def programme(tx: Transaction, programme_id: str) -> Programme:
     return programme_from(await load(tx, PROGRAMMES, programme_id, ProgrammeNotFound, "programme_id"))
 
 
-async def cohort(tx: Transaction, cohort_id: str) -> Cohort:
-    return cohort_from(await load(tx, COHORTS, cohort_id, CohortNotFound, "cohort_id"))
+async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
+    """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
+    is not found."""
+    cohort = cohort_from(await load(tx, COHORTS, cohort_id, CohortNotFound, "cohort_id"))
+    if not within_reach(cohort, reach):
+        raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
+    return cohort
+
+
+def within_reach(cohort: Cohort, reach: Reach) -> bool:
+    """Whether a key of `reach` may see the cohort, and so the enrolments in it."""
+    return (
+        reach.facility_id in (None, cohort.facility_id)
+        and reach.agency_id in (None, cohort.agency_id)
+        and (reach.trainer_id is None or reach.trainer_id in cohort.trainer_ids)
+    )

@@ -43,14 +43,6 @@ def ensure_trainer(cohort: Cohort, trainer: str | None) -> None:
         raise NotTheCohortsTrainer("The key's trainer does not train this cohort.", field="cohort_id")
 
 
-async def cohort_at(tx: Transaction, cohort_id: str, *, facility: str | None) -> Cohort:
-    """The cohort; one at another facility than `facility` (when given) is not found."""
-    cohort = await store.cohort(tx, cohort_id)
-    if facility is not None and cohort.facility_id != facility:
-        raise store.CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
-    return cohort
-
-
 async def take_attendance(
     database: ServiceDatabase,
     cohort_id: str,
@@ -66,7 +58,7 @@ async def take_attendance(
     """Record (or correct, within the window) one session's attendance; returns how many marks were set."""
 
     async def work(tx: Transaction) -> int:
-        cohort = await cohort_at(tx, cohort_id, facility=facility)
+        cohort = await store.cohort(tx, cohort_id, reach=Reach(facility_id=facility))
         ensure_trainer(cohort, trainer)
         programme = await store.programme(tx, cohort.programme_id)
         now = datetime.now(UTC)
