@@ -76,7 +76,7 @@ async def change_capacity(
 
     async def work(tx: Transaction) -> Cohort:
         current = await own_cohort(tx, cohort_id, agency)
-        clashing = await leaving.clashing_waiters(tx, current)
+        clashing = await leaving.clashing_waiters(tx, current, places=capacity - len(current.approved))
         changed, promoted_ids = cohorts.change_capacity(current, capacity, clashing=clashing)
         for promoted_id in promoted_ids:
             await leaving.promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)

@@ -18,10 +18,13 @@ async def saved(tx: Transaction, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-async def clashing_waiters(tx: Transaction, cohort: Cohort) -> frozenset[str]:
-    """The waiting enrolments whose participant holds a place in another cohort overlapping this one."""
-    clashing = set()
-    for enrolment_id in cohort.waitlist:
+async def clashing_waiters(tx: Transaction, cohort: Cohort, *, places: int) -> frozenset[str]:
+    """The waiting enrolments whose participant holds a place in another cohort overlapping this one, checked
+    in turn only until `places` waiting enrolments free to take a place are found."""
+    clashing: set[str] = set()
+    for checked, enrolment_id in enumerate(cohort.waitlist):
+        if checked - len(clashing) >= places:  # enough free ones found ahead of this one
+            break
         waiting = await enrolments_store.enrolment(tx, enrolment_id)
         held = (await enrolments_store.background(tx, waiting.participant_id)).held_cohorts
         if any(other.id != cohort.id and cohorts.overlaps(other, cohort) for other in held):
@@ -56,7 +59,7 @@ async def withdraw(tx: Transaction, enrolment: Enrolment, *, by_participant: boo
         by_participant=by_participant,
         by=by,
         reason=reason,
-        clashing=await clashing_waiters(tx, cohort),
+        clashing=await clashing_waiters(tx, cohort, places=cohort.places_left + 1),
     )
     await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
     await fill_freed_place(tx, cohort, promoted_id, on=datetime.now(UTC).date(), by=by)
@@ -69,7 +72,8 @@ async def end(
     ended, event = training.end(enrolment, on=on, reason=reason, by=by, note=note)
     await tx.publish(event, subject=ended.id, sequence=ended.version)
     cohort = await store.cohort(tx, enrolment.cohort_id)
-    cohort, promoted_id = cohorts.release_place(cohort, enrolment.id, clashing=await clashing_waiters(tx, cohort))
+    clashing = await clashing_waiters(tx, cohort, places=cohort.places_left + 1)
+    cohort, promoted_id = cohorts.release_place(cohort, enrolment.id, clashing=clashing)
     await fill_freed_place(tx, cohort, promoted_id, on=on, by=by)
     return await saved(tx, ended)
 
