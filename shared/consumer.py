@@ -5,7 +5,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -14,6 +14,7 @@ from aiokafka.structs import OffsetAndMetadata
 from pymongo.errors import ConnectionFailure
 
 from shared import metrics
+from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import AlreadyHandled, ServiceDatabase, Transaction
 from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
@@ -21,8 +22,43 @@ from shared.tracing import Trace
 
 log = logging.getLogger(__name__)
 
-Reaction: TypeAlias = Callable[[Transaction, Envelope, EventData], Awaitable[None]]
+Payload = TypeVar("Payload", bound=EventData)
+Reaction: TypeAlias = Callable[[Transaction, Envelope, Payload], Awaitable[None]]
 Message: TypeAlias = ConsumerRecord[bytes, bytes]
+
+
+@dataclass(frozen=True)
+class On(Generic[Payload]):
+    """A row of a reaction table: events of `contract` go to `reaction`, which receives them typed."""
+
+    contract: type[Payload]
+    reaction: Reaction[Payload]
+
+
+class Reactions:
+    """A service's one table of reactions, by contract (event type and version)."""
+
+    def __init__(self, *rows: On[Any]) -> None:
+        self._rows: dict[tuple[str, int], On[Any]] = {}
+        for row in rows:
+            key = (row.contract.event_type, row.contract.version)
+            if key in self._rows:
+                raise ValueError(f"two reactions to {key[0]} v{key[1]}")
+            self._rows[key] = row
+        self.event_types = frozenset(event_type for event_type, _ in self._rows)
+
+    def to(self, envelope: Envelope) -> Reaction[EventData] | None:
+        """The reaction to this envelope's type and version; None when the service reacts to neither.
+
+        A type the service reacts to in another version only is Unprocessable (a contract it cannot read)."""
+        if envelope.type not in self.event_types:
+            return None
+        row = self._rows.get((envelope.type, envelope.version))
+        if row is None:
+            handled = sorted(version for event_type, version in self._rows if event_type == envelope.type)
+            raise UnknownEventType(f"{envelope.type} v{envelope.version}: this service reads versions {handled}")
+        reaction: Reaction[EventData] = row.reaction
+        return reaction
 
 
 @dataclass(frozen=True)
@@ -32,7 +68,7 @@ class Delivered:
     message: Message
     envelope: Envelope
     payload: EventData
-    reaction: Reaction
+    reaction: Reaction[EventData]
 
     @property
     def trace(self) -> Trace:
@@ -56,7 +92,7 @@ class EventConsumer:
         *,
         name: str,
         topics: list[str],
-        reactions: dict[str, Reaction],
+        reactions: Reactions,
         database: ServiceDatabase,
         max_attempts: int,
         backoff_seconds: float,
@@ -113,7 +149,7 @@ class EventConsumer:
         """The message as an event this service reacts to; None once ignored or dead-lettered."""
         try:
             envelope = Envelope.from_bytes(message.value)
-            reaction = self._reactions.get(envelope.type)
+            reaction = self._reactions.to(envelope)
             if reaction is None:
                 registry.model_for(envelope.type, envelope.version)
                 self._count(message, envelope.type, "ignored")
@@ -150,6 +186,7 @@ class EventConsumer:
             await event.reaction(tx, envelope, event.payload)
 
         attempt = 0
+        backoff = Backoff(first=self._backoff_seconds, cap=RETRY_CAP_SECONDS)
         while True:
             try:
                 await self._database.transaction(in_transaction, trace=event.trace)
@@ -171,7 +208,7 @@ class EventConsumer:
                     await self._dead_letter(message, dead_letters, reason)
                     return
                 log.warning("handling %s failed (attempt %d): %r", envelope.id, attempt, error)
-                await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+                await backoff.wait()
 
     async def _dead_letter(self, message: Message, producer: AIOKafkaProducer, reason: str) -> None:
         log.warning("dead-lettering %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)

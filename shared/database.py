@@ -1,7 +1,5 @@
 """A service's own MongoDB database: transactions that carry the outbox and the dedupe record."""
 
-import asyncio
-import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -11,6 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.backoff import Backoff
 from shared.events.registry import EventData, envelope_for
 from shared.tracing import Trace
 
@@ -90,6 +89,27 @@ class Transaction:
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
 
+    async def save_versioned(self, collection: str, document: Document, *, duplicate: Exception | None = None) -> None:
+        """Save a versioned document: insert version 1, or replace the version before it.
+
+        The one rule for a lost race: another transaction wrote first, so this one raises ConcurrentChange and
+        the whole unit of work runs again on fresh reads. A first insert that meets a unique index raises
+        `duplicate` when given (a taken code or name), else it too lost a race to the same id.
+        """
+        if document["version"] == 1:
+            try:
+                await self.db[collection].insert_one(document, session=self.session)
+            except DuplicateKeyError:
+                if duplicate is not None:
+                    raise duplicate from None
+                raise ConcurrentChange(f"{collection} {document['_id']} was created meanwhile") from None
+            return
+        result = await self.db[collection].replace_one(
+            {"_id": document["_id"], "version": document["version"] - 1}, document, session=self.session
+        )
+        if result.matched_count != 1:
+            raise ConcurrentChange(f"{collection} {document['_id']} changed meanwhile")
+
     async def mark_all_handled(self, consumer: str, event_ids: list[str]) -> None:
         """Record that `consumer` handled these events; raises AlreadyHandled if any was handled before."""
         now = datetime.now(UTC)
@@ -131,6 +151,7 @@ class ServiceDatabase:
             appended = tx.appended
             return result
 
+        backoff = Backoff(first=0.01, cap=0.2, jitter=True)
         for retry in range(CONCURRENT_CHANGE_RETRIES):
             try:
                 async with self.client.start_session() as session:
@@ -139,7 +160,7 @@ class ServiceDatabase:
             except ConcurrentChange:
                 if retry == CONCURRENT_CHANGE_RETRIES - 1:
                     raise
-                await asyncio.sleep(random.uniform(0, 0.01 * (retry + 1)))
+                await backoff.wait()
         if appended:
             for listener in self._commit_listeners:
                 listener()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaProducer
 
 from shared import metrics
+from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,22 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish forever; failures (broker or database down) are logged, counted and retried."""
-        backoff = self._poll_seconds
+        backoff = Backoff(first=self._poll_seconds, cap=RETRY_CAP_SECONDS)
         while True:
             try:
                 published = await self.publish_pending()
                 await self.measure_backlog()
-                backoff = self._poll_seconds
+                backoff.reset()
                 if published == self._batch_size:
                     continue
+                await self._sleep(self._poll_seconds)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("outbox relay round failed; retrying in %.1fs", backoff)
+                delay = backoff.delay()
+                log.exception("outbox relay round failed; retrying in %.1fs", delay)
                 metrics.OUTBOX_FAILURES.labels(self._service).inc()
-                backoff = min(backoff * 2, 10.0)
-            await self._sleep(backoff)
+                await self._sleep(delay)
 
     async def publish_pending(self) -> int:
         """Send the oldest unpublished batch, each aggregate's events in sequence order, then mark it published."""

@@ -7,6 +7,7 @@ every record sorting after it, so a page never repeats or skips an item however 
 A cursor that is not a uuid, or names no record of this collection, is InvalidCursor naming `after`.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
@@ -25,6 +26,9 @@ After = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=200, description="At most this many items")]
 Item = TypeVar("Item")
+Record = TypeVar("Record")
+Listing = tuple[list[Record], str | None]
+"""A page of records and the cursor of the next page (None at the end)."""
 
 
 class Page(BaseModel, Generic[Item]):
@@ -47,22 +51,26 @@ def index_in_order(name: str, *filters: str, made: str = CREATED_AT) -> IndexMod
     return IndexModel([(field, ASCENDING) for field in filters] + in_order(made), name=name)
 
 
+def only(**filters: Any) -> dict[str, Any]:
+    """Equality filters of a listing, leaving out the ones not given."""
+    return {name: value for name, value in filters.items() if value is not None}
+
+
 async def page(
     collection: AsyncCollection[Document],
     query: dict[str, Any],
+    convert: Callable[[Document], Record],
     *,
     after: str | None,
     limit: int,
     made: str = CREATED_AT,
-) -> tuple[list[Document], str | None]:
-    """Up to `limit` documents matching `query` after the cursor, and the cursor of the next page (None at the end)."""
+) -> Listing[Record]:
+    """Up to `limit` records matching `query` after the cursor, and the cursor of the next page."""
     if after is not None:
         query = {"$and": [query, await _after(collection, after, made)]}
     documents = await collection.find(query, sort=in_order(made), limit=limit + 1).to_list()
-    if len(documents) <= limit:
-        return documents, None
-    documents = documents[:limit]
-    return documents, str(documents[-1]["_id"])
+    cursor = str(documents[limit - 1]["_id"]) if len(documents) > limit else None
+    return [convert(document) for document in documents[:limit]], cursor
 
 
 async def _after(collection: AsyncCollection[Document], cursor: str, made: str) -> dict[str, Any]:

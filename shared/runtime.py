@@ -11,7 +11,8 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient, IndexModel
 
 from shared import metrics
-from shared.consumer import EventConsumer, Reaction
+from shared.backoff import RETRY_CAP_SECONDS, Backoff
+from shared.consumer import EventConsumer, Reactions
 from shared.database import Document, ServiceDatabase
 from shared.dead_letters import dead_letter_topic
 from shared.kafka import ensure_topics, new_consumer, new_producer
@@ -20,7 +21,6 @@ from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 Started = TypeVar("Started")
-RETRY_CAP_SECONDS = 10.0
 
 
 class ServiceRuntime:
@@ -32,7 +32,7 @@ class ServiceRuntime:
         *,
         publishes: str,
         consumes: list[str],
-        reactions: dict[str, Reaction],
+        reactions: Reactions,
         indexes: dict[str, list[IndexModel]],
         on_start: Callable[[ServiceDatabase], Awaitable[None]] | None = None,
     ) -> None:
@@ -120,25 +120,25 @@ class ServiceRuntime:
         """Run the consumer loop; restart it with backoff whenever it fails."""
         if not self._consumed_topics or self.consumer is None:
             return
-        backoff = 0.5
+        backoff = Backoff(first=0.5, cap=RETRY_CAP_SECONDS)
         while True:
             consumer = new_consumer(
                 bootstrap_servers=self.settings.kafka_bootstrap_servers,
                 group_id=self.settings.consumer_group,
                 client_id=self.settings.service_name,
             )
+            delay = backoff.delay()
             try:
                 await consumer.start()
                 await self.consumer.run(consumer, dead_letters)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("consumer loop failed; restarting in %.1fs", backoff)
+                log.exception("consumer loop failed; restarting in %.1fs", delay)
                 metrics.CONSUMER_FAILURES.labels(self.settings.service_name).inc()
             finally:
                 await consumer.stop()
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, RETRY_CAP_SECONDS)
+            await asyncio.sleep(delay)
 
     async def readiness(self) -> dict[str, str]:
         """Each dependency's state, "ok" or why not."""
@@ -176,13 +176,13 @@ class ServiceRuntime:
 
 async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: str) -> Started:
     """Run `action` until it succeeds, backing off; for connecting to a broker that may be away."""
-    backoff = 0.5
+    backoff = Backoff(first=0.5, cap=RETRY_CAP_SECONDS)
     while True:
         try:
             return await action()
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            log.warning("could not %s (%s); retrying in %.1fs", what, error, backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, RETRY_CAP_SECONDS)
+            delay = backoff.delay()
+            log.warning("could not %s (%s); retrying in %.1fs", what, error, delay)
+            await asyncio.sleep(delay)

@@ -49,8 +49,7 @@ async def listing(
     limit: int,
     made: str = pages.CREATED_AT,
 ) -> Listing[Record]:
-    documents, cursor = await pages.page(database.db[collection], query, after=after, limit=limit, made=made)
-    return [convert(document) for document in documents], cursor
+    return await pages.page(database.db[collection], query, convert, after=after, limit=limit, made=made)
 
 
 async def participants(

@@ -6,17 +6,16 @@ from bson.decimal128 import Decimal128
 
 from services.enrolment import enrolments_store, records, store, training, training_store
 from services.enrolment.records import PremiEntry, TrainingRecord
-from shared.consumer import Reaction
+from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope, EventData
+from shared.events import Envelope
 from shared.events.marketplace import PremiSettled
 
 PREMI_LEDGER = "premi_ledger"
 
 
-async def record_premi(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+async def record_premi(tx: Transaction, envelope: Envelope, payload: PremiSettled) -> None:
     """One ledger line per (settlement, participant): a repeated settlement changes nothing."""
-    assert isinstance(payload, PremiSettled)
     line = {
         "participant_id": payload.participant_id,
         "programme_id": payload.programme_id,
@@ -58,4 +57,4 @@ async def training_record(database: ServiceDatabase, participant_id: str, *, fac
     return await database.transaction(work)
 
 
-REACTIONS: dict[str, Reaction] = {PremiSettled.event_type: record_premi}
+REACTIONS = Reactions(On(PremiSettled, record_premi))

@@ -2,7 +2,7 @@
 
 from services.notifications import domain, store
 from services.notifications.domain import FeedEntry, Subscription
-from shared.consumer import Reaction
+from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
 from shared.events import Envelope, EventData, registry
@@ -20,9 +20,9 @@ async def record_in_feed(tx: Transaction, envelope: Envelope, payload: EventData
     await store.append_to_feed(tx, domain.feed_entry(envelope))
 
 
-def reactions() -> dict[str, Reaction]:
+def reactions() -> Reactions:
     """One reaction per registered contract, so a new contract reaches the feed without wiring."""
-    return dict.fromkeys(registry.event_types(), record_in_feed)
+    return Reactions(*(On(contract, record_in_feed) for contract in registry.contracts()))
 
 
 async def subscribe(database: ServiceDatabase, agency_id: str, event_types: list[str]) -> Subscription:

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from shared.api_keys import Caller, scoped
-from shared.events.production import ExactDecimal
+from shared.events.amounts import ExactDecimal
 
 ProductionWriter = Annotated[Caller, scoped("production:write")]
 ProductionReader = Annotated[Caller, scoped("production:read")]

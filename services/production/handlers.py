@@ -22,9 +22,9 @@ from services.production.cycles import Cycle
 from services.production.inputs import Input, InputKind
 from services.production.sites import Site, SiteKind
 from services.production.units import Unit
-from shared.consumer import Reaction
+from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope, EventData
+from shared.events import Envelope
 from shared.events.enrolment import CohortOpened, ProgrammePublished, ProgrammeUpdated
 from shared.events.marketplace import LotSold
 
@@ -161,40 +161,36 @@ async def standing(
     )
 
 
-async def learn_participant(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+async def learn_participant(tx: Transaction, envelope: Envelope, payload: domain.ParticipantEvent) -> None:
     """Keep the read model of participants, ignoring events older than what it knows."""
-    assert isinstance(payload, domain.ParticipantEvent)
     update = domain.as_known(payload, sequence=envelope.sequence)
     learnt = domain.learn(await store.known_participant(tx, update.id), update)
     if learnt is not None:
         await store.save_participant(tx, learnt)
 
 
-async def learn_enrolment(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+async def learn_enrolment(tx: Transaction, envelope: Envelope, payload: crediting.EnrolmentEvent) -> None:
     """Keep the enrolment's dated fact at the event's sequence; late or repeated events are harmless."""
-    assert isinstance(payload, crediting.EnrolmentEvent)
     known, version = await store_enrolments.enrolment(tx, payload.enrolment_id)
     learnt = crediting.learn(known, payload, sequence=envelope.sequence)
     if learnt != known:
         await store_enrolments.save_enrolment(tx, learnt, read_at=version)
 
 
-async def learn_cohort(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
-    assert isinstance(payload, CohortOpened)
+async def learn_cohort(tx: Transaction, envelope: Envelope, payload: CohortOpened) -> None:
     await store_enrolments.save_cohort(tx, payload)
 
 
-async def learn_programme(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+async def learn_programme(tx: Transaction, envelope: Envelope, payload: ProgrammePublished | ProgrammeUpdated) -> None:
     """Keep which agency each programme belongs to, so an agency reads figures of its own programmes only."""
-    assert isinstance(payload, ProgrammePublished | ProgrammeUpdated)
     await store_enrolments.save_programme(tx, payload)
 
 
-REACTIONS: dict[str, Reaction] = {
-    **{event.event_type: learn_participant for event in get_args(domain.ParticipantEvent)},
-    **{event.event_type: learn_enrolment for event in get_args(crediting.EnrolmentEvent)},
-    CohortOpened.event_type: learn_cohort,
-    ProgrammePublished.event_type: learn_programme,
-    ProgrammeUpdated.event_type: learn_programme,
-    LotSold.event_type: handlers_lots.account_sale,
-}
+REACTIONS = Reactions(
+    *(On(event, learn_participant) for event in get_args(domain.ParticipantEvent)),
+    *(On(event, learn_enrolment) for event in get_args(crediting.EnrolmentEvent)),
+    On(CohortOpened, learn_cohort),
+    On(ProgrammePublished, learn_programme),
+    On(ProgrammeUpdated, learn_programme),
+    On(LotSold, handlers_lots.account_sale),
+)

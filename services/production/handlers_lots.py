@@ -11,7 +11,7 @@ from services.production.units import Unit
 from shared.consumer import Unprocessable
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import DomainError
-from shared.events import Envelope, EventData
+from shared.events import Envelope
 from shared.events.marketplace import LotSold
 from shared.events.production import LotGraded
 
@@ -89,9 +89,8 @@ async def lot(database: ServiceDatabase, lot_id: str) -> Lot:
     return await database.transaction(work)
 
 
-async def account_sale(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+async def account_sale(tx: Transaction, envelope: Envelope, payload: LotSold) -> None:
     """Take a marketplace sale from its lot, once per sale_id; a sale that cannot be taken is dead-lettered."""
-    assert isinstance(payload, LotSold)
     try:
         sold = sales.account_sale(await store_lots.lot(tx, payload.lot_id), payload)
     except DomainError as refused:

@@ -85,8 +85,7 @@ async def cycles_page(
     query = {name: value for name, value in (("site_id", site_id), ("programme_id", programme_id)) if value is not None}
     if status is not None:
         query["status"] = status.value
-    documents, cursor = await pages.page(database.db[CYCLES], query, after=after, limit=limit)
-    return [from_document(document) for document in documents], cursor
+    return await pages.page(database.db[CYCLES], query, from_document, after=after, limit=limit)
 
 
 async def close(tx: Transaction, closed: Cycle) -> None:

@@ -148,13 +148,11 @@ async def harvests_page(
     database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
 ) -> tuple[list[Harvest], str | None]:
     query = _by_cycle_and_programme(cycle_id, programme_id)
-    documents, cursor = await pages.page(database.db[HARVESTS], query, after=after, limit=limit)
-    return [harvest_from(document) for document in documents], cursor
+    return await pages.page(database.db[HARVESTS], query, harvest_from, after=after, limit=limit)
 
 
 async def batches_page(
     database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
 ) -> tuple[list[Batch], str | None]:
     query = _by_cycle_and_programme(cycle_id, programme_id)
-    documents, cursor = await pages.page(database.db[BATCHES], query, after=after, limit=limit)
-    return [batch_from(document) for document in documents], cursor
+    return await pages.page(database.db[BATCHES], query, batch_from, after=after, limit=limit)

@@ -65,5 +65,4 @@ async def inputs_page(
     query = {name: value for name, value in (("agency_id", agency_id), ("site_id", site_id)) if value is not None}
     if kind is not None:
         query["kind"] = kind.value
-    documents, cursor = await pages.page(database.db[INPUTS], query, after=after, limit=limit)
-    return [from_document(document) for document in documents], cursor
+    return await pages.page(database.db[INPUTS], query, from_document, after=after, limit=limit)

@@ -151,5 +151,4 @@ async def lots_page(
         query["grade"] = grade.value
     if released is not None:
         query["released_for_sale"] = released
-    documents, cursor = await pages.page(database.db[LOTS], query, after=after, limit=limit)
-    return [from_document(document) for document in documents], cursor
+    return await pages.page(database.db[LOTS], query, from_document, after=after, limit=limit)

@@ -68,5 +68,4 @@ async def sites_page(
         query["facility_id"] = facility_id
     if kind is not None:
         query["kind"] = kind.value
-    documents, cursor = await pages.page(database.db[SITES], query, after=after, limit=limit)
-    return [from_document(document) for document in documents], cursor
+    return await pages.page(database.db[SITES], query, from_document, after=after, limit=limit)

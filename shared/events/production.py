@@ -1,23 +1,13 @@
 """Contracts of the events the production service publishes. Participants appear only by opaque id."""
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, Field
 
+from shared.events.amounts import ExactDecimal
 from shared.events.registry import EventData, contract
 
 TOPIC = "production.events"
-
-ExactDecimal = Annotated[
-    Decimal,
-    PlainSerializer(lambda amount: format(amount, "f"), return_type=str, when_used="json"),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "An exact decimal number, as a string"}
-    ),
-]
-"""A Decimal that travels as a fixed-point string, so no amount is rounded through a float."""
 
 
 @contract("production.site.registered", version=1)

@@ -65,6 +65,9 @@ class ContractRegistry:
             for (event_type, version), model in sorted(self._models.items())
         }
 
+    def contracts(self) -> list[type[EventData]]:
+        return [model for _, model in sorted(self._models.items())]
+
     def event_types(self) -> list[str]:
         return sorted({event_type for event_type, _ in self._models})
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 from services.production.main import ProductionSettings
-from shared.consumer import Reaction
+from shared.consumer import On, Reaction, Reactions
 from shared.database import Transaction
 from shared.events import Envelope, EventData
 from shared.events.enrolment import ParticipantRegistered
@@ -20,21 +20,21 @@ from tests.support.services import RunningService, eventually, serving, settings
 
 @asynccontextmanager
 async def service_reacting_with(
-    reaction: Reaction, infrastructure: Infrastructure, namespace: str, **settings: float
+    reaction: Reaction[EventData], infrastructure: Infrastructure, namespace: str, **settings: float
 ) -> AsyncIterator[RunningService]:
     configured = settings_for(ProductionSettings, infrastructure, namespace, **settings)
     runtime = ServiceRuntime(
         configured,
         publishes="production.events",
         consumes=["enrolment.events"],
-        reactions={ParticipantRegistered.event_type: reaction},
+        reactions=Reactions(On(ParticipantRegistered, reaction)),
         indexes={},
     )
     async with serving(create_service_app(runtime=runtime, routers=[], title="test", description="")) as service:
         yield service
 
 
-def failing(times: int, attempts: list[str]) -> Reaction:
+def failing(times: int, attempts: list[str]) -> Reaction[EventData]:
     async def react(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
         attempts.append(envelope.id)
         if len(attempts) <= times:
@@ -68,7 +68,7 @@ async def test_a_reaction_that_keeps_failing_is_dead_lettered_after_the_last_att
     assert letter["headers"]["dlq.reason"] == "handler failed 3 times, last: RuntimeError: attempt 3 fails"
 
 
-def hanging(release: asyncio.Event) -> Reaction:
+def hanging(release: asyncio.Event) -> Reaction[EventData]:
     async def react(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
         await release.wait()
 
