@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
-from services.marketplace import api, events, handlers, store
+from services.marketplace import events, reactions
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -22,12 +22,12 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         settings,
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
-        reactions=handlers.REACTIONS,
-        indexes=store.INDEXES,
+        reactions=reactions.REACTIONS,
+        indexes={},
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router],
+        routers=[],
         title="Marketplace service",
         description="Lists the UMKM products that training makes, takes orders from buyers and "
         "integrators, and settles proceeds and premi.",

@@ -3,7 +3,10 @@
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
-from services.notifications import api, events, handlers, store
+from services.notifications import events, reactions
+from services.notifications.feed import api as feed_api
+from services.notifications.feed import store as feed_store
+from services.notifications.subscriptions import api as subscriptions_api
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -22,12 +25,12 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         settings,
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
-        reactions=handlers.reactions(),
-        indexes=store.INDEXES,
+        reactions=reactions.reactions(),
+        indexes=feed_store.INDEXES,
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router],
+        routers=[feed_api.router, subscriptions_api.router],
         title="Notifications service",
         description="Keeps partner agencies' systems informed: the platform's event feed, and the "
         "subscriptions that deliver it.",

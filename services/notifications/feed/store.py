@@ -1,4 +1,4 @@
-"""The notifications service's documents: the event feed, with a cursor in insertion order, and subscriptions."""
+"""The event feed's documents, with a cursor in insertion order."""
 
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -7,12 +7,11 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo import ASCENDING, IndexModel
 
-from services.notifications.domain import FeedEntry, Subscription
+from services.notifications.feed.domain import FeedEntry
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import InvalidInput
 
 FEED = "event_feed"
-SUBSCRIPTIONS = "subscriptions"
 
 INDEXES = {
     FEED: [
@@ -46,15 +45,3 @@ async def feed_page(
     entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__}) for document in documents]
     cursor = str(documents[-1]["_id"]) if documents else after
     return entries, cursor
-
-
-async def save_subscription(database: ServiceDatabase, subscription: Subscription) -> None:
-    types = sorted(subscription.event_types)
-    await database.db[SUBSCRIPTIONS].replace_one(
-        {"_id": subscription.agency_id}, {"event_types": types, "updated_at": datetime.now(UTC)}, upsert=True
-    )
-
-
-async def subscription(database: ServiceDatabase, agency_id: str) -> Subscription | None:
-    document = await database.db[SUBSCRIPTIONS].find_one({"_id": agency_id})
-    return None if document is None else Subscription(agency_id, frozenset(document["event_types"]))

@@ -1,0 +1,5 @@
+"""The marketplace service's one reaction table; it reacts to no event yet, so consumed events count as ignored."""
+
+from shared.consumer import Reactions
+
+REACTIONS = Reactions()

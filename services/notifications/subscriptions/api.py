@@ -1,0 +1,58 @@
+"""Routes of agencies' subscriptions: which event types each agency's keys read from the feed."""
+
+from typing import Annotated, Self
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.notifications.feed.api import FeedReader
+from services.notifications.subscriptions import handlers
+from services.notifications.subscriptions.domain import Subscription
+from shared.api_keys import Caller, scoped
+from shared.http import DatabaseDep
+from shared.parameters import PathId
+
+router = APIRouter(tags=["subscriptions"])
+
+SubscriptionWriter = Annotated[Caller, scoped("subscriptions:write")]
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"event_types": ["production.harvest.recorded", "production.lot.distributed"]}]
+        },
+    )
+
+    event_types: list[str] = Field(max_length=100, description="event types, as listed in docs/events")
+
+
+class SubscriptionOut(BaseModel):
+    agency_id: str
+    event_types: list[str]
+
+    @classmethod
+    def from_domain(cls, subscription: Subscription) -> Self:
+        return cls(agency_id=subscription.agency_id, event_types=sorted(subscription.event_types))
+
+
+@router.put(
+    "/subscriptions/{agency_id}",
+    summary="Set the event types an agency's keys read from the feed",
+    responses={422: {"description": "An unknown event type"}},
+)
+async def subscribe(
+    agency_id: PathId, body: SubscriptionIn, database: DatabaseDep, caller: SubscriptionWriter
+) -> SubscriptionOut:
+    return SubscriptionOut.from_domain(await handlers.subscribe(database, agency_id, body.event_types))
+
+
+@router.get(
+    "/subscriptions/{agency_id}",
+    summary="The event types an agency subscribed to; an agency's key reads its own",
+    responses={403: {"description": "Another agency's subscription"}},
+)
+async def read_subscription(agency_id: PathId, database: DatabaseDep, caller: FeedReader) -> SubscriptionOut:
+    found = await handlers.subscription(database, agency_id, agency=caller.agency_id)
+    return SubscriptionOut.from_domain(found)
