@@ -3,9 +3,8 @@
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -18,47 +17,12 @@ from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import AlreadyHandled, ServiceDatabase, Transaction
 from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
+from shared.reactions import Reaction, Reactions
 from shared.tracing import Trace
 
 log = logging.getLogger(__name__)
 
-Payload = TypeVar("Payload", bound=EventData)
-Reaction: TypeAlias = Callable[[Transaction, Envelope, Payload], Awaitable[None]]
 Message: TypeAlias = ConsumerRecord[bytes, bytes]
-
-
-@dataclass(frozen=True)
-class On(Generic[Payload]):
-    """A row of a reaction table: events of `contract` go to `reaction`, which receives them typed."""
-
-    contract: type[Payload]
-    reaction: Reaction[Payload]
-
-
-class Reactions:
-    """A service's one table of reactions, by contract (event type and version)."""
-
-    def __init__(self, *rows: On[Any]) -> None:
-        self._rows: dict[tuple[str, int], On[Any]] = {}
-        for row in rows:
-            key = (row.contract.event_type, row.contract.version)
-            if key in self._rows:
-                raise ValueError(f"two reactions to {key[0]} v{key[1]}")
-            self._rows[key] = row
-        self.event_types = frozenset(event_type for event_type, _ in self._rows)
-
-    def to(self, envelope: Envelope) -> Reaction[EventData] | None:
-        """The reaction to this envelope's type and version; None when the service reacts to neither.
-
-        A type the service reacts to in another version only is Unprocessable (a contract it cannot read)."""
-        if envelope.type not in self.event_types:
-            return None
-        row = self._rows.get((envelope.type, envelope.version))
-        if row is None:
-            handled = sorted(version for event_type, version in self._rows if event_type == envelope.type)
-            raise UnknownEventType(f"{envelope.type} v{envelope.version}: this service reads versions {handled}")
-        reaction: Reaction[EventData] = row.reaction
-        return reaction
 
 
 @dataclass(frozen=True)
@@ -157,6 +121,10 @@ class EventConsumer:
             return Delivered(message, envelope, registry.parse(envelope), reaction)
         except (MalformedEvent, UnknownEventType, InvalidEventPayload) as error:
             await self._dead_letter(message, dead_letters, f"{type(error).__name__}: {error}")
+            return None
+        except Exception as error:  # whatever else a message holds, it must not stop the partition
+            log.exception("unreadable message %s[%d]@%d", message.topic, message.partition, message.offset)
+            await self._dead_letter(message, dead_letters, f"Unreadable ({type(error).__name__}): {error}")
             return None
 
     async def _react_together(self, events: list[Delivered]) -> bool:

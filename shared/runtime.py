@@ -12,11 +12,12 @@ from pymongo import AsyncMongoClient, IndexModel
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.consumer import EventConsumer, Reactions
+from shared.consumer import EventConsumer
 from shared.database import Document, ServiceDatabase
 from shared.dead_letters import dead_letter_topic
 from shared.kafka import ensure_topics, new_consumer, new_producer
 from shared.outbox import OutboxRelay
+from shared.reactions import Reactions
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)

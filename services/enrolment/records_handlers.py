@@ -6,10 +6,10 @@ from bson.decimal128 import Decimal128
 
 from services.enrolment import enrolments_store, records, store, training, training_store
 from services.enrolment.records import PremiEntry, TrainingRecord
-from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope
 from shared.events.marketplace import PremiSettled
+from shared.reactions import On, Reactions
 
 PREMI_LEDGER = "premi_ledger"
 

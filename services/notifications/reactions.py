@@ -1,8 +1,8 @@
 """The notifications service's one reaction table: every contract the platform registers lands in the feed."""
 
 from services.notifications.feed import handlers as feed
-from shared.consumer import On, Reactions
 from shared.events import registry
+from shared.reactions import On, Reactions
 
 
 def reactions() -> Reactions:

@@ -22,11 +22,11 @@ from services.production.cycles import Cycle
 from services.production.inputs import Input, InputKind
 from services.production.sites import Site, SiteKind
 from services.production.units import Unit
-from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope
 from shared.events.enrolment import CohortOpened, ProgrammePublished, ProgrammeUpdated
 from shared.events.marketplace import LotSold
+from shared.reactions import On, Reactions
 
 
 async def register_site(

@@ -7,11 +7,11 @@ from contextlib import asynccontextmanager
 import httpx
 
 from services.production.main import ProductionSettings
-from shared.consumer import On, Reaction, Reactions
 from shared.database import Transaction
 from shared.events import Envelope, EventData
 from shared.events.enrolment import ParticipantRegistered
 from shared.http import create_service_app
+from shared.reactions import On, Reaction, Reactions
 from shared.runtime import ServiceRuntime
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish, registered
