@@ -1,10 +1,13 @@
 """CloudEvents 1.0 envelope in structured JSON mode, as carried on Kafka."""
 
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Literal, Self
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+VERSIONED_SCHEMA = r"^\S+:v[1-9][0-9]*$"
+"""A dataschema ends in its contract's version, a whole number from 1."""
 
 
 class MalformedEvent(ValueError):
@@ -15,19 +18,23 @@ def new_event_id() -> str:
     return str(uuid4())
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Envelope(BaseModel):
     """One event: routing and tracing attributes around a versioned payload."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str = Field(default_factory=new_event_id, min_length=1)
+    id: str = Field(min_length=1, description="Unique per event; consumers deduplicate by it")
     source: str = Field(min_length=1, description="Publishing service, e.g. /services/enrolment")
-    specversion: str = Field(default="1.0", pattern=r"^1\.0$")
+    specversion: Literal["1.0"]
     type: str = Field(min_length=1, description="<service>.<aggregate>.<past_tense>")
-    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    time: datetime
     subject: str = Field(min_length=1, description="Aggregate id; also the Kafka message key")
     datacontenttype: str = "application/json"
-    dataschema: str = Field(min_length=1, description="urn:pembinaan:event:<type>:v<version>")
+    dataschema: str = Field(pattern=VERSIONED_SCHEMA, description="urn:pembinaan:event:<type>:v<version>")
     correlationid: str | None = None
     causationid: str | None = None
     sequence: int = Field(ge=1, description="Position of this event in its aggregate's history")

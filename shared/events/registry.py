@@ -5,7 +5,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.events.envelope import Envelope
+from shared.events.envelope import Envelope, new_event_id, now
 
 SCHEMA_URN = "urn:pembinaan:event:{type}:v{version}"
 
@@ -99,6 +99,9 @@ def envelope_for(
 ) -> Envelope:
     """Wrap a payload in its envelope; the subject is the aggregate id and Kafka key."""
     return Envelope(
+        id=new_event_id(),
+        specversion="1.0",
+        time=now(),
         source=source,
         type=payload.event_type,
         subject=subject,

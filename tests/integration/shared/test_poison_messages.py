@@ -1,0 +1,69 @@
+"""Whatever a message holds, it is dead-lettered with a reason and the consumer carries on with the next."""
+
+import json
+from typing import Any
+
+from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import dead_letters, publish, registered
+from tests.support.services import RunningService, eventually
+
+
+def altered(change: dict[str, Any] | None = None, *, drop: str | None = None) -> bytes:
+    envelope = json.loads(registered("p-poison"))
+    envelope.update(change or {})
+    if drop is not None:
+        del envelope[drop]
+    return json.dumps(envelope).encode()
+
+
+SCHEMA = "urn:pembinaan:event:enrolment.participant.registered"
+POISON: dict[str, bytes] = {
+    "schema ending in :v": altered({"dataschema": f"{SCHEMA}:v"}),
+    "schema without a version": altered({"dataschema": SCHEMA}),
+    "schema version 1.0": altered({"dataschema": f"{SCHEMA}:v1.0"}),
+    "schema version 0": altered({"dataschema": f"{SCHEMA}:v0"}),
+    "not JSON": b"\x00\xff not json",
+    "JSON that is not an object": b"[1, 2, 3]",
+    "an empty object": b"{}",
+    "no id": altered(drop="id"),
+    "no source": altered(drop="source"),
+    "no specversion": altered(drop="specversion"),
+    "no type": altered(drop="type"),
+    "no time": altered(drop="time"),
+    "no subject": altered(drop="subject"),
+    "no sequence": altered(drop="sequence"),
+    "no data": altered(drop="data"),
+    "id of the wrong type": altered({"id": 42}),
+    "sequence of the wrong type": altered({"sequence": "third"}),
+    "time of the wrong type": altered({"time": "yesterday"}),
+    "data of the wrong type": altered({"data": ["p-poison"]}),
+    "specversion 0.3": altered({"specversion": "0.3"}),
+    "a payload its contract refuses": altered({"data": {"participant_id": "p-poison"}}),
+}
+
+
+async def test_every_kind_of_poison_message_is_dead_lettered_and_the_events_after_it_are_handled(
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
+    topic = f"{namespace}enrolment.events"
+    # one key, so every message shares a partition: each good event comes strictly after a poison one
+    good = [f"p-after-{index}" for index in range(len(POISON))]
+    messages = [
+        message for poison, after in zip(POISON.values(), good, strict=True) for message in (poison, registered(after))
+    ]
+    await publish(infrastructure, topic, [(b"k", message) for message in messages])
+
+    read_model = production.runtime.database.db["participants"]
+    await eventually(lambda: read_model.find_one({"_id": good[-1]}))
+    letters = await eventually(lambda: _at_least(len(POISON), dead_letters(infrastructure, f"{topic}.dlq")))
+    reasons = {letter["value"]: letter["headers"]["dlq.reason"] for letter in letters}
+    missing = [name for name, poison in POISON.items() if not reasons.get(poison)]
+    assert not missing, f"not dead-lettered with a reason: {missing}"
+    assert len(letters) == len(POISON)
+    assert await read_model.count_documents({"_id": {"$in": good}}) == len(good)
+    assert (await production.http.get("/health/ready")).status_code == 200
+
+
+async def _at_least(count: int, letters: Any) -> list[dict[str, Any]] | None:
+    found: list[dict[str, Any]] = await letters
+    return found if len(found) >= count else None
