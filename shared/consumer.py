@@ -10,17 +10,18 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import OffsetAndMetadata
-from pymongo.errors import ConnectionFailure
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.database import AlreadyHandled, ServiceDatabase, Transaction
+from shared.database import AlreadyHandled, ServiceDatabase, Transaction, waits_for_database
 from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
+from shared.health import ConsumerHealth
 from shared.reactions import Reaction, Reactions
 from shared.tracing import Trace
 
 log = logging.getLogger(__name__)
+DATABASE_WAIT_CAP_SECONDS = 5.0
 
 Message: TypeAlias = ConsumerRecord[bytes, bytes]
 
@@ -70,19 +71,18 @@ class EventConsumer:
         self._backoff_seconds = backoff_seconds
         self._batch_size = batch_size
         self._handled: dict[TopicPartition, int] = {}
-        self.last_progress = time.monotonic()
+        self.health = ConsumerHealth()
 
     async def run(self, consumer: AIOKafkaConsumer, dead_letters: AIOKafkaProducer) -> None:
         """Poll, handle, commit; until cancelled."""
         consumer.subscribe(self.topics, listener=CommitOnRevoke(self, consumer))
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=200)
-            self.last_progress = time.monotonic()
-            partitions = [
-                self._handle_partition(consumer, tp, messages, dead_letters) for tp, messages in batches.items()
-            ]
-            await asyncio.gather(*partitions)
-            await self.commit(consumer)
+            self.health.last_poll = time.monotonic()
+            async with asyncio.TaskGroup() as partitions:  # one failing partition stops the others with it
+                for tp, messages in batches.items():
+                    partitions.create_task(self._handle_partition(consumer, tp, messages, dead_letters))
+            self.health.failures_in_a_row = 0
             await self.measure_lag(consumer)
 
     async def _handle_partition(
@@ -92,13 +92,19 @@ class EventConsumer:
         messages: list[Message],
         dead_letters: AIOKafkaProducer,
     ) -> None:
-        """Partitions are handled concurrently, each one's messages strictly in order."""
-        for chunk in chunks(messages, self._batch_size):
-            if partition not in consumer.assignment():
-                return
-            await self.handle_in_order(chunk, dead_letters)
-            self._handled[partition] = chunk[-1].offset + 1
-            self.last_progress = time.monotonic()
+        """Partitions are handled concurrently, each one's messages strictly in order and committed a chunk at
+        a time, so a long round never holds uncommitted work for long."""
+        self.health.holding_since[partition] = time.monotonic()
+        try:
+            for chunk in chunks(messages, self._batch_size):
+                if partition not in consumer.assignment():
+                    return
+                await self.handle_in_order(chunk, dead_letters)
+                self._handled[partition] = chunk[-1].offset + 1
+                await self.commit(consumer, only={partition})
+                self.health.holding_since[partition] = self.health.last_poll = time.monotonic()
+        finally:
+            self.health.holding_since.pop(partition, None)
 
     async def handle_in_order(self, messages: list[Message], dead_letters: AIOKafkaProducer) -> None:
         """Handle consecutive messages of one partition: together in one transaction when all goes well,
@@ -146,37 +152,51 @@ class EventConsumer:
         return True
 
     async def _react(self, event: Delivered, dead_letters: AIOKafkaProducer) -> None:
-        """One event in its own transaction: retried with backoff, dead-lettered after the last attempt."""
-        message, envelope = event.message, event.envelope
+        """One event in its own transaction: retried with backoff and dead-lettered after the last attempt;
+        while the database is unavailable it is waited for, attempts uncounted."""
+        attempts = 0
+        backoff = Backoff(first=self._backoff_seconds, cap=RETRY_CAP_SECONDS)
+        outage = Backoff(first=self._backoff_seconds, cap=DATABASE_WAIT_CAP_SECONDS)
+        try:
+            while (error := await self._attempt(event)) is not None:
+                if isinstance(error, Unprocessable):
+                    await self._dead_letter(event.message, dead_letters, f"Unprocessable: {error}")
+                    return
+                if waits_for_database(error):
+                    await self._wait_for_database(event.envelope, error, outage)
+                    continue
+                attempts += 1
+                if attempts >= self._max_attempts:
+                    reason = f"handler failed {attempts} times, last: {type(error).__name__}: {error}"
+                    await self._dead_letter(event.message, dead_letters, reason)
+                    return
+                log.warning("handling %s failed (attempt %d): %r", event.envelope.id, attempts, error)
+                await backoff.wait()
+        finally:
+            self.health.waiting_for_database = None
+
+    async def _attempt(self, event: Delivered) -> Exception | None:
+        """Handle the event once, in its own transaction with its dedupe record; the error if that failed."""
 
         async def in_transaction(tx: Transaction) -> None:
-            await tx.mark_all_handled(self.name, [envelope.id])
-            await event.reaction(tx, envelope, event.payload)
+            await tx.mark_all_handled(self.name, [event.envelope.id])
+            await event.reaction(tx, event.envelope, event.payload)
 
-        attempt = 0
-        backoff = Backoff(first=self._backoff_seconds, cap=RETRY_CAP_SECONDS)
-        while True:
-            try:
-                await self._database.transaction(in_transaction, trace=event.trace)
-                self._count(message, envelope.type, "handled")
-                return
-            except AlreadyHandled:
-                self._count(message, envelope.type, "duplicate")
-                return
-            except Unprocessable as error:
-                await self._dead_letter(message, dead_letters, f"Unprocessable: {error}")
-                return
-            except ConnectionFailure as error:
-                log.warning("database unreachable while handling %s, retrying: %s", envelope.id, error)
-                await asyncio.sleep(min(self._backoff_seconds * 10, 5.0))
-            except Exception as error:
-                attempt += 1
-                if attempt >= self._max_attempts:
-                    reason = f"handler failed {attempt} times, last: {type(error).__name__}: {error}"
-                    await self._dead_letter(message, dead_letters, reason)
-                    return
-                log.warning("handling %s failed (attempt %d): %r", envelope.id, attempt, error)
-                await backoff.wait()
+        try:
+            await self._database.transaction(in_transaction, trace=event.trace)
+        except AlreadyHandled:
+            self._count(event.message, event.envelope.type, "duplicate")
+            return None
+        except Exception as error:
+            return error
+        self._count(event.message, event.envelope.type, "handled")
+        return None
+
+    async def _wait_for_database(self, envelope: Envelope, error: Exception, outage: Backoff) -> None:
+        """The event is sound and the database is not: wait it out (unready meanwhile), never dead-letter."""
+        self.health.waiting_for_database = f"{type(error).__name__}"
+        log.warning("database unavailable while handling %s, waiting: %s", envelope.id, type(error).__name__)
+        await outage.wait()
 
     async def _dead_letter(self, message: Message, producer: AIOKafkaProducer, reason: str) -> None:
         log.warning("dead-lettering %s[%d]@%d: %s", message.topic, message.partition, message.offset, reason)

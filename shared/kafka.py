@@ -1,7 +1,7 @@
 """Kafka clients configured the platform's way."""
 
 import asyncio
-import contextlib
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -34,10 +34,32 @@ def new_consumer(*topics: str, bootstrap_servers: str, group_id: str, client_id:
     )
 
 
+class TopicsRefused(RuntimeError):
+    """The broker would not create a topic as laid out (say, more replicas than it has brokers)."""
+
+
+@dataclass(frozen=True)
+class TopicLayout:
+    """How a new topic is laid out: 1 replica locally; 3 replicas and 2 in sync on a cluster, so that
+    `acks=all` survives a broker's loss."""
+
+    partitions: int = 3
+    replication_factor: int = 1
+    min_insync_replicas: int = 1
+
+    def new_topic(self, name: str) -> NewTopic:
+        config = {"min.insync.replicas": str(self.min_insync_replicas)}
+        return NewTopic(name, self.partitions, self.replication_factor, topic_configs=config)
+
+
 async def ensure_topics(
-    topics: list[str], *, bootstrap_servers: str, partitions: int = 3, ready_within_seconds: float = 30.0
+    topics: list[str],
+    *,
+    bootstrap_servers: str,
+    layout: TopicLayout = TopicLayout(),
+    ready_within_seconds: float = 30.0,
 ) -> None:
-    """Create the topics that do not exist yet and wait until every partition has a leader.
+    """Create the topics that do not exist yet, laid out as `layout`, and wait until every partition has a leader.
 
     A consumer that subscribes before a new topic's leaders are known is assigned nothing for it
     until its next metadata refresh, so the wait keeps a fresh service from missing its first events.
@@ -46,10 +68,16 @@ async def ensure_topics(
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(name, partitions, 1) for name in topics if name not in existing]
+        missing = [layout.new_topic(name) for name in topics if name not in existing]
         if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(missing)
+            response = await admin.create_topics(missing)
+            refused = [
+                f"{topic}: {rest[0] if rest and rest[0] else f'error {code}'}"
+                for topic, code, *rest in response.topic_errors
+                if code not in (0, TopicAlreadyExistsError.errno)
+            ]
+            if refused:
+                raise TopicsRefused("the broker refused to create " + "; ".join(refused))
         await _until_led(admin, topics, ready_within_seconds)
     finally:
         await admin.close()

@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -94,7 +93,10 @@ class ServiceRuntime:
         topics = [self._published_topic, *self._consumed_topics]
         topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
         await retry_until_done(
-            lambda: ensure_topics(topics, bootstrap_servers=settings.kafka_bootstrap_servers), what="create topics"
+            lambda: ensure_topics(
+                topics, bootstrap_servers=settings.kafka_bootstrap_servers, layout=settings.topic_layout
+            ),
+            what="create topics",
         )
         self.producer = await retry_until_done(self._started_producer, what="connect the producer")
         relay = OutboxRelay(
@@ -134,9 +136,10 @@ class ServiceRuntime:
                 await self.consumer.run(consumer, dead_letters)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 log.exception("consumer loop failed; restarting in %.1fs", delay)
                 metrics.CONSUMER_FAILURES.labels(self.settings.service_name).inc()
+                self.consumer.health.failed(error)
             finally:
                 await consumer.stop()
             await asyncio.sleep(delay)
@@ -169,10 +172,7 @@ class ServiceRuntime:
             return "ok"
         if any(task.done() for task in self._tasks):
             return "stopped"
-        idle = time.monotonic() - self.consumer.last_progress
-        if idle > self.settings.consumer_stall_seconds:
-            return f"no progress for {idle:.0f}s"
-        return "ok"
+        return self.consumer.health.state(self.settings.consumer_stall_seconds)
 
 
 async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: str) -> Started:

@@ -3,6 +3,8 @@
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.kafka import TopicLayout
+
 
 def platform_wide(name: str) -> AliasChoices:
     """An environment variable every service reads under the same name."""
@@ -20,6 +22,9 @@ class ServiceSettings(BaseSettings):
     http_port: int
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias=platform_wide("KAFKA_BOOTSTRAP_SERVERS"))
     kafka_topic_prefix: str = Field("", validation_alias=platform_wide("KAFKA_TOPIC_PREFIX"))
+    kafka_topic_partitions: int = Field(3, ge=1, validation_alias=platform_wide("KAFKA_TOPIC_PARTITIONS"))
+    kafka_replication_factor: int = Field(1, ge=1, validation_alias=platform_wide("KAFKA_REPLICATION_FACTOR"))
+    kafka_min_insync_replicas: int = Field(1, ge=1, validation_alias=platform_wide("KAFKA_MIN_INSYNC_REPLICAS"))
     mongodb_url: str = Field("mongodb://127.0.0.1:27017", validation_alias=platform_wide("MONGODB_URL"))
     mongodb_database: str = ""
     log_level: str = Field("INFO", validation_alias=platform_wide("LOG_LEVEL"))
@@ -37,6 +42,14 @@ class ServiceSettings(BaseSettings):
     def topic(self, name: str) -> str:
         """A topic's full name; the prefix lets tests and tenants keep their topics apart."""
         return f"{self.kafka_topic_prefix}{name}"
+
+    @property
+    def topic_layout(self) -> TopicLayout:
+        return TopicLayout(
+            partitions=self.kafka_topic_partitions,
+            replication_factor=self.kafka_replication_factor,
+            min_insync_replicas=self.kafka_min_insync_replicas,
+        )
 
     @property
     def consumer_group(self) -> str:

@@ -5,6 +5,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
+import pytest
+from pymongo.errors import OperationFailure, WriteConcernError
 
 from services.production.main import ProductionSettings
 from shared.database import Transaction
@@ -92,3 +94,50 @@ async def test_readiness_fails_while_the_consumer_makes_no_progress_and_recovers
 async def readiness(http: httpx.AsyncClient, wanted: Callable[[int], bool]) -> httpx.Response | None:
     response = await http.get("/health/ready")
     return response if wanted(response.status_code) else None
+
+
+UNAVAILABLE = {
+    "not primary": OperationFailure("not primary", code=10107),
+    "write concern not met": WriteConcernError("waiting for replication timed out", 64, {}),
+    "disk full": OperationFailure("no space left on device", code=14031),
+    "authentication failed": OperationFailure("Authentication failed.", code=18),
+}
+
+
+def unavailable_until(release: asyncio.Event, error: Exception, attempts: list[str]) -> Reaction[EventData]:
+    async def react(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
+        attempts.append(envelope.id)
+        if not release.is_set():
+            raise error
+        await tx.db["effects"].insert_one({"event_id": envelope.id}, session=tx.session)
+
+    return react
+
+
+@pytest.mark.parametrize("error", UNAVAILABLE, ids=list(UNAVAILABLE))
+async def test_an_unavailable_database_is_waited_out_unready_and_never_dead_letters_the_event(
+    infrastructure: Infrastructure, namespace: str, error: str
+) -> None:
+    release, attempts = asyncio.Event(), []
+    reaction = unavailable_until(release, UNAVAILABLE[error], attempts)
+    topic = f"{namespace}enrolment.events"
+    async with service_reacting_with(reaction, infrastructure, namespace, consumer_max_attempts=2) as service:
+        await publish(infrastructure, topic, [(b"p-1", registered("p-1"))])
+        await eventually(lambda: _more_than(3, attempts))
+        waiting = await eventually(lambda: consumer_check(service.http, "waiting for the database"))
+        assert waiting.status_code == 503
+        release.set()
+        effects = service.runtime.database.db["effects"]
+        await eventually(lambda: effects.find_one({}))
+        await eventually(lambda: readiness(service.http, lambda status: status == 200))
+        assert await effects.count_documents({}) == 1
+    assert await dead_letters(infrastructure, f"{topic}.dlq") == []
+
+
+async def consumer_check(http: httpx.AsyncClient, starting: str) -> httpx.Response | None:
+    response = await http.get("/health/ready")
+    return response if response.json()["checks"]["consumer"].startswith(starting) else None
+
+
+async def _more_than(count: int, attempts: list[str]) -> bool:
+    return len(attempts) > count
