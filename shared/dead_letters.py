@@ -24,8 +24,10 @@ def dead_letter_topic(topic: str) -> str:
 async def send_to_dead_letters(
     producer: AIOKafkaProducer, message: ConsumerRecord[bytes, bytes], *, consumer: str, reason: str
 ) -> None:
-    """Publish the message unchanged, with the reason and its origin in headers; wait for the ack."""
+    """Publish the message unchanged (its headers too), with the reason and its origin in headers added;
+    wait for the ack."""
     headers = [
+        *message.headers,
         (REASON, reason[:2000].encode()),
         (ORIGINAL_TOPIC, message.topic.encode()),
         (ORIGINAL_PARTITION, str(message.partition).encode()),
@@ -66,7 +68,10 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
                 for message in records:
                     if header(message, CONSUMER) == consumer:
                         await writer.send_and_wait(
-                            header(message, ORIGINAL_TOPIC) or topic, value=message.value, key=message.key
+                            header(message, ORIGINAL_TOPIC) or topic,
+                            value=message.value,
+                            key=message.key,
+                            headers=[(name, value) for name, value in message.headers if not name.startswith("dlq.")],
                         )
                         replayed += 1
             await reader.commit()

@@ -12,6 +12,8 @@ from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
 
 log = logging.getLogger(__name__)
+STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
+"""The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
 
 
 class OutboxRelay:
@@ -95,7 +97,7 @@ class OutboxRelay:
             record["topic"],
             value=record["value"],
             key=record["key"].encode(),
-            headers=[("ce_type", record["type"].encode()), ("ce_id", record["event_id"].encode())],
+            headers=[STRUCTURED_CONTENT_TYPE],
         )
         return delivery
 
