@@ -20,6 +20,7 @@ from shared.reactions import Reactions
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10.0
 Started = TypeVar("Started")
 
 
@@ -77,16 +78,17 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
 
     async def stop(self) -> None:
+        """Stop the relay, the consumer and the clients, each given a grace period: a broker or database
+        that is gone never holds the shutdown up for longer."""
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await _within_grace(_cancelled(task), what=task.get_name())
         self._tasks.clear()
         if self.producer is not None:
-            await self.producer.stop()
+            await _within_grace(self.producer.stop(), what="the Kafka producer")
         if self._client is not None:
-            await self._client.close()
+            await _within_grace(self._client.close(), what="the MongoDB client")
 
     async def _run_kafka_side(self) -> None:
         settings = self.settings
@@ -173,6 +175,18 @@ class ServiceRuntime:
         if any(task.done() for task in self._tasks):
             return "stopped"
         return self.consumer.health.state(self.settings.consumer_stall_seconds)
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _within_grace(step: Awaitable[None], *, what: str) -> None:
+    try:
+        await asyncio.wait_for(step, timeout=SHUTDOWN_GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("%s did not stop within %.0fs; giving up on it", what, SHUTDOWN_GRACE_SECONDS)
 
 
 async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: str) -> Started:

@@ -70,7 +70,16 @@ async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
             yield RunningService(app=app, base_url=base_url, http=http)
         finally:
             server.should_exit = True
-            await task
+            await stopped_within_grace(task)
+
+
+async def stopped_within_grace(server: "asyncio.Task[None]", grace_seconds: float = 30.0) -> None:
+    """Wait for a service to stop; one that has not within the grace period is cancelled, and the test fails
+    naming it rather than hanging the run."""
+    try:
+        await asyncio.wait_for(server, timeout=grace_seconds)
+    except TimeoutError:
+        raise AssertionError(f"the service did not stop within {grace_seconds:.0f}s; cancelled") from None
 
 
 Probe = TypeVar("Probe")

@@ -96,3 +96,17 @@ async def test_events_accepted_during_an_outage_are_all_published_once_and_in_or
 async def _at_least(count: int, pending: Any) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = await pending
     return found if len(found) >= count else None
+
+
+async def test_a_service_whose_broker_is_gone_still_stops(
+    broker: Broker, infrastructure_with_private_broker: Infrastructure, namespace: str
+) -> None:
+    settings = settings_for(EnrolmentSettings, infrastructure_with_private_broker, namespace)
+    async with serving(create_enrolment(settings)) as enrolment:
+        officer = await enrolment.mint_key("participants:write")
+        await enrolment.http.post("/participants", json=new_registration(), headers=officer)
+        await eventually(lambda: enrolment.runtime.database.db["outbox"].find_one({"published_at": {"$ne": None}}))
+        await asyncio.to_thread(broker.stop)
+        response = await enrolment.http.post("/participants", json=new_registration(), headers=officer)
+        assert response.status_code == 201, response.text
+    # leaving `serving` stops the service, and fails the test naming it if that outlasts the grace period
