@@ -27,6 +27,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=reactions.reactions(),
         indexes=feed_store.INDEXES,
+        on_start=feed_store.place_unpositioned,
     )
     return create_service_app(
         runtime=runtime,
