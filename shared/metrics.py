@@ -12,6 +12,9 @@ HTTP_DURATION = Histogram(
 EVENTS_PUBLISHED = Counter("events_published_total", "Events the outbox relay published", ["service", "topic"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog_events", "Events committed but not yet published", ["service"])
 OUTBOX_OLDEST_AGE = Gauge("outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished event", ["service"])
+OUTBOX_SET_ASIDE = Counter(
+    "outbox_set_aside_total", "Outbox records Kafka refused for good, moved to outbox_set_aside", ["service"]
+)
 OUTBOX_FAILURES = Counter(
     "outbox_relay_failures_total", "Relay rounds that failed (broker or database down)", ["service"]
 )

@@ -3,17 +3,66 @@
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTimestampError,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
+from pymongo.errors import DuplicateKeyError
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
 
 log = logging.getLogger(__name__)
+OUTBOX_SET_ASIDE = "outbox_set_aside"
+LEASES = "leases"
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
+
+
+class MalformedRecord(ValueError):
+    """An outbox record without the topic, key or bytes a message needs."""
+
+
+NEVER_SENDABLE = (
+    MalformedRecord,
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    RecordListTooLargeError,
+    InvalidTopicError,
+    CorruptRecordException,
+    InvalidTimestampError,
+)
+"""What Kafka refuses whatever the retries: such a record is set aside, not retried forever."""
+
+
+class RelayLease:
+    """One relay among a service's replicas publishes at a time: it renews its lease every round, and when it
+    stops, another takes over once the lease runs out. So each record is sent by one relay, in order."""
+
+    def __init__(self, database: ServiceDatabase, *, owner: str, seconds: float) -> None:
+        self._leases = database.db[LEASES]
+        self._owner = owner
+        self._seconds = seconds
+
+    async def hold(self) -> bool:
+        """Take or renew the lease; False while another relay holds it."""
+        now = datetime.now(UTC)
+        mine_or_lapsed = {"_id": "outbox_relay", "$or": [{"owner": self._owner}, {"expires_at": {"$lt": now}}]}
+        renewed = {"$set": {"owner": self._owner, "expires_at": now + timedelta(seconds=self._seconds)}}
+        try:
+            await self._leases.update_one(mine_or_lapsed, renewed, upsert=True)
+        except DuplicateKeyError:
+            return False
+        return True
 
 
 class OutboxRelay:
@@ -27,6 +76,7 @@ class OutboxRelay:
         service: str,
         poll_seconds: float,
         batch_size: int,
+        lease_seconds: float = 10.0,
     ) -> None:
         self._db = database.db
         self._producer = producer
@@ -34,6 +84,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._wake = asyncio.Event()
+        self._lease = RelayLease(database, owner=f"{service}-{uuid4().hex[:12]}", seconds=lease_seconds)
         database.on_events_committed(self._wake.set)
 
     async def run(self) -> None:
@@ -56,20 +107,52 @@ class OutboxRelay:
                 await self._sleep(delay)
 
     async def publish_pending(self) -> int:
-        """Send the oldest unpublished batch, each aggregate's events in sequence order, then mark it published."""
+        """While this relay holds the lease: send the oldest unpublished batch, each aggregate's events in
+        sequence order, mark what was sent published and set aside what Kafka can never take."""
+        if not await self._lease.hold():
+            return 0
         batch = await self.in_aggregate_order(
             await self._db[OUTBOX].find({"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
         )
-        if not batch:
-            return 0
-        deliveries = [await self._send(record) for record in batch]
-        await asyncio.gather(*deliveries)
-        await self._db[OUTBOX].update_many(
-            {"_id": {"$in": [record["_id"] for record in batch]}}, {"$set": {"published_at": datetime.now(UTC)}}
-        )
-        for record in batch:
+        sent, refused = await self._send_all(batch)
+        if sent:
+            await self._db[OUTBOX].update_many(
+                {"_id": {"$in": [record["_id"] for record in sent]}}, {"$set": {"published_at": datetime.now(UTC)}}
+            )
+        for record, error in refused:
+            await self._set_aside(record, error)
+        for record in sent:
             metrics.EVENTS_PUBLISHED.labels(self._service, record["topic"]).inc()
-        return len(batch)
+        return len(sent)
+
+    async def _send_all(self, batch: list[Document]) -> tuple[list[Document], list[tuple[Document, Exception]]]:
+        """Send every record and wait for the acks: those sent, and those refused for good. Any other
+        failure (the broker away) fails the round, and the whole batch is sent again later."""
+        deliveries: list[tuple[Document, asyncio.Future[object]]] = []
+        refused: list[tuple[Document, Exception]] = []
+        for record in batch:
+            try:
+                deliveries.append((record, await self._send(record)))
+            except NEVER_SENDABLE as error:
+                refused.append((record, error))
+        acks = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
+        for (record, _), ack in zip(deliveries, acks, strict=True):
+            if isinstance(ack, NEVER_SENDABLE):
+                refused.append((record, ack))
+            elif isinstance(ack, BaseException):
+                raise ack
+        refused_ids = {record["_id"] for record, _ in refused}
+        return [record for record, _ in deliveries if record["_id"] not in refused_ids], refused
+
+    async def _set_aside(self, record: Document, error: Exception) -> None:
+        """Move a record Kafka can never take out of the way, with the reason, for an operator to look at."""
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        log.error("outbox record %s of %s set aside: %s", record.get("event_id"), record.get("key"), reason)
+        metrics.OUTBOX_SET_ASIDE.labels(self._service).inc()
+        await self._db[OUTBOX_SET_ASIDE].replace_one(
+            {"_id": record["_id"]}, {**record, "reason": reason, "set_aside_at": datetime.now(UTC)}, upsert=True
+        )
+        await self._db[OUTBOX].delete_one({"_id": record["_id"]})
 
     async def in_aggregate_order(self, batch: list[Document]) -> list[Document]:
         """The batch, with any earlier unpublished event of its aggregates, each aggregate in `sequence` order.
@@ -93,11 +176,12 @@ class OutboxRelay:
         return sorted(batch + stragglers, key=lambda record: (record["key"], record.get("sequence", 0), record["_id"]))
 
     async def _send(self, record: Document) -> asyncio.Future[object]:
+        try:
+            topic, value, key = record["topic"], bytes(record["value"]), record["key"].encode()
+        except (KeyError, TypeError, AttributeError) as error:
+            raise MalformedRecord(f"not a record the relay can send ({error!r})") from None
         delivery: asyncio.Future[object] = await self._producer.send(
-            record["topic"],
-            value=record["value"],
-            key=record["key"].encode(),
-            headers=[STRUCTURED_CONTENT_TYPE],
+            topic, value=value, key=key, headers=[STRUCTURED_CONTENT_TYPE]
         )
         return delivery
 
