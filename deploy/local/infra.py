@@ -93,7 +93,7 @@ def start(name: str, mod: ModuleType, s: Settings) -> str:
 
 
 def up(name: str, s: Settings) -> str:
-    """Bring one service up idempotently and return the one-line result."""
+    """Bring one service up idempotently and return the one-line result (see `started_by`)."""
     mod = SERVERS[name]
     ext = mod.external(s)
     if ext:
@@ -119,6 +119,11 @@ def up(name: str, s: Settings) -> str:
             )
         return f"{name}: reusing {KIND[name]} at {host}:{port} ({info}; {who}; not managed by infra.py)"
     return start(name, mod, s)
+
+
+def started_by(line: str, name: str) -> bool:
+    """Whether `up`'s line says it started the server (rather than finding one running or external)."""
+    return line.startswith(f"{name} up at ")
 
 
 def down(name: str, s: Settings) -> str:
@@ -194,17 +199,22 @@ def main(argv: list[str]) -> int:
     except InfraError as exc:
         print(f"infra: {exc}", file=sys.stderr)
         return 1
+    started: list[str] = []
     for name in names:
         try:
             if command == "status":
                 ready, line = status(name, s)
                 ok &= ready
-                print(line, flush=True)
             else:
-                print((up if command == "up" else down)(name, s), flush=True)
+                line = (up if command == "up" else down)(name, s)
+                started += [name] if command == "up" and started_by(line, name) else []
+            print(line, flush=True)
         except InfraError as exc:
             ok = False
             print(f"infra: {exc}", file=sys.stderr, flush=True)
+    if command == "up" and not ok:
+        for name in reversed(started):  # a failed `up` leaves nothing of its own running
+            print(f"infra: stopping what this command started: {down(name, s)}", file=sys.stderr, flush=True)
     return 0 if ok else 1
 
 

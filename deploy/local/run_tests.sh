@@ -8,6 +8,10 @@ VENV=.venv
 make --no-print-directory lint || exit 1
 
 started_here=no
+stop_own_servers() {
+  KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" python3 deploy/local/infra.py down
+  rm -rf "$DATA_DIR"
+}
 given_kafka="${KAFKA_BOOTSTRAP_SERVERS:-}" given_mongodb="${MONGODB_URL:-}"
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
   if ! python3 deploy/local/infra.py status >/dev/null 2>&1; then
@@ -15,6 +19,8 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker 
     started_here=yes
     DATA_DIR="$(mktemp -d -t pembinaan-test-XXXXXX)"
     export DATA_DIR
+    # whatever happens from here (a failed start, a failed or interrupted run), stop what this run started
+    trap stop_own_servers EXIT
   fi
   python3 deploy/local/infra.py up || exit 1
   export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
@@ -22,10 +28,3 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker 
 fi
 
 "$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile -q "$@"
-status=$?
-
-if [[ $started_here == yes ]]; then
-  KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" python3 deploy/local/infra.py down
-  rm -rf "$DATA_DIR"
-fi
-exit $status

@@ -54,6 +54,14 @@ def health(service: str, check: str) -> str | None:
         return None
 
 
+def say(line: str) -> None:
+    """Print a line; once the reader has gone (a `| tee` killed by the same Ctrl-C), carry on silently."""
+    try:
+        print(line, flush=True)
+    except (BrokenPipeError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the rest of the process)
+
+
 def start_service(service: str, s: settings.Settings) -> str:
     pid_file, log_file = s.run_dir / f"{service}.pid", s.logs_dir / f"{service}.log"
     marker = f"services.{service}"
@@ -92,22 +100,38 @@ def load_demo_data(s: settings.Settings) -> None:
     print(result.stdout.rstrip(), flush=True)
 
 
-def up(s: settings.Settings) -> None:
+def up(s: settings.Settings, started: list[str]) -> None:
+    """Bring everything up, noting in `started` what this command started (not what was already running)."""
     if not VENV_PYTHON.exists():
         raise InfraError("no .venv: run `make setup` first")
     for name in infra.SERVERS:
-        print(infra.up(name, s), flush=True)
+        line = infra.up(name, s)
+        started += [name] if infra.started_by(line, name) else []
+        say(line)
     for service in SERVICES:
-        print(start_service(service, s), flush=True)
+        line = start_service(service, s)
+        started += [] if " already up" in line else [service]
+        say(line)
     load_demo_data(s)
-    print(json.dumps({service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}, indent=2))
+    say(json.dumps({service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}, indent=2))
+
+
+def stop(names: list[str], s: settings.Settings) -> None:
+    """Stop these, services before the servers they use; signals are ignored meanwhile, so a second Ctrl-C
+    cannot leave half the platform running."""
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for service in [name for name in reversed(SERVICES) if name in names]:
+            say(stop_service(service, s))
+        for name in [name for name in reversed(infra.SERVERS) if name in names]:
+            say(infra.down(name, s))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def down(s: settings.Settings) -> None:
-    for service in reversed(SERVICES):
-        print(stop_service(service, s), flush=True)
-    for name in reversed(infra.SERVERS):
-        print(infra.down(name, s), flush=True)
+    stop([*SERVICES, *infra.SERVERS], s)
 
 
 def status(s: settings.Settings) -> bool:
@@ -124,17 +148,30 @@ def status(s: settings.Settings) -> bool:
 
 
 def run(s: settings.Settings) -> None:
-    """Up in the foreground; Ctrl-C (or SIGTERM) stops everything."""
+    """Up in the foreground; Ctrl-C (or SIGTERM), or a failure, stops what this command started."""
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    started: list[str] = []
     try:
-        up(s)
-        print("platform running; Ctrl-C stops it", flush=True)
+        up(s, started)
+        say("platform running; Ctrl-C stops it")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        print("\nstopping", flush=True)
+        say("\nstopping")
     finally:
-        down(s)
+        say(f"stopping what this command started: {', '.join(started) or 'nothing'}")
+        stop(started, s)
+
+
+def up_in_background(s: settings.Settings) -> None:
+    """Up, leaving it running; if it fails, stop what this command started."""
+    started: list[str] = []
+    try:
+        up(s, started)
+    except BaseException:
+        say(f"stopping what this command started: {', '.join(started) or 'nothing'}")
+        stop(started, s)
+        raise
 
 
 def main(argv: list[str]) -> int:
@@ -146,7 +183,7 @@ def main(argv: list[str]) -> int:
         s = settings.load()
         if command == "status":
             return 0 if status(s) else 1
-        {"run": run, "up": up, "down": down}[command](s)
+        {"run": run, "up": up_in_background, "down": down}[command](s)
     except InfraError as error:
         print(f"stack: {error}", file=sys.stderr)
         return 1
