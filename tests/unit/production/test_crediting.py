@@ -6,7 +6,7 @@ from itertools import permutations
 
 import pytest
 
-from services.production.crediting import (
+from services.production.enrolments.domain import (
     EnrolmentEvent,
     EnrolmentRecord,
     Interval,
