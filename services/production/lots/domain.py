@@ -1,5 +1,4 @@
-"""Lots graded from a harvest or a batch, and their conservation: never more leaves a lot than it holds, sales
-included; pure, no I/O."""
+"""Lots graded from harvests and batches; never more leaves a lot, by disposition or sale, than it holds; pure."""
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime

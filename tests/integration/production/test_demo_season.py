@@ -7,8 +7,8 @@ import httpx
 
 from deploy.demo_season import load_season
 from shared.events.enrolment import EnrolmentActivated
-from tests.integration.test_production_crediting import Enrolment
-from tests.integration.test_production_figures import published
+from tests.integration.production.test_crediting import Enrolment
+from tests.integration.production.test_figures import published
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.services import RunningService

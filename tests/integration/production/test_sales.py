@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from shared.events.marketplace import LotSold
 from shared.events.registry import envelope_for
-from tests.integration.test_production_lots import created_list, harvested, lot
+from tests.integration.production.test_lots import created_list, harvested, lot
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish
 from tests.support.services import RunningService, eventually
