@@ -34,8 +34,8 @@ async def in_scope(
 async def cycles_figures(tx: Transaction, cycle_ids: list[str]) -> dict[str, CycleFigures]:
     found = await store.cycles(tx, cycle_ids)
     sites = await store.sites(tx, sorted({cycle.site_id for cycle in found}))
-    ids = {"cycle_id": {"$in": cycle_ids}}
-    harvests, batches = await store.harvests(tx, ids), await store.batches(tx, ids)
+    of_cycles = store.of_cycles(cycle_ids)
+    harvests, batches = await store.harvests(tx, of_cycles), await store.batches(tx, of_cycles)
     feed = await store.feed(tx, list(sites))
     return {
         cycle.id: domain.cycle_figures(

@@ -29,6 +29,11 @@ def scope(programme_ids: list[str] | None, commodity: str | None, commodity_fiel
     return query
 
 
+def of_cycles(cycle_ids: list[str]) -> Document:
+    """The query for what these cycles yielded."""
+    return {"cycle_id": {"$in": cycle_ids}}
+
+
 def within(period: Period) -> dict[str, Any] | None:
     bounds = {"$gte": day(period.start)} if period.start else {}
     if period.end:
