@@ -2,11 +2,53 @@
 
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
+from pymongo import IndexModel
 
-from services.production import api, events, handlers, store
+from services.production import events
+from services.production.batches import api as batches_api
+from services.production.batches import store as batches_store
+from services.production.cycles import api as cycles_api
+from services.production.cycles import store as cycles_store
+from services.production.enrolments import api as enrolments_api
+from services.production.enrolments import store as enrolments_store
+from services.production.figures import api as figures_api
+from services.production.harvests import api as harvests_api
+from services.production.harvests import store as harvests_store
+from services.production.inputs import api as inputs_api
+from services.production.inputs import store as inputs_store
+from services.production.lots import api as lots_api
+from services.production.lots import store as lots_store
+from services.production.participants import store as participants_store
+from services.production.programmes import store as programmes_store
+from services.production.reactions import REACTIONS
+from services.production.sites import api as sites_api
+from services.production.sites import store as sites_store
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+
+ROUTERS = [
+    sites_api.router,
+    inputs_api.router,
+    cycles_api.router,
+    enrolments_api.router,
+    harvests_api.router,
+    batches_api.router,
+    lots_api.router,
+    figures_api.router,
+]
+
+INDEXES: dict[str, list[IndexModel]] = {
+    **participants_store.INDEXES,
+    **enrolments_store.INDEXES,
+    **programmes_store.INDEXES,
+    **sites_store.INDEXES,
+    **inputs_store.INDEXES,
+    **cycles_store.INDEXES,
+    **harvests_store.INDEXES,
+    **batches_store.INDEXES,
+    **lots_store.INDEXES,
+}
 
 
 class ProductionSettings(ServiceSettings):
@@ -22,12 +64,12 @@ def create_app(settings: ProductionSettings | None = None) -> FastAPI:
         settings,
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
-        reactions=handlers.REACTIONS,
-        indexes=store.INDEXES,
+        reactions=REACTIONS,
+        indexes=INDEXES,
     )
     return create_service_app(
         runtime=runtime,
-        routers=[api.router],
+        routers=ROUTERS,
         title="Production service",
         description="Records what training produces (inputs, cycles, harvests, batches, lots) and traces "
         "it to programmes and pseudonymous participants.",

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.batches import produce_batch
-from services.production.cycles import CloseTooEarly, CycleClosedAlready, CycleStatus, close_cycle
-from services.production.harvests import record_harvest
+from services.production.batches.domain import produce_batch
+from services.production.cycles.domain import CloseTooEarly, CycleClosedAlready, CycleStatus, close_cycle
+from services.production.harvests.domain import record_harvest
 from tests.unit.production.test_harvests import POND, START, WORKSHOP, harvest
 
 

@@ -6,7 +6,7 @@ from itertools import permutations
 
 import pytest
 
-from services.production.crediting import (
+from services.production.enrolments.domain import (
     EnrolmentEvent,
     EnrolmentRecord,
     Interval,
@@ -145,7 +145,25 @@ def test_random_histories_agree_in_every_order_and_refuse_exactly_the_inactive_d
         assert record == applied(history)
         for offset in range(-2, 40):
             day = dec(1) + timedelta(days=offset)
-            assert (refusal([record], programme_id=PROGRAMME, day=day) is None) == active_on(record, day)
+            expected = _active_by_history(history, day)
+            assert active_on(record, day) == expected, (history, day)
+            assert (refusal([record], programme_id=PROGRAMME, day=day) is None) == expected, (history, day)
+
+
+def _active_by_history(history: list[tuple[int, EnrolmentEvent]], day: date) -> bool:
+    """The oracle, read off the history alone: replay the events in sequence order, each taking effect from its
+    day: active from an activation's or a resumption's day, inactive from a suspension's day, and inactive from
+    the day after a completion or an end (that day itself still counts)."""
+    active = False
+    for _, event in sorted(history, key=lambda numbered: numbered[0]):
+        match event:
+            case EnrolmentActivated(active_from=starts) | EnrolmentResumed(resumed_on=starts):
+                active = True if starts <= day else active
+            case EnrolmentSuspended(suspended_on=stops):
+                active = False if stops <= day else active
+            case EnrolmentCompleted(completed_on=last) | EnrolmentEnded(ended_on=last):
+                active = False if last < day else active
+    return active
 
 
 def _random_history(chooser: random.Random) -> list[tuple[int, EnrolmentEvent]]:

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.batches import produce_batch
-from services.production.cycles import Cycle, start_cycle
-from services.production.figures import (
+from services.production.batches.domain import produce_batch
+from services.production.cycles.domain import Cycle, start_cycle
+from services.production.figures.domain import (
     InvalidPeriod,
     Output,
     Period,
@@ -16,11 +16,11 @@ from services.production.figures import (
     ratio,
     tally,
 )
-from services.production.harvests import Harvest, record_harvest
-from services.production.inputs import Input, InputKind, receive_input
-from services.production.lots import DispositionKind, Grade, dispose, grade, spec
-from services.production.sites import Site, SiteKind, register_site
-from services.production.units import Quantity, Unit
+from services.production.harvests.domain import Harvest, record_harvest
+from services.production.inputs.domain import Input, InputKind, receive_input
+from services.production.lots.domain import DispositionKind, Grade, dispose, grade, spec
+from services.production.quantities.domain import Quantity, Unit
+from services.production.sites.domain import Site, SiteKind, register_site
 
 START = date(2027, 1, 11)
 RACK = register_site(facility_id="f", name="R", kind=SiteKind.HYDROPONIC_RACK, area_m2=Decimal("12.5"))[0]

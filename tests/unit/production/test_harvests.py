@@ -6,19 +6,12 @@ from typing import Any
 
 import pytest
 
-from services.production.batches import BestBeforeRequired, produce_batch
-from services.production.crediting import Standing
-from services.production.cycles import Cycle, start_cycle
-from services.production.harvests import (
-    BeforeCycleStart,
-    Harvest,
-    NonPositiveHours,
-    NotApplicableToHarvest,
-    NotCreditable,
-    WrongCycleKind,
-    record_harvest,
-)
-from services.production.sites import SiteKind, register_site
+from services.production.batches.domain import BestBeforeRequired, produce_batch
+from services.production.credits.domain import NonPositiveHours, NotCreditable
+from services.production.cycles.domain import BeforeCycleStart, Cycle, WrongCycleKind, start_cycle
+from services.production.enrolments.domain import Standing
+from services.production.harvests.domain import Harvest, NotApplicableToHarvest, record_harvest
+from services.production.sites.domain import SiteKind, register_site
 from shared.events.production import HarvestRecorded
 
 START = date(2026, 12, 2)

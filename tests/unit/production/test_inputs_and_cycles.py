@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.production.cycles import (
+from services.production.cycles.domain import (
     CycleKind,
     CycleStatus,
     MissingStart,
@@ -14,9 +14,9 @@ from services.production.cycles import (
     NotApplicableToSite,
     start_cycle,
 )
-from services.production.inputs import InputKind, receive_input
-from services.production.sites import Site, SiteKind, register_site
-from services.production.units import NonPositiveQuantity, Quantity, Unit, UnknownUnit
+from services.production.inputs.domain import InputKind, receive_input
+from services.production.quantities.domain import NonPositiveQuantity, Quantity, Unit, UnknownUnit
+from services.production.sites.domain import Site, SiteKind, register_site
 from shared.errors import InvalidInput
 
 MEASURES = {

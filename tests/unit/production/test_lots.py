@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.lots import (
+from services.production.lots.domain import (
     AlreadyReleased,
     DispositionKind,
     Grade,
@@ -19,7 +19,7 @@ from services.production.lots import (
     release_for_sale,
     spec,
 )
-from services.production.units import IncompatibleUnits
+from services.production.quantities.domain import IncompatibleUnits
 from tests.unit.production.test_harvests import WORKSHOP, harvest
 
 ON = date(2026, 12, 21)
@@ -44,7 +44,7 @@ def test_grading_takes_no_more_than_the_harvest_yielded_counting_earlier_lots_in
 
 
 def test_a_batch_is_graded_in_units() -> None:
-    from services.production.batches import produce_batch
+    from services.production.batches.domain import produce_batch
 
     batch, _ = produce_batch(WORKSHOP, credits=[], standings={}, batch_code="K", units=10, produced_on=ON)
     _, [lot], [event] = grade(batch, [spec("K-A", Grade.A, Decimal(10), "units", None)])

@@ -1,6 +1,6 @@
 """Production's read model of participants follows events that arrive late or twice."""
 
-from services.production.domain import CustodyStatus, KnownParticipant, learn
+from services.production.participants.domain import CustodyStatus, KnownParticipant, learn
 
 
 def known(sequence: int, status: CustodyStatus = CustodyStatus.IN_CUSTODY) -> KnownParticipant:
@@ -23,7 +23,7 @@ def test_a_late_or_repeated_event_changes_nothing() -> None:
 def test_each_enrolment_event_says_where_the_participant_is() -> None:
     from datetime import UTC, date, datetime
 
-    from services.production.domain import as_known
+    from services.production.participants.domain import as_known
     from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
     registered = ParticipantRegistered(

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.lots import DispositionKind, OverBalance, release_for_sale
-from services.production.sales import NotForSale, account_sale
-from services.production.units import IncompatibleUnits
+from services.production.lots.domain import DispositionKind, NotForSale, OverBalance, account_sale, release_for_sale
+from services.production.quantities.domain import IncompatibleUnits
 from shared.events.marketplace import LotSold
 from tests.unit.production.test_lots import graded_lot
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.sites import (
+from services.production.sites.domain import (
     MeasureNotApplicable,
     MissingMeasure,
     NonPositiveMeasure,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.production.units import (
+from services.production.quantities.domain import (
     IncompatibleUnits,
     NonPositiveQuantity,
     Quantity,

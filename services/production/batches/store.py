@@ -1,0 +1,63 @@
+"""The batches collection: what workshop runs made, and how much of it is graded into lots."""
+
+from pymongo import ASCENDING, IndexModel
+
+from services.production.batches.domain import Batch, BatchNotFound, DuplicateBatchCode
+from services.production.credits import store as credits
+from services.production.quantities.store import amount, date_of, date_or_none, day, day_or_none, exact
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+
+BATCHES = "batches"
+
+INDEXES = {
+    BATCHES: [
+        pages.index_in_order("by_cycle", "cycle_id"),
+        pages.index_in_order("by_programme", "programme_id"),
+        pages.index_in_order("in_order"),
+        IndexModel([("cycle_id", ASCENDING), ("batch_code", ASCENDING)], name="code_per_cycle", unique=True),
+    ],
+}
+
+FIELDS = ("batch_code", "cycle_id", "programme_id", "site_id", "product", "units", "food", "created_at", "version")
+
+
+def to_document(batch: Batch) -> Document:
+    return {
+        "_id": batch.id,
+        **{name: getattr(batch, name) for name in FIELDS},
+        "produced_on": day(batch.produced_on),
+        "best_before": day_or_none(batch.best_before),
+        "credits": credits.to_documents(batch.credits),
+        "graded": exact(batch.graded),
+    }
+
+
+def from_document(document: Document) -> Batch:
+    return Batch(
+        id=document["_id"],
+        **{name: document[name] for name in FIELDS},
+        produced_on=date_of(document["produced_on"]),
+        best_before=date_or_none(document["best_before"]),
+        credits=credits.from_documents(document["credits"]),
+        graded=amount(document["graded"]),
+    )
+
+
+async def save_batch(tx: Transaction, batch: Batch) -> None:
+    taken = DuplicateBatchCode("The cycle already has a batch with this code.", field="batch_code")
+    await tx.save_versioned(BATCHES, to_document(batch), duplicate=taken)
+
+
+async def batch(tx: Transaction, batch_id: str) -> Batch:
+    document = await tx.db[BATCHES].find_one({"_id": batch_id}, session=tx.session)
+    if document is None:
+        raise BatchNotFound(f"No batch {batch_id}.", field="batch_id")
+    return from_document(document)
+
+
+async def batches_page(
+    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+) -> pages.Listing[Batch]:
+    query = pages.only(cycle_id=cycle_id, programme_id=programme_id)
+    return await pages.page(database.db[BATCHES], query, from_document, after=after, limit=limit)

@@ -1,0 +1,56 @@
+"""Who may be credited: reads of the enrolments learnt, and the reactions that learn them."""
+
+from datetime import date
+
+from services.production.enrolments import domain, store
+from services.production.enrolments.domain import EnrolmentRecord, Standing
+from shared.database import ServiceDatabase, Transaction
+from shared.events import Envelope
+from shared.events.enrolment import CohortOpened
+
+
+async def known_enrolments(database: ServiceDatabase, participant_id: str) -> list[tuple[EnrolmentRecord, str | None]]:
+    """The participant's enrolments, each with its cohort's facility once the cohort is known."""
+
+    async def work(tx: Transaction) -> list[tuple[EnrolmentRecord, str | None]]:
+        records = await store.enrolments_of(tx, participant_id)
+        facilities = await store.cohort_facilities(tx, [record.cohort_id for record in records])
+        return [(record, facilities.get(record.cohort_id)) for record in records]
+
+    return await database.transaction(work)
+
+
+async def standing_of(
+    database: ServiceDatabase, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
+) -> Standing:
+    async def work(tx: Transaction) -> Standing:
+        return await standing(tx, participant_id, programme_id=programme_id, on=on, facility_id=facility_id)
+
+    return await database.transaction(work)
+
+
+async def standing(
+    tx: Transaction, participant_id: str, *, programme_id: str, on: date, facility_id: str | None
+) -> Standing:
+    """May the participant be credited in the programme on `on` (at `facility_id` if given): through which
+    cohort, or why not."""
+    records = await store.enrolments_of(tx, participant_id)
+    return domain.standing(
+        records,
+        programme_id=programme_id,
+        day=on,
+        facility_id=facility_id,
+        cohort_facilities=await store.cohort_facilities(tx, [record.cohort_id for record in records]),
+    )
+
+
+async def learn_enrolment(tx: Transaction, envelope: Envelope, payload: domain.EnrolmentEvent) -> None:
+    """Keep the enrolment's dated fact at the event's sequence; late or repeated events are harmless."""
+    known, version = await store.enrolment(tx, payload.enrolment_id)
+    learnt = domain.learn(known, payload, sequence=envelope.sequence)
+    if learnt != known:
+        await store.save_enrolment(tx, learnt, read_at=version)
+
+
+async def learn_cohort(tx: Transaction, envelope: Envelope, payload: CohortOpened) -> None:
+    await store.save_cohort(tx, payload)

@@ -1,0 +1,60 @@
+"""The harvests collection: what plantings and stockings yielded, and how much of it is graded into lots."""
+
+from services.production.credits import store as credits
+from services.production.harvests.domain import Harvest, HarvestNotFound
+from services.production.quantities.store import amount, date_of, day, exact, quantity_of
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+
+HARVESTS = "harvests"
+
+INDEXES = {
+    HARVESTS: [
+        pages.index_in_order("by_cycle", "cycle_id"),
+        pages.index_in_order("by_programme", "programme_id"),
+        pages.index_in_order("in_order"),
+    ],
+}
+
+FIELDS = ("cycle_id", "programme_id", "site_id", "commodity", "fish_count", "created_at", "version")
+
+
+def to_document(harvest: Harvest) -> Document:
+    return {
+        "_id": harvest.id,
+        **{name: getattr(harvest, name) for name in FIELDS},
+        "quantity": exact(harvest.quantity.amount),
+        "unit": harvest.quantity.unit.value,
+        "harvested_on": day(harvest.harvested_on),
+        "credits": credits.to_documents(harvest.credits),
+        "graded": exact(harvest.graded),
+    }
+
+
+def from_document(document: Document) -> Harvest:
+    return Harvest(
+        id=document["_id"],
+        **{name: document[name] for name in FIELDS},
+        quantity=quantity_of(document["quantity"], document["unit"]),
+        harvested_on=date_of(document["harvested_on"]),
+        credits=credits.from_documents(document["credits"]),
+        graded=amount(document["graded"]),
+    )
+
+
+async def save_harvest(tx: Transaction, harvest: Harvest) -> None:
+    await tx.save_versioned(HARVESTS, to_document(harvest))
+
+
+async def harvest(tx: Transaction, harvest_id: str) -> Harvest:
+    document = await tx.db[HARVESTS].find_one({"_id": harvest_id}, session=tx.session)
+    if document is None:
+        raise HarvestNotFound(f"No harvest {harvest_id}.", field="harvest_id")
+    return from_document(document)
+
+
+async def harvests_page(
+    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+) -> pages.Listing[Harvest]:
+    query = pages.only(cycle_id=cycle_id, programme_id=programme_id)
+    return await pages.page(database.db[HARVESTS], query, from_document, after=after, limit=limit)

@@ -1,0 +1,63 @@
+"""The collection of inputs received from partner agencies."""
+
+from services.production.inputs.domain import Input, InputKind
+from services.production.quantities.store import date_of, day, exact, quantity_of
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+
+INPUTS = "inputs"
+
+INDEXES = {
+    INPUTS: [
+        pages.index_in_order("by_agency", "agency_id"),
+        pages.index_in_order("by_site", "site_id"),
+        pages.index_in_order("by_kind", "kind"),
+        pages.index_in_order("in_order"),
+    ],
+}
+
+
+def to_document(received: Input) -> Document:
+    return {
+        "_id": received.id,
+        "site_id": received.site_id,
+        "agency_id": received.agency_id,
+        "kind": received.kind.value,
+        "item": received.item,
+        "quantity": exact(received.quantity.amount),
+        "unit": received.quantity.unit.value,
+        "received_on": day(received.received_on),
+        "created_at": received.created_at,
+        "version": received.version,
+    }
+
+
+def from_document(document: Document) -> Input:
+    return Input(
+        id=document["_id"],
+        site_id=document["site_id"],
+        agency_id=document["agency_id"],
+        kind=InputKind(document["kind"]),
+        item=document["item"],
+        quantity=quantity_of(document["quantity"], document["unit"]),
+        received_on=date_of(document["received_on"]),
+        created_at=document["created_at"],
+        version=document["version"],
+    )
+
+
+async def save_input(tx: Transaction, received: Input) -> None:
+    await tx.save_versioned(INPUTS, to_document(received))
+
+
+async def inputs_page(
+    database: ServiceDatabase,
+    *,
+    agency_id: str | None,
+    site_id: str | None,
+    kind: InputKind | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Input]:
+    query = pages.only(agency_id=agency_id, site_id=site_id, kind=kind.value if kind else None)
+    return await pages.page(database.db[INPUTS], query, from_document, after=after, limit=limit)

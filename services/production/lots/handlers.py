@@ -1,0 +1,113 @@
+"""Use cases for lots: grading a harvest or a batch, dispositions, release for sale, and sales accounted."""
+
+from datetime import date
+from decimal import Decimal
+
+from services.production.batches import store as batches
+from services.production.harvests import store as harvests
+from services.production.lots import domain, store
+from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec
+from services.production.quantities.domain import Unit
+from shared import pages
+from shared.consumer import Unprocessable
+from shared.database import ServiceDatabase, Transaction
+from shared.errors import DomainError
+from shared.events import Envelope
+from shared.events.marketplace import LotSold
+from shared.events.production import LotGraded
+
+
+async def grade_harvest(database: ServiceDatabase, harvest_id: str, specs: list[LotSpec]) -> list[Lot]:
+    async def work(tx: Transaction) -> list[Lot]:
+        harvest, graded, events = domain.grade(await harvests.harvest(tx, harvest_id), specs)
+        await harvests.save_harvest(tx, harvest)
+        return await _add(tx, graded, events)
+
+    return await database.transaction(work)
+
+
+async def grade_batch(database: ServiceDatabase, batch_id: str, specs: list[LotSpec]) -> list[Lot]:
+    async def work(tx: Transaction) -> list[Lot]:
+        batch, graded, events = domain.grade(await batches.batch(tx, batch_id), specs)
+        await batches.save_batch(tx, batch)
+        return await _add(tx, graded, events)
+
+    return await database.transaction(work)
+
+
+async def _add(tx: Transaction, graded: list[Lot], events: list[LotGraded]) -> list[Lot]:
+    await store.add_lots(tx, graded)
+    for lot, event in zip(graded, events, strict=True):
+        await tx.publish(event, subject=lot.id, sequence=lot.version)
+    return graded
+
+
+async def dispose(
+    database: ServiceDatabase,
+    lot_id: str,
+    *,
+    kind: DispositionKind,
+    quantity: Decimal,
+    unit: Unit | str,
+    on: date,
+    recipient: str | None = None,
+    reason: str | None = None,
+) -> Lot:
+    async def work(tx: Transaction) -> Lot:
+        lot, event = domain.dispose(
+            await store.lot(tx, lot_id),
+            kind=kind,
+            amount=quantity,
+            unit=unit,
+            on=on,
+            recipient=recipient,
+            reason=reason,
+        )
+        await store.save_lot(tx, lot)
+        if event is not None:
+            await tx.publish(event, subject=lot.id, sequence=lot.version)
+        return lot
+
+    return await database.transaction(work)
+
+
+async def release_for_sale(database: ServiceDatabase, lot_id: str) -> Lot:
+    async def work(tx: Transaction) -> Lot:
+        lot, event = domain.release_for_sale(await store.lot(tx, lot_id))
+        await store.save_lot(tx, lot)
+        await tx.publish(event, subject=lot.id, sequence=lot.version)
+        return lot
+
+    return await database.transaction(work)
+
+
+async def lot(database: ServiceDatabase, lot_id: str) -> Lot:
+    async def work(tx: Transaction) -> Lot:
+        return await store.lot(tx, lot_id)
+
+    return await database.transaction(work)
+
+
+async def lots_page(
+    database: ServiceDatabase,
+    *,
+    harvest_id: str | None,
+    batch_id: str | None,
+    grade: Grade | None,
+    released: bool | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Lot]:
+    return await store.lots_page(
+        database, harvest_id=harvest_id, batch_id=batch_id, grade=grade, released=released, after=after, limit=limit
+    )
+
+
+async def account_sale(tx: Transaction, envelope: Envelope, payload: LotSold) -> None:
+    """Take a marketplace sale from its lot, once per sale_id; a sale that cannot be taken is dead-lettered."""
+    try:
+        sold = domain.account_sale(await store.lot(tx, payload.lot_id), payload)
+    except DomainError as refused:
+        raise Unprocessable(f"sale {payload.sale_id} of lot {payload.lot_id}: {refused.detail}") from None
+    if sold is not None:
+        await store.save_lot(tx, sold)

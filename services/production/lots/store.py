@@ -1,0 +1,134 @@
+"""The lots collection: each lot with its dispositions, replaced only over the version it was read at."""
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
+from services.production.quantities.store import date_of, date_or_none, day, day_or_none, exact, quantity_of
+from shared import pages
+from shared.database import DUPLICATE_KEY, Document, ServiceDatabase, Transaction
+
+LOTS = "lots"
+
+INDEXES = {
+    LOTS: [
+        pages.index_in_order("by_source", "source_id"),
+        pages.index_in_order("by_grade", "grade"),
+        pages.index_in_order("by_release", "released_for_sale"),
+        pages.index_in_order("in_order"),
+        IndexModel([("lot_code", ASCENDING)], name="lot_code", unique=True),
+    ]
+}
+
+FIELDS = (
+    "lot_code",
+    "source",
+    "source_id",
+    "cycle_id",
+    "programme_id",
+    "site_id",
+    "commodity",
+    "released_for_sale",
+    "created_at",
+    "version",
+)
+DISPOSITION_FIELDS = ("recipient", "reason", "recorded_at", "sale_id")
+
+
+def to_document(lot: Lot) -> Document:
+    dispositions = [
+        {
+            "kind": d.kind.value,
+            "quantity": exact(d.quantity.amount),
+            "on": day(d.on),
+            **{name: getattr(d, name) for name in DISPOSITION_FIELDS},
+        }
+        for d in lot.dispositions
+    ]
+    return {
+        "_id": lot.id,
+        **{name: getattr(lot, name) for name in FIELDS},
+        "grade": lot.grade.value,
+        "quantity": exact(lot.quantity.amount),
+        "unit": lot.quantity.unit.value,
+        "best_before": day_or_none(lot.best_before),
+        "dispositions": dispositions,
+    }
+
+
+def disposition_of(stored: Document, unit: str) -> Disposition:
+    return Disposition(
+        kind=DispositionKind(stored["kind"]),
+        quantity=quantity_of(stored["quantity"], unit),
+        on=date_of(stored["on"]),
+        recipient=stored["recipient"],
+        reason=stored["reason"],
+        recorded_at=stored["recorded_at"],
+        # Dispositions recorded before sales were accounted have no sale_id.
+        sale_id=stored.get("sale_id"),
+    )
+
+
+def from_document(document: Document) -> Lot:
+    return Lot(
+        id=document["_id"],
+        **{name: document[name] for name in FIELDS},
+        grade=Grade(document["grade"]),
+        quantity=quantity_of(document["quantity"], document["unit"]),
+        best_before=date_or_none(document["best_before"]),
+        dispositions=tuple(disposition_of(d, document["unit"]) for d in document["dispositions"]),
+    )
+
+
+async def add_lots(tx: Transaction, lots: list[Lot]) -> None:
+    """Insert new lots; DuplicateLotCode when a code is taken, by an earlier lot or within these."""
+    # Not save_versioned: the lots of one grading are inserted together, and a taken code is named.
+    codes = [lot.lot_code for lot in lots]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise DuplicateLotCode(f"Lot code {repeated[0]!r} is given twice.", field="lot_code")
+    try:
+        if lots:
+            await tx.db[LOTS].insert_many([to_document(lot) for lot in lots], session=tx.session)
+    except (DuplicateKeyError, BulkWriteError) as error:
+        if not _duplicate_key(error):
+            raise
+        taken = await tx.db[LOTS].distinct("lot_code", {"lot_code": {"$in": codes}})
+        raise DuplicateLotCode(f"Lot code {', '.join(map(repr, taken))} is taken.", field="lot_code") from None
+
+
+def _duplicate_key(error: DuplicateKeyError | BulkWriteError) -> bool:
+    if isinstance(error, DuplicateKeyError):
+        return True
+    failures = error.details.get("writeErrors", [])
+    return bool(failures) and all(failure["code"] == DUPLICATE_KEY for failure in failures)
+
+
+async def lot(tx: Transaction, lot_id: str) -> Lot:
+    document = await tx.db[LOTS].find_one({"_id": lot_id}, session=tx.session)
+    if document is None:
+        raise LotNotFound(f"No lot {lot_id}.", field="lot_id")
+    return from_document(document)
+
+
+async def save_lot(tx: Transaction, changed: Lot) -> None:
+    await tx.save_versioned(LOTS, to_document(changed))
+
+
+async def lots_page(
+    database: ServiceDatabase,
+    *,
+    harvest_id: str | None,
+    batch_id: str | None,
+    grade: Grade | None,
+    released: bool | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Lot]:
+    # A batch id, when given, wins over a harvest id: a lot comes from one source.
+    source = "batch" if batch_id is not None else "harvest" if harvest_id is not None else None
+    source_id = batch_id if batch_id is not None else harvest_id
+    query = pages.only(
+        source=source, source_id=source_id, grade=grade.value if grade else None, released_for_sale=released
+    )
+    return await pages.page(database.db[LOTS], query, from_document, after=after, limit=limit)

@@ -1,0 +1,32 @@
+"""Production's read model of participants: an opaque id, a facility and a custody status each."""
+
+from pymongo import IndexModel
+
+from services.production.participants.domain import CustodyStatus, KnownParticipant
+from shared.database import Transaction
+
+PARTICIPANTS = "participants"
+
+INDEXES: dict[str, list[IndexModel]] = {PARTICIPANTS: []}
+
+
+async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:
+    document = await tx.db[PARTICIPANTS].find_one({"_id": participant_id}, session=tx.session)
+    if document is None:
+        return None
+    return KnownParticipant(
+        id=document["_id"],
+        facility_id=document["facility_id"],
+        status=CustodyStatus(document["status"]),
+        sequence=document["sequence"],
+    )
+
+
+async def save_participant(tx: Transaction, participant: KnownParticipant) -> None:
+    # Not a versioned save: the event's sequence orders what is learnt, and the domain refuses older ones.
+    document = {
+        "facility_id": participant.facility_id,
+        "status": participant.status.value,
+        "sequence": participant.sequence,
+    }
+    await tx.db[PARTICIPANTS].update_one({"_id": participant.id}, {"$set": document}, upsert=True, session=tx.session)

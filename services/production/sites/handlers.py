@@ -1,0 +1,42 @@
+"""Use cases for production sites."""
+
+from decimal import Decimal
+
+from services.production.sites import domain, store
+from services.production.sites.domain import Site, SiteKind
+from shared import pages
+from shared.database import ServiceDatabase, Transaction
+
+
+async def register_site(
+    database: ServiceDatabase,
+    *,
+    facility_id: str,
+    name: str,
+    kind: SiteKind,
+    area_m2: Decimal | None = None,
+    volume_m3: Decimal | None = None,
+) -> Site:
+    site, registered = domain.register_site(
+        facility_id=facility_id, name=name, kind=kind, area_m2=area_m2, volume_m3=volume_m3
+    )
+
+    async def work(tx: Transaction) -> None:
+        await store.save_site(tx, site)
+        await tx.publish(registered, subject=site.id, sequence=site.version)
+
+    await database.transaction(work)
+    return site
+
+
+async def site(database: ServiceDatabase, site_id: str) -> Site:
+    async def work(tx: Transaction) -> Site:
+        return await store.site(tx, site_id)
+
+    return await database.transaction(work)
+
+
+async def sites_page(
+    database: ServiceDatabase, *, facility_id: str | None, kind: SiteKind | None, after: str | None, limit: int
+) -> pages.Listing[Site]:
+    return await store.sites_page(database, facility_id=facility_id, kind=kind, after=after, limit=limit)

@@ -1,0 +1,64 @@
+"""The production sites collection."""
+
+from pymongo import ASCENDING, IndexModel
+
+from services.production.quantities.store import amount_of, exact
+from services.production.sites.domain import DuplicateSiteName, Site, SiteKind, SiteNotFound
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+
+SITES = "sites"
+
+INDEXES = {
+    SITES: [
+        IndexModel([("facility_id", ASCENDING), ("name", ASCENDING)], name="name_per_facility", unique=True),
+        pages.index_in_order("by_facility", "facility_id"),
+        pages.index_in_order("by_kind", "kind"),
+        pages.index_in_order("in_order"),
+    ],
+}
+
+
+def to_document(site: Site) -> Document:
+    return {
+        "_id": site.id,
+        "facility_id": site.facility_id,
+        "name": site.name,
+        "kind": site.kind.value,
+        "area_m2": exact(site.area_m2),
+        "volume_m3": exact(site.volume_m3),
+        "created_at": site.created_at,
+        "version": site.version,
+    }
+
+
+def from_document(document: Document) -> Site:
+    return Site(
+        id=document["_id"],
+        facility_id=document["facility_id"],
+        name=document["name"],
+        kind=SiteKind(document["kind"]),
+        area_m2=amount_of(document["area_m2"]),
+        volume_m3=amount_of(document["volume_m3"]),
+        created_at=document["created_at"],
+        version=document["version"],
+    )
+
+
+async def save_site(tx: Transaction, site: Site) -> None:
+    taken = DuplicateSiteName(f"The facility already has a site named {site.name!r}.", field="name")
+    await tx.save_versioned(SITES, to_document(site), duplicate=taken)
+
+
+async def site(tx: Transaction, site_id: str) -> Site:
+    document = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
+    if document is None:
+        raise SiteNotFound(f"No production site {site_id}.", field="site_id")
+    return from_document(document)
+
+
+async def sites_page(
+    database: ServiceDatabase, *, facility_id: str | None, kind: SiteKind | None, after: str | None, limit: int
+) -> pages.Listing[Site]:
+    query = pages.only(facility_id=facility_id, kind=kind.value if kind else None)
+    return await pages.page(database.db[SITES], query, from_document, after=after, limit=limit)
