@@ -3,10 +3,14 @@ Each frees its place for the head of the waiting list at once."""
 
 from datetime import UTC, date, datetime
 
-from services.enrolment import cohorts, enrolments, enrolments_store, store, training
-from services.enrolment.cohorts import Cohort
-from services.enrolment.enrolments import Enrolment, EnrolmentState
-from services.enrolment.training import EndReason
+from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments import domain as enrolments
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState
+from services.enrolment.participants import store
+from services.enrolment.training import domain as training
+from services.enrolment.training.domain import EndReason
 from shared.database import Transaction
 
 BEFORE_TRAINING = (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED)

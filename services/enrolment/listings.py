@@ -4,12 +4,13 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from services.enrolment import enrolments_store, store
 from services.enrolment.callers import Reach
-from services.enrolment.cohorts import Cohort
-from services.enrolment.domain import Participant
-from services.enrolment.enrolments import Enrolment
-from services.enrolment.programmes import Programme
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.enrolments.domain import Enrolment
+from services.enrolment.participants import store
+from services.enrolment.participants.domain import Participant
+from services.enrolment.programmes.domain import Programme
 from shared import pages
 from shared.database import Document, ServiceDatabase
 

@@ -4,23 +4,18 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 from pymongo import IndexModel
 
-from services.enrolment import (
-    api,
-    cohorts_api,
-    enrolments_api,
-    enrolments_store,
-    events,
-    listings,
-    programmes_api,
-    progress_api,
-    records_api,
-    records_handlers,
-    reference_api,
-    reference_handlers,
-    store,
-    training_api,
-    training_store,
-)
+from services.enrolment import events, listings, progress_api
+from services.enrolment.cohorts import api as cohorts_api
+from services.enrolment.enrolments import api as enrolments_api
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.participants import api, store
+from services.enrolment.programmes import api as programmes_api
+from services.enrolment.records import api as records_api
+from services.enrolment.records import handlers as records_handlers
+from services.enrolment.references import api as reference_api
+from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.training import api as training_api
+from services.enrolment.training import store as training_store
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime

@@ -5,11 +5,11 @@ from datetime import date
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import enrolment_handlers
-from services.enrolment.api_fields import NOT_ACTIVE, NOT_FOUND, Id
 from services.enrolment.callers import reach_of, signature
-from services.enrolment.enrolments_api import EnrolmentOut, EnrolmentWriter
-from services.enrolment.training import EndReason
+from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.enrolments.api import EnrolmentOut, EnrolmentWriter
+from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND, Id
+from services.enrolment.training.domain import EndReason
 from shared.http import DatabaseDep
 
 router = APIRouter()

@@ -2,7 +2,7 @@
 
 from html import escape
 
-from services.enrolment.records import TrainingRecord
+from services.enrolment.records.domain import TrainingRecord
 
 STYLE = (
     "body{font-family:sans-serif;max-width:48rem;margin:2rem auto;color:#222}"

@@ -1,6 +1,6 @@
 """Who may see and change what: officers their own facility, agencies no participant at all."""
 
-from services.enrolment import enrolments_store
+from services.enrolment.enrolments import store as enrolments_store
 from tests.support.enrolment import (
     STAFF_SCOPES,
     enrol,

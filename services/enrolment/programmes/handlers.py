@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from services.enrolment import programmes, reference_handlers, store
-from services.enrolment.handlers import read
-from services.enrolment.programmes import Programme
+from services.enrolment.participants import store
+from services.enrolment.participants.handlers import read
+from services.enrolment.programmes import domain as programmes
+from services.enrolment.programmes.domain import Programme
+from services.enrolment.references import handlers as reference_handlers
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
 

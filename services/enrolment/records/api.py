@@ -7,10 +7,11 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from services.enrolment import record_page, records_handlers
-from services.enrolment.api import ParticipantId, ParticipantOut, ParticipantReader
+from services.enrolment import record_page
 from services.enrolment.callers import facility_of
-from services.enrolment.records import TrainingRecord
+from services.enrolment.participants.api import ParticipantId, ParticipantOut, ParticipantReader
+from services.enrolment.records import handlers as records_handlers
+from services.enrolment.records.domain import TrainingRecord
 from shared.http import DatabaseDep
 
 router = APIRouter(tags=["participants"])

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from services.enrolment.cohorts import Cohort
-from services.enrolment.enrolments import Enrolment, EnrolmentState, IllegalTransition, transition
-from services.enrolment.programmes import Programme
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, IllegalTransition, transition
+from services.enrolment.programmes.domain import Programme
 from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import (
     CertificateIssued,

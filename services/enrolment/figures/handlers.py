@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from services.enrolment import enrolments_store, store
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.participants import store
 from shared.database import ServiceDatabase, Transaction
 
 ENROLLED = ("approved", "active", "suspended", "completed", "ended")

@@ -5,8 +5,8 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import reference_handlers
-from services.enrolment.reference import Facility, FacilityKind, PartnerAgency, SkillTrack
+from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 

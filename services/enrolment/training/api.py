@@ -6,12 +6,10 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import (
-    training_handlers,
-)
-from services.enrolment.api_fields import NOT_FOUND, Id
 from services.enrolment.callers import facility_of, reach_of, signature, trainer_of
-from services.enrolment.training import Absence
+from services.enrolment.responses import NOT_FOUND, Id
+from services.enrolment.training import handlers as training_handlers
+from services.enrolment.training.domain import Absence
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 

@@ -3,19 +3,17 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.enrolment import (
-    cohorts,
-    enrolments,
-    enrolments_store,
-    leaving,
-    programme_handlers,
-    reference_handlers,
-    store,
-    training,
-)
-from services.enrolment.cohorts import Cohort
-from services.enrolment.handlers import read
-from services.enrolment.training import EndReason
+from services.enrolment import leaving
+from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments import domain as enrolments
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.participants import store
+from services.enrolment.participants.handlers import read
+from services.enrolment.programmes import handlers as programme_handlers
+from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.training import domain as training
+from services.enrolment.training.domain import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.events import EventData
 from shared.events.enrolment import CohortCapacityChanged, CohortClosed, CohortStarted

@@ -5,13 +5,11 @@ from typing import Annotated, Any, Literal, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import (
-    enrolment_handlers,
-    listings,
-)
-from services.enrolment.api_fields import NOT_FOUND, Filter, Id
+from services.enrolment import listings
 from services.enrolment.callers import reach_of, signature
-from services.enrolment.enrolments import Enrolment, EnrolmentState, Override, Rule
+from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
+from services.enrolment.responses import NOT_FOUND, Filter, Id
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page

@@ -4,8 +4,12 @@ from datetime import UTC, datetime
 
 from bson.decimal128 import Decimal128
 
-from services.enrolment import enrolments_store, records, store, training, training_store
-from services.enrolment.records import PremiEntry, TrainingRecord
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.participants import store
+from services.enrolment.records import domain as records
+from services.enrolment.records.domain import PremiEntry, TrainingRecord
+from services.enrolment.training import domain as training
+from services.enrolment.training import store as training_store
 from shared.consumer import On, Reactions
 from shared.database import ServiceDatabase, Transaction
 from shared.events import Envelope

@@ -3,10 +3,15 @@
 from dataclasses import replace
 from datetime import date
 
-from services.enrolment import enrolments, enrolments_store, leaving, store, training, training_store
+from services.enrolment import leaving
 from services.enrolment.callers import Reach
-from services.enrolment.enrolments import Enrolment, Override
-from services.enrolment.training import EndReason
+from services.enrolment.enrolments import domain as enrolments
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.enrolments.domain import Enrolment, Override
+from services.enrolment.participants import store
+from services.enrolment.training import domain as training
+from services.enrolment.training import store as training_store
+from services.enrolment.training.domain import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict
 

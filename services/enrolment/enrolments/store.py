@@ -6,7 +6,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.enrolment.callers import EVERYWHERE, Reach
-from services.enrolment.enrolments import (
+from services.enrolment.enrolments.domain import (
     Background,
     Enrolment,
     EnrolmentState,
@@ -15,7 +15,7 @@ from services.enrolment.enrolments import (
     Rule,
     Transition,
 )
-from services.enrolment.store import COHORTS, PROGRAMMES, cohort, cohort_from, load, within_reach
+from services.enrolment.participants.store import COHORTS, PROGRAMMES, cohort, cohort_from, load, within_reach
 from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 

@@ -4,9 +4,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from services.enrolment import domain, leaving, reference_handlers, store
-from services.enrolment.domain import Participant, Registration, SecurityClassification
-from services.enrolment.training import EndReason
+from services.enrolment import leaving
+from services.enrolment.participants import domain, store
+from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
+from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.training.domain import EndReason
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
 

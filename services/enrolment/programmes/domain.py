@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from services.enrolment.domain import SecurityClassification
+from services.enrolment.participants.domain import SecurityClassification
 from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
-from services.enrolment.programmes import Programme, ProgrammeStatus
+from services.enrolment.programmes.domain import Programme, ProgrammeStatus
 from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import CohortOpened
 

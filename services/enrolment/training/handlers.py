@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from services.enrolment import enrolments_store, store, training, training_store
 from services.enrolment.callers import Reach
-from services.enrolment.cohorts import Cohort
-from services.enrolment.enrolments import EnrolmentState
-from services.enrolment.training import Absence, Mark
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.enrolments.domain import EnrolmentState
+from services.enrolment.participants import store
+from services.enrolment.training import domain as training
+from services.enrolment.training import store as training_store
+from services.enrolment.training.domain import Absence, Mark
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden, InvalidInput
 

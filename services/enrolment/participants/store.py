@@ -8,14 +8,14 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.enrolment.callers import EVERYWHERE, Reach
-from services.enrolment.cohorts import Cohort
-from services.enrolment.domain import (
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.participants.domain import (
     DuplicateRegistration,
     Participant,
     ParticipantStatus,
     SecurityClassification,
 )
-from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
+from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
 from shared.database import ConcurrentChange, Document, Transaction
 from shared.errors import Conflict, NotFound
 

@@ -6,14 +6,12 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import (
-    cohort_handlers,
-    listings,
-)
-from services.enrolment.api_fields import NOT_FOUND, Filter, Id
+from services.enrolment import listings
 from services.enrolment.callers import agency_of, signature
-from services.enrolment.cohorts import Cohort
-from services.enrolment.programmes_api import ProgrammeOut  # noqa: F401
+from services.enrolment.cohorts import handlers as cohort_handlers
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.programmes.api import ProgrammeOut  # noqa: F401
+from services.enrolment.responses import NOT_FOUND, Filter, Id
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.enrolment.domain import Participant
-from services.enrolment.enrolments import Enrolment, EnrolmentState
-from services.enrolment.programmes import Programme
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState
+from services.enrolment.participants.domain import Participant
+from services.enrolment.programmes.domain import Programme
 
 
 @dataclass(frozen=True)

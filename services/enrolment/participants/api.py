@@ -6,9 +6,10 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import handlers, listings
+from services.enrolment import listings
 from services.enrolment.callers import facility_of, facility_staff, signature
-from services.enrolment.domain import Participant, ParticipantStatus, Registration, SecurityClassification
+from services.enrolment.participants import handlers
+from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
 from shared.api_keys import Caller
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page

@@ -6,15 +6,13 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import (
-    figures,
-    listings,
-    programme_handlers,
-)
-from services.enrolment.api_fields import NOT_FOUND, Filter, Id
+from services.enrolment import listings
 from services.enrolment.callers import agency_of
-from services.enrolment.domain import SecurityClassification
-from services.enrolment.programmes import Eligibility, Programme, ProgrammeStatus
+from services.enrolment.figures import handlers as figures
+from services.enrolment.participants.domain import SecurityClassification
+from services.enrolment.programmes import handlers as programme_handlers
+from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
+from services.enrolment.responses import NOT_FOUND, Filter, Id
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page

@@ -5,8 +5,8 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from services.enrolment import reference
-from services.enrolment.reference import Facility, FacilityKind, PartnerAgency, SkillTrack
+from services.enrolment.references import domain as reference
+from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 
-from services.enrolment.training import Absence, Mark
+from services.enrolment.training.domain import Absence, Mark
 from shared.database import Document, Transaction
 
 ATTENDANCE = "attendance"

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from uuid import uuid4
 
-from services.enrolment import cohorts
-from services.enrolment.cohorts import Cohort
-from services.enrolment.domain import Participant, ParticipantStatus
-from services.enrolment.programmes import Programme
+from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.participants.domain import Participant, ParticipantStatus
+from services.enrolment.programmes.domain import Programme
 from shared.errors import Conflict, InvalidInput
 from shared.events import EventData
 from shared.events.enrolment import EnrolmentApproved, EnrolmentRejected, EnrolmentWaitlisted, EnrolmentWithdrawn
