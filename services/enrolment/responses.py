@@ -1,11 +1,7 @@
-"""What the enrolment service's routes share: path ids, filters and the usual error responses."""
+"""The error responses the enrolment service's routes document alike."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Path, Query
-
-Id = Annotated[str, Path(max_length=64)]
-Filter = Annotated[str | None, Query(max_length=64)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such programme, cohort or enrolment"}}
 NOT_ACTIVE: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,

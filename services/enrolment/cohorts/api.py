@@ -1,4 +1,4 @@
-"""HTTP routes for cohorts: opening, start, listing."""
+"""HTTP routes for cohorts: open, start, change capacity, close, read and list."""
 
 from datetime import date
 from typing import Annotated, Self
@@ -6,15 +6,14 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import listings
 from services.enrolment.callers import agency_of, signature
-from services.enrolment.cohorts import handlers as cohort_handlers
+from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
-from services.enrolment.programmes.api import ProgrammeOut  # noqa: F401
-from services.enrolment.responses import NOT_FOUND, Filter, Id
+from services.enrolment.responses import NOT_FOUND
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
 
 router = APIRouter()
 
@@ -83,7 +82,7 @@ class CohortStart(BaseModel):
 async def open_cohort(
     body: CohortOpening, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    opened = await cohort_handlers.open_cohort(database, **body.model_dump(), agency=agency_of(caller))
+    opened = await handlers.open_cohort(database, **body.model_dump(), agency=agency_of(caller))
     return CohortOut.from_domain(opened)
 
 
@@ -91,9 +90,9 @@ async def open_cohort(
     "/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort with its places and waiting list", responses=NOT_FOUND
 )
 async def get_cohort(
-    cohort_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:read")]
+    cohort_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:read")]
 ) -> CohortOut:
-    return CohortOut.from_domain(await cohort_handlers.cohort(database, cohort_id))
+    return CohortOut.from_domain(await handlers.cohort(database, cohort_id))
 
 
 @router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened; an agency's key lists its own")
@@ -106,7 +105,7 @@ async def list_cohorts(
     facility_id: Filter = None,
     agency_id: Filter = None,
 ) -> Page[CohortOut]:
-    found, cursor = await listings.cohorts(
+    found, cursor = await handlers.cohorts_page(
         database,
         programme_id=programme_id,
         facility_id=facility_id,
@@ -124,9 +123,9 @@ async def list_cohorts(
     responses={**NOT_FOUND, 409: {"description": "Already started"}},
 )
 async def start_cohort(
-    cohort_id: Id, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+    cohort_id: PathId, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    started = await cohort_handlers.start_cohort(
+    started = await handlers.start_cohort(
         database, cohort_id, on=body.started_on, by=signature(caller), agency=agency_of(caller)
     )
     return CohortOut.from_domain(started)
@@ -151,9 +150,9 @@ class CohortClosing(BaseModel):
     responses={**NOT_FOUND, 409: {"description": "The cohort is closed"}},
 )
 async def change_capacity(
-    cohort_id: Id, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+    cohort_id: PathId, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    changed = await cohort_handlers.change_capacity(
+    changed = await handlers.change_capacity(
         database, cohort_id, capacity=body.capacity, by=signature(caller), agency=agency_of(caller)
     )
     return CohortOut.from_domain(changed)
@@ -166,9 +165,9 @@ async def change_capacity(
     responses={**NOT_FOUND, 409: {"description": "Already closed"}},
 )
 async def close_cohort(
-    cohort_id: Id, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+    cohort_id: PathId, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    closed = await cohort_handlers.close_cohort(
+    closed = await handlers.close_cohort(
         database, cohort_id, on=body.closed_on, by=signature(caller), agency=agency_of(caller)
     )
     return CohortOut.from_domain(closed)

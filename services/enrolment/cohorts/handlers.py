@@ -1,19 +1,20 @@
-"""Cohort use cases: open, start, change capacity, close."""
+"""Cohort use cases: open, start, change capacity, close; read one and list them."""
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.enrolment import leaving
-from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts import domain, store
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.enrolments import domain as enrolments
-from services.enrolment.enrolments import store as enrolments_store
-from services.enrolment.participants import store
-from services.enrolment.participants.handlers import read
+from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.enrolments import store as enrolment_store
+from services.enrolment.enrolments.domain import IN_TRAINING
 from services.enrolment.programmes import handlers as programme_handlers
-from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.programmes import store as programme_store
+from services.enrolment.references import store as reference_store
 from services.enrolment.training import domain as training
 from services.enrolment.training.domain import EndReason
+from shared import pages
 from shared.database import ServiceDatabase, Transaction
 from shared.events import EventData
 from shared.events.enrolment import CohortCapacityChanged, CohortClosed, CohortStarted
@@ -23,11 +24,11 @@ async def open_cohort(database: ServiceDatabase, *, programme_id: str, agency: s
     """Open a cohort of a published programme; an agency opens cohorts of its own programmes only."""
 
     async def work(tx: Transaction) -> Cohort:
-        programme = await store.programme(tx, programme_id)
+        programme = await programme_store.programme(tx, programme_id)
         programme_handlers.ensure_own(programme.agency_id, agency)
-        await reference_handlers.ensure_facility(tx, details["facility_id"])
-        cohort, event = cohorts.open_cohort(programme, **details)
-        await store.save(tx, store.COHORTS, store.cohort_document(cohort))
+        await reference_store.ensure_facility(tx, details["facility_id"])
+        cohort, event = domain.open_cohort(programme, **details)
+        await store.save_cohort(tx, cohort)
         await tx.publish(event, subject=cohort.id, sequence=cohort.version)
         return cohort
 
@@ -45,12 +46,12 @@ async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
     """Start the cohort: every approved enrolment becomes active from `on`."""
 
     async def work(tx: Transaction) -> Cohort:
-        started = cohorts.start(await own_cohort(tx, cohort_id, agency), on=on)
+        started = domain.start(await own_cohort(tx, cohort_id, agency), on=on)
         for enrolment_id in started.approved:
-            active, activated = training.activate(await enrolments_store.enrolment(tx, enrolment_id), on=on, by=by)
-            await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(active))
+            active, activated = training.activate(await enrolment_store.enrolment(tx, enrolment_id), on=on, by=by)
+            await enrolment_store.save_enrolment(tx, active)
             await tx.publish(activated, subject=active.id, sequence=active.version)
-        await store.save(tx, store.COHORTS, store.cohort_document(started))
+        await store.save_cohort(tx, started)
         event = CohortStarted(
             cohort_id=started.id,
             programme_id=started.programme_id,
@@ -63,10 +64,6 @@ async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
     return await database.transaction(work)
 
 
-async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
-    return await read(database, store.cohort, cohort_id)
-
-
 async def change_capacity(
     database: ServiceDatabase, cohort_id: str, *, capacity: int, by: str, agency: str | None
 ) -> Cohort:
@@ -74,11 +71,12 @@ async def change_capacity(
 
     async def work(tx: Transaction) -> Cohort:
         current = await own_cohort(tx, cohort_id, agency)
-        clashing = await leaving.clashing_waiters(tx, current, places=capacity - len(current.approved))
-        changed, promoted_ids = cohorts.change_capacity(current, capacity, clashing=clashing)
+        places = capacity - len(current.approved)
+        clashing = await enrolment_handlers.clashing_waiters(tx, current, places=places)
+        changed, promoted_ids = domain.change_capacity(current, capacity, clashing=clashing)
         for promoted_id in promoted_ids:
-            await leaving.promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)
-        await store.save(tx, store.COHORTS, store.cohort_document(changed))
+            await enrolment_handlers.promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)
+        await store.save_cohort(tx, changed)
         event = CohortCapacityChanged(cohort_id=changed.id, programme_id=changed.programme_id, capacity=capacity)
         await tx.publish(event, subject=changed.id, sequence=changed.version)
         return changed
@@ -92,9 +90,9 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
     async def work(tx: Transaction) -> Cohort:
         current = await own_cohort(tx, cohort_id, agency)
         withdrawn: set[str] = set()
-        for enrolment in await enrolments_store.live_enrolments_in(tx, cohort_id):
+        for enrolment in await enrolment_store.live_enrolments_in(tx, cohort_id):
             event: EventData
-            if enrolment.state in leaving.IN_TRAINING:
+            if enrolment.state in IN_TRAINING:
                 ended, event = training.end(enrolment, on=on, reason=EndReason.NOT_COMPLETED, by=by, note=None)
             else:
                 ended, _, event, _ = enrolments.withdraw(
@@ -102,11 +100,29 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
                 )
                 withdrawn.add(ended.id)
             await tx.publish(event, subject=ended.id, sequence=ended.version)
-            await leaving.saved(tx, ended)
-        closed = cohorts.close(current, on=on, withdrawn=frozenset(withdrawn))
-        await store.save(tx, store.COHORTS, store.cohort_document(closed))
+            await enrolment_store.save_enrolment(tx, ended)
+        closed = domain.close(current, on=on, withdrawn=frozenset(withdrawn))
+        await store.save_cohort(tx, closed)
         closing = CohortClosed(cohort_id=closed.id, programme_id=closed.programme_id, closed_on=on)
         await tx.publish(closing, subject=closed.id, sequence=closed.version)
         return closed
 
     return await database.transaction(work)
+
+
+async def cohort(database: ServiceDatabase, cohort_id: str) -> Cohort:
+    return await database.transaction(lambda tx: store.cohort(tx, cohort_id))
+
+
+async def cohorts_page(
+    database: ServiceDatabase,
+    *,
+    programme_id: str | None,
+    facility_id: str | None,
+    agency_id: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Cohort]:
+    return await store.cohorts_page(
+        database, programme_id=programme_id, facility_id=facility_id, agency_id=agency_id, after=after, limit=limit
+    )

@@ -1,18 +1,18 @@
-"""HTTP routes for enrolments: request, withdrawal, suspension, end, completion."""
+"""HTTP routes for enrolments: request, withdrawal, reads and listing."""
 
 from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import listings
 from services.enrolment.callers import reach_of, signature
-from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.enrolments import handlers
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
-from services.enrolment.responses import NOT_FOUND, Filter, Id
+from services.enrolment.responses import NOT_FOUND
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
 
 router = APIRouter()
 
@@ -89,7 +89,7 @@ EnrolmentWriter = Annotated[Caller, scoped("enrolments:write")]
 )
 async def request_enrolment(body: EnrolmentRequest, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
     overrides = [Override(item.rule, item.reason) for item in body.overrides]
-    enrolment = await enrolment_handlers.request_enrolment(
+    enrolment = await handlers.request_enrolment(
         database,
         participant_id=body.participant_id,
         cohort_id=body.cohort_id,
@@ -107,9 +107,9 @@ async def request_enrolment(body: EnrolmentRequest, database: DatabaseDep, calle
     responses={**NOT_FOUND, 409: {"description": "The enrolment cannot be withdrawn in its state"}},
 )
 async def withdraw_enrolment(
-    enrolment_id: Id, body: Withdrawal, database: DatabaseDep, caller: EnrolmentWriter
+    enrolment_id: PathId, body: Withdrawal, database: DatabaseDep, caller: EnrolmentWriter
 ) -> EnrolmentOut:
-    withdrawn = await enrolment_handlers.withdraw_enrolment(
+    withdrawn = await handlers.withdraw_enrolment(
         database,
         enrolment_id,
         by_participant=body.by == "participant",
@@ -124,9 +124,9 @@ async def withdraw_enrolment(
     "/enrolments/{enrolment_id}", tags=["enrolments"], summary="An enrolment with its history", responses=NOT_FOUND
 )
 async def get_enrolment(
-    enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
+    enrolment_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> EnrolmentOut:
-    return EnrolmentOut.from_domain(await enrolment_handlers.enrolment(database, enrolment_id, reach=reach_of(caller)))
+    return EnrolmentOut.from_domain(await handlers.enrolment(database, enrolment_id, reach=reach_of(caller)))
 
 
 @router.get(
@@ -143,7 +143,7 @@ async def list_enrolments(
     participant_id: Filter = None,
     state: EnrolmentState | None = None,
 ) -> Page[EnrolmentOut]:
-    found, cursor = await listings.enrolments(
+    found, cursor = await handlers.enrolments_page(
         database,
         reach=reach_of(caller),
         cohort_id=cohort_id,

@@ -37,6 +37,8 @@ class Rule(StrEnum):
     BEHAVIOUR_SCORE = "behaviour_score"
 
 
+BEFORE_TRAINING = (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED)
+IN_TRAINING = (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)
 NEVER_OVERRIDDEN = frozenset({Rule.IN_CUSTODY, Rule.FACILITY, Rule.SCHEDULE_CLASH})
 
 
@@ -182,10 +184,7 @@ def withdraw(
     cohort, promoted = cohorts.release_place(cohort, enrolment.id, clashing=clashing)
     withdrawn = transition(enrolment, EnrolmentState.WITHDRAWN, by=by, reason=reason)
     event = EnrolmentWithdrawn(
-        enrolment_id=enrolment.id,
-        participant_id=enrolment.participant_id,
-        cohort_id=enrolment.cohort_id,
-        programme_id=enrolment.programme_id,
+        **ids_of(enrolment),
         withdrawn_by="participant" if by_participant else "staff",
         place_freed=enrolment.state is EnrolmentState.APPROVED,
     )
@@ -197,13 +196,17 @@ def promote(enrolment: Enrolment, *, by: str) -> tuple[Enrolment, EnrolmentAppro
     if enrolment.state is not EnrolmentState.WAITLISTED:
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not waitlisted.", field="state")
     approved = transition(enrolment, EnrolmentState.APPROVED, by=by, reason="a place was freed")
-    return approved, EnrolmentApproved(
-        enrolment_id=enrolment.id,
-        participant_id=enrolment.participant_id,
-        cohort_id=enrolment.cohort_id,
-        programme_id=enrolment.programme_id,
-        from_waitlist=True,
-    )
+    return approved, EnrolmentApproved(**ids_of(enrolment), from_waitlist=True)
+
+
+def ids_of(enrolment: Enrolment) -> dict[str, str]:
+    """The ids every event about an enrolment carries."""
+    return {
+        "enrolment_id": enrolment.id,
+        "participant_id": enrolment.participant_id,
+        "cohort_id": enrolment.cohort_id,
+        "programme_id": enrolment.programme_id,
+    }
 
 
 def transition(enrolment: Enrolment, state: EnrolmentState, *, by: str, reason: str | None) -> Enrolment:

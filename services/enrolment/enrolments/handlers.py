@@ -1,17 +1,20 @@
-"""Enrolment use cases: request, withdraw, suspend, resume, end, complete."""
+"""Enrolment use cases: request, withdraw, read and list; and leaving a cohort inside another use case's
+transaction (withdrawal, the end of training, release from custody), each freeing its place for the waiting list."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
-from services.enrolment import leaving
 from services.enrolment.callers import Reach
-from services.enrolment.enrolments import domain as enrolments
-from services.enrolment.enrolments import store as enrolments_store
-from services.enrolment.enrolments.domain import Enrolment, Override
-from services.enrolment.participants import store
+from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts import store as cohort_store
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.enrolments import domain, store
+from services.enrolment.enrolments.domain import BEFORE_TRAINING, IN_TRAINING, Enrolment, Override
+from services.enrolment.participants import store as participant_store
+from services.enrolment.programmes import store as programme_store
 from services.enrolment.training import domain as training
-from services.enrolment.training import store as training_store
 from services.enrolment.training.domain import EndReason
+from shared import pages
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict
 
@@ -32,20 +35,20 @@ async def request_enrolment(
     """Screen and place (or queue, or reject) in one transaction with the cohort, so capacity holds under races."""
 
     async def work(tx: Transaction) -> Enrolment:
-        if await enrolments_store.live_enrolment_exists(tx, participant_id, cohort_id):
+        if await store.live_enrolment_exists(tx, participant_id, cohort_id):
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
-        participant = await store.participant(tx, participant_id, facility=reach.facility_id)
-        await store.claim_placement(tx, participant_id)
+        participant = await participant_store.participant(tx, participant_id, facility=reach.facility_id)
+        await participant_store.claim_placement(tx, participant_id)
         # a cohort at another facility is screened (the facility rule names it), not hidden
-        cohort = await store.cohort(tx, cohort_id, reach=replace(reach, facility_id=None))
-        programme = await store.programme(tx, cohort.programme_id)
-        background = await enrolments_store.background(tx, participant_id)
-        enrolment, admitted, event = enrolments.request_enrolment(
+        cohort = await cohort_store.cohort(tx, cohort_id, reach=replace(reach, facility_id=None))
+        programme = await programme_store.programme(tx, cohort.programme_id)
+        background = await store.background(tx, participant_id)
+        enrolment, admitted, event = domain.request_enrolment(
             participant, programme, cohort, background, overrides=overrides, by=by
         )
-        await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(enrolment))
+        await store.save_enrolment(tx, enrolment)
         if admitted.version != cohort.version:
-            await store.save(tx, store.COHORTS, store.cohort_document(admitted))
+            await cohort_store.save_cohort(tx, admitted)
         await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
         return enrolment
 
@@ -58,93 +61,101 @@ async def withdraw_enrolment(
     """Withdraw, and promote the head of the waiting list into the freed place in the same transaction."""
 
     async def work(tx: Transaction) -> Enrolment:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
-        return await leaving.withdraw(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
+        enrolment = await store.enrolment(tx, enrolment_id, reach=reach)
+        return await withdraw_in(tx, enrolment, by_participant=by_participant, reason=reason, by=by)
 
     return await database.transaction(work)
 
 
 async def enrolment(database: ServiceDatabase, enrolment_id: str, *, reach: Reach) -> Enrolment:
-    async def work(tx: Transaction) -> Enrolment:
-        return await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
-
-    return await database.transaction(work)
+    return await database.transaction(lambda tx: store.enrolment(tx, enrolment_id, reach=reach))
 
 
-async def suspend(
+async def enrolments_page(
     database: ServiceDatabase,
-    enrolment_id: str,
     *,
-    on: date,
-    with_premi: bool,
-    reason: str,
-    by: str,
     reach: Reach,
+    cohort_id: str | None,
+    participant_id: str | None,
+    state: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Enrolment]:
+    return await store.enrolments_page(
+        database, reach=reach, cohort_id=cohort_id, participant_id=participant_id, state=state, after=after, limit=limit
+    )
+
+
+async def clashing_waiters(tx: Transaction, cohort: Cohort, *, places: int) -> frozenset[str]:
+    """The waiting enrolments whose participant holds a place in another cohort overlapping this one, checked
+    in turn only until `places` waiting enrolments free to take a place are found."""
+    clashing: set[str] = set()
+    for checked, enrolment_id in enumerate(cohort.waitlist):
+        if checked - len(clashing) >= places:  # enough free ones found ahead of this one
+            break
+        waiting = await store.enrolment(tx, enrolment_id)
+        held = (await store.background(tx, waiting.participant_id)).held_cohorts
+        if any(other.id != cohort.id and cohorts.overlaps(other, cohort) for other in held):
+            clashing.add(enrolment_id)
+    return frozenset(clashing)
+
+
+async def promote(tx: Transaction, cohort: Cohort, promoted_id: str, *, on: date, by: str) -> None:
+    """A waiting enrolment takes a place: approved, and active too if the cohort has started."""
+    promoted, approved = domain.promote(await store.enrolment(tx, promoted_id), by=by)
+    await participant_store.claim_placement(tx, promoted.participant_id)
+    await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
+    await store.save_enrolment(tx, promoted)
+    if cohort.started_on is not None:
+        active, activated = training.activate(promoted, on=on, by=by)
+        await tx.publish(activated, subject=active.id, sequence=active.version)
+        await store.save_enrolment(tx, active)
+
+
+async def fill_freed_place(tx: Transaction, cohort: Cohort, promoted_id: str | None, *, on: date, by: str) -> None:
+    """Save the cohort, and promote whoever the freed place went to."""
+    if promoted_id is not None:
+        await promote(tx, cohort, promoted_id, on=on, by=by)
+    await cohort_store.save_cohort(tx, cohort)
+
+
+async def withdraw_in(
+    tx: Transaction, enrolment: Enrolment, *, by_participant: bool, reason: str, by: str
 ) -> Enrolment:
-    async def work(tx: Transaction) -> Enrolment:
-        suspended, event = training.suspend(
-            await enrolments_store.enrolment(tx, enrolment_id, reach=reach),
-            on=on,
-            with_premi=with_premi,
-            by=by,
-            reason=reason,
-        )
-        await tx.publish(event, subject=suspended.id, sequence=suspended.version)
-        return await leaving.saved(tx, suspended)
-
-    return await database.transaction(work)
-
-
-async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach) -> Enrolment:
-    async def work(tx: Transaction) -> Enrolment:
-        resumed, event = training.resume(await enrolments_store.enrolment(tx, enrolment_id, reach=reach), on=on, by=by)
-        await tx.publish(event, subject=resumed.id, sequence=resumed.version)
-        return await leaving.saved(tx, resumed)
-
-    return await database.transaction(work)
+    """Withdraw inside the caller's transaction; the freed place goes to the waiting list at once."""
+    cohort = await cohort_store.cohort(tx, enrolment.cohort_id)
+    withdrawn, cohort, event, promoted_id = domain.withdraw(
+        enrolment,
+        cohort,
+        by_participant=by_participant,
+        by=by,
+        reason=reason,
+        clashing=await clashing_waiters(tx, cohort, places=cohort.places_left + 1),
+    )
+    await tx.publish(event, subject=withdrawn.id, sequence=withdrawn.version)
+    await fill_freed_place(tx, cohort, promoted_id, on=datetime.now(UTC).date(), by=by)
+    await store.save_enrolment(tx, withdrawn)
+    return withdrawn
 
 
-async def end(
-    database: ServiceDatabase,
-    enrolment_id: str,
-    *,
-    on: date,
-    reason: EndReason,
-    note: str | None,
-    by: str,
-    reach: Reach,
+async def end_in(
+    tx: Transaction, enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
 ) -> Enrolment:
-    """End training without completion; the freed place goes to the head of the waiting list, active at once."""
+    """End training inside the caller's transaction; the freed place goes to the waiting list at once."""
+    ended, event = training.end(enrolment, on=on, reason=reason, by=by, note=note)
+    await tx.publish(event, subject=ended.id, sequence=ended.version)
+    cohort = await cohort_store.cohort(tx, enrolment.cohort_id)
+    clashing = await clashing_waiters(tx, cohort, places=cohort.places_left + 1)
+    cohort, promoted_id = cohorts.release_place(cohort, enrolment.id, clashing=clashing)
+    await fill_freed_place(tx, cohort, promoted_id, on=on, by=by)
+    await store.save_enrolment(tx, ended)
+    return ended
 
-    async def work(tx: Transaction) -> Enrolment:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
-        return await leaving.end(tx, enrolment, on=on, reason=reason, by=by, note=note)
 
-    return await database.transaction(work)
-
-
-async def complete(
-    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach
-) -> tuple[Enrolment, str]:
-    """Complete the enrolment and issue its certificate; returns both."""
-
-    async def work(tx: Transaction) -> tuple[Enrolment, str]:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
-        programme = await store.programme(tx, enrolment.programme_id)
-        completed, event, certificate = training.complete(
-            enrolment,
-            programme,
-            await training_store.marks(tx, enrolment_id),
-            await training_store.passed_competencies(tx, enrolment_id),
-            on=on,
-            by=by,
-        )
-        await store.save(tx, enrolments_store.ENROLMENTS, enrolments_store.enrolment_document(completed))
-        await training_store.add_certificate(
-            tx, certificate.certificate_number, enrolment_id, programme.id, programme.agency_id, on
-        )
-        await tx.publish(event, subject=completed.id, sequence=completed.version)
-        await tx.publish(certificate, subject=certificate.certificate_number, sequence=1)
-        return completed, certificate.certificate_number
-
-    return await database.transaction(work)
+async def leave_custody(tx: Transaction, participant_id: str, *, reason: EndReason, on: date, by: str) -> None:
+    """A released or transferred participant leaves every cohort: training ends, places and queues are given up."""
+    for enrolment in await store.live_enrolments(tx, participant_id):
+        if enrolment.state in IN_TRAINING:
+            await end_in(tx, enrolment, on=on, reason=reason, by=by, note=None)
+        elif enrolment.state in BEFORE_TRAINING:
+            await withdraw_in(tx, enrolment, by_participant=False, reason=reason.value, by=by)

@@ -3,9 +3,10 @@
 from dataclasses import asdict
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from services.enrolment.callers import EVERYWHERE, Reach
+from services.enrolment.cohorts import store as cohort_store
+from services.enrolment.cohorts.store import COHORTS
 from services.enrolment.enrolments.domain import (
     Background,
     Enrolment,
@@ -15,7 +16,8 @@ from services.enrolment.enrolments.domain import (
     Rule,
     Transition,
 )
-from services.enrolment.participants.store import COHORTS, PROGRAMMES, cohort, cohort_from, load, within_reach
+from services.enrolment.programmes.store import PROGRAMMES
+from shared import pages
 from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 
@@ -27,6 +29,9 @@ INDEXES = {
     ENROLMENTS: [
         IndexModel([("participant_id", ASCENDING), ("state", ASCENDING)], name="participant_state"),
         IndexModel([("cohort_id", ASCENDING), ("state", ASCENDING)], name="cohort_state"),
+        pages.index_in_order("enrolments_by_cohort", "cohort_id"),
+        pages.index_in_order("enrolments_by_participant", "participant_id"),
+        pages.index_in_order("enrolments_by_facility", "facility_id", "state"),
     ],
 }
 
@@ -60,24 +65,19 @@ def enrolment_from(document: Document) -> Enrolment:
     )
 
 
-async def within(db: AsyncDatabase[Document], reach: Reach) -> Document:
-    """The query that keeps a listing to the enrolments `reach` allows."""
-    query: Document = {}
-    if reach.facility_id is not None:
-        query["facility_id"] = reach.facility_id
-    if reach.agency_id is not None:
-        query["programme_id"] = {"$in": await db[PROGRAMMES].distinct("_id", {"agency_id": reach.agency_id})}
-    if reach.trainer_id is not None:
-        query["cohort_id"] = {"$in": await db[COHORTS].distinct("_id", {"trainer_ids": reach.trainer_id})}
-    return query
-
-
 async def enrolment(tx: Transaction, enrolment_id: str, *, reach: Reach = EVERYWHERE) -> Enrolment:
     """The enrolment; one in a cohort beyond `reach` is not found."""
-    found = enrolment_from(await load(tx, ENROLMENTS, enrolment_id, EnrolmentNotFound, "enrolment_id"))
-    if reach != EVERYWHERE and not within_reach(await cohort(tx, found.cohort_id), reach):
+    document = await tx.db[ENROLMENTS].find_one({"_id": enrolment_id}, session=tx.session)
+    if document is None or (
+        reach != EVERYWHERE
+        and not cohort_store.within_reach(await cohort_store.cohort(tx, document["cohort_id"]), reach)
+    ):
         raise EnrolmentNotFound(f"No enrolment {enrolment_id}.", field="enrolment_id")
-    return found
+    return enrolment_from(document)
+
+
+async def save_enrolment(tx: Transaction, enrolment: Enrolment) -> None:
+    await tx.save_versioned(ENROLMENTS, enrolment_document(enrolment))
 
 
 async def background(tx: Transaction, participant_id: str) -> Background:
@@ -89,8 +89,7 @@ async def background(tx: Transaction, participant_id: str) -> Background:
     holding = await enrolments.distinct(
         "cohort_id", {"participant_id": participant_id, "state": {"$in": HOLDING_STATES}}, session=tx.session
     )
-    held = await tx.db[COHORTS].find({"_id": {"$in": holding}}, session=tx.session).to_list()
-    return Background(frozenset(completed), tuple(cohort_from(document) for document in held))
+    return Background(frozenset(completed), tuple(await cohort_store.cohorts(tx, holding)))
 
 
 async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id: str) -> bool:
@@ -123,3 +122,32 @@ async def fill_enrolment_facilities(database: ServiceDatabase) -> None:
                 {"cohort_id": cohort_id, "facility_id": {"$exists": False}},
                 {"$set": {"facility_id": cohort["facility_id"]}},
             )
+
+
+async def within(database: ServiceDatabase, reach: Reach) -> Document:
+    """The query that keeps a listing to the enrolments `reach` allows."""
+    query: Document = {}
+    if reach.facility_id is not None:
+        query["facility_id"] = reach.facility_id
+    if reach.agency_id is not None:
+        query["programme_id"] = {"$in": await database.db[PROGRAMMES].distinct("_id", {"agency_id": reach.agency_id})}
+    if reach.trainer_id is not None:
+        query["cohort_id"] = {"$in": await database.db[COHORTS].distinct("_id", {"trainer_ids": reach.trainer_id})}
+    return query
+
+
+async def enrolments_page(
+    database: ServiceDatabase,
+    *,
+    reach: Reach,
+    cohort_id: str | None,
+    participant_id: str | None,
+    state: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Enrolment]:
+    """Enrolments within `reach`, in request order."""
+    query = pages.only(cohort_id=cohort_id, participant_id=participant_id, state=state)
+    if limits := await within(database, reach):
+        query["$and"] = [limits]
+    return await pages.page(database.db[ENROLMENTS], query, enrolment_from, after=after, limit=limit)

@@ -1,18 +1,18 @@
-"""Enrolment HTTP routes: request and response models, and calls into the handlers."""
+"""HTTP routes for participants: registration, release, transfer, behaviour assessments, reads and listing."""
 
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import listings
 from services.enrolment.callers import facility_of, facility_staff, signature
 from services.enrolment.participants import handlers
 from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
 from shared.api_keys import Caller
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
 
 router = APIRouter(tags=["participants"])
 
@@ -117,7 +117,6 @@ class BehaviourAssessment(BaseModel):
     )
 
 
-ParticipantId = Annotated[str, Path(max_length=64)]
 NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such participant"},
     409: {"description": "The participant is no longer in custody"},
@@ -128,7 +127,7 @@ NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
     "/participants/{participant_id}/release", summary="Release a participant from custody", responses=NOT_IN_CUSTODY
 )
 async def release_participant(
-    participant_id: ParticipantId, body: Release, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
     released = await handlers.release_participant(
         database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
@@ -142,7 +141,7 @@ async def release_participant(
     responses=NOT_IN_CUSTODY,
 )
 async def transfer_participant(
-    participant_id: ParticipantId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
     moved = await handlers.transfer_participant(
         database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
@@ -159,7 +158,7 @@ async def transfer_participant(
     },
 )
 async def assess_behaviour(
-    participant_id: ParticipantId, body: BehaviourAssessment, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId, body: BehaviourAssessment, database: DatabaseDep, caller: ParticipantWriter
 ) -> ParticipantOut:
     assessed = await handlers.assess_behaviour(
         database, participant_id, **body.model_dump(), facility=facility_of(caller)
@@ -172,9 +171,7 @@ async def assess_behaviour(
     summary="A participant's record, personal data included",
     responses={404: {"description": "No such participant"}},
 )
-async def get_participant(
-    participant_id: ParticipantId, database: DatabaseDep, caller: ParticipantReader
-) -> ParticipantOut:
+async def get_participant(participant_id: PathId, database: DatabaseDep, caller: ParticipantReader) -> ParticipantOut:
     return ParticipantOut.from_domain(
         await handlers.participant(database, participant_id, facility=facility_of(caller))
     )
@@ -186,14 +183,14 @@ async def list_participants(
     caller: ParticipantReader,
     after: After = None,
     limit: Limit = 50,
-    facility_id: Annotated[str | None, Query(max_length=64)] = None,
+    facility_id: Filter = None,
     status: ParticipantStatus | None = None,
     q: Annotated[
         str | None, Query(min_length=2, max_length=100, description="name prefix, registration number or NIK")
     ] = None,
 ) -> Page[ParticipantOut]:
     facility = facility_of(caller) or facility_id
-    found, cursor = await listings.participants(
+    found, cursor = await handlers.participants_page(
         database, facility=facility, status=status, search=q, after=after, limit=limit
     )
     return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)

@@ -1,18 +1,19 @@
-"""Participant use cases: register, release, transfer; and the one-document read the other use cases share."""
+"""Participant use cases: register, release, transfer, assess behaviour; read one and list them."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import TypeVar
 
-from services.enrolment import leaving
+from services.enrolment.enrolments import handlers as enrolment_handlers
 from services.enrolment.participants import domain, store
 from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
-from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.references import store as reference_store
 from services.enrolment.training.domain import EndReason
+from shared import pages
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
 
-Loaded = TypeVar("Loaded")
+
+class OutsideFacility(Forbidden):
+    """A facility officer acts for their own facility only."""
 
 
 async def register_participant(
@@ -24,7 +25,7 @@ async def register_participant(
     participant, registered = domain.register_participant(registration)
 
     async def work(tx: Transaction) -> None:
-        await reference_handlers.ensure_facility(tx, registration.facility_id)
+        await reference_store.ensure_facility(tx, registration.facility_id)
         await store.add_participant(tx, participant)
         await tx.publish(registered, subject=participant.id, sequence=participant.version)
 
@@ -43,7 +44,7 @@ async def release_participant(
         )
         await store.save_participant(tx, released)
         await tx.publish(event, subject=released.id, sequence=released.version)
-        await leaving.leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
+        await enrolment_handlers.leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
         return released
 
     return await database.transaction(work)
@@ -61,7 +62,7 @@ async def transfer_participant(
     """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
 
     async def work(tx: Transaction) -> Participant:
-        await reference_handlers.ensure_facility(tx, to_facility_id, field="to_facility_id")
+        await reference_store.ensure_facility(tx, to_facility_id, field="to_facility_id")
         moved, event = domain.transfer(
             await store.participant(tx, participant_id, facility=facility),
             to_facility_id=to_facility_id,
@@ -69,7 +70,9 @@ async def transfer_participant(
         )
         await store.save_participant(tx, moved)
         await tx.publish(event, subject=moved.id, sequence=moved.version)
-        await leaving.leave_custody(tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by)
+        await enrolment_handlers.leave_custody(
+            tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by
+        )
         return moved
 
     return await database.transaction(work)
@@ -100,21 +103,19 @@ async def assess_behaviour(
     return await database.transaction(work)
 
 
-class OutsideFacility(Forbidden):
-    """A facility officer acts for their own facility only."""
-
-
-async def read(database: ServiceDatabase, loader: Callable[[Transaction, str], Awaitable[Loaded]], key: str) -> Loaded:
-    """One document through its store loader."""
-
-    async def work(tx: Transaction) -> Loaded:
-        return await loader(tx, key)
-
-    return await database.transaction(work)
-
-
 async def participant(database: ServiceDatabase, participant_id: str, *, facility: str | None) -> Participant:
-    async def work(tx: Transaction) -> Participant:
-        return await store.participant(tx, participant_id, facility=facility)
+    return await database.transaction(lambda tx: store.participant(tx, participant_id, facility=facility))
 
-    return await database.transaction(work)
+
+async def participants_page(
+    database: ServiceDatabase,
+    *,
+    facility: str | None,
+    status: str | None,
+    search: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Participant]:
+    return await store.participants_page(
+        database, facility=facility, status=status, search=search, after=after, limit=limit
+    )

@@ -1,5 +1,6 @@
-"""The enrolment service's documents: participants (with their personal data), programmes and cohorts."""
+"""The participants collection: each participant with their personal data, which never leaves this service."""
 
+import re
 from dataclasses import asdict, fields
 from datetime import date, datetime, time
 from typing import Any
@@ -7,21 +8,18 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from services.enrolment.callers import EVERYWHERE, Reach
-from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.participants.domain import (
     DuplicateRegistration,
     Participant,
     ParticipantStatus,
     SecurityClassification,
 )
-from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
-from shared.database import ConcurrentChange, Document, Transaction
-from shared.errors import Conflict, NotFound
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+from shared.errors import NotFound
 
 PARTICIPANTS = "participants"
-PROGRAMMES = "programmes"
-COHORTS = "cohorts"
+REGISTERED_AT = "registered_at"
 
 INDEXES = {
     PARTICIPANTS: [
@@ -31,26 +29,14 @@ INDEXES = {
             unique=True,
         ),
         IndexModel([("nik", ASCENDING)], name="nik", unique=True),
+        pages.index_in_order("participants_by_facility", "facility_id", "status", made=REGISTERED_AT),
+        pages.index_in_order("participants_in_order", made=REGISTERED_AT),
     ],
-    PROGRAMMES: [IndexModel([("agency_id", ASCENDING)], name="agency")],
-    COHORTS: [IndexModel([("programme_id", ASCENDING)], name="programme")],
 }
 
 
 class ParticipantNotFound(NotFound):
     """No participant has this id."""
-
-
-class ProgrammeNotFound(NotFound):
-    """No programme has this id."""
-
-
-class CohortNotFound(NotFound):
-    """No cohort has this id."""
-
-
-class StaleParticipant(Conflict):
-    """Another change to the participant committed first."""
 
 
 def to_document(participant: Participant) -> Document:
@@ -75,6 +61,7 @@ def from_document(document: Document) -> Participant:
 
 
 async def add_participant(tx: Transaction, participant: Participant) -> None:
+    # a plain insert, not a versioned save: which unique index refused it names the field that is taken
     try:
         await tx.db[PARTICIPANTS].insert_one(to_document(participant), session=tx.session)
     except DuplicateKeyError as error:
@@ -98,100 +85,22 @@ async def claim_placement(tx: Transaction, participant_id: str) -> None:
 
 
 async def save_participant(tx: Transaction, participant: Participant) -> None:
-    """Replace the stored participant; the version guards against a lost update."""
-    result = await tx.db[PARTICIPANTS].replace_one(
-        {"_id": participant.id, "version": participant.version - 1}, to_document(participant), session=tx.session
-    )
-    if result.matched_count != 1:
-        raise StaleParticipant(f"Participant {participant.id} changed meanwhile; retry.")
+    await tx.save_versioned(PARTICIPANTS, to_document(participant))
 
 
-# Programmes, cohorts and enrolments
-
-
-def programme_document(programme: Programme) -> Document:
-    document: Document = asdict(programme)
-    document["_id"] = document.pop("id")
-    rules = programme.eligibility
-    document["eligibility"] = {
-        **asdict(rules),
-        "allowed_classifications": sorted(rules.allowed_classifications),
-        "prerequisite_programme_ids": sorted(rules.prerequisite_programme_ids),
-    }
-    return document
-
-
-def programme_from(document: Document) -> Programme:
-    values = {name: value for name, value in document.items() if name != "_id"}
-    rules = values.pop("eligibility")
-    eligibility = Eligibility(
-        **{
-            **rules,
-            "allowed_classifications": frozenset(map(SecurityClassification, rules["allowed_classifications"])),
-            "prerequisite_programme_ids": frozenset(rules["prerequisite_programme_ids"]),
-        }
-    )
-    return Programme(
-        id=document["_id"],
-        **{**values, "competencies": tuple(values["competencies"]), "status": ProgrammeStatus(values["status"])},
-        eligibility=eligibility,
-    )
-
-
-def cohort_document(cohort: Cohort) -> Document:
-    document: Document = asdict(cohort)
-    document["_id"] = document.pop("id")
-    for name in ("starts_on", "ends_on", "started_on", "closed_on"):
-        if document[name] is not None:
-            document[name] = datetime.combine(document[name], time())
-    return document
-
-
-def cohort_from(document: Document) -> Cohort:
-    values = {name: value for name, value in document.items() if name != "_id"}
-    for name in ("starts_on", "ends_on", "started_on", "closed_on"):
-        values[name] = values[name].date() if values.get(name) else None
-    for name in ("trainer_ids", "approved", "waitlist"):
-        values[name] = tuple(values[name])
-    return Cohort(id=document["_id"], **values)
-
-
-async def load(tx: Transaction, collection: str, document_id: str, missing: type[NotFound], field: str) -> Document:
-    document = await tx.db[collection].find_one({"_id": document_id}, session=tx.session)
-    if document is None:
-        raise missing(f"No {field.removesuffix('_id')} {document_id}.", field=field)
-    return document
-
-
-async def save(tx: Transaction, collection: str, document: Document) -> None:
-    """Insert a first version, or replace the version before it; a lost race is a ConcurrentChange."""
-    if document["version"] == 1:
-        await tx.db[collection].insert_one(document, session=tx.session)
-        return
-    result = await tx.db[collection].replace_one(
-        {"_id": document["_id"], "version": document["version"] - 1}, document, session=tx.session
-    )
-    if result.matched_count != 1:
-        raise ConcurrentChange(f"{collection} {document['_id']} changed meanwhile")
-
-
-async def programme(tx: Transaction, programme_id: str) -> Programme:
-    return programme_from(await load(tx, PROGRAMMES, programme_id, ProgrammeNotFound, "programme_id"))
-
-
-async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
-    """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
-    is not found."""
-    cohort = cohort_from(await load(tx, COHORTS, cohort_id, CohortNotFound, "cohort_id"))
-    if not within_reach(cohort, reach):
-        raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
-    return cohort
-
-
-def within_reach(cohort: Cohort, reach: Reach) -> bool:
-    """Whether a key of `reach` may see the cohort, and so the enrolments in it."""
-    return (
-        reach.facility_id in (None, cohort.facility_id)
-        and reach.agency_id in (None, cohort.agency_id)
-        and (reach.trainer_id is None or reach.trainer_id in cohort.trainer_ids)
-    )
+async def participants_page(
+    database: ServiceDatabase,
+    *,
+    facility: str | None,
+    status: str | None,
+    search: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Participant]:
+    """Participants in registration order; `search` is a name prefix, a registration number or a NIK."""
+    query = pages.only(facility_id=facility, status=status)
+    if search:
+        name_starts = {"$regex": f"^{re.escape(search)}", "$options": "i"}
+        query["$or"] = [{"full_name": name_starts}, {"registration_number": search}, {"nik": search}]
+    collection = database.db[PARTICIPANTS]
+    return await pages.page(collection, query, from_document, after=after, limit=limit, made=REGISTERED_AT)

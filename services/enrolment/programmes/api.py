@@ -1,4 +1,4 @@
-"""HTTP routes for programmes and their figures."""
+"""HTTP routes for programmes: define, publish, revise, read and list."""
 
 from datetime import datetime
 from typing import Annotated, Self
@@ -6,16 +6,15 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment import listings
 from services.enrolment.callers import agency_of
-from services.enrolment.figures import handlers as figures
 from services.enrolment.participants.domain import SecurityClassification
-from services.enrolment.programmes import handlers as programme_handlers
+from services.enrolment.programmes import handlers
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
-from services.enrolment.responses import NOT_FOUND, Filter, Id
+from services.enrolment.responses import NOT_FOUND
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
 
 router = APIRouter()
 
@@ -99,26 +98,12 @@ class ProgrammeOut(BaseModel):
         return cls.model_validate({**vars(programme), "eligibility": eligibility})
 
 
-class FiguresOut(BaseModel):
-    programme_id: str
-    enrolled: int
-    in_training: int
-    completed: int
-    ended: int
-    waitlisted: int
-    completion_rate: float | None = Field(description="completed over enrolments that finished (completed or ended)")
-
-    @classmethod
-    def from_domain(cls, found: figures.Figures) -> Self:
-        return cls.model_validate({**vars(found), "completion_rate": found.completion_rate})
-
-
 @router.post("/programmes", status_code=201, tags=["programmes"], summary="Define a programme (draft)")
 async def define_programme(
     body: ProgrammeDefinition, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
 ) -> ProgrammeOut:
     definition = body.model_dump(exclude={"eligibility"})
-    programme = await programme_handlers.define_programme(
+    programme = await handlers.define_programme(
         database, **definition, eligibility=body.eligibility.to_domain(), agency=agency_of(caller)
     )
     return ProgrammeOut.from_domain(programme)
@@ -131,17 +116,17 @@ async def define_programme(
     responses={**NOT_FOUND, 409: {"description": "Already published"}},
 )
 async def publish_programme(
-    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
+    programme_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
 ) -> ProgrammeOut:
-    published = await programme_handlers.publish_programme(database, programme_id, agency=agency_of(caller))
+    published = await handlers.publish_programme(database, programme_id, agency=agency_of(caller))
     return ProgrammeOut.from_domain(published)
 
 
 @router.get("/programmes/{programme_id}", tags=["programmes"], summary="A programme", responses=NOT_FOUND)
 async def get_programme(
-    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:read")]
+    programme_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:read")]
 ) -> ProgrammeOut:
-    return ProgrammeOut.from_domain(await programme_handlers.programme(database, programme_id))
+    return ProgrammeOut.from_domain(await handlers.programme(database, programme_id))
 
 
 @router.get("/programmes", tags=["programmes"], summary="Programmes; an agency's key lists its own only")
@@ -154,28 +139,8 @@ async def list_programmes(
     status: ProgrammeStatus | None = None,
 ) -> Page[ProgrammeOut]:
     agency = agency_of(caller) or agency_id
-    found, cursor = await listings.programmes(database, agency_id=agency, status=status, after=after, limit=limit)
+    found, cursor = await handlers.programmes_page(database, agency_id=agency, status=status, after=after, limit=limit)
     return Page(items=[ProgrammeOut.from_domain(programme) for programme in found], next_cursor=cursor)
-
-
-@router.get(
-    "/programmes/{programme_id}/figures",
-    tags=["figures"],
-    responses=NOT_FOUND,
-    summary="A programme's enrolment figures; an agency's key reads its own programmes only",
-)
-async def programme_figures(
-    programme_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("figures:read")]
-) -> FiguresOut:
-    found = await figures.programme_figures(database, programme_id, agency=agency_of(caller))
-    return FiguresOut.from_domain(found)
-
-
-@router.get("/figures", tags=["figures"], summary="Every programme's figures, for the directorate's reporting")
-async def all_figures(
-    database: DatabaseDep, caller: Annotated[Caller, scoped("reports:read")], facility_id: Filter = None
-) -> list[FiguresOut]:
-    return [FiguresOut.from_domain(found) for found in await figures.all_figures(database, facility_id=facility_id)]
 
 
 class ProgrammeRevision(BaseModel):
@@ -207,7 +172,7 @@ class ProgrammeRevision(BaseModel):
     summary="Revise a programme; a published one announces the change",
 )
 async def revise_programme(
-    programme_id: Id,
+    programme_id: PathId,
     body: ProgrammeRevision,
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("programmes:write")],
@@ -215,5 +180,5 @@ async def revise_programme(
     changes = body.model_dump(exclude_unset=True, exclude={"eligibility"})
     if body.eligibility is not None:
         changes["eligibility"] = body.eligibility.to_domain()
-    revised = await programme_handlers.revise_programme(database, programme_id, agency=agency_of(caller), **changes)
+    revised = await handlers.revise_programme(database, programme_id, agency=agency_of(caller), **changes)
     return ProgrammeOut.from_domain(revised)

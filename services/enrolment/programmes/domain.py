@@ -1,9 +1,9 @@
 """Programmes: what a partner agency teaches, for how long, and who may enrol; pure, no I/O."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from services.enrolment.participants.domain import SecurityClassification
@@ -90,22 +90,22 @@ def define_programme(
     )
 
 
+Announcement = TypeVar("Announcement", ProgrammePublished, ProgrammeUpdated)
+
+
+def announced(programme: Programme, contract: type[Announcement]) -> Announcement:
+    """The programme as its events tell partner agencies about it: the fields the contract names."""
+    values = {name: value for name, value in asdict(programme).items() if name in contract.model_fields}
+    return contract(programme_id=programme.id, **values)
+
+
 def publish(programme: Programme) -> tuple[Programme, ProgrammePublished]:
     if programme.status is ProgrammeStatus.PUBLISHED:
         raise AlreadyPublished("The programme is already published.", field="status")
     published = replace(
         programme, status=ProgrammeStatus.PUBLISHED, published_at=datetime.now(UTC), version=programme.version + 1
     )
-    return published, ProgrammePublished(
-        programme_id=programme.id,
-        agency_id=programme.agency_id,
-        name=programme.name,
-        skill_track=programme.skill_track,
-        duration_hours=programme.duration_hours,
-        sessions=programme.sessions,
-        competencies=list(programme.competencies),
-        earns_premi=programme.earns_premi,
-    )
+    return published, announced(programme, ProgrammePublished)
 
 
 def revise(programme: Programme, **changes: Any) -> tuple[Programme, ProgrammeUpdated | None]:
@@ -114,28 +114,23 @@ def revise(programme: Programme, **changes: Any) -> tuple[Programme, ProgrammeUp
     revised = replace(programme, **{name: getattr(checked, name) for name in changes}, version=programme.version + 1)
     if revised.status is not ProgrammeStatus.PUBLISHED:
         return revised, None
-    return revised, ProgrammeUpdated(
-        programme_id=revised.id,
-        agency_id=revised.agency_id,
-        name=revised.name,
-        skill_track=revised.skill_track,
-        duration_hours=revised.duration_hours,
-        sessions=revised.sessions,
-        competencies=list(revised.competencies),
-        earns_premi=revised.earns_premi,
-    )
+    return revised, announced(revised, ProgrammeUpdated)
+
+
+DEFINITION_FIELDS = (
+    "agency_id",
+    "name",
+    "skill_track",
+    "duration_hours",
+    "sessions",
+    "competencies",
+    "minimum_attendance_rate",
+    "earns_premi",
+    "eligibility",
+)
 
 
 def programme_fields(programme: Programme) -> dict[str, Any]:
     """What define_programme takes, as the programme has it."""
-    return {
-        "agency_id": programme.agency_id,
-        "name": programme.name,
-        "skill_track": programme.skill_track,
-        "duration_hours": programme.duration_hours,
-        "sessions": programme.sessions,
-        "competencies": list(programme.competencies),
-        "minimum_attendance_rate": programme.minimum_attendance_rate,
-        "earns_premi": programme.earns_premi,
-        "eligibility": programme.eligibility,
-    }
+    values = {name: getattr(programme, name) for name in DEFINITION_FIELDS}
+    return {**values, "competencies": list(programme.competencies)}

@@ -5,7 +5,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.references import handlers as reference_handlers
+from services.enrolment.references import handlers
 from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
@@ -73,13 +73,13 @@ class SkillTrackIn(BaseModel):
     responses={409: {"description": "Already registered"}},
 )
 async def add_facility(body: FacilityIn, database: DatabaseDep, caller: ReferenceWriter) -> FacilityIn:
-    await reference_handlers.add(database, reference_handlers.FACILITIES, Facility(**body.model_dump()))
+    await handlers.add(database, Facility(**body.model_dump()))
     return body
 
 
 @router.get("/facilities", summary="The facilities taking part")
 async def list_facilities(database: DatabaseDep, caller: ReferenceReader) -> list[FacilityIn]:
-    return [FacilityIn.from_domain(facility) for facility in await reference_handlers.facilities(database)]
+    return [FacilityIn.from_domain(facility) for facility in await handlers.facilities(database)]
 
 
 @router.post(
@@ -89,13 +89,13 @@ async def list_facilities(database: DatabaseDep, caller: ReferenceReader) -> lis
     responses={409: {"description": "Already registered"}},
 )
 async def add_agency(body: AgencyIn, database: DatabaseDep, caller: ReferenceWriter) -> AgencyIn:
-    await reference_handlers.add(database, reference_handlers.AGENCIES, PartnerAgency(**body.model_dump()))
+    await handlers.add(database, PartnerAgency(**body.model_dump()))
     return body
 
 
 @router.get("/agencies", summary="The partner agencies taking part")
 async def list_agencies(database: DatabaseDep, caller: ReferenceReader) -> list[AgencyIn]:
-    return [AgencyIn.from_domain(agency) for agency in await reference_handlers.agencies(database)]
+    return [AgencyIn.from_domain(agency) for agency in await handlers.agencies(database)]
 
 
 @router.post(
@@ -105,10 +105,10 @@ async def list_agencies(database: DatabaseDep, caller: ReferenceReader) -> list[
     responses={409: {"description": "Already registered"}},
 )
 async def add_skill_track(body: SkillTrackIn, database: DatabaseDep, caller: ReferenceWriter) -> SkillTrackIn:
-    await reference_handlers.add(database, reference_handlers.SKILL_TRACKS, SkillTrack(**body.model_dump()))
+    await handlers.add(database, SkillTrack(**body.model_dump()))
     return body
 
 
 @router.get("/skill-tracks", summary="The skill tracks programmes belong to")
 async def list_skill_tracks(database: DatabaseDep, caller: ReferenceReader) -> list[SkillTrackIn]:
-    return [SkillTrackIn.from_domain(track) for track in await reference_handlers.skill_tracks(database)]
+    return [SkillTrackIn.from_domain(track) for track in await handlers.skill_tracks(database)]

@@ -1,17 +1,20 @@
-"""HTTP routes for training in progress: attendance, assessments, certificate verification."""
+"""HTTP routes for training in progress: attendance, assessments, suspension, resumption, end and completion."""
 
+from dataclasses import asdict
 from datetime import date, timedelta
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import facility_of, reach_of, signature, trainer_of
-from services.enrolment.responses import NOT_FOUND, Id
-from services.enrolment.training import handlers as training_handlers
-from services.enrolment.training.domain import Absence
+from services.enrolment.enrolments.api import EnrolmentOut, EnrolmentWriter
+from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND
+from services.enrolment.training import handlers
+from services.enrolment.training.domain import Absence, EndReason
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
+from shared.parameters import PathId
 
 router = APIRouter()
 
@@ -63,17 +66,6 @@ class AssessmentIn(BaseModel):
     score: float | None = Field(None, ge=0, le=100)
 
 
-class VerificationOut(BaseModel):
-    valid: bool
-    programme: str | None
-    agency_id: str | None
-    issued_on: date | None
-
-    @classmethod
-    def from_domain(cls, verification: training_handlers.Verification) -> Self:
-        return cls.model_validate(verification, from_attributes=True)
-
-
 @router.put(
     "/cohorts/{cohort_id}/sessions/{session}/attendance",
     tags=["attendance"],
@@ -85,7 +77,7 @@ class VerificationOut(BaseModel):
     },
 )
 async def take_attendance(
-    cohort_id: Id,
+    cohort_id: PathId,
     session: Annotated[int, Path(ge=1, le=1000)],
     body: SessionAttendance,
     request: Request,
@@ -93,7 +85,7 @@ async def take_attendance(
     caller: Annotated[Caller, scoped("attendance:write")],
 ) -> dict[str, int]:
     marks = [(mark.enrolment_id, mark.attended, mark.absence) for mark in body.marks]
-    recorded = await training_handlers.take_attendance(
+    recorded = await handlers.take_attendance(
         database,
         cohort_id,
         session=session,
@@ -114,22 +106,11 @@ async def take_attendance(
     responses=NOT_FOUND,
 )
 async def get_attendance(
-    enrolment_id: Id, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
+    enrolment_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> AttendanceOut:
-    found = await training_handlers.attendance(database, enrolment_id, reach=reach_of(caller))
-    marks = [
-        {
-            "session": m.session,
-            "held_on": m.held_on,
-            "attended": m.attended,
-            "absence": m.absence,
-            "recorded_by": m.recorded_by,
-            "recorded_at": m.recorded_at,
-        }
-        for m in found.marks
-    ]
+    found = await handlers.attendance(database, enrolment_id, reach=reach_of(caller))
     return AttendanceOut(
-        marks=marks,
+        marks=[asdict(mark) for mark in found.marks],
         running_rate=found.running_rate,
         programme_rate=found.programme_rate,
         required_rate=found.required_rate,
@@ -144,9 +125,12 @@ async def get_attendance(
     responses=NOT_FOUND,
 )
 async def assess(
-    enrolment_id: Id, body: AssessmentIn, database: DatabaseDep, caller: Annotated[Caller, scoped("assessments:write")]
+    enrolment_id: PathId,
+    body: AssessmentIn,
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("assessments:write")],
 ) -> dict[str, list[str]]:
-    passed = await training_handlers.assess(
+    passed = await handlers.assess(
         database,
         enrolment_id,
         **body.model_dump(),
@@ -157,10 +141,111 @@ async def assess(
     return {"passed_competencies": sorted(passed)}
 
 
-@router.get(
-    "/certificates/{number}/verification",
-    tags=["certificates"],
-    summary="Public: is this certificate number valid? Programme, agency and date; nothing personal",
+class Suspension(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"suspended_on": "2027-02-01", "with_premi": False, "reason": "isolation after a fight"}]
+        },
+    )
+
+    suspended_on: date
+    with_premi: bool
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class Resumption(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"resumed_on": "2027-02-15"}]})
+
+    resumed_on: date
+
+
+class Ending(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"ended_on": "2027-03-01", "reason": "health", "note": "referred to the clinic for surgery"}]
+        },
+    )
+
+    ended_on: date
+    reason: EndReason
+    note: str | None = Field(None, max_length=500)
+
+
+class Completion(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"completed_on": "2027-04-30"}]})
+
+    completed_on: date
+
+
+class CompletionOut(BaseModel):
+    enrolment: EnrolmentOut
+    certificate_number: str
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/suspend",
+    tags=["enrolments"],
+    summary="Suspend training, with or without premi",
+    responses=NOT_ACTIVE,
 )
-async def verify_certificate(number: Annotated[str, Path(max_length=32)], database: DatabaseDep) -> VerificationOut:
-    return VerificationOut.from_domain(await training_handlers.verify_certificate(database, number))
+async def suspend(
+    enrolment_id: PathId, body: Suspension, database: DatabaseDep, caller: EnrolmentWriter
+) -> EnrolmentOut:
+    suspended = await handlers.suspend(
+        database,
+        enrolment_id,
+        on=body.suspended_on,
+        with_premi=body.with_premi,
+        reason=body.reason,
+        by=signature(caller),
+        reach=reach_of(caller),
+    )
+    return EnrolmentOut.from_domain(suspended)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/resume", tags=["enrolments"], summary="Resume suspended training", responses=NOT_ACTIVE
+)
+async def resume(
+    enrolment_id: PathId, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter
+) -> EnrolmentOut:
+    resumed = await handlers.resume(
+        database, enrolment_id, on=body.resumed_on, by=signature(caller), reach=reach_of(caller)
+    )
+    return EnrolmentOut.from_domain(resumed)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/end",
+    tags=["enrolments"],
+    summary="End training without completion, with a reason; the place goes to the waiting list",
+    responses=NOT_ACTIVE,
+)
+async def end(enrolment_id: PathId, body: Ending, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+    ended = await handlers.end(
+        database,
+        enrolment_id,
+        on=body.ended_on,
+        reason=body.reason,
+        note=body.note,
+        by=signature(caller),
+        reach=reach_of(caller),
+    )
+    return EnrolmentOut.from_domain(ended)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/complete",
+    tags=["enrolments"],
+    summary="Complete an enrolment and issue its certificate",
+    responses={**NOT_FOUND, 409: {"description": "Attendance or competencies not met, or not active"}},
+)
+async def complete(
+    enrolment_id: PathId, body: Completion, database: DatabaseDep, caller: EnrolmentWriter
+) -> CompletionOut:
+    completed, number = await handlers.complete(
+        database, enrolment_id, on=body.completed_on, by=signature(caller), reach=reach_of(caller)
+    )
+    return CompletionOut(enrolment=EnrolmentOut.from_domain(completed), certificate_number=number)

@@ -1,12 +1,12 @@
 """Training in a cohort: activation, attendance, assessments, completion and certificates; pure, no I/O."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from services.enrolment.certificates.domain import certificate_number
 from services.enrolment.cohorts.domain import Cohort
-from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, IllegalTransition, transition
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, IllegalTransition, ids_of, transition
 from services.enrolment.programmes.domain import Programme
 from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import (
@@ -17,8 +17,6 @@ from shared.events.enrolment import (
     EnrolmentResumed,
     EnrolmentSuspended,
 )
-
-CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 class Absence(StrEnum):
@@ -132,24 +130,10 @@ def complete(
     return completed, event, certificate
 
 
-def certificate_number(issued_on: date) -> str:
-    """`PK-<year>-<10 random characters>`: unguessable, so the public check cannot be used to enumerate."""
-    return f"PK-{issued_on.year}-" + "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(10))
-
-
 def with_assessment(passed: frozenset[str], competency: str, programme: Programme, *, result: bool) -> frozenset[str]:
     if competency not in programme.competencies:
         raise InvalidInput(f"The programme does not assess {competency!r}.", field="competency")
     return passed | {competency} if result else passed - {competency}
-
-
-def ids_of(enrolment: Enrolment) -> dict[str, str]:
-    return {
-        "enrolment_id": enrolment.id,
-        "participant_id": enrolment.participant_id,
-        "cohort_id": enrolment.cohort_id,
-        "programme_id": enrolment.programme_id,
-    }
 
 
 def suspend(

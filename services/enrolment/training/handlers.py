@@ -1,16 +1,18 @@
-"""Training in progress: attendance, assessments, certificate verification."""
+"""Training in progress: attendance, assessments, suspension and resumption, the end of training, completion."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from services.enrolment.callers import Reach
+from services.enrolment.certificates import store as certificate_store
+from services.enrolment.cohorts import store as cohort_store
 from services.enrolment.cohorts.domain import Cohort
-from services.enrolment.enrolments import store as enrolments_store
-from services.enrolment.enrolments.domain import EnrolmentState
-from services.enrolment.participants import store
-from services.enrolment.training import domain as training
-from services.enrolment.training import store as training_store
-from services.enrolment.training.domain import Absence, Mark
+from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.enrolments import store as enrolment_store
+from services.enrolment.enrolments.domain import Enrolment, EnrolmentState
+from services.enrolment.programmes import store as programme_store
+from services.enrolment.training import domain, store
+from services.enrolment.training.domain import Absence, EndReason, Mark
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden, InvalidInput
 
@@ -29,16 +31,6 @@ class Attendance:
     running_rate: float | None
     programme_rate: float
     required_rate: float
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What anyone may learn from a certificate number: nothing personal."""
-
-    valid: bool
-    programme: str | None = None
-    agency_id: str | None = None
-    issued_on: date | None = None
 
 
 def ensure_trainer(cohort: Cohort, trainer: str | None) -> None:
@@ -61,21 +53,19 @@ async def take_attendance(
     """Record (or correct, within the window) one session's attendance; returns how many marks were set."""
 
     async def work(tx: Transaction) -> int:
-        cohort = await store.cohort(tx, cohort_id, reach=Reach(facility_id=facility))
+        cohort = await cohort_store.cohort(tx, cohort_id, reach=Reach(facility_id=facility))
         ensure_trainer(cohort, trainer)
-        programme = await store.programme(tx, cohort.programme_id)
+        programme = await programme_store.programme(tx, cohort.programme_id)
         now = datetime.now(UTC)
         for enrolment_id, attended, absence in marks:
-            enrolment = await enrolments_store.enrolment(tx, enrolment_id)
+            enrolment = await enrolment_store.enrolment(tx, enrolment_id)
             if enrolment.cohort_id != cohort_id or enrolment.state is not EnrolmentState.ACTIVE:
                 raise NotInCohort(f"Enrolment {enrolment_id} is not active in this cohort.", field="marks")
-            mark = training.mark(
+            mark = domain.mark(
                 programme, cohort, session=session, held_on=held_on, attended=attended, absence=absence, by=by
             )
-            training.ensure_editable(
-                await training_store.first_recorded(tx, enrolment_id, session), now=now, window=window
-            )
-            await training_store.record_mark(tx, enrolment_id, cohort_id, mark)
+            domain.ensure_editable(await store.first_recorded(tx, enrolment_id, session), now=now, window=window)
+            await store.record_mark(tx, enrolment_id, cohort_id, mark)
         return len(marks)
 
     return await database.transaction(work)
@@ -83,13 +73,13 @@ async def take_attendance(
 
 async def attendance(database: ServiceDatabase, enrolment_id: str, *, reach: Reach) -> Attendance:
     async def work(tx: Transaction) -> Attendance:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=reach)
-        programme = await store.programme(tx, enrolment.programme_id)
-        marks = await training_store.marks(tx, enrolment_id)
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=reach)
+        programme = await programme_store.programme(tx, enrolment.programme_id)
+        marks = await store.marks(tx, enrolment_id)
         return Attendance(
             marks,
-            training.running_rate(marks),
-            training.attendance_rate(marks, programme),
+            domain.running_rate(marks),
+            domain.attendance_rate(marks, programme),
             programme.minimum_attendance_rate,
         )
 
@@ -110,23 +100,75 @@ async def assess(
     """Record an assessment; returns the competencies passed so far."""
 
     async def work(tx: Transaction) -> set[str]:
-        enrolment = await enrolments_store.enrolment(tx, enrolment_id, reach=Reach(facility_id=facility))
-        ensure_trainer(await store.cohort(tx, enrolment.cohort_id), trainer)
-        programme = await store.programme(tx, enrolment.programme_id)
-        passed_so_far = frozenset(await training_store.passed_competencies(tx, enrolment_id))
-        now_passed = training.with_assessment(passed_so_far, competency, programme, result=passed)
-        await training_store.add_assessment(tx, enrolment_id, competency, passed, score, by)
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=Reach(facility_id=facility))
+        ensure_trainer(await cohort_store.cohort(tx, enrolment.cohort_id), trainer)
+        programme = await programme_store.programme(tx, enrolment.programme_id)
+        passed_so_far = frozenset(await store.passed_competencies(tx, enrolment_id))
+        now_passed = domain.with_assessment(passed_so_far, competency, programme, result=passed)
+        await store.add_assessment(tx, enrolment_id, competency, passed, score, by)
         return set(now_passed)
 
     return await database.transaction(work)
 
 
-async def verify_certificate(database: ServiceDatabase, number: str) -> Verification:
-    async def work(tx: Transaction) -> Verification:
-        found = await training_store.certificate(tx, number)
-        if found is None:
-            return Verification(valid=False)
-        programme = await store.programme(tx, found["programme_id"])
-        return Verification(True, programme.name, found["agency_id"], found["issued_on"].date())
+async def suspend(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, with_premi: bool, reason: str, by: str, reach: Reach
+) -> Enrolment:
+    async def work(tx: Transaction) -> Enrolment:
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=reach)
+        suspended, event = domain.suspend(enrolment, on=on, with_premi=with_premi, by=by, reason=reason)
+        await tx.publish(event, subject=suspended.id, sequence=suspended.version)
+        await enrolment_store.save_enrolment(tx, suspended)
+        return suspended
+
+    return await database.transaction(work)
+
+
+async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach) -> Enrolment:
+    async def work(tx: Transaction) -> Enrolment:
+        resumed, event = domain.resume(await enrolment_store.enrolment(tx, enrolment_id, reach=reach), on=on, by=by)
+        await tx.publish(event, subject=resumed.id, sequence=resumed.version)
+        await enrolment_store.save_enrolment(tx, resumed)
+        return resumed
+
+    return await database.transaction(work)
+
+
+async def end(
+    database: ServiceDatabase,
+    enrolment_id: str,
+    *,
+    on: date,
+    reason: EndReason,
+    note: str | None,
+    by: str,
+    reach: Reach,
+) -> Enrolment:
+    """End training without completion; the freed place goes to the head of the waiting list, active at once."""
+
+    async def work(tx: Transaction) -> Enrolment:
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=reach)
+        return await enrolment_handlers.end_in(tx, enrolment, on=on, reason=reason, by=by, note=note)
+
+    return await database.transaction(work)
+
+
+async def complete(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach
+) -> tuple[Enrolment, str]:
+    """Complete the enrolment and issue its certificate; returns both."""
+
+    async def work(tx: Transaction) -> tuple[Enrolment, str]:
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=reach)
+        programme = await programme_store.programme(tx, enrolment.programme_id)
+        marks = await store.marks(tx, enrolment_id)
+        passed = await store.passed_competencies(tx, enrolment_id)
+        completed, event, certificate = domain.complete(enrolment, programme, marks, passed, on=on, by=by)
+        await enrolment_store.save_enrolment(tx, completed)
+        number = certificate.certificate_number
+        await certificate_store.add_certificate(tx, number, enrolment_id, programme.id, programme.agency_id, on)
+        await tx.publish(event, subject=completed.id, sequence=completed.version)
+        await tx.publish(certificate, subject=number, sequence=1)
+        return completed, number
 
     return await database.transaction(work)

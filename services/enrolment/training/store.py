@@ -1,4 +1,4 @@
-"""Documents of training in progress: attendance marks (with every correction kept), assessments, certificates."""
+"""Documents of training in progress: attendance marks (with every correction kept) and assessments."""
 
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -10,12 +10,10 @@ from shared.database import Document, Transaction
 
 ATTENDANCE = "attendance"
 ASSESSMENTS = "assessments"
-CERTIFICATES = "certificates"
 
 INDEXES = {
     ATTENDANCE: [IndexModel([("enrolment_id", ASCENDING), ("session", ASCENDING)], name="enrolment_session")],
     ASSESSMENTS: [IndexModel([("enrolment_id", ASCENDING), ("assessed_at", ASCENDING)], name="enrolment_time")],
-    CERTIFICATES: [IndexModel([("enrolment_id", ASCENDING)], name="enrolment", unique=True)],
 }
 
 
@@ -89,25 +87,3 @@ async def passed_competencies(tx: Transaction, enrolment_id: str) -> set[str]:
     async for document in found:
         latest[document["competency"]] = document["passed"]
     return {competency for competency, passed in latest.items() if passed}
-
-
-async def add_certificate(
-    tx: Transaction, number: str, enrolment_id: str, programme_id: str, agency_id: str, issued_on: date
-) -> None:
-    record = {
-        "_id": number,
-        "enrolment_id": enrolment_id,
-        "programme_id": programme_id,
-        "agency_id": agency_id,
-        "issued_on": as_datetime(issued_on),
-    }
-    await tx.db[CERTIFICATES].insert_one(record, session=tx.session)
-
-
-async def certificate(tx: Transaction, number: str) -> Document | None:
-    return await tx.db[CERTIFICATES].find_one({"_id": number}, session=tx.session)
-
-
-async def certificate_of(tx: Transaction, enrolment_id: str) -> tuple[str, date] | None:
-    found = await tx.db[CERTIFICATES].find_one({"enrolment_id": enrolment_id}, session=tx.session)
-    return None if found is None else (found["_id"], found["issued_on"].date())
