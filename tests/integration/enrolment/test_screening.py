@@ -1,5 +1,6 @@
 """Screening: every eligibility rule alone and together, overrides with a recorded reason, schedule clashes."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -120,85 +121,84 @@ async def test_a_second_request_for_the_same_cohort_is_a_conflict(enrolment: Run
     assert (again.status_code, again.json()["field"]) == (409, "participant_id")
 
 
-async def test_bad_programme_cohort_and_enrolment_input_names_the_field(enrolment: RunningService) -> None:
-    staff = await enrolment.mint_key(*STAFF_SCOPES)
-    draft = (
-        await enrolment.http.post(
+DRAFT = {
+    "agency_id": "dkpp",
+    "name": "Draft",
+    "skill_track": "agriculture",
+    "duration_hours": 160,
+    "sessions": 40,
+    "competencies": ["x"],
+    "minimum_attendance_rate": 0.8,
+    "earns_premi": False,
+}
+OPENING = {
+    "facility_id": "rutan-serang",
+    "starts_on": "2027-01-01",
+    "ends_on": "2027-02-01",
+    "capacity": 5,
+    "place": "plot",
+}
+Body = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+"""A request body made from the draft programme and the published one."""
+
+
+@pytest.mark.parametrize(
+    ("url", "body_of", "status", "field"),
+    [
+        pytest.param(
             "/programmes",
-            headers=staff,
-            json={
-                "agency_id": "dkpp",
-                "name": "Draft",
-                "skill_track": "agriculture",
-                "duration_hours": 160,
-                "sessions": 40,
-                "competencies": ["x"],
-                "minimum_attendance_rate": 0.8,
-                "earns_premi": False,
-            },
-        )
-    ).json()
-    programme = await published_programme(enrolment, staff)
-    cases = [
-        ("/programmes", {**draft, "sessions": 0}, 422, "sessions"),
-        (
+            lambda draft, published: {**draft, "sessions": 0},
+            422,
+            "sessions",
+            id="programme-no-sessions",
+        ),
+        pytest.param(
             "/cohorts",
-            {
-                "programme_id": draft["id"],
-                "facility_id": "rutan-serang",
-                "starts_on": "2027-01-01",
-                "ends_on": "2027-02-01",
-                "capacity": 5,
-                "place": "plot",
-            },
+            lambda draft, published: {**OPENING, "programme_id": draft["id"]},
             409,
             "programme_id",
+            id="cohort-of-a-draft-programme",
         ),
-        (
+        pytest.param(
             "/cohorts",
-            {
-                "programme_id": programme["id"],
-                "facility_id": "rutan-serang",
-                "starts_on": "2027-01-01",
-                "ends_on": "2027-02-01",
-                "capacity": 0,
-                "place": "plot",
-            },
+            lambda draft, published: {**OPENING, "programme_id": published["id"], "capacity": 0},
             422,
             "capacity",
+            id="cohort-without-room",
         ),
-        (
+        pytest.param(
             "/cohorts",
-            {
-                "programme_id": programme["id"],
-                "facility_id": "rutan-serang",
-                "starts_on": "2027-03-01",
-                "ends_on": "2027-02-01",
-                "capacity": 5,
-                "place": "plot",
-            },
+            lambda draft, published: {**OPENING, "programme_id": published["id"], "starts_on": "2027-03-01"},
             422,
             "ends_on",
+            id="cohort-ending-before-it-starts",
         ),
-        (
+        pytest.param(
             "/cohorts",
-            {
-                "programme_id": "nope",
-                "facility_id": "rutan-serang",
-                "starts_on": "2027-01-01",
-                "ends_on": "2027-02-01",
-                "capacity": 5,
-                "place": "plot",
-            },
+            lambda draft, published: {**OPENING, "programme_id": "nope"},
             404,
             "programme_id",
+            id="cohort-of-no-programme",
         ),
-        ("/enrolments", {"participant_id": "nobody", "cohort_id": "nowhere"}, 404, "participant_id"),
-    ]
-    for url, body, status, field in cases:
-        body = {key: value for key, value in body.items() if key not in ("id", "status", "created_at", "published_at")}
-        response = await enrolment.http.post(url, json=body, headers=staff)
-        assert (response.status_code, response.json().get("field")) == (status, field), (url, response.text)
+        pytest.param(
+            "/enrolments",
+            lambda draft, published: {"participant_id": "nobody", "cohort_id": "nowhere"},
+            404,
+            "participant_id",
+            id="enrolment-of-nobody",
+        ),
+    ],
+)
+async def test_bad_programme_cohort_and_enrolment_input_names_the_field(
+    enrolment: RunningService, url: str, body_of: Body, status: int, field: str
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    draft = (await enrolment.http.post("/programmes", headers=staff, json=DRAFT)).json()
+    programme = await published_programme(enrolment, staff)
+    made = body_of(draft, programme)
+    body = {key: value for key, value in made.items() if key not in ("id", "status", "created_at", "published_at")}
+    response = await enrolment.http.post(url, json=body, headers=staff)
+    assert (response.status_code, response.json().get("field")) == (status, field), (url, response.text)
 
 
 async def test_screening_uses_the_latest_behaviour_assessment_and_classification(enrolment: RunningService) -> None:
