@@ -1,6 +1,6 @@
 """Cohorts: runs of a programme with a capacity that is never exceeded and a waiting list; pure, no I/O."""
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
@@ -72,16 +72,8 @@ def open_cohort(
         waitlist=(),
         opened_at=datetime.now(UTC),
     )
-    return cohort, CohortOpened(
-        cohort_id=cohort.id,
-        programme_id=programme.id,
-        agency_id=programme.agency_id,
-        facility_id=facility_id,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        capacity=capacity,
-        place=place,
-    )
+    announced = {name: value for name, value in asdict(cohort).items() if name in CohortOpened.model_fields}
+    return cohort, CohortOpened(cohort_id=cohort.id, **announced)
 
 
 def admit(cohort: Cohort, enrolment_id: str) -> tuple[Cohort, bool]:

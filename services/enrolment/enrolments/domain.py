@@ -138,22 +138,14 @@ def request_enrolment(
     failed = [
         failure for failure in screen(participant, programme, cohort, background) if failure.rule not in overridden
     ]
-    enrolment_id, now = str(uuid4()), datetime.now(UTC)
+    enrolment_id = str(uuid4())
     ids = {
         "enrolment_id": enrolment_id,
         "participant_id": participant.id,
         "cohort_id": cohort.id,
         "programme_id": programme.id,
     }
-    event: EventData
-    if failed:
-        state, event = EnrolmentState.REJECTED, EnrolmentRejected(**ids, failed_rules=[f.rule.value for f in failed])
-    else:
-        cohort, placed = cohorts.admit(cohort, enrolment_id)
-        if placed:
-            state, event = EnrolmentState.APPROVED, EnrolmentApproved(**ids, from_waitlist=False)
-        else:
-            state, event = EnrolmentState.WAITLISTED, EnrolmentWaitlisted(**ids, position=len(cohort.waitlist))
+    cohort, state, event = decided(cohort, failed, ids)
     reason = "; ".join(f"override {o.rule.value}: {o.reason}" for o in overrides) or None
     enrolment = Enrolment(
         id=enrolment_id,
@@ -164,9 +156,19 @@ def request_enrolment(
         state=state,
         failed_rules=tuple(failed),
         overrides=tuple(overrides),
-        history=(Transition(state, now, by, reason),),
+        history=(Transition(state, datetime.now(UTC), by, reason),),
     )
     return enrolment, cohort, event
+
+
+def decided(cohort: Cohort, failed: list[FailedRule], ids: dict[str, str]) -> tuple[Cohort, EnrolmentState, EventData]:
+    """Rejected when a rule failed, else a place when one is left, else the waiting list."""
+    if failed:
+        return cohort, EnrolmentState.REJECTED, EnrolmentRejected(**ids, failed_rules=[f.rule.value for f in failed])
+    cohort, placed = cohorts.admit(cohort, ids["enrolment_id"])
+    if placed:
+        return cohort, EnrolmentState.APPROVED, EnrolmentApproved(**ids, from_waitlist=False)
+    return cohort, EnrolmentState.WAITLISTED, EnrolmentWaitlisted(**ids, position=len(cohort.waitlist))
 
 
 def withdraw(

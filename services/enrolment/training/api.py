@@ -109,12 +109,7 @@ async def get_attendance(
     enrolment_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> AttendanceOut:
     found = await handlers.attendance(database, enrolment_id, reach=reach_of(caller))
-    return AttendanceOut(
-        marks=[asdict(mark) for mark in found.marks],
-        running_rate=found.running_rate,
-        programme_rate=found.programme_rate,
-        required_rate=found.required_rate,
-    )
+    return AttendanceOut.model_validate(asdict(found))
 
 
 @router.post(
