@@ -1,5 +1,4 @@
-"""Enrolments: screening against the programme's rules, places and the waiting list, and every
-transition with who made it and why; pure, no I/O."""
+"""Enrolments: screening, places and the waiting list, and every transition with who and why; pure, no I/O."""
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime

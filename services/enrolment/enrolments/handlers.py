@@ -1,5 +1,4 @@
-"""Enrolment use cases: request, withdraw, read and list; and leaving a cohort inside another use case's
-transaction (withdrawal, the end of training, release from custody), each freeing its place for the waiting list."""
+"""Enrolment use cases, and leaving a cohort inside another use case (its place goes to the waiting list)."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime

@@ -1,7 +1,4 @@
-"""Facilities, partner agencies and skill tracks: the programme's reference data; pure, no I/O.
-
-The parties and tracks of the founding memorandum exist from the start; more are added through the API.
-"""
+"""Facilities, partner agencies and skill tracks, the founding memorandum's from the start; pure, no I/O."""
 
 import re
 from dataclasses import dataclass
