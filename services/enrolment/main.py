@@ -4,23 +4,23 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 from pymongo import IndexModel
 
-from services.enrolment import (
-    api,
-    cohorts_api,
-    enrolments_api,
-    enrolments_store,
-    events,
-    listings,
-    programmes_api,
-    progress_api,
-    records_api,
-    records_handlers,
-    reference_api,
-    reference_handlers,
-    store,
-    training_api,
-    training_store,
-)
+from services.enrolment import events, reactions
+from services.enrolment.certificates import api as certificates_api
+from services.enrolment.certificates import store as certificates_store
+from services.enrolment.cohorts import api as cohorts_api
+from services.enrolment.cohorts import store as cohorts_store
+from services.enrolment.enrolments import api as enrolments_api
+from services.enrolment.enrolments import store as enrolments_store
+from services.enrolment.figures import api as figures_api
+from services.enrolment.participants import api as participants_api
+from services.enrolment.participants import store as participants_store
+from services.enrolment.programmes import api as programmes_api
+from services.enrolment.programmes import store as programmes_store
+from services.enrolment.records import api as records_api
+from services.enrolment.references import api as references_api
+from services.enrolment.references import handlers as references
+from services.enrolment.training import api as training_api
+from services.enrolment.training import store as training_store
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
@@ -43,8 +43,18 @@ def merged(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]
     return together
 
 
+INDEXES = merged(
+    participants_store.INDEXES,
+    programmes_store.INDEXES,
+    cohorts_store.INDEXES,
+    enrolments_store.INDEXES,
+    training_store.INDEXES,
+    certificates_store.INDEXES,
+)
+
+
 async def prepare(database: ServiceDatabase) -> None:
-    await reference_handlers.seed_founding_parties(database)
+    await references.seed_founding_parties(database)
     await enrolments_store.fill_enrolment_facilities(database)
 
 
@@ -54,21 +64,22 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         settings,
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
-        reactions=records_handlers.REACTIONS,
+        reactions=reactions.REACTIONS,
         on_start=prepare,
-        indexes=merged(store.INDEXES, enrolments_store.INDEXES, training_store.INDEXES, listings.INDEXES),
+        indexes=INDEXES,
     )
     return create_service_app(
         runtime=runtime,
         routers=[
-            api.router,
+            participants_api.router,
             records_api.router,
-            reference_api.router,
+            references_api.router,
             programmes_api.router,
+            figures_api.router,
             cohorts_api.router,
             enrolments_api.router,
-            progress_api.router,
             training_api.router,
+            certificates_api.router,
         ],
         title="Enrolment service",
         description="System of record for participants (WBP), programmes, cohorts and enrolments. "

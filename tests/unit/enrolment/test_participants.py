@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from services.enrolment import domain
-from services.enrolment.domain import ParticipantStatus, SecurityClassification
+from services.enrolment.participants import domain
+from services.enrolment.participants.domain import ParticipantStatus, SecurityClassification
 
 
 def register(**overrides: object) -> domain.Participant:

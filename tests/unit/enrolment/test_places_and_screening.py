@@ -5,10 +5,12 @@ from datetime import date
 
 import pytest
 
-from services.enrolment import cohorts, enrolments, programmes
-from services.enrolment.domain import ParticipantStatus, SecurityClassification
-from services.enrolment.enrolments import Background, EnrolmentState, Override, Rule
-from services.enrolment.programmes import Eligibility
+from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.enrolments import domain as enrolments
+from services.enrolment.enrolments.domain import Background, EnrolmentState, Override, Rule
+from services.enrolment.participants.domain import ParticipantStatus, SecurityClassification
+from services.enrolment.programmes import domain as programmes
+from services.enrolment.programmes.domain import Eligibility
 from tests.unit.enrolment.test_participants import register
 
 NOTHING = Background(completed_programme_ids=frozenset(), held_cohorts=())

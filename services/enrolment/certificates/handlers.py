@@ -1,0 +1,17 @@
+"""Certificate use cases: the public check of a certificate number."""
+
+from services.enrolment.certificates import store
+from services.enrolment.certificates.domain import Verification
+from services.enrolment.programmes import store as programme_store
+from shared.database import ServiceDatabase, Transaction
+
+
+async def verify_certificate(database: ServiceDatabase, number: str) -> Verification:
+    async def work(tx: Transaction) -> Verification:
+        found = await store.certificate(tx, number)
+        if found is None:
+            return Verification(valid=False)
+        programme = await programme_store.programme(tx, found["programme_id"])
+        return Verification(True, programme.name, found["agency_id"], found["issued_on"].date())
+
+    return await database.transaction(work)

@@ -1,0 +1,35 @@
+"""The certificates collection: one certificate per completed enrolment, found by its number."""
+
+from datetime import UTC, date, datetime, time
+
+from pymongo import ASCENDING, IndexModel
+
+from shared.database import Document, Transaction
+
+CERTIFICATES = "certificates"
+
+INDEXES = {
+    CERTIFICATES: [IndexModel([("enrolment_id", ASCENDING)], name="enrolment", unique=True)],
+}
+
+
+async def add_certificate(
+    tx: Transaction, number: str, enrolment_id: str, programme_id: str, agency_id: str, issued_on: date
+) -> None:
+    record = {
+        "_id": number,
+        "enrolment_id": enrolment_id,
+        "programme_id": programme_id,
+        "agency_id": agency_id,
+        "issued_on": datetime.combine(issued_on, time(), tzinfo=UTC),
+    }
+    await tx.db[CERTIFICATES].insert_one(record, session=tx.session)
+
+
+async def certificate(tx: Transaction, number: str) -> Document | None:
+    return await tx.db[CERTIFICATES].find_one({"_id": number}, session=tx.session)
+
+
+async def certificate_of(tx: Transaction, enrolment_id: str) -> tuple[str, date] | None:
+    found = await tx.db[CERTIFICATES].find_one({"enrolment_id": enrolment_id}, session=tx.session)
+    return None if found is None else (found["_id"], found["issued_on"].date())

@@ -1,0 +1,173 @@
+"""HTTP routes for cohorts: open, start, change capacity, close, read and list."""
+
+from datetime import date
+from typing import Annotated, Self
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.enrolment.callers import agency_of, signature
+from services.enrolment.cohorts import handlers
+from services.enrolment.cohorts.domain import Cohort
+from services.enrolment.responses import NOT_FOUND
+from shared.api_keys import Caller, scoped
+from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
+
+router = APIRouter()
+
+
+class CohortOpening(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "programme_id": "5f0c...",
+                    "facility_id": "rutan-serang",
+                    "starts_on": "2027-01-11",
+                    "ends_on": "2027-04-30",
+                    "capacity": 20,
+                    "trainer_ids": ["dkpp-trainer-1"],
+                    "place": "greenhouse A",
+                }
+            ]
+        },
+    )
+
+    programme_id: str = Field(min_length=1, max_length=64)
+    facility_id: str = Field(min_length=1, max_length=64)
+    starts_on: date
+    ends_on: date
+    capacity: int
+    trainer_ids: list[str] = []
+    place: str = Field(min_length=1, max_length=200, description="plot, pond or workshop")
+
+
+class CohortOut(BaseModel):
+    id: str
+    programme_id: str
+    agency_id: str
+    facility_id: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    places_left: int
+    trainer_ids: list[str]
+    place: str
+    started_on: date | None
+    closed_on: date | None
+    approved: list[str] = Field(description="enrolment ids holding a place")
+    waitlist: list[str] = Field(description="enrolment ids waiting, first in line first")
+
+    @classmethod
+    def from_domain(cls, cohort: Cohort) -> Self:
+        return cls.model_validate({**vars(cohort), "places_left": cohort.places_left})
+
+
+class CohortStart(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"started_on": "2027-01-11"}]})
+
+    started_on: date
+
+
+@router.post(
+    "/cohorts",
+    status_code=201,
+    tags=["cohorts"],
+    summary="Open a cohort of a published programme",
+    responses={**NOT_FOUND, 409: {"description": "The programme is not published"}},
+)
+async def open_cohort(
+    body: CohortOpening, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    opened = await handlers.open_cohort(database, **body.model_dump(), agency=agency_of(caller))
+    return CohortOut.from_domain(opened)
+
+
+@router.get(
+    "/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort with its places and waiting list", responses=NOT_FOUND
+)
+async def get_cohort(
+    cohort_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:read")]
+) -> CohortOut:
+    return CohortOut.from_domain(await handlers.cohort(database, cohort_id))
+
+
+@router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened; an agency's key lists its own")
+async def list_cohorts(
+    database: DatabaseDep,
+    caller: Annotated[Caller, scoped("cohorts:read")],
+    after: After = None,
+    limit: Limit = 50,
+    programme_id: Filter = None,
+    facility_id: Filter = None,
+    agency_id: Filter = None,
+) -> Page[CohortOut]:
+    found, cursor = await handlers.cohorts_page(
+        database,
+        programme_id=programme_id,
+        facility_id=facility_id,
+        agency_id=agency_of(caller) or agency_id,
+        after=after,
+        limit=limit,
+    )
+    return Page(items=[CohortOut.from_domain(cohort) for cohort in found], next_cursor=cursor)
+
+
+@router.post(
+    "/cohorts/{cohort_id}/start",
+    tags=["cohorts"],
+    summary="Start a cohort: approved enrolments become active",
+    responses={**NOT_FOUND, 409: {"description": "Already started"}},
+)
+async def start_cohort(
+    cohort_id: PathId, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    started = await handlers.start_cohort(
+        database, cohort_id, on=body.started_on, by=signature(caller), agency=agency_of(caller)
+    )
+    return CohortOut.from_domain(started)
+
+
+class CapacityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"capacity": 25}]})
+
+    capacity: int = Field(ge=1, le=10_000)
+
+
+class CohortClosing(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
+
+    closed_on: date
+
+
+@router.put(
+    "/cohorts/{cohort_id}/capacity",
+    tags=["cohorts"],
+    summary="Change a cohort's capacity; added places go to the head of the waiting list",
+    responses={**NOT_FOUND, 409: {"description": "The cohort is closed"}},
+)
+async def change_capacity(
+    cohort_id: PathId, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    changed = await handlers.change_capacity(
+        database, cohort_id, capacity=body.capacity, by=signature(caller), agency=agency_of(caller)
+    )
+    return CohortOut.from_domain(changed)
+
+
+@router.post(
+    "/cohorts/{cohort_id}/close",
+    tags=["cohorts"],
+    summary="Close a cohort: training not completed ends, the waiting list is withdrawn",
+    responses={**NOT_FOUND, 409: {"description": "Already closed"}},
+)
+async def close_cohort(
+    cohort_id: PathId, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    closed = await handlers.close_cohort(
+        database, cohort_id, on=body.closed_on, by=signature(caller), agency=agency_of(caller)
+    )
+    return CohortOut.from_domain(closed)

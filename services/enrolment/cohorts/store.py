@@ -1,0 +1,87 @@
+"""The cohorts collection: each cohort with its capacity, the places taken and the waiting list in one document."""
+
+from dataclasses import asdict
+from datetime import datetime, time
+
+from pymongo import ASCENDING, IndexModel
+
+from services.enrolment.callers import EVERYWHERE, Reach
+from services.enrolment.cohorts.domain import Cohort
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+from shared.errors import NotFound
+
+COHORTS = "cohorts"
+OPENED_AT = "opened_at"
+DAYS = ("starts_on", "ends_on", "started_on", "closed_on")
+
+INDEXES = {
+    COHORTS: [
+        IndexModel([("programme_id", ASCENDING)], name="programme"),
+        pages.index_in_order("cohorts_by_programme", "programme_id", made=OPENED_AT),
+        pages.index_in_order("cohorts_by_agency", "agency_id", made=OPENED_AT),
+    ],
+}
+
+
+class CohortNotFound(NotFound):
+    """No cohort has this id."""
+
+
+def cohort_document(cohort: Cohort) -> Document:
+    document: Document = asdict(cohort)
+    document["_id"] = document.pop("id")
+    for name in DAYS:
+        if document[name] is not None:
+            document[name] = datetime.combine(document[name], time())
+    return document
+
+
+def cohort_from(document: Document) -> Cohort:
+    values = {name: value for name, value in document.items() if name != "_id"}
+    for name in DAYS:
+        values[name] = values[name].date() if values.get(name) else None
+    for name in ("trainer_ids", "approved", "waitlist"):
+        values[name] = tuple(values[name])
+    return Cohort(id=document["_id"], **values)
+
+
+def within_reach(cohort: Cohort, reach: Reach) -> bool:
+    """Whether a key of `reach` may see the cohort, and so the enrolments in it."""
+    return (
+        reach.facility_id in (None, cohort.facility_id)
+        and reach.agency_id in (None, cohort.agency_id)
+        and (reach.trainer_id is None or reach.trainer_id in cohort.trainer_ids)
+    )
+
+
+async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
+    """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
+    is not found."""
+    document = await tx.db[COHORTS].find_one({"_id": cohort_id}, session=tx.session)
+    if document is None or not within_reach(found := cohort_from(document), reach):
+        raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
+    return found
+
+
+async def cohorts(tx: Transaction, cohort_ids: list[str]) -> list[Cohort]:
+    found = tx.db[COHORTS].find({"_id": {"$in": cohort_ids}}, session=tx.session)
+    return [cohort_from(document) async for document in found]
+
+
+async def save_cohort(tx: Transaction, cohort: Cohort) -> None:
+    await tx.save_versioned(COHORTS, cohort_document(cohort))
+
+
+async def cohorts_page(
+    database: ServiceDatabase,
+    *,
+    programme_id: str | None,
+    facility_id: str | None,
+    agency_id: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Cohort]:
+    query = pages.only(programme_id=programme_id, facility_id=facility_id, agency_id=agency_id)
+    collection = database.db[COHORTS]
+    return await pages.page(collection, query, cohort_from, after=after, limit=limit, made=OPENED_AT)

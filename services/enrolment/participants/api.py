@@ -1,0 +1,196 @@
+"""HTTP routes for participants: registration, release, transfer, behaviour assessments, reads and listing."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.enrolment.callers import facility_of, facility_staff, signature
+from services.enrolment.participants import handlers
+from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
+from shared.api_keys import Caller
+from shared.http import DatabaseDep
+from shared.pages import After, Limit, Page
+from shared.parameters import Filter, PathId
+
+router = APIRouter(tags=["participants"])
+
+
+ParticipantWriter = Annotated[Caller, facility_staff("participants:write")]
+ParticipantReader = Annotated[Caller, facility_staff("participants:read")]
+
+
+class ParticipantRegistration(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "facility_id": "rutan-serang",
+                    "registration_number": "BI.2026.0457",
+                    "full_name": "Ahmad Fauzi",
+                    "nik": "3604011203900001",
+                    "date_of_birth": "1990-03-12",
+                    "sentence_start": "2025-06-01",
+                    "expected_release": "2028-05-31",
+                    "security_classification": "minimum",
+                }
+            ]
+        },
+    )
+
+    facility_id: str = Field(min_length=1, max_length=64)
+    registration_number: str = Field(min_length=1, max_length=64, description="Nomor registrasi")
+    full_name: str = Field(min_length=1, max_length=200)
+    nik: str = Field(description="National identity number, 16 digits")
+    date_of_birth: date
+    sentence_start: date
+    expected_release: date
+    security_classification: SecurityClassification
+    behaviour_score: int | None = Field(None, ge=0, le=100, description="Latest SPPN behaviour score")
+    behaviour_assessed_on: date | None = None
+
+
+class ParticipantOut(BaseModel):
+    id: str
+    facility_id: str
+    registration_number: str
+    full_name: str
+    nik: str
+    date_of_birth: date
+    sentence_start: date
+    expected_release: date
+    security_classification: SecurityClassification
+    status: ParticipantStatus
+    registered_at: datetime
+    behaviour_score: int | None
+    behaviour_assessed_on: date | None
+
+    @classmethod
+    def from_domain(cls, participant: Participant) -> Self:
+        return cls.model_validate(participant, from_attributes=True)
+
+
+@router.post(
+    "/participants",
+    status_code=201,
+    summary="Register a participant (WBP)",
+    responses={409: {"description": "Registration number or NIK already registered"}},
+)
+async def register_participant(
+    body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    registration = Registration(**body.model_dump())
+    participant = await handlers.register_participant(database, registration, facility=facility_of(caller))
+    return ParticipantOut.from_domain(participant)
+
+
+class Release(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"released_on": "2026-12-01"}]})
+
+    released_on: date
+
+
+class Transfer(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}]},
+    )
+
+    to_facility_id: str = Field(min_length=1, max_length=64)
+    transferred_on: date
+
+
+class BehaviourAssessment(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"score": 82, "assessed_on": "2026-11-30", "security_classification": "minimum"}]
+        },
+    )
+
+    score: int = Field(ge=0, le=100, description="SPPN behaviour score")
+    assessed_on: date
+    security_classification: SecurityClassification | None = Field(
+        None, description="the classification after this assessment, when it changed"
+    )
+
+
+NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such participant"},
+    409: {"description": "The participant is no longer in custody"},
+}
+
+
+@router.post(
+    "/participants/{participant_id}/release", summary="Release a participant from custody", responses=NOT_IN_CUSTODY
+)
+async def release_participant(
+    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    released = await handlers.release_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
+    )
+    return ParticipantOut.from_domain(released)
+
+
+@router.post(
+    "/participants/{participant_id}/transfer",
+    summary="Transfer a participant to another facility",
+    responses=NOT_IN_CUSTODY,
+)
+async def transfer_participant(
+    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    moved = await handlers.transfer_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
+    )
+    return ParticipantOut.from_domain(moved)
+
+
+@router.post(
+    "/participants/{participant_id}/behaviour-assessments",
+    summary="Record the facility's latest periodic (SPPN) behaviour assessment, and a changed classification",
+    responses={
+        404: {"description": "No such participant"},
+        409: {"description": "Not in custody, or a later assessment is already recorded"},
+    },
+)
+async def assess_behaviour(
+    participant_id: PathId, body: BehaviourAssessment, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    assessed = await handlers.assess_behaviour(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller)
+    )
+    return ParticipantOut.from_domain(assessed)
+
+
+@router.get(
+    "/participants/{participant_id}",
+    summary="A participant's record, personal data included",
+    responses={404: {"description": "No such participant"}},
+)
+async def get_participant(participant_id: PathId, database: DatabaseDep, caller: ParticipantReader) -> ParticipantOut:
+    return ParticipantOut.from_domain(
+        await handlers.participant(database, participant_id, facility=facility_of(caller))
+    )
+
+
+@router.get("/participants", summary="Participants, in registration order; an officer's key lists its facility only")
+async def list_participants(
+    database: DatabaseDep,
+    caller: ParticipantReader,
+    after: After = None,
+    limit: Limit = 50,
+    facility_id: Filter = None,
+    status: ParticipantStatus | None = None,
+    q: Annotated[
+        str | None, Query(min_length=2, max_length=100, description="name prefix, registration number or NIK")
+    ] = None,
+) -> Page[ParticipantOut]:
+    facility = facility_of(caller) or facility_id
+    found, cursor = await handlers.participants_page(
+        database, facility=facility, status=status, search=q, after=after, limit=limit
+    )
+    return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)

@@ -1,0 +1,121 @@
+"""Participant use cases: register, release, transfer, assess behaviour; read one and list them."""
+
+from datetime import UTC, date, datetime
+
+from services.enrolment.enrolments import handlers as enrolment_handlers
+from services.enrolment.participants import domain, store
+from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
+from services.enrolment.references import store as reference_store
+from services.enrolment.training.domain import EndReason
+from shared import pages
+from shared.database import ServiceDatabase, Transaction
+from shared.errors import Forbidden
+
+
+class OutsideFacility(Forbidden):
+    """A facility officer acts for their own facility only."""
+
+
+async def register_participant(
+    database: ServiceDatabase, registration: Registration, *, facility: str | None
+) -> Participant:
+    """Register a participant; an officer of one facility registers only its own."""
+    if facility is not None and registration.facility_id != facility:
+        raise OutsideFacility(f"The key is for facility {facility}.", field="facility_id")
+    participant, registered = domain.register_participant(registration)
+
+    async def work(tx: Transaction) -> None:
+        await reference_store.ensure_facility(tx, registration.facility_id)
+        await store.add_participant(tx, participant)
+        await tx.publish(registered, subject=participant.id, sequence=participant.version)
+
+    await database.transaction(work)
+    return participant
+
+
+async def release_participant(
+    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None, by: str
+) -> Participant:
+    """Release from custody: every enrolment ends or is given up, in the same transaction."""
+
+    async def work(tx: Transaction) -> Participant:
+        released, event = domain.release(
+            await store.participant(tx, participant_id, facility=facility), released_on=released_on
+        )
+        await store.save_participant(tx, released)
+        await tx.publish(event, subject=released.id, sequence=released.version)
+        await enrolment_handlers.leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
+        return released
+
+    return await database.transaction(work)
+
+
+async def transfer_participant(
+    database: ServiceDatabase,
+    participant_id: str,
+    *,
+    to_facility_id: str,
+    transferred_on: date,
+    facility: str | None,
+    by: str,
+) -> Participant:
+    """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
+
+    async def work(tx: Transaction) -> Participant:
+        await reference_store.ensure_facility(tx, to_facility_id, field="to_facility_id")
+        moved, event = domain.transfer(
+            await store.participant(tx, participant_id, facility=facility),
+            to_facility_id=to_facility_id,
+            transferred_on=transferred_on,
+        )
+        await store.save_participant(tx, moved)
+        await tx.publish(event, subject=moved.id, sequence=moved.version)
+        await enrolment_handlers.leave_custody(
+            tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by
+        )
+        return moved
+
+    return await database.transaction(work)
+
+
+async def assess_behaviour(
+    database: ServiceDatabase,
+    participant_id: str,
+    *,
+    score: int,
+    assessed_on: date,
+    security_classification: SecurityClassification | None,
+    facility: str | None,
+) -> Participant:
+    """Record the facility's latest behaviour assessment; no event, since it is personal and stays here."""
+
+    async def work(tx: Transaction) -> Participant:
+        assessed = domain.assess_behaviour(
+            await store.participant(tx, participant_id, facility=facility),
+            score=score,
+            assessed_on=assessed_on,
+            classification=security_classification,
+            today=datetime.now(UTC).date(),
+        )
+        await store.save_participant(tx, assessed)
+        return assessed
+
+    return await database.transaction(work)
+
+
+async def participant(database: ServiceDatabase, participant_id: str, *, facility: str | None) -> Participant:
+    return await database.transaction(lambda tx: store.participant(tx, participant_id, facility=facility))
+
+
+async def participants_page(
+    database: ServiceDatabase,
+    *,
+    facility: str | None,
+    status: str | None,
+    search: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Participant]:
+    return await store.participants_page(
+        database, facility=facility, status=status, search=search, after=after, limit=limit
+    )

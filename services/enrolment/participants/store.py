@@ -1,0 +1,106 @@
+"""The participants collection: each participant with their personal data, which never leaves this service."""
+
+import re
+from dataclasses import asdict, fields
+from datetime import date, datetime, time
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from services.enrolment.participants.domain import (
+    DuplicateRegistration,
+    Participant,
+    ParticipantStatus,
+    SecurityClassification,
+)
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+from shared.errors import NotFound
+
+PARTICIPANTS = "participants"
+REGISTERED_AT = "registered_at"
+
+INDEXES = {
+    PARTICIPANTS: [
+        IndexModel(
+            [("facility_id", ASCENDING), ("registration_number", ASCENDING)],
+            name="registration_number_per_facility",
+            unique=True,
+        ),
+        IndexModel([("nik", ASCENDING)], name="nik", unique=True),
+        pages.index_in_order("participants_by_facility", "facility_id", "status", made=REGISTERED_AT),
+        pages.index_in_order("participants_in_order", made=REGISTERED_AT),
+    ],
+}
+
+
+class ParticipantNotFound(NotFound):
+    """No participant has this id."""
+
+
+def to_document(participant: Participant) -> Document:
+    document: dict[str, Any] = asdict(participant)
+    document["_id"] = document.pop("id")
+    for name, value in document.items():
+        if isinstance(value, date) and not isinstance(value, datetime):
+            document[name] = datetime.combine(value, time())
+    return document
+
+
+PARTICIPANT_FIELDS = [field.name for field in fields(Participant) if field.name != "id"]
+
+
+def from_document(document: Document) -> Participant:
+    values: dict[str, Any] = {name: document.get(name) for name in PARTICIPANT_FIELDS}
+    for name in ("date_of_birth", "sentence_start", "expected_release", "behaviour_assessed_on"):
+        values[name] = values[name].date() if values.get(name) else None
+    values["security_classification"] = SecurityClassification(values["security_classification"])
+    values["status"] = ParticipantStatus(values["status"])
+    return Participant(id=document["_id"], **values)
+
+
+async def add_participant(tx: Transaction, participant: Participant) -> None:
+    # a plain insert, not a versioned save: which unique index refused it names the field that is taken
+    try:
+        await tx.db[PARTICIPANTS].insert_one(to_document(participant), session=tx.session)
+    except DuplicateKeyError as error:
+        field = "nik" if "nik" in str(error) else "registration_number"
+        raise DuplicateRegistration(f"A participant with this {field} is already registered.", field=field) from None
+
+
+async def participant(tx: Transaction, participant_id: str, *, facility: str | None = None) -> Participant:
+    """The participant; one held at another facility than `facility` (when given) is not found."""
+    query = {"_id": participant_id} | ({"facility_id": facility} if facility else {})
+    document = await tx.db[PARTICIPANTS].find_one(query, session=tx.session)
+    if document is None:
+        raise ParticipantNotFound(f"No participant {participant_id}.", field="participant_id")
+    return from_document(document)
+
+
+async def claim_placement(tx: Transaction, participant_id: str) -> None:
+    """Write to the participant with every request or promotion, so that two transactions placing one
+    participant at once conflict and one retries, seeing the other's place: no schedule clash slips through."""
+    await tx.db[PARTICIPANTS].update_one({"_id": participant_id}, {"$inc": {"placements": 1}}, session=tx.session)
+
+
+async def save_participant(tx: Transaction, participant: Participant) -> None:
+    await tx.save_versioned(PARTICIPANTS, to_document(participant))
+
+
+async def participants_page(
+    database: ServiceDatabase,
+    *,
+    facility: str | None,
+    status: str | None,
+    search: str | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Participant]:
+    """Participants in registration order; `search` is a name prefix, a registration number or a NIK."""
+    query = pages.only(facility_id=facility, status=status)
+    if search:
+        name_starts = {"$regex": f"^{re.escape(search)}", "$options": "i"}
+        query["$or"] = [{"full_name": name_starts}, {"registration_number": search}, {"nik": search}]
+    collection = database.db[PARTICIPANTS]
+    return await pages.page(collection, query, from_document, after=after, limit=limit, made=REGISTERED_AT)
