@@ -95,6 +95,15 @@ def waits_for_database(error: BaseException) -> bool:
     return isinstance(error, OperationFailure) and error.code in UNAVAILABLE_CODES
 
 
+def merge_indexes(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
+    """The indexes of a service's stores together; two stores may index one collection."""
+    together: dict[str, list[IndexModel]] = {}
+    for each in indexes:
+        for collection, models in each.items():
+            together.setdefault(collection, []).extend(models)
+    return together
+
+
 class ConcurrentChange(Exception):
     """A document changed since it was read; the whole unit of work is run again."""
 

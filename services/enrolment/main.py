@@ -2,7 +2,6 @@
 
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
-from pymongo import IndexModel
 
 from services.enrolment import events, reactions
 from services.enrolment.certificates import api as certificates_api
@@ -21,7 +20,7 @@ from services.enrolment.references import api as references_api
 from services.enrolment.references import handlers as references
 from services.enrolment.training import api as training_api
 from services.enrolment.training import store as training_store
-from shared.database import ServiceDatabase
+from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -35,15 +34,7 @@ class EnrolmentSettings(ServiceSettings):
     attendance_edit_days: int = 7
 
 
-def merged(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
-    together: dict[str, list[IndexModel]] = {}
-    for each in indexes:
-        for collection, models in each.items():
-            together.setdefault(collection, []).extend(models)
-    return together
-
-
-INDEXES = merged(
+INDEXES = merge_indexes(
     participants_store.INDEXES,
     programmes_store.INDEXES,
     cohorts_store.INDEXES,

@@ -2,7 +2,6 @@
 
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
-from pymongo import IndexModel
 
 from services.production import events
 from services.production.batches import api as batches_api
@@ -23,6 +22,7 @@ from services.production.programmes import store as programmes_store
 from services.production.reactions import REACTIONS
 from services.production.sites import api as sites_api
 from services.production.sites import store as sites_store
+from shared.database import merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -38,17 +38,17 @@ ROUTERS = [
     figures_api.router,
 ]
 
-INDEXES: dict[str, list[IndexModel]] = {
-    **participants_store.INDEXES,
-    **enrolments_store.INDEXES,
-    **programmes_store.INDEXES,
-    **sites_store.INDEXES,
-    **inputs_store.INDEXES,
-    **cycles_store.INDEXES,
-    **harvests_store.INDEXES,
-    **batches_store.INDEXES,
-    **lots_store.INDEXES,
-}
+INDEXES = merge_indexes(
+    participants_store.INDEXES,
+    enrolments_store.INDEXES,
+    programmes_store.INDEXES,
+    sites_store.INDEXES,
+    inputs_store.INDEXES,
+    cycles_store.INDEXES,
+    harvests_store.INDEXES,
+    batches_store.INDEXES,
+    lots_store.INDEXES,
+)
 
 
 class ProductionSettings(ServiceSettings):
