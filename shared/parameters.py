@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-PathId = Annotated[str, Path(min_length=1, max_length=64, description="An id the service gave")]
+PathId = Annotated[str, Path(min_length=1, max_length=64, description="The id of the resource named before it")]
 """The id of a resource in a URL path."""
 
 Filter = Annotated[str | None, Query(max_length=64)]
