@@ -17,8 +17,7 @@ from shared.database import AlreadyHandled, ServiceDatabase, Transaction, waits_
 from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
 from shared.health import ConsumerHealth
-from shared.reactions import Reaction, Reactions
-from shared.tracing import Trace
+from shared.reactions import Reactions, RunReaction, trace_of
 
 log = logging.getLogger(__name__)
 DATABASE_WAIT_CAP_SECONDS = 5.0
@@ -33,12 +32,18 @@ class Delivered:
     message: Message
     envelope: Envelope
     payload: EventData
-    reaction: Reaction[EventData]
+    reaction: RunReaction[EventData]
 
-    @property
-    def trace(self) -> Trace:
-        """Events a reaction publishes share the correlation and are caused by this event."""
-        return Trace(correlation_id=self.envelope.correlationid or self.envelope.id, causation_id=self.envelope.id)
+
+def runs(events: list[Delivered]) -> list[list[Delivered]]:
+    """Consecutive events that go to the same reaction, together."""
+    together: list[list[Delivered]] = []
+    for event in events:
+        if together and together[-1][0].reaction == event.reaction:
+            together[-1].append(event)
+        else:
+            together.append([event])
+    return together
 
 
 def chunks(messages: list[Message], size: int) -> list[list[Message]]:
@@ -61,7 +66,7 @@ class EventConsumer:
         database: ServiceDatabase,
         max_attempts: int,
         backoff_seconds: float,
-        batch_size: int = 50,
+        batch_size: int = 200,
     ) -> None:
         self.name = name
         self.topics = topics
@@ -77,7 +82,7 @@ class EventConsumer:
         """Poll, handle, commit; until cancelled."""
         consumer.subscribe(self.topics, listener=CommitOnRevoke(self, consumer))
         while True:
-            batches = await consumer.getmany(timeout_ms=500, max_records=200)
+            batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size * 3)
             self.health.last_poll = time.monotonic()
             async with asyncio.TaskGroup() as partitions:  # one failing partition stops the others with it
                 for tp, messages in batches.items():
@@ -138,9 +143,9 @@ class EventConsumer:
 
         async def in_transaction(tx: Transaction) -> None:
             await tx.mark_all_handled(self.name, [event.envelope.id for event in events])
-            for event in events:
-                tx.trace = event.trace
-                await event.reaction(tx, event.envelope, event.payload)
+            for run in runs(events):
+                tx.trace = trace_of(run[0].envelope)
+                await run[0].reaction(tx, [(event.envelope, event.payload) for event in run])
 
         try:
             await self._database.transaction(in_transaction)
@@ -180,10 +185,10 @@ class EventConsumer:
 
         async def in_transaction(tx: Transaction) -> None:
             await tx.mark_all_handled(self.name, [event.envelope.id])
-            await event.reaction(tx, event.envelope, event.payload)
+            await event.reaction(tx, [(event.envelope, event.payload)])
 
         try:
-            await self._database.transaction(in_transaction, trace=event.trace)
+            await self._database.transaction(in_transaction, trace=trace_of(event.envelope))
         except AlreadyHandled:
             self._count(event.message, event.envelope.type, "duplicate")
             return None

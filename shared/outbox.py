@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -24,8 +25,14 @@ from shared.database import OUTBOX, Document, ServiceDatabase
 log = logging.getLogger(__name__)
 OUTBOX_SET_ASIDE = "outbox_set_aside"
 LEASES = "leases"
+BACKLOG_MEASURE_SECONDS = 1.0
+"""Counting the backlog costs a scan of it: done at most this often, not every round."""
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
+
+
+def in_sequence(record: Document) -> tuple[str, int, object]:
+    return record["key"], record.get("sequence", 0), record["_id"]
 
 
 class MalformedRecord(ValueError):
@@ -84,6 +91,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._wake = asyncio.Event()
+        self._measured_at = 0.0
         self._lease = RelayLease(database, owner=f"{service}-{uuid4().hex[:12]}", seconds=lease_seconds)
         database.on_events_committed(self._wake.set)
 
@@ -93,7 +101,8 @@ class OutboxRelay:
         while True:
             try:
                 published = await self.publish_pending()
-                await self.measure_backlog()
+                if time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
+                    await self.measure_backlog()
                 backoff.reset()
                 if published == self._batch_size:
                     continue
@@ -160,20 +169,25 @@ class OutboxRelay:
         Insertion order is commit order only within one process: with several writers (replicas) an aggregate's
         later event can sort first, or its earlier one fall outside the batch; this puts them back in order.
         """
-        if not batch:
-            return batch
+        sequences: dict[str, set[int]] = {}
+        for record in batch:
+            sequences.setdefault(record["key"], set()).add(record.get("sequence", 1))
+        # an aggregate whose events here run without a gap from its first has none unpublished before them
+        later = {key for key, seen in sequences.items() if seen != set(range(1, max(seen) + 1))}
+        if not later:
+            return sorted(batch, key=in_sequence)
         stragglers = (
             await self._db[OUTBOX]
             .find(
                 {
-                    "key": {"$in": list({record["key"] for record in batch})},
+                    "key": {"$in": sorted(later)},
                     "published_at": None,
                     "_id": {"$nin": [record["_id"] for record in batch]},
                 }
             )
             .to_list()
         )
-        return sorted(batch + stragglers, key=lambda record: (record["key"], record.get("sequence", 0), record["_id"]))
+        return sorted(batch + stragglers, key=in_sequence)
 
     async def _send(self, record: Document) -> asyncio.Future[object]:
         try:
@@ -186,6 +200,7 @@ class OutboxRelay:
         return delivery
 
     async def measure_backlog(self) -> None:
+        self._measured_at = time.monotonic()
         unpublished = self._db[OUTBOX]
         backlog = await unpublished.count_documents({"published_at": None})
         metrics.OUTBOX_BACKLOG.labels(self._service).set(backlog)

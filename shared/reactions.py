@@ -1,29 +1,55 @@
 """A service's one table of reactions: event contract -> use case, each receiving its payload typed."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from shared.database import Transaction
 from shared.events import Envelope, EventData, UnknownEventType
+from shared.tracing import Trace
 
 Payload = TypeVar("Payload", bound=EventData)
 Reaction: TypeAlias = Callable[[Transaction, Envelope, Payload], Awaitable[None]]
+Received: TypeAlias = tuple[Envelope, Payload]
+RunReaction: TypeAlias = Callable[[Transaction, Sequence[Received[Payload]]], Awaitable[None]]
+"""Reacts to a run of consecutive events at once, in one transaction: for bulk writes."""
+
+
+def trace_of(envelope: Envelope) -> Trace:
+    """Events a reaction publishes share the correlation and are caused by this event."""
+    return Trace(correlation_id=envelope.correlationid or envelope.id, causation_id=envelope.id)
 
 
 @dataclass(frozen=True)
 class On(Generic[Payload]):
-    """A row of a reaction table: events of `contract` go to `reaction`, which receives them typed."""
+    """A row of a reaction table: events of `contract` go to `reaction`, one at a time, typed."""
 
     contract: type[Payload]
     reaction: Reaction[Payload]
+
+    async def run(self, tx: Transaction, received: Sequence[Received[Payload]]) -> None:
+        for envelope, payload in received:
+            tx.trace = trace_of(envelope)
+            await self.reaction(tx, envelope, payload)
+
+
+@dataclass(frozen=True)
+class OnRun(Generic[Payload]):
+    """A row whose reaction takes each run of consecutive events of `contract` (and of any other contract
+    with the same reaction) at once, so it can write them in bulk; events it publishes trace to the run's first."""
+
+    contract: type[Payload]
+    run: RunReaction[Payload]
+
+
+Row: TypeAlias = On[Any] | OnRun[Any]
 
 
 class Reactions:
     """A service's one table of reactions, by contract (event type and version)."""
 
-    def __init__(self, *rows: On[Any]) -> None:
-        self._rows: dict[tuple[str, int], On[Any]] = {}
+    def __init__(self, *rows: Row) -> None:
+        self._rows: dict[tuple[str, int], Row] = {}
         for row in rows:
             key = (row.contract.event_type, row.contract.version)
             if key in self._rows:
@@ -31,8 +57,8 @@ class Reactions:
             self._rows[key] = row
         self.event_types = frozenset(event_type for event_type, _ in self._rows)
 
-    def to(self, envelope: Envelope) -> Reaction[EventData] | None:
-        """The reaction to this envelope's type and version; None when the service reacts to neither.
+    def to(self, envelope: Envelope) -> RunReaction[EventData] | None:
+        """The reaction to runs of this envelope's type and version; None when the service reacts to neither.
 
         A type the service reacts to in other versions only is an UnknownEventType: it cannot read it."""
         if envelope.type not in self.event_types:
@@ -41,5 +67,5 @@ class Reactions:
         if row is None:
             handled = sorted(version for event_type, version in self._rows if event_type == envelope.type)
             raise UnknownEventType(f"{envelope.type} v{envelope.version}: this service reads versions {handled}")
-        reaction: Reaction[EventData] = row.reaction
-        return reaction
+        run: RunReaction[EventData] = row.run
+        return run

@@ -74,6 +74,7 @@ class ServiceRuntime:
             database=self._database,
             max_attempts=settings.consumer_max_attempts,
             backoff_seconds=settings.consumer_backoff_seconds,
+            batch_size=settings.consumer_batch_size,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
 

@@ -30,7 +30,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=platform_wide("LOG_LEVEL"))
     max_request_bytes: int = 1_000_000
     outbox_poll_seconds: float = 0.5
-    outbox_batch_size: int = 200
+    outbox_batch_size: int = 1000
+    consumer_batch_size: int = 200
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0

@@ -2,9 +2,9 @@
 
 from services.notifications.feed import handlers as feed
 from shared.events import registry
-from shared.reactions import On, Reactions
+from shared.reactions import OnRun, Reactions
 
 
 def reactions() -> Reactions:
     """One row per registered contract, so a new contract reaches the feed without wiring."""
-    return Reactions(*(On(contract, feed.record_in_feed) for contract in registry.contracts()))
+    return Reactions(*(OnRun(contract, feed.record_in_feed) for contract in registry.contracts()))

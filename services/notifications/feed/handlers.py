@@ -1,20 +1,24 @@
 """Feed use cases: every known event lands once in the feed; an agency reads the types it subscribed to."""
 
+from collections.abc import Sequence
+
 from services.notifications.feed import domain, store
 from services.notifications.feed.domain import FeedEntry
 from services.notifications.subscriptions import store as subscriptions
 from services.notifications.subscriptions.domain import visible_types
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
-from shared.events import Envelope, EventData
+from shared.events import EventData
+from shared.reactions import Received
 
 
 class NotSubscribed(Forbidden):
     """An agency's key reads the feed once the agency has a subscription."""
 
 
-async def record_in_feed(tx: Transaction, envelope: Envelope, payload: EventData) -> None:
-    await store.append_to_feed(tx, domain.feed_entry(envelope))
+async def record_in_feed(tx: Transaction, received: Sequence[Received[EventData]]) -> None:
+    """A run of events lands in the feed with one bulk write."""
+    await store.append_to_feed(tx, [domain.feed_entry(envelope) for envelope, _ in received])
 
 
 async def feed(

@@ -1,6 +1,7 @@
 """The event feed's documents, each at a position given in commit order, so a cursor never passes an entry
 that has yet to commit."""
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -27,17 +28,23 @@ class InvalidCursor(InvalidInput):
     """A cursor is the `next_cursor` of an earlier page."""
 
 
-async def append_to_feed(tx: Transaction, entry: FeedEntry) -> None:
-    """Give the entry the next position in the same transaction: every append writes the one counter, so
+async def append_to_feed(tx: Transaction, entries: Sequence[FeedEntry]) -> None:
+    """Give the entries the next positions in the same transaction: every append writes the one counter, so
     appends commit one after another and positions rise in commit order."""
-    document = {**asdict(entry), "position": await next_position(tx), "received_at": datetime.now(UTC)}
-    await tx.db[FEED].insert_one(document, session=tx.session)
+    last = await next_position(tx, taking=len(entries))
+    received_at = datetime.now(UTC)
+    documents = [
+        {**asdict(entry), "position": position, "received_at": received_at}
+        for position, entry in enumerate(entries, start=last - len(entries) + 1)
+    ]
+    await tx.db[FEED].insert_many(documents, session=tx.session)
 
 
-async def next_position(tx: Transaction) -> int:
+async def next_position(tx: Transaction, *, taking: int = 1) -> int:
+    """Take `taking` positions; the last of them."""
     counter = await tx.db[COUNTERS].find_one_and_update(
         {"_id": FEED_COUNTER},
-        {"$inc": {"position": 1}},
+        {"$inc": {"position": taking}},
         upsert=True,
         return_document=ReturnDocument.AFTER,
         session=tx.session,

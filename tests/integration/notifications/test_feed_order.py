@@ -40,12 +40,12 @@ async def test_an_entry_that_commits_after_a_later_one_is_still_read_once_by_a_c
     first_appended, release_first = asyncio.Event(), asyncio.Event()
 
     async def slow(tx: Transaction) -> None:
-        await store.append_to_feed(tx, entry("first"))
+        await store.append_to_feed(tx, [entry("first")])
         first_appended.set()
         await release_first.wait()  # holds its transaction open while "second" is appended and committed
 
     async def quick(tx: Transaction) -> None:
-        await store.append_to_feed(tx, entry("second"))
+        await store.append_to_feed(tx, [entry("second")])
 
     slow_commit = asyncio.create_task(database.transaction(slow))
     await first_appended.wait()
