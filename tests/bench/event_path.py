@@ -1,6 +1,7 @@
 """`make bench`: the event path's throughput and latency, against raw aiokafka on the same broker.
 
-Prints figures; asserts nothing about speed. Three measurements, one run, one broker:
+Prints figures; asserts nothing about speed. Four measurements, one run, one broker and database:
+  0. the database: one client inserting N documents one after another (no transaction): its own pace.
   1. raw aiokafka: produce N messages (acks=all, idempotent) then consume them all: the ceiling.
   2. outbox -> handler: N events already committed to enrolment's outbox when enrolment starts; the rate at
      which notifications' handler commits them, first to last.
@@ -33,7 +34,8 @@ from tests.support.participants import new_registration
 REPO = Path(__file__).resolve().parents[2]
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
-EVENTS = int(os.environ.get("BENCH_EVENTS", "3000"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
+INSERTS = int(os.environ.get("BENCH_INSERTS", "3000"))
 COMMANDS = int(os.environ.get("BENCH_COMMANDS", "300"))
 RAW_MESSAGES = int(os.environ.get("BENCH_RAW_MESSAGES", "20000"))
 
@@ -67,6 +69,15 @@ async def raw_kafka(topic: str, payload: bytes) -> float:
     finally:
         await producer.stop()
         await consumer.stop()
+
+
+async def database_inserts(client: AsyncMongoClient[Any], namespace: str, payload: bytes) -> float:
+    """Documents per second that one client inserts one after another: the database's own single-insert pace."""
+    collection = client[f"{namespace}raw"]["inserts"]
+    started = time.perf_counter()
+    for index in range(INSERTS):
+        await collection.insert_one({"_id": index, "value": payload, "at": datetime.now(UTC)})
+    return INSERTS / (time.perf_counter() - started)
 
 
 def start_service(name: str, port: int, namespace: str) -> subprocess.Popen[bytes]:
@@ -157,11 +168,13 @@ async def main() -> None:
     namespace = f"bench{uuid4().hex[:8]}_"
     payload = b"x" * 450
     print(f"broker {KAFKA}, database {MONGODB}, {EVENTS} events, {COMMANDS} commands")
+    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
+    inserts = await database_inserts(client, namespace, payload)
+    print(f"database single inserts, one client: {inserts:,.0f} inserts/s over {INSERTS} documents")
     raw = await raw_kafka(f"{namespace}raw", payload)
     print(f"raw aiokafka produce+consume: {raw:,.0f} msg/s over {RAW_MESSAGES} messages")
 
     ports = {"enrolment": 18101, "notifications": 18104}
-    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
     processes = [start_service("notifications", ports["notifications"], namespace)]
     try:
         await wait_ready(f"http://127.0.0.1:{ports['notifications']}")
@@ -170,7 +183,7 @@ async def main() -> None:
         platform = await outbox_to_handler(client, namespace, count)
         print(
             f"platform outbox -> handler: {platform:,.0f} events/s over {count} events "
-            f"(ratio to raw aiokafka: {platform / raw:.3f})"
+            f"(ratio to raw aiokafka: {platform / raw:.3f}; to single inserts: {platform / inserts:.2f})"
         )
         latencies = sorted(await end_to_end(client, namespace, f"http://127.0.0.1:{ports['enrolment']}"))
         p50 = statistics.median(latencies)
