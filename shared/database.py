@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
@@ -27,6 +27,8 @@ Result = TypeVar("Result")
 
 OUTBOX = "outbox"
 PROCESSED_EVENTS = "processed_events"
+POSITIONS = "positions"
+POSITION = "position"
 DUPLICATE_KEY = 11000
 CONCURRENT_CHANGE_RETRIES = 20
 PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
@@ -148,26 +150,48 @@ class Transaction:
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
 
-    async def save_versioned(self, collection: str, document: Document, *, duplicate: Exception | None = None) -> None:
-        """Save a versioned document: insert version 1, or replace the version before it.
+    async def save_versioned(
+        self, collection: str, document: Document, *, duplicate: Exception | None = None, listed: bool = False
+    ) -> None:
+        """Save a versioned document: insert version 1, or update every field of the version before it.
 
         The one rule for a lost race: another transaction wrote first, so this one raises ConcurrentChange and
         the whole unit of work runs again on fresh reads. A first insert that meets a unique index raises
-        `duplicate` when given (a taken code or name), else it too lost a race to the same id.
+        `duplicate` when given (a taken code or name), else it too lost a race to the same id. A `listed`
+        document takes its position in the collection's commit order (see `take_positions`) when first saved.
         """
         if document["version"] == 1:
+            positioned = {POSITION: (await self.take_positions(collection))[0]} if listed else {}
             try:
-                await self.db[collection].insert_one(document, session=self.session)
+                await self.db[collection].insert_one({**document, **positioned}, session=self.session)
             except DuplicateKeyError:
                 if duplicate is not None:
                     raise duplicate from None
                 raise ConcurrentChange(f"{collection} {document['_id']} was created meanwhile") from None
             return
-        result = await self.db[collection].replace_one(
-            {"_id": document["_id"], "version": document["version"] - 1}, document, session=self.session
-        )
+        previous = {"_id": document["_id"], "version": document["version"] - 1}
+        fields = {name: value for name, value in document.items() if name != "_id"}
+        result = await self.db[collection].update_one(previous, {"$set": fields}, session=self.session)
         if result.matched_count != 1:
             raise ConcurrentChange(f"{collection} {document['_id']} changed meanwhile")
+
+    async def take_positions(self, collection: str, count: int = 1) -> range:
+        """The next `count` positions of `collection` in commit order.
+
+        Every transaction that takes one writes the collection's one counter, so such transactions commit one
+        after another and a later position never commits before an earlier one: a reader following positions
+        never passes a record that has yet to commit.
+        """
+        counter = await self.db[POSITIONS].find_one_and_update(
+            {"_id": collection},
+            {"$inc": {"last": count}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
+        assert counter is not None  # upserted
+        last: int = counter["last"]
+        return range(last - count + 1, last + 1)
 
     async def mark_all_handled(self, consumer: str, event_ids: list[str]) -> None:
         """Record that `consumer` handled these events; raises AlreadyHandled if any was handled before."""

@@ -1,10 +1,11 @@
-"""Keyset pagination over a service's records, in the order they were made.
+"""Keyset pagination over a service's records, in the order their creation committed.
 
-Records are sorted by (a creation time, `_id`): `created_at` unless a listing names another field. The
-anchor's time is read back from the database, so comparisons use the stored (millisecond) value; `_id`, a
-uuid4 string, only breaks ties within a millisecond. The cursor is the last item's id: the next page is
-every record sorting after it, so a page never repeats or skips an item however many are added meanwhile.
-A cursor that is not a uuid, or names no record of this collection, is InvalidCursor naming `after`.
+A listed record takes a position when it is first saved (`Transaction.take_positions`): positions rise in
+commit order, so a record that commits late sorts after everything a reader has already passed. The cursor
+is the last item's id: the next page is every record positioned after it, so a reader never repeats or
+misses an item however many are added meanwhile, and a client polling with the last id it saw as `after`
+sees every new record once. A cursor that is not a uuid, or names no record of this collection, is
+InvalidCursor naming `after`.
 """
 
 from collections.abc import Callable
@@ -16,10 +17,8 @@ from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.database import Document
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import InvalidInput
-
-CREATED_AT = "created_at"
 
 After = Annotated[
     str | None, Query(max_length=64, description="The `next_cursor` of the previous page; omit for the first")
@@ -42,13 +41,12 @@ class InvalidCursor(InvalidInput):
     """A cursor is the `next_cursor` of an earlier page of the same listing."""
 
 
-def in_order(made: str) -> list[tuple[str, int]]:
-    return [(made, ASCENDING), ("_id", ASCENDING)]
+IN_ORDER = [(POSITION, ASCENDING)]
 
 
-def index_in_order(name: str, *filters: str, made: str = CREATED_AT) -> IndexModel:
+def index_in_order(name: str, *filters: str) -> IndexModel:
     """An index serving a listing filtered by equality on `filters`, in page order."""
-    return IndexModel([(field, ASCENDING) for field in filters] + in_order(made), name=name)
+    return IndexModel([(field, ASCENDING) for field in filters] + IN_ORDER, name=f"{name}_in_commit_order")
 
 
 def only(**filters: Any) -> dict[str, Any]:
@@ -63,23 +61,38 @@ async def page(
     *,
     after: str | None,
     limit: int,
-    made: str = CREATED_AT,
 ) -> Listing[Record]:
     """Up to `limit` records matching `query` after the cursor, and the cursor of the next page."""
     if after is not None:
-        query = {"$and": [query, await _after(collection, after, made)]}
-    documents = await collection.find(query, sort=in_order(made), limit=limit + 1).to_list()
+        query = {"$and": [query, {POSITION: {"$gt": await _position_of(collection, after)}}]}
+    documents = await collection.find(query, sort=IN_ORDER, limit=limit + 1).to_list()
     cursor = str(documents[limit - 1]["_id"]) if len(documents) > limit else None
     return [convert(document) for document in documents[:limit]], cursor
 
 
-async def _after(collection: AsyncCollection[Document], cursor: str, made: str) -> dict[str, Any]:
+async def _position_of(collection: AsyncCollection[Document], cursor: str) -> int:
     try:
         canonical = str(UUID(cursor))
     except ValueError:
         raise InvalidCursor("The cursor is not one this listing gave.", field="after") from None
-    anchor = await collection.find_one({"_id": canonical}, projection={made: True})
-    if anchor is None:
+    anchor = await collection.find_one({"_id": canonical}, projection={POSITION: True})
+    if anchor is None or POSITION not in anchor:
         raise InvalidCursor("The cursor is not one this listing gave.", field="after")
-    at = anchor[made]
-    return {"$or": [{made: {"$gt": at}}, {made: at, "_id": {"$gt": canonical}}]}
+    position: int = anchor[POSITION]
+    return position
+
+
+async def place_unpositioned(database: ServiceDatabase, *listed: dict[str, str]) -> None:
+    """Give records stored before positions existed theirs, per collection in the order of the field named
+    (once, at start; nothing to do afterwards)."""
+    for collection, made in (item for each in listed for item in each.items()):
+        unplaced = database.db[collection].find(
+            {POSITION: {"$exists": False}}, sort=[(made, ASCENDING), ("_id", ASCENDING)]
+        )
+        async for document in unplaced:
+
+            async def place(tx: Transaction, record_id: object = document["_id"], into: str = collection) -> None:
+                [position] = await tx.take_positions(into)
+                await tx.db[into].update_one({"_id": record_id}, {"$set": {POSITION: position}}, session=tx.session)
+
+            await database.transaction(place)

@@ -20,6 +20,7 @@ from services.enrolment.references import api as references_api
 from services.enrolment.references import handlers as references
 from services.enrolment.training import api as training_api
 from services.enrolment.training import store as training_store
+from shared import pages
 from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
@@ -44,9 +45,13 @@ INDEXES = merge_indexes(
 )
 
 
+LISTED = (participants_store.LISTED, programmes_store.LISTED, cohorts_store.LISTED, enrolments_store.LISTED)
+
+
 async def prepare(database: ServiceDatabase) -> None:
     await references.seed_founding_parties(database)
     await enrolments_store.fill_enrolment_facilities(database)
+    await pages.place_unpositioned(database, *LISTED)
 
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:

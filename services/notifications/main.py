@@ -7,6 +7,8 @@ from services.notifications import events, reactions
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.subscriptions import api as subscriptions_api
+from shared import pages
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -19,6 +21,10 @@ class NotificationsSettings(ServiceSettings):
     http_port: int = 8004
 
 
+async def place_unpositioned(database: ServiceDatabase) -> None:
+    await pages.place_unpositioned(database, feed_store.LISTED)
+
+
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
     runtime = ServiceRuntime(
@@ -27,7 +33,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=reactions.reactions(),
         indexes=feed_store.INDEXES,
-        on_start=feed_store.place_unpositioned,
+        on_start=place_unpositioned,
     )
     return create_service_app(
         runtime=runtime,

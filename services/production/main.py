@@ -22,7 +22,8 @@ from services.production.programmes import store as programmes_store
 from services.production.reactions import REACTIONS
 from services.production.sites import api as sites_api
 from services.production.sites import store as sites_store
-from shared.database import merge_indexes
+from shared import pages
+from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -51,6 +52,20 @@ INDEXES = merge_indexes(
 )
 
 
+LISTED = (
+    sites_store.LISTED,
+    inputs_store.LISTED,
+    cycles_store.LISTED,
+    harvests_store.LISTED,
+    batches_store.LISTED,
+    lots_store.LISTED,
+)
+
+
+async def prepare(database: ServiceDatabase) -> None:
+    await pages.place_unpositioned(database, *LISTED)
+
+
 class ProductionSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PRODUCTION_")
 
@@ -66,6 +81,7 @@ def create_app(settings: ProductionSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=REACTIONS,
         indexes=INDEXES,
+        on_start=prepare,
     )
     return create_service_app(
         runtime=runtime,

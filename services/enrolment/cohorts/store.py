@@ -8,18 +8,21 @@ from pymongo import ASCENDING, IndexModel
 from services.enrolment.callers import EVERYWHERE, Reach
 from services.enrolment.cohorts.domain import Cohort
 from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 
 COHORTS = "cohorts"
 OPENED_AT = "opened_at"
 DAYS = ("starts_on", "ends_on", "started_on", "closed_on")
 
+LISTED = {COHORTS: OPENED_AT}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     COHORTS: [
         IndexModel([("programme_id", ASCENDING)], name="programme"),
-        pages.index_in_order("cohorts_by_programme", "programme_id", made=OPENED_AT),
-        pages.index_in_order("cohorts_by_agency", "agency_id", made=OPENED_AT),
+        pages.index_in_order("cohorts_by_programme", "programme_id"),
+        pages.index_in_order("cohorts_by_agency", "agency_id"),
     ],
 }
 
@@ -38,7 +41,7 @@ def cohort_document(cohort: Cohort) -> Document:
 
 
 def cohort_from(document: Document) -> Cohort:
-    values = {name: value for name, value in document.items() if name != "_id"}
+    values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     for name in DAYS:
         values[name] = values[name].date() if values.get(name) else None
     for name in ("trainer_ids", "approved", "waitlist"):
@@ -70,7 +73,7 @@ async def cohorts(tx: Transaction, cohort_ids: list[str]) -> list[Cohort]:
 
 
 async def save_cohort(tx: Transaction, cohort: Cohort) -> None:
-    await tx.save_versioned(COHORTS, cohort_document(cohort))
+    await tx.save_versioned(COHORTS, cohort_document(cohort), listed=True)
 
 
 async def cohorts_page(
@@ -84,4 +87,4 @@ async def cohorts_page(
 ) -> pages.Listing[Cohort]:
     query = pages.only(programme_id=programme_id, facility_id=facility_id, agency_id=agency_id)
     collection = database.db[COHORTS]
-    return await pages.page(collection, query, cohort_from, after=after, limit=limit, made=OPENED_AT)
+    return await pages.page(collection, query, cohort_from, after=after, limit=limit)

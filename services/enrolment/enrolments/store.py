@@ -25,6 +25,9 @@ ENROLMENTS = "enrolments"
 HOLDING_STATES = ["approved", "active", "suspended"]
 LIVE_STATES = ["approved", "waitlisted", "active", "suspended"]
 
+LISTED = {ENROLMENTS: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     ENROLMENTS: [
         IndexModel([("participant_id", ASCENDING), ("state", ASCENDING)], name="participant_state"),
@@ -77,7 +80,7 @@ async def enrolment(tx: Transaction, enrolment_id: str, *, reach: Reach = EVERYW
 
 
 async def save_enrolment(tx: Transaction, enrolment: Enrolment) -> None:
-    await tx.save_versioned(ENROLMENTS, enrolment_document(enrolment))
+    await tx.save_versioned(ENROLMENTS, enrolment_document(enrolment), listed=True)
 
 
 async def background(tx: Transaction, participant_id: str) -> Background:

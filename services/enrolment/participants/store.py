@@ -15,11 +15,14 @@ from services.enrolment.participants.domain import (
     SecurityClassification,
 )
 from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 
 PARTICIPANTS = "participants"
 REGISTERED_AT = "registered_at"
+
+LISTED = {PARTICIPANTS: REGISTERED_AT}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
 
 INDEXES = {
     PARTICIPANTS: [
@@ -29,8 +32,8 @@ INDEXES = {
             unique=True,
         ),
         IndexModel([("nik", ASCENDING)], name="nik", unique=True),
-        pages.index_in_order("participants_by_facility", "facility_id", "status", made=REGISTERED_AT),
-        pages.index_in_order("participants_in_order", made=REGISTERED_AT),
+        pages.index_in_order("participants_by_facility", "facility_id", "status"),
+        pages.index_in_order("participants_in_order"),
     ],
 }
 
@@ -63,7 +66,9 @@ def from_document(document: Document) -> Participant:
 async def add_participant(tx: Transaction, participant: Participant) -> None:
     # a plain insert, not a versioned save: which unique index refused it names the field that is taken
     try:
-        await tx.db[PARTICIPANTS].insert_one(to_document(participant), session=tx.session)
+        [position] = await tx.take_positions(PARTICIPANTS)
+        document = {**to_document(participant), POSITION: position}
+        await tx.db[PARTICIPANTS].insert_one(document, session=tx.session)
     except DuplicateKeyError as error:
         field = "nik" if "nik" in str(error) else "registration_number"
         raise DuplicateRegistration(f"A participant with this {field} is already registered.", field=field) from None
@@ -103,4 +108,4 @@ async def participants_page(
         name_starts = {"$regex": f"^{re.escape(search)}", "$options": "i"}
         query["$or"] = [{"full_name": name_starts}, {"registration_number": search}, {"nik": search}]
     collection = database.db[PARTICIPANTS]
-    return await pages.page(collection, query, from_document, after=after, limit=limit, made=REGISTERED_AT)
+    return await pages.page(collection, query, from_document, after=after, limit=limit)

@@ -7,10 +7,13 @@ from pymongo import ASCENDING, IndexModel
 from services.enrolment.participants.domain import SecurityClassification
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
 from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
 
 PROGRAMMES = "programmes"
+
+LISTED = {PROGRAMMES: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
 
 INDEXES = {
     PROGRAMMES: [
@@ -37,7 +40,7 @@ def programme_document(programme: Programme) -> Document:
 
 
 def programme_from(document: Document) -> Programme:
-    values = {name: value for name, value in document.items() if name != "_id"}
+    values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     rules = values.pop("eligibility")
     eligibility = Eligibility(
         **{
@@ -61,7 +64,7 @@ async def programme(tx: Transaction, programme_id: str) -> Programme:
 
 
 async def save_programme(tx: Transaction, programme: Programme) -> None:
-    await tx.save_versioned(PROGRAMMES, programme_document(programme))
+    await tx.save_versioned(PROGRAMMES, programme_document(programme), listed=True)
 
 
 async def programmes_page(

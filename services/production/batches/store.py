@@ -10,6 +10,9 @@ from shared.database import Document, ServiceDatabase, Transaction
 
 BATCHES = "batches"
 
+LISTED = {BATCHES: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     BATCHES: [
         pages.index_in_order("by_cycle", "cycle_id"),
@@ -46,7 +49,7 @@ def from_document(document: Document) -> Batch:
 
 async def save_batch(tx: Transaction, batch: Batch) -> None:
     taken = DuplicateBatchCode("The cycle already has a batch with this code.", field="batch_code")
-    await tx.save_versioned(BATCHES, to_document(batch), duplicate=taken)
+    await tx.save_versioned(BATCHES, to_document(batch), duplicate=taken, listed=True)
 
 
 async def batch(tx: Transaction, batch_id: str) -> Batch:

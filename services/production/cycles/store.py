@@ -10,6 +10,9 @@ from shared.database import ConcurrentChange, Document, ServiceDatabase, Transac
 
 CYCLES = "cycles"
 
+LISTED = {CYCLES: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     CYCLES: [
         pages.index_in_order("by_site", "site_id"),
@@ -59,7 +62,7 @@ def from_document(document: Document) -> Cycle:
 
 
 async def save_cycle(tx: Transaction, cycle: Cycle) -> None:
-    await tx.save_versioned(CYCLES, to_document(cycle))
+    await tx.save_versioned(CYCLES, to_document(cycle), listed=True)
 
 
 async def cycle(tx: Transaction, cycle_id: str) -> Cycle:

@@ -8,6 +8,9 @@ from shared.database import Document, ServiceDatabase, Transaction
 
 HARVESTS = "harvests"
 
+LISTED = {HARVESTS: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     HARVESTS: [
         pages.index_in_order("by_cycle", "cycle_id"),
@@ -43,7 +46,7 @@ def from_document(document: Document) -> Harvest:
 
 
 async def save_harvest(tx: Transaction, harvest: Harvest) -> None:
-    await tx.save_versioned(HARVESTS, to_document(harvest))
+    await tx.save_versioned(HARVESTS, to_document(harvest), listed=True)
 
 
 async def harvest(tx: Transaction, harvest_id: str) -> Harvest:

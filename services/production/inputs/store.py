@@ -7,6 +7,9 @@ from shared.database import Document, ServiceDatabase, Transaction
 
 INPUTS = "inputs"
 
+LISTED = {INPUTS: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     INPUTS: [
         pages.index_in_order("by_agency", "agency_id"),
@@ -47,7 +50,7 @@ def from_document(document: Document) -> Input:
 
 
 async def save_input(tx: Transaction, received: Input) -> None:
-    await tx.save_versioned(INPUTS, to_document(received))
+    await tx.save_versioned(INPUTS, to_document(received), listed=True)
 
 
 async def inputs_page(

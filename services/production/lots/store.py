@@ -6,9 +6,12 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
 from services.production.quantities.store import date_of, date_or_none, day, day_or_none, exact, quantity_of
 from shared import pages
-from shared.database import DUPLICATE_KEY, Document, ServiceDatabase, Transaction
+from shared.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
 
 LOTS = "lots"
+
+LISTED = {LOTS: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
 
 INDEXES = {
     LOTS: [
@@ -89,7 +92,9 @@ async def add_lots(tx: Transaction, lots: list[Lot]) -> None:
         raise DuplicateLotCode(f"Lot code {repeated[0]!r} is given twice.", field="lot_code")
     try:
         if lots:
-            await tx.db[LOTS].insert_many([to_document(lot) for lot in lots], session=tx.session)
+            positions = await tx.take_positions(LOTS, len(lots))
+            documents = [{**to_document(lot), POSITION: at} for lot, at in zip(lots, positions, strict=True)]
+            await tx.db[LOTS].insert_many(documents, session=tx.session)
     except (DuplicateKeyError, BulkWriteError) as error:
         if not _duplicate_key(error):
             raise

@@ -9,6 +9,9 @@ from shared.database import Document, ServiceDatabase, Transaction
 
 SITES = "sites"
 
+LISTED = {SITES: "created_at"}
+"""Listed in commit order; records from before positions existed are placed by this field at start."""
+
 INDEXES = {
     SITES: [
         IndexModel([("facility_id", ASCENDING), ("name", ASCENDING)], name="name_per_facility", unique=True),
@@ -47,7 +50,7 @@ def from_document(document: Document) -> Site:
 
 async def save_site(tx: Transaction, site: Site) -> None:
     taken = DuplicateSiteName(f"The facility already has a site named {site.name!r}.", field="name")
-    await tx.save_versioned(SITES, to_document(site), duplicate=taken)
+    await tx.save_versioned(SITES, to_document(site), duplicate=taken, listed=True)
 
 
 async def site(tx: Transaction, site_id: str) -> Site:

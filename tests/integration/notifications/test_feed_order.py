@@ -7,6 +7,7 @@ from typing import Any
 
 from services.notifications.feed import store
 from services.notifications.feed.domain import FeedEntry
+from shared import pages
 from shared.database import Transaction
 from tests.support.services import RunningService
 
@@ -70,6 +71,6 @@ async def test_entries_stored_before_positions_existed_are_placed_in_the_order_r
     older = [{**asdict(entry(f"old-{index}")), "received_at": datetime.now(UTC)} for index in range(3)]
     await database.db[store.FEED].insert_many(older)
 
-    await store.place_unpositioned(database)
+    await pages.place_unpositioned(database, store.LISTED)
     page = await read_after(notifications, reader, None)
     assert [event["event_id"] for event in page["events"]] == ["old-0", "old-1", "old-2"]
