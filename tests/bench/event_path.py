@@ -12,11 +12,8 @@ Services run as their own processes (python -m services.<name>) on a namespace o
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -30,8 +27,8 @@ from shared.events.enrolment import ParticipantRegistered
 from shared.kafka import ensure_topics, new_producer
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.participants import new_registration
+from tests.support.processes import start_service, wait_ready
 
-REPO = Path(__file__).resolve().parents[2]
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
 EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
@@ -78,37 +75,6 @@ async def database_inserts(client: AsyncMongoClient[Any], namespace: str, payloa
     for index in range(INSERTS):
         await collection.insert_one({"_id": index, "value": payload, "at": datetime.now(UTC)})
     return INSERTS / (time.perf_counter() - started)
-
-
-def start_service(name: str, port: int, namespace: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": KAFKA,
-        "MONGODB_URL": MONGODB,
-        "KAFKA_TOPIC_PREFIX": namespace,
-        f"{name.upper()}_MONGODB_DATABASE": f"{namespace}{name}",
-        f"{name.upper()}_HTTP_PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", f"services.{name}"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-async def wait_ready(base_url: str) -> None:
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        for _ in range(600):
-            try:
-                if (await http.get("/health/ready")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{base_url} never became ready")
 
 
 async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> float:
@@ -175,11 +141,11 @@ async def main() -> None:
     print(f"raw aiokafka produce+consume: {raw:,.0f} msg/s over {RAW_MESSAGES} messages")
 
     ports = {"enrolment": 18101, "notifications": 18104}
-    processes = [start_service("notifications", ports["notifications"], namespace)]
+    processes = [start_service("notifications", ports["notifications"], namespace, kafka=KAFKA, mongodb=MONGODB)]
     try:
         await wait_ready(f"http://127.0.0.1:{ports['notifications']}")
         count = await fill_outbox(client, namespace)
-        processes.append(start_service("enrolment", ports["enrolment"], namespace))
+        processes.append(start_service("enrolment", ports["enrolment"], namespace, kafka=KAFKA, mongodb=MONGODB))
         platform = await outbox_to_handler(client, namespace, count)
         print(
             f"platform outbox -> handler: {platform:,.0f} events/s over {count} events "
