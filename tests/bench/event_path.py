@@ -22,10 +22,10 @@ from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
-from shared.database import ServiceDatabase, Transaction
-from shared.events.enrolment import ParticipantRegistered
+from shared.database import ServiceDatabase
 from shared.kafka import ensure_topics, new_producer
 from tests.support.infrastructure import Infrastructure, forget
+from tests.support.outbox import fill_outbox
 from tests.support.participants import new_registration
 from tests.support.processes import start_service, wait_ready
 
@@ -84,25 +84,6 @@ async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> f
     return time.perf_counter()
 
 
-async def fill_outbox(client: AsyncMongoClient[Any], namespace: str) -> int:
-    """Commit EVENTS registrations to enrolment's outbox, as its commands would; returns how many."""
-    enrolment = ServiceDatabase(
-        client=client, name=f"{namespace}enrolment", source="/services/enrolment", topic=f"{namespace}enrolment.events"
-    )
-
-    async def commit_batch(tx: Transaction) -> None:
-        for _ in range(100):
-            participant_id = str(uuid4())
-            payload = ParticipantRegistered(
-                participant_id=participant_id, facility_id="bench", registered_at=datetime.now(UTC)
-            )
-            await tx.publish(payload, subject=participant_id, sequence=1)
-
-    for _ in range(EVENTS // 100):
-        await enrolment.transaction(commit_batch)
-    return EVENTS // 100 * 100
-
-
 async def outbox_to_handler(client: AsyncMongoClient[Any], namespace: str, count: int) -> float:
     """Events per second from the outbox to notifications' handler, first to last handled."""
     feed = client[f"{namespace}notifications"]["event_feed"]
@@ -144,7 +125,13 @@ async def main() -> None:
     processes = [start_service("notifications", ports["notifications"], namespace, kafka=KAFKA, mongodb=MONGODB)]
     try:
         await wait_ready(f"http://127.0.0.1:{ports['notifications']}")
-        count = await fill_outbox(client, namespace)
+        enrolment = ServiceDatabase(
+            client=client,
+            name=f"{namespace}enrolment",
+            source="/services/enrolment",
+            topic=f"{namespace}enrolment.events",
+        )
+        count = len(await fill_outbox(enrolment, EVENTS))
         processes.append(start_service("enrolment", ports["enrolment"], namespace, kafka=KAFKA, mongodb=MONGODB))
         platform = await outbox_to_handler(client, namespace, count)
         print(

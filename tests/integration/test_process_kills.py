@@ -5,16 +5,14 @@ import signal
 import socket
 import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.database import ServiceDatabase, Transaction
-from shared.events.enrolment import ParticipantRegistered
+from shared.database import ServiceDatabase
 from tests.support.infrastructure import Infrastructure
+from tests.support.outbox import fill_outbox
 from tests.support.processes import start_service, wait_ready
 from tests.support.services import eventually
 
@@ -35,23 +33,6 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
     for process in started:
         process.kill()
         process.wait(timeout=30)
-
-
-async def fill_outbox(database: ServiceDatabase, count: int) -> list[str]:
-    """Commit `count` registrations to enrolment's outbox, as its commands would; their participant ids."""
-    subjects = [str(uuid4()) for _ in range(count)]
-
-    for start in range(0, count, 500):
-
-        async def commit(tx: Transaction, batch: list[str] = subjects[start : start + 500]) -> None:
-            for subject in batch:
-                payload = ParticipantRegistered(
-                    participant_id=subject, facility_id="rutan-serang", registered_at=datetime.now(UTC)
-                )
-                await tx.publish(payload, subject=subject, sequence=1)
-
-        await database.transaction(commit)
-    return subjects
 
 
 async def test_a_relay_and_a_consumer_killed_mid_batch_lose_nothing_and_apply_nothing_twice(

@@ -14,11 +14,11 @@ from services.notifications.main import NotificationsSettings
 from services.notifications.main import create_app as create_notifications
 from tests.support.infrastructure import Infrastructure
 from tests.support.participants import new_registration
-from tests.support.private_kafka import ContainerBroker, LocalBroker, private_kafka
+from tests.support.private_servers import Server, private_kafka
 from tests.support.services import RunningService, eventually, serving, settings_for
 
 pytestmark = pytest.mark.outage
-Broker = LocalBroker | ContainerBroker
+Broker = Server
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""A service's outbox filled as its commands would fill it, for tests and the bench that start from a backlog."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from shared.database import ServiceDatabase, Transaction
+from shared.events.enrolment import ParticipantRegistered
+
+
+async def fill_outbox(database: ServiceDatabase, count: int) -> list[str]:
+    """Commit `count` registrations to enrolment's outbox, as its commands would; their participant ids."""
+    subjects = [str(uuid4()) for _ in range(count)]
+
+    for start in range(0, count, 500):
+
+        async def commit(tx: Transaction, batch: list[str] = subjects[start : start + 500]) -> None:
+            for subject in batch:
+                payload = ParticipantRegistered(
+                    participant_id=subject, facility_id="rutan-serang", registered_at=datetime.now(UTC)
+                )
+                await tx.publish(payload, subject=subject, sequence=1)
+
+        await database.transaction(commit)
+    return subjects
