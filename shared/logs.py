@@ -1,8 +1,15 @@
-"""JSON log lines, one object a line, carrying the service name and the request id."""
+"""JSON log lines, one object a line, carrying the service name and the request id, and never personal data.
+
+What keeps personal data out: the access line names the route template, never the URL or its query string;
+an error is logged by its type and where it happened, never by its message (a duplicate-key or validation
+message can quote the data that caused it); and the libraries' own logs that quote whole documents
+(PyMongo's command log) or URLs (httpx) stay off below WARNING.
+"""
 
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 
 from shared.tracing import request_id
@@ -23,8 +30,10 @@ class JsonFormatter(logging.Formatter):
         }
         if current := request_id.get():
             line["request_id"] = current
-        if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _, trace = record.exc_info
+            line["error"] = kind.__name__
+            line["trace"] = "".join(traceback.format_tb(trace))
         return json.dumps(line)
 
 
@@ -35,3 +44,6 @@ def configure_json_logs(service: str, level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    for quoting_urls_or_documents in ("pymongo", "httpx", "httpcore"):
+        logging.getLogger(quoting_urls_or_documents).setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.access").disabled = True  # RequestContext writes an access line without the URL

@@ -1,5 +1,6 @@
 """ASGI middleware every service runs: request id, metrics, and a bound on request bodies."""
 
+import logging
 import re
 import time
 from uuid import uuid4
@@ -10,12 +11,15 @@ from shared import metrics
 from shared.problems import problem
 from shared.tracing import request_id
 
+access = logging.getLogger("shared.access")
 REQUEST_ID_HEADER = "x-request-id"
 ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class RequestContext:
-    """Takes the caller's X-Request-ID (or makes one), echoes it, and times and counts the request."""
+    """Takes the caller's X-Request-ID (or makes one), echoes it, times and counts the request, and writes an
+    access line of method, route template (never the URL: a path or query string may hold personal data),
+    status and duration; the JSON log adds the request id."""
 
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
@@ -41,10 +45,12 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            request_id.reset(token)
             route = getattr(scope.get("route"), "path", "unmatched")
+            seconds = time.perf_counter() - started
+            access.info("%s %s %d %.1fms", scope["method"], route, status, seconds * 1000)
+            request_id.reset(token)
             metrics.HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
-            metrics.HTTP_DURATION.labels(self.service, scope["method"], route).observe(time.perf_counter() - started)
+            metrics.HTTP_DURATION.labels(self.service, scope["method"], route).observe(seconds)
 
 
 class BodyLimit:

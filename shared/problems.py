@@ -53,7 +53,8 @@ async def on_http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def on_unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    log.exception("unhandled error on %s %s", request.method, route)
     return problem(500, "internal-error", "Internal error", "The service failed; the request id is logged.")
 
 

@@ -56,7 +56,9 @@ class RunningService:
 @asynccontextmanager
 async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
     """Run `app` under uvicorn on a free port of this machine, lifespan included."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

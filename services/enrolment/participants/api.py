@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import facility_of, facility_staff, signature
@@ -185,12 +185,39 @@ async def list_participants(
     limit: Limit = 50,
     facility_id: Filter = None,
     status: ParticipantStatus | None = None,
-    q: Annotated[
-        str | None, Query(min_length=2, max_length=100, description="name prefix, registration number or NIK")
-    ] = None,
 ) -> Page[ParticipantOut]:
-    facility = facility_of(caller) or facility_id
+    search = ParticipantSearch(facility_id=facility_id, status=status, after=after, limit=limit)
+    return await search_participants(search, database, caller)
+
+
+class ParticipantSearch(BaseModel):
+    """A search by what identifies a person, sent in a body so that it never appears in a URL or its logs."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"q": "Siti", "facility_id": "rutan-serang", "limit": 20}]}
+    )
+
+    q: str | None = Field(None, min_length=2, max_length=100, description="name prefix, registration number or NIK")
+    facility_id: str | None = Field(None, max_length=64)
+    status: ParticipantStatus | None = None
+    after: str | None = Field(None, max_length=64, description="The `next_cursor` of the previous page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.post(
+    "/participants/search",
+    summary="Participants matching a name prefix, registration number or NIK; an officer's key searches its "
+    "facility only",
+)
+async def search_participants(
+    search: ParticipantSearch, database: DatabaseDep, caller: ParticipantReader
+) -> Page[ParticipantOut]:
     found, cursor = await handlers.participants_page(
-        database, facility=facility, status=status, search=q, after=after, limit=limit
+        database,
+        facility=facility_of(caller) or search.facility_id,
+        status=search.status,
+        search=search.q,
+        after=search.after,
+        limit=search.limit,
     )
     return Page(items=[ParticipantOut.from_domain(participant) for participant in found], next_cursor=cursor)
