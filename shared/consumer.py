@@ -13,10 +13,11 @@ from aiokafka.structs import OffsetAndMetadata
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.database import AlreadyHandled, ServiceDatabase, Transaction, waits_for_database
+from shared.database import AlreadyHandled, ServiceDatabase, Transaction
 from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
 from shared.health import ConsumerHealth
+from shared.outages import waits_for_database
 from shared.reactions import Reactions, RunReaction, trace_of
 
 log = logging.getLogger(__name__)

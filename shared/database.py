@@ -9,13 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import (
     BulkWriteError,
-    ConnectionFailure,
     DuplicateKeyError,
-    ExecutionTimeout,
-    OperationFailure,
-    PyMongoError,
-    WriteConcernError,
-    WTimeoutError,
 )
 
 from shared.backoff import Backoff
@@ -54,47 +48,6 @@ PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
         ),
     ],
 }
-
-
-UNAVAILABLE_CODES = frozenset(
-    {
-        6,
-        7,
-        89,
-        9001,  # host unreachable or not found, network timeout, socket exception
-        13,
-        18,  # unauthorized, authentication failed
-        24,
-        46,
-        50,
-        262,  # lock timeout, lock busy, time limit exceeded
-        64,
-        100,  # write concern failed or unsatisfiable
-        91,
-        189,
-        10107,
-        11600,
-        11602,
-        13435,
-        13436,  # shutting down, stepped down or not primary
-        112,
-        251,  # write conflict, transaction aborted meanwhile
-        14031,  # out of disk space
-    }
-)
-"""Server error codes that say the database cannot serve now, not that the request is wrong."""
-
-
-def waits_for_database(error: BaseException) -> bool:
-    """Whether an error is the database's state (unreachable, not primary, out of disk, refusing our
-    credentials, a write concern not met), which passes, rather than a fault of what was asked of it."""
-    if isinstance(error, ConnectionFailure | WriteConcernError | WTimeoutError | ExecutionTimeout):
-        return True
-    if isinstance(error, PyMongoError) and any(
-        error.has_error_label(label) for label in ("TransientTransactionError", "RetryableWriteError")
-    ):
-        return True
-    return isinstance(error, OperationFailure) and error.code in UNAVAILABLE_CODES
 
 
 def merge_indexes(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
@@ -216,9 +169,14 @@ class ServiceDatabase:
         self._source = source
         self._topic = topic
         self._commit_listeners: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[Transaction], Awaitable[None]]] = []
 
     def on_events_committed(self, listener: Callable[[], None]) -> None:
         self._commit_listeners.append(listener)
+
+    def before_committing_events(self, step: Callable[[Transaction], Awaitable[None]]) -> None:
+        """Run `step` inside every transaction that records events, just before it commits."""
+        self._before_commit.append(step)
 
     async def transaction(
         self, work: Callable[[Transaction], Awaitable[Result]], *, trace: Trace | None = None
@@ -231,6 +189,9 @@ class ServiceDatabase:
             nonlocal appended
             tx = Transaction(db=self.db, session=session, source=self._source, topic=self._topic, trace=trace)
             result = await work(tx)
+            if tx.appended:
+                for step in self._before_commit:
+                    await step(tx)
             appended = tx.appended
             return result
 

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared import idempotency
 from shared.database import ServiceDatabase
+from shared.idempotency import Idempotency
 from shared.logs import configure_json_logs
 from shared.middleware import BodyLimit, RequestContext
 from shared.problems import install_problem_handlers
@@ -69,6 +71,10 @@ def create_service_app(
     app.include_router(health)
     for router in routers:
         app.include_router(router)
+    idempotency.document_header(app)
+    runtime.before_committing_events.append(idempotency.claim_in)
+    runtime.add_indexes(idempotency.INDEXES)
+    app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContext, service=settings.service_name)
     return app

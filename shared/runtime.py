@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient, IndexModel
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.consumer import EventConsumer
-from shared.database import Document, ServiceDatabase
+from shared.database import Document, ServiceDatabase, Transaction, merge_indexes
 from shared.dead_letters import dead_letter_topic
 from shared.kafka import ensure_topics, new_consumer, new_producer
 from shared.outbox import OutboxRelay
@@ -48,6 +48,11 @@ class ServiceRuntime:
         self.producer: AIOKafkaProducer | None = None
         self.consumer: EventConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self.before_committing_events: list[Callable[[Transaction], Awaitable[None]]] = []
+
+    def add_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
+        """Indexes of plumbing the app adds (idempotency keys), beside the service's own."""
+        self._indexes = merge_indexes(self._indexes, indexes)
 
     @property
     def database(self) -> ServiceDatabase:
@@ -64,6 +69,8 @@ class ServiceRuntime:
             source=f"/services/{settings.service_name}",
             topic=self._published_topic,
         )
+        for step in self.before_committing_events:
+            self._database.before_committing_events(step)
         await self._database.ensure_indexes(self._indexes)
         if self._on_start is not None:
             await self._on_start(self._database)
