@@ -46,6 +46,11 @@ def reach_of(caller: Caller) -> Reach:
     return Reach(facility_of(caller), agency_of(caller), trainer_of(caller))
 
 
+def sees_personal_data(caller: Caller) -> bool:
+    """Partner-agency and trainer keys never do: no personal data, no screening details, no staff's notes."""
+    return agency_of(caller) is None and trainer_of(caller) is None
+
+
 class NoPersonalData(Forbidden):
     """Partner-agency and trainer keys never see or record participants' personal data, whatever their scopes."""
 
@@ -54,7 +59,7 @@ def facility_staff(scope: str) -> Any:
     """A dependency giving a caller with `scope` whose key is neither a partner agency's nor a trainer's."""
 
     async def check(caller: Annotated[Caller, scoped(scope)]) -> Caller:
-        if agency_of(caller) is not None or trainer_of(caller) is not None:
+        if not sees_personal_data(caller):
             raise NoPersonalData("Partner-agency and trainer keys never see participants' personal data.")
         return caller
 

@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import agency_of, signature
+from services.enrolment.callers import reach_of, signature
 from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.responses import NOT_FOUND
@@ -82,20 +82,25 @@ class CohortStart(BaseModel):
 async def open_cohort(
     body: CohortOpening, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
-    opened = await handlers.open_cohort(database, **body.model_dump(), agency=agency_of(caller))
+    opened = await handlers.open_cohort(database, **body.model_dump(), reach=reach_of(caller))
     return CohortOut.from_domain(opened)
 
 
 @router.get(
-    "/cohorts/{cohort_id}", tags=["cohorts"], summary="A cohort with its places and waiting list", responses=NOT_FOUND
+    "/cohorts/{cohort_id}",
+    tags=["cohorts"],
+    summary="A cohort with its places and waiting list; one beyond the key's reach is not found",
+    responses=NOT_FOUND,
 )
 async def get_cohort(
     cohort_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:read")]
 ) -> CohortOut:
-    return CohortOut.from_domain(await handlers.cohort(database, cohort_id))
+    return CohortOut.from_domain(await handlers.cohort(database, cohort_id, reach=reach_of(caller)))
 
 
-@router.get("/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened; an agency's key lists its own")
+@router.get(
+    "/cohorts", tags=["cohorts"], summary="Cohorts, in the order they opened; a key lists those within its reach"
+)
 async def list_cohorts(
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("cohorts:read")],
@@ -107,9 +112,10 @@ async def list_cohorts(
 ) -> Page[CohortOut]:
     found, cursor = await handlers.cohorts_page(
         database,
+        reach=reach_of(caller),
         programme_id=programme_id,
         facility_id=facility_id,
-        agency_id=agency_of(caller) or agency_id,
+        agency_id=agency_id,
         after=after,
         limit=limit,
     )
@@ -126,7 +132,7 @@ async def start_cohort(
     cohort_id: PathId, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
     started = await handlers.start_cohort(
-        database, cohort_id, on=body.started_on, by=signature(caller), agency=agency_of(caller)
+        database, cohort_id, on=body.started_on, by=signature(caller), reach=reach_of(caller)
     )
     return CohortOut.from_domain(started)
 
@@ -153,7 +159,7 @@ async def change_capacity(
     cohort_id: PathId, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
     changed = await handlers.change_capacity(
-        database, cohort_id, capacity=body.capacity, by=signature(caller), agency=agency_of(caller)
+        database, cohort_id, capacity=body.capacity, by=signature(caller), reach=reach_of(caller)
     )
     return CohortOut.from_domain(changed)
 
@@ -168,6 +174,6 @@ async def close_cohort(
     cohort_id: PathId, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
     closed = await handlers.close_cohort(
-        database, cohort_id, on=body.closed_on, by=signature(caller), agency=agency_of(caller)
+        database, cohort_id, on=body.closed_on, by=signature(caller), reach=reach_of(caller)
     )
     return CohortOut.from_domain(closed)

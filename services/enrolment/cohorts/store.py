@@ -79,12 +79,16 @@ async def save_cohort(tx: Transaction, cohort: Cohort) -> None:
 async def cohorts_page(
     database: ServiceDatabase,
     *,
+    reach: Reach,
     programme_id: str | None,
     facility_id: str | None,
     agency_id: str | None,
     after: str | None,
     limit: int,
 ) -> pages.Listing[Cohort]:
+    """Cohorts within `reach`, in the order they opened; the filters narrow that, never widen it."""
     query = pages.only(programme_id=programme_id, facility_id=facility_id, agency_id=agency_id)
+    if limits := pages.only(facility_id=reach.facility_id, agency_id=reach.agency_id, trainer_ids=reach.trainer_id):
+        query["$and"] = [limits]
     collection = database.db[COHORTS]
     return await pages.page(collection, query, cohort_from, after=after, limit=limit)

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import reach_of, signature
+from services.enrolment.callers import facility_staff, reach_of, sees_personal_data, signature
 from services.enrolment.enrolments import handlers
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
 from services.enrolment.responses import NOT_FOUND
@@ -63,7 +63,9 @@ class EnrolmentOut(BaseModel):
     history: list[dict[str, Any]] = Field(description="every transition: state, at, by, reason")
 
     @classmethod
-    def from_domain(cls, enrolment: Enrolment) -> Self:
+    def from_domain(cls, enrolment: Enrolment, *, details: bool) -> Self:
+        """Without `details` (for partner-agency and trainer keys) failed rules and overrides are named, and
+        neither screening's findings about the person nor what staff wrote (reasons, notes) are shown."""
         return cls(
             id=enrolment.id,
             participant_id=enrolment.participant_id,
@@ -71,10 +73,19 @@ class EnrolmentOut(BaseModel):
             programme_id=enrolment.programme_id,
             facility_id=enrolment.facility_id,
             state=enrolment.state,
-            failed_rules=[{"rule": f.rule.value, "detail": f.detail} for f in enrolment.failed_rules],
-            overrides=[{"rule": o.rule.value, "reason": o.reason} for o in enrolment.overrides],
-            history=[{"state": t.state.value, "at": t.at, "by": t.by, "reason": t.reason} for t in enrolment.history],
+            failed_rules=[
+                {"rule": f.rule.value} | ({"detail": f.detail} if details else {}) for f in enrolment.failed_rules
+            ],
+            overrides=[{"rule": o.rule.value} | ({"reason": o.reason} if details else {}) for o in enrolment.overrides],
+            history=[
+                {"state": t.state.value, "at": t.at, "by": t.by, "reason": t.reason if details else None}
+                for t in enrolment.history
+            ],
         )
+
+    @classmethod
+    def shown_to(cls, caller: Caller, enrolment: Enrolment) -> Self:
+        return cls.from_domain(enrolment, details=sees_personal_data(caller))
 
 
 EnrolmentWriter = Annotated[Caller, scoped("enrolments:write")]
@@ -84,10 +95,17 @@ EnrolmentWriter = Annotated[Caller, scoped("enrolments:write")]
     "/enrolments",
     status_code=201,
     tags=["enrolments"],
-    summary="Request an enrolment: screened, then approved, waitlisted or rejected",
-    responses={**NOT_FOUND, 409: {"description": "Already enrolled in this cohort"}},
+    summary="Request an enrolment: screened, then approved (active at once in a started cohort), waitlisted or "
+    "rejected; facility officers and directorate staff only",
+    responses={
+        **NOT_FOUND,
+        403: {"description": "A partner agency's or a trainer's key"},
+        409: {"description": "Already enrolled in this cohort"},
+    },
 )
-async def request_enrolment(body: EnrolmentRequest, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
+async def request_enrolment(
+    body: EnrolmentRequest, database: DatabaseDep, caller: Annotated[Caller, facility_staff("enrolments:write")]
+) -> EnrolmentOut:
     overrides = [Override(item.rule, item.reason) for item in body.overrides]
     enrolment = await handlers.request_enrolment(
         database,
@@ -97,7 +115,7 @@ async def request_enrolment(body: EnrolmentRequest, database: DatabaseDep, calle
         by=signature(caller),
         reach=reach_of(caller),
     )
-    return EnrolmentOut.from_domain(enrolment)
+    return EnrolmentOut.shown_to(caller, enrolment)
 
 
 @router.post(
@@ -117,7 +135,7 @@ async def withdraw_enrolment(
         by=signature(caller),
         reach=reach_of(caller),
     )
-    return EnrolmentOut.from_domain(withdrawn)
+    return EnrolmentOut.shown_to(caller, withdrawn)
 
 
 @router.get(
@@ -126,7 +144,7 @@ async def withdraw_enrolment(
 async def get_enrolment(
     enrolment_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("enrolments:read")]
 ) -> EnrolmentOut:
-    return EnrolmentOut.from_domain(await handlers.enrolment(database, enrolment_id, reach=reach_of(caller)))
+    return EnrolmentOut.shown_to(caller, await handlers.enrolment(database, enrolment_id, reach=reach_of(caller)))
 
 
 @router.get(
@@ -152,4 +170,4 @@ async def list_enrolments(
         after=after,
         limit=limit,
     )
-    return Page(items=[EnrolmentOut.from_domain(enrolment) for enrolment in found], next_cursor=cursor)
+    return Page(items=[EnrolmentOut.shown_to(caller, enrolment) for enrolment in found], next_cursor=cursor)

@@ -1,6 +1,5 @@
 """Enrolment use cases, and leaving a cohort inside another use case (its place goes to the waiting list)."""
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from services.enrolment.callers import Reach
@@ -8,7 +7,7 @@ from services.enrolment.cohorts import domain as cohorts
 from services.enrolment.cohorts import store as cohort_store
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.enrolments import domain, store
-from services.enrolment.enrolments.domain import BEFORE_TRAINING, IN_TRAINING, Enrolment, Override
+from services.enrolment.enrolments.domain import BEFORE_TRAINING, IN_TRAINING, Enrolment, EnrolmentState, Override
 from services.enrolment.participants import store as participant_store
 from services.enrolment.programmes import store as programme_store
 from services.enrolment.training import domain as training
@@ -38,8 +37,9 @@ async def request_enrolment(
             raise AlreadyEnrolled("The participant is already enrolled in this cohort.", field="participant_id")
         participant = await participant_store.participant(tx, participant_id, facility=reach.facility_id)
         await participant_store.claim_placement(tx, participant_id)
-        # a cohort at another facility is screened (the facility rule names it), not hidden
-        cohort = await cohort_store.cohort(tx, cohort_id, reach=replace(reach, facility_id=None))
+        # only officers and staff request enrolments, and a cohort at another facility is screened (the
+        # facility rule names it), not hidden
+        cohort = await cohort_store.cohort(tx, cohort_id)
         programme = await programme_store.programme(tx, cohort.programme_id)
         background = await store.background(tx, participant_id)
         enrolment, admitted, event = domain.request_enrolment(
@@ -49,9 +49,19 @@ async def request_enrolment(
         if admitted.version != cohort.version:
             await cohort_store.save_cohort(tx, admitted)
         await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
-        return enrolment
+        return await activated_in_started(tx, admitted, enrolment, by=by)
 
     return await database.transaction(work)
+
+
+async def activated_in_started(tx: Transaction, cohort: Cohort, enrolment: Enrolment, *, by: str) -> Enrolment:
+    """A place taken in a cohort that has started is active at once, as a promotion into one is."""
+    if cohort.started_on is None or enrolment.state is not EnrolmentState.APPROVED:
+        return enrolment
+    active, activated = training.activate(enrolment, on=max(datetime.now(UTC).date(), cohort.started_on), by=by)
+    await tx.publish(activated, subject=active.id, sequence=active.version)
+    await store.save_enrolment(tx, active)
+    return active
 
 
 async def withdraw_enrolment(

@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import agency_of
+from services.enrolment.callers import agency_of, reach_of
 from services.enrolment.participants.domain import SecurityClassification
 from services.enrolment.programmes import handlers
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
@@ -122,14 +122,23 @@ async def publish_programme(
     return ProgrammeOut.from_domain(published)
 
 
-@router.get("/programmes/{programme_id}", tags=["programmes"], summary="A programme", responses=NOT_FOUND)
+@router.get(
+    "/programmes/{programme_id}",
+    tags=["programmes"],
+    summary="A programme; an agency's key reads its own, officers' and trainers' keys published ones",
+    responses=NOT_FOUND,
+)
 async def get_programme(
     programme_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:read")]
 ) -> ProgrammeOut:
-    return ProgrammeOut.from_domain(await handlers.programme(database, programme_id))
+    return ProgrammeOut.from_domain(await handlers.programme(database, programme_id, reach=reach_of(caller)))
 
 
-@router.get("/programmes", tags=["programmes"], summary="Programmes; an agency's key lists its own only")
+@router.get(
+    "/programmes",
+    tags=["programmes"],
+    summary="Programmes; an agency's key lists its own, officers' and trainers' keys published ones",
+)
 async def list_programmes(
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("programmes:read")],
@@ -138,8 +147,9 @@ async def list_programmes(
     agency_id: Filter = None,
     status: ProgrammeStatus | None = None,
 ) -> Page[ProgrammeOut]:
-    agency = agency_of(caller) or agency_id
-    found, cursor = await handlers.programmes_page(database, agency_id=agency, status=status, after=after, limit=limit)
+    found, cursor = await handlers.programmes_page(
+        database, reach=reach_of(caller), agency_id=agency_id, status=status, after=after, limit=limit
+    )
     return Page(items=[ProgrammeOut.from_domain(programme) for programme in found], next_cursor=cursor)
 
 

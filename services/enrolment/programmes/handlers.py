@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from services.enrolment.callers import Reach
 from services.enrolment.programmes import domain, store
 from services.enrolment.programmes.domain import Programme
 from services.enrolment.references import store as reference_store
@@ -64,11 +65,19 @@ async def revise_programme(
     return await database.transaction(work)
 
 
-async def programme(database: ServiceDatabase, programme_id: str) -> Programme:
-    return await database.transaction(lambda tx: store.programme(tx, programme_id))
+async def programme(database: ServiceDatabase, programme_id: str, *, reach: Reach) -> Programme:
+    return await database.transaction(lambda tx: store.programme(tx, programme_id, reach=reach))
 
 
 async def programmes_page(
-    database: ServiceDatabase, *, agency_id: str | None, status: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: Reach,
+    agency_id: str | None,
+    status: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Programme]:
-    return await store.programmes_page(database, agency_id=agency_id, status=status, after=after, limit=limit)
+    return await store.programmes_page(
+        database, reach=reach, agency_id=agency_id, status=status, after=after, limit=limit
+    )

@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 from pymongo import ASCENDING, IndexModel
 
+from services.enrolment.callers import EVERYWHERE, Reach
 from services.enrolment.participants.domain import SecurityClassification
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
 from shared import pages
@@ -56,11 +57,26 @@ def programme_from(document: Document) -> Programme:
     )
 
 
-async def programme(tx: Transaction, programme_id: str) -> Programme:
+def within_reach(programme: Programme, reach: Reach) -> bool:
+    """An agency's key sees its own programmes, drafts too; officers' and trainers' keys see published ones."""
+    if reach.agency_id is not None:
+        return programme.agency_id == reach.agency_id
+    return reach == EVERYWHERE or programme.status is ProgrammeStatus.PUBLISHED
+
+
+def reach_query(reach: Reach) -> Document:
+    """`within_reach` as a query."""
+    if reach.agency_id is not None:
+        return {"agency_id": reach.agency_id}
+    return {} if reach == EVERYWHERE else {"status": ProgrammeStatus.PUBLISHED.value}
+
+
+async def programme(tx: Transaction, programme_id: str, *, reach: Reach = EVERYWHERE) -> Programme:
+    """The programme; one beyond `reach` is not found."""
     document = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
-    if document is None:
+    if document is None or not within_reach(found := programme_from(document), reach):
         raise ProgrammeNotFound(f"No programme {programme_id}.", field="programme_id")
-    return programme_from(document)
+    return found
 
 
 async def save_programme(tx: Transaction, programme: Programme) -> None:
@@ -68,7 +84,16 @@ async def save_programme(tx: Transaction, programme: Programme) -> None:
 
 
 async def programmes_page(
-    database: ServiceDatabase, *, agency_id: str | None, status: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: Reach,
+    agency_id: str | None,
+    status: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Programme]:
+    """Programmes within `reach`, in the order they were defined; the filters narrow that, never widen it."""
     query = pages.only(agency_id=agency_id, status=status)
+    if limits := reach_query(reach):
+        query["$and"] = [limits]
     return await pages.page(database.db[PROGRAMMES], query, programme_from, after=after, limit=limit)

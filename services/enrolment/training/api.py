@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import facility_of, reach_of, signature, trainer_of
+from services.enrolment.callers import reach_of, signature
 from services.enrolment.enrolments.api import EnrolmentOut, EnrolmentWriter
 from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND
 from services.enrolment.training import handlers
@@ -92,8 +92,7 @@ async def take_attendance(
         held_on=body.held_on,
         marks=marks,
         by=signature(caller),
-        trainer=trainer_of(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
         window=edit_window(request),
     )
     return {"recorded": recorded}
@@ -130,8 +129,7 @@ async def assess(
         enrolment_id,
         **body.model_dump(),
         by=signature(caller),
-        trainer=trainer_of(caller),
-        facility=facility_of(caller),
+        reach=reach_of(caller),
     )
     return {"passed_competencies": sorted(passed)}
 
@@ -197,7 +195,7 @@ async def suspend(
         by=signature(caller),
         reach=reach_of(caller),
     )
-    return EnrolmentOut.from_domain(suspended)
+    return EnrolmentOut.shown_to(caller, suspended)
 
 
 @router.post(
@@ -209,7 +207,7 @@ async def resume(
     resumed = await handlers.resume(
         database, enrolment_id, on=body.resumed_on, by=signature(caller), reach=reach_of(caller)
     )
-    return EnrolmentOut.from_domain(resumed)
+    return EnrolmentOut.shown_to(caller, resumed)
 
 
 @router.post(
@@ -228,7 +226,7 @@ async def end(enrolment_id: PathId, body: Ending, database: DatabaseDep, caller:
         by=signature(caller),
         reach=reach_of(caller),
     )
-    return EnrolmentOut.from_domain(ended)
+    return EnrolmentOut.shown_to(caller, ended)
 
 
 @router.post(
@@ -243,4 +241,4 @@ async def complete(
     completed, number = await handlers.complete(
         database, enrolment_id, on=body.completed_on, by=signature(caller), reach=reach_of(caller)
     )
-    return CompletionOut(enrolment=EnrolmentOut.from_domain(completed), certificate_number=number)
+    return CompletionOut(enrolment=EnrolmentOut.shown_to(caller, completed), certificate_number=number)

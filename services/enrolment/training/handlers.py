@@ -1,6 +1,6 @@
 """Training in progress: attendance, assessments, suspension and resumption, the end of training, completion."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from services.enrolment.callers import Reach
@@ -38,6 +38,12 @@ def ensure_trainer(cohort: Cohort, trainer: str | None) -> None:
         raise NotTheCohortsTrainer("The key's trainer does not train this cohort.", field="cohort_id")
 
 
+def beside_trainer(reach: Reach) -> Reach:
+    """Attendance and assessments find a cohort by facility and agency (another's is not found) and then
+    refuse a trainer who does not train it, as they always have."""
+    return replace(reach, trainer_id=None)
+
+
 async def take_attendance(
     database: ServiceDatabase,
     cohort_id: str,
@@ -46,15 +52,14 @@ async def take_attendance(
     held_on: date,
     marks: list[tuple[str, bool, Absence | None]],
     by: str,
-    trainer: str | None,
-    facility: str | None,
+    reach: Reach,
     window: timedelta,
 ) -> int:
     """Record (or correct, within the window) one session's attendance; returns how many marks were set."""
 
     async def work(tx: Transaction) -> int:
-        cohort = await cohort_store.cohort(tx, cohort_id, reach=Reach(facility_id=facility))
-        ensure_trainer(cohort, trainer)
+        cohort = await cohort_store.cohort(tx, cohort_id, reach=beside_trainer(reach))
+        ensure_trainer(cohort, reach.trainer_id)
         programme = await programme_store.programme(tx, cohort.programme_id)
         now = datetime.now(UTC)
         for enrolment_id, attended, absence in marks:
@@ -94,14 +99,13 @@ async def assess(
     passed: bool,
     score: float | None,
     by: str,
-    trainer: str | None,
-    facility: str | None,
+    reach: Reach,
 ) -> set[str]:
     """Record an assessment; returns the competencies passed so far."""
 
     async def work(tx: Transaction) -> set[str]:
-        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=Reach(facility_id=facility))
-        ensure_trainer(await cohort_store.cohort(tx, enrolment.cohort_id), trainer)
+        enrolment = await enrolment_store.enrolment(tx, enrolment_id, reach=beside_trainer(reach))
+        ensure_trainer(await cohort_store.cohort(tx, enrolment.cohort_id), reach.trainer_id)
         programme = await programme_store.programme(tx, enrolment.programme_id)
         passed_so_far = frozenset(await store.passed_competencies(tx, enrolment_id))
         now_passed = domain.with_assessment(passed_so_far, competency, programme, result=passed)

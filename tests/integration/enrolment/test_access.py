@@ -130,7 +130,7 @@ async def test_agency_and_trainer_keys_reach_only_their_programmes_and_cohorts_e
         assert (hidden.status_code, hidden.json()["field"]) == (404, "enrolment_id")
     request = {"participant_id": await registered_participant(enrolment, staff), "cohort_id": pond["id"]}
     elsewhere = await enrolment.http.post("/enrolments", json=request, headers=dkpp)
-    assert (elsewhere.status_code, elsewhere.json()["field"]) == (404, "cohort_id")
+    assert elsewhere.status_code == 403  # an agency's key requests no enrolment at all, in its cohorts or not
 
 
 async def test_a_participant_cannot_be_enrolled_in_another_facilitys_cohort(enrolment: RunningService) -> None:
@@ -160,3 +160,33 @@ async def test_enrolments_stored_before_they_carried_a_facility_get_their_cohort
     await enrolments_store.fill_enrolment_facilities(database)
     found = await enrolment.http.get(f"/enrolments/{placed['id']}", headers=serang)
     assert (found.status_code, found.json()["facility_id"]) == (200, "rutan-serang")
+
+
+async def test_agency_and_trainer_keys_see_which_rules_failed_but_not_why_nor_staffs_notes(
+    enrolment: RunningService,
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    strict = {"allowed_classifications": ["minimum"], "minimum_behaviour_score": 60}
+    cohort = await opened_cohort(
+        enrolment, staff, (await published_programme(enrolment, staff, eligibility=strict))["id"]
+    )
+    held_closely = await registered_participant(enrolment, staff, security_classification="maximum", behaviour_score=80)
+    rejected = await enrol(enrolment, staff, held_closely, cohort["id"])
+    override = {"rule": "behaviour_score", "reason": "score raised at last week's SPPN review"}
+    placed = await enrol(
+        enrolment, staff, await registered_participant(enrolment, staff), cohort["id"], overrides=[override]
+    )
+    withdrawal = {"by": "participant", "reason": "moved to the catfish cohort after a family visit"}
+    await enrolment.http.post(f"/enrolments/{placed['id']}/withdraw", json=withdrawal, headers=staff)
+
+    assert rejected["failed_rules"] == [{"rule": "security_classification", "detail": "maximum not allowed"}]
+    for attribute in ({"agency_id": "dkpp"}, {"trainer_id": "dkpp-trainer-1"}):
+        key = await enrolment.mint_key("enrolments:read", **attribute)
+        seen = {item["id"]: item for item in (await enrolment.http.get("/enrolments", headers=key)).json()["items"]}
+        assert seen[rejected["id"]]["failed_rules"] == [{"rule": "security_classification"}]
+        assert seen[placed["id"]]["overrides"] == [{"rule": "behaviour_score"}]
+        assert [step["reason"] for step in seen[placed["id"]]["history"]] == [None, None]
+        one = await enrolment.http.get(f"/enrolments/{placed['id']}", headers=key)
+        for told in ("maximum", "SPPN", "family visit"):
+            assert told not in one.text + str(seen)
+    assert (await enrolment.http.get(f"/enrolments/{placed['id']}", headers=staff)).json()["overrides"] == [override]

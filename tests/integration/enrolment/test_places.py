@@ -129,3 +129,31 @@ async def test_a_freed_place_skips_a_waiting_participant_who_now_holds_an_overla
     more = await enrolment.http.put(f"/cohorts/{full['id']}/capacity", json={"capacity": 3}, headers=staff)
     assert more.status_code == 200, more.text
     assert (more.json()["approved"], more.json()["waitlist"]) == ([free_waiting["id"]], [busy_waiting["id"]])
+
+
+async def test_a_place_taken_in_a_cohort_that_has_started_is_active_at_once_and_can_end(
+    enrolment: RunningService, notifications: RunningService
+) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    cohort = await opened_cohort(enrolment, staff, (await published_programme(enrolment, staff))["id"], capacity=2)
+    await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+    start = await enrolment.http.post(
+        f"/cohorts/{cohort['id']}/start", json={"started_on": "2027-01-11"}, headers=staff
+    )
+    assert start.status_code == 200, start.text
+
+    late = await enrol(enrolment, staff, await registered_participant(enrolment, staff), cohort["id"])
+    assert [step["state"] for step in late["history"]] == ["approved", "active"]
+    assert late["state"] == "active"
+    ending = {"ended_on": "2027-02-01", "reason": "health"}
+    ended = await enrolment.http.post(f"/enrolments/{late['id']}/end", json=ending, headers=staff)
+    assert (ended.status_code, ended.json()["state"]) == (200, "ended")
+
+    reader = await notifications.mint_key("events:read")
+
+    async def activation_published() -> list[dict[str, Any]]:
+        page = await notifications.http.get("/events", params={"type": "enrolment.enrolment.activated"}, headers=reader)
+        return [e for e in page.json()["events"] if e["data"]["enrolment_id"] == late["id"]]
+
+    [activated] = await eventually(activation_published)
+    assert activated["data"]["active_from"] == "2027-01-11"
