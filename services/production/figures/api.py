@@ -88,7 +88,10 @@ class FiguresOut(BaseModel):
     "/figures",
     summary="Output, food-security contribution and cycle figures per programme and commodity over a period",
     response_model_by_alias=True,
-    responses={403: {"description": "An agency's key asked for another agency"}},
+    responses={
+        403: {"description": "An agency's key asked for another agency"},
+        404: {"description": "No such programme, or not of the agency asked for"},
+    },
 )
 async def programme_figures(
     database: DatabaseDep,
