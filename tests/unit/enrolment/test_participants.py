@@ -87,3 +87,21 @@ def test_the_latest_behaviour_assessment_is_kept_and_an_older_one_refused() -> N
     released, _ = domain.release(corrected, released_on=today)
     with pytest.raises(domain.NotInCustody):
         domain.assess_behaviour(released, score=90, assessed_on=today, classification=None, today=today)
+
+
+@pytest.mark.parametrize("written", ["3604011203900001\n", " 3604011203900001 ", "３６０４０１１２０３９００００１"])
+def test_a_nik_is_kept_as_its_sixteen_ascii_digits_however_it_was_written(written: str) -> None:
+    assert register(nik=written).nik == "3604011203900001"
+
+
+@pytest.mark.parametrize("nik", ["٣٦٠٤٠١١٢٠٣٩٠٠٠٠١", "۳۶۰۴۰۱۱۲۰۳۹۰۰۰۰۱", "3604011203900001\n1"])
+def test_a_nik_in_other_digits_is_refused(nik: str) -> None:
+    with pytest.raises(domain.InvalidNik):
+        register(nik=nik)
+
+
+def test_a_registration_number_is_trimmed_and_never_only_spaces() -> None:
+    assert register(registration_number=" BI.1\t").registration_number == "BI.1"
+    with pytest.raises(domain.InvalidInput) as refused:
+        register(registration_number="  ")
+    assert refused.value.field == "registration_number"
