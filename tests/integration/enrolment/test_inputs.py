@@ -1,4 +1,4 @@
-"""Input that used to get through or break things: nulls in a revision, look-alike NIKs, dates and numbers out of range."""
+"""Input that got through or broke things: nulls in a revision, look-alike NIKs, days and numbers out of range."""
 
 from typing import Any
 
@@ -10,6 +10,11 @@ from tests.support.production import problem_of
 from tests.support.services import RunningService
 
 BEYOND_INT64 = 2**63
+
+
+def in_digits(number: str, *, zero: str) -> str:
+    """`number` written in the digits of another script, given by its zero."""
+    return "".join(chr(ord(zero) + int(digit)) for digit in number)
 
 
 @pytest.mark.parametrize("field", ["earns_premi", "minimum_attendance_rate", "duration_hours", "name", "competencies"])
@@ -29,11 +34,11 @@ async def test_a_nik_with_a_trailing_newline_or_fullwidth_digits_is_the_same_per
     first = new_registration()
     await registered_participant(enrolment, staff, **first)
     nik = first["nik"]
-    fullwidth = "".join(chr(ord(digit) - ord("0") + ord("０")) for digit in nik)
+    fullwidth = in_digits(nik, zero="\uff10")
     for look_alike in (f"{nik}\n", f" {nik} ", fullwidth):
         again = new_registration(nik=look_alike)
         problem_of(await enrolment.http.post("/participants", json=again, headers=staff), 409, "nik")
-    arabic_indic = "".join(chr(ord(digit) - ord("0") + ord("٠")) for digit in nik)
+    arabic_indic = in_digits(nik, zero="\u0660")
     other = new_registration(nik=arabic_indic)
     problem_of(await enrolment.http.post("/participants", json=other, headers=staff), 422, "nik")
 
