@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,6 +13,9 @@ from fastapi.security import APIKeyHeader
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.exceptions import HTTPException
 
+from shared.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 API_KEYS = "api_keys"
 ADMIN_SCOPE = "admin"
 TOKEN_PREFIX = "pk"
@@ -35,6 +39,15 @@ class Caller:
         return self.attributes.get("agency_id")
 
 
+class EmptyAttribute(InvalidInput):
+    """An attribute limits a key's reach; an empty one (`facility_id=` from an unset shell variable) limits
+    nothing, so it is refused rather than read as "everywhere"."""
+
+
+def blank_attributes(attributes: dict[str, str]) -> list[str]:
+    return sorted(name for name, value in attributes.items() if not str(value).strip())
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -45,6 +58,8 @@ class ApiKeys:
 
     async def mint(self, *, name: str, scopes: list[str], attributes: dict[str, str] | None = None) -> str:
         """Store a new key and return its token; only the token's hash is kept."""
+        if blank := blank_attributes(attributes or {}):
+            raise EmptyAttribute(f"The attribute {blank[0]} has no value; leave it out or give one.", field=blank[0])
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         await self._keys.insert_one(
             {
@@ -76,9 +91,12 @@ class ApiKeys:
         key = await self._keys.find_one({"_id": key_id, "revoked_at": None})
         if key is None or not hmac.compare_digest(key["secret_sha256"], digest(secret)):
             return None
-        return Caller(
-            key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]), attributes=dict(key.get("attributes", {}))
-        )
+        attributes = dict(key.get("attributes", {}))
+        if blank_attributes(attributes):
+            # minted before minting refused them: such a key reaches nothing rather than everywhere
+            log.warning("refused key %s: empty attributes %s", key_id, blank_attributes(attributes))
+            return None
+        return Caller(key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]), attributes=attributes)
 
 
 api_key_header = APIKeyHeader(
@@ -114,7 +132,7 @@ async def run_admin_command(args: Any) -> str:
     keys = ApiKeys(client[args.database or args.service])
     try:
         if args.command == "mint":
-            attributes = dict(pair.split("=", 1) for pair in args.attribute)
+            attributes = dict(pair.partition("=")[::2] for pair in args.attribute)
             return await keys.mint(name=args.name, scopes=args.scope, attributes=attributes)
         if args.command == "revoke":
             return "revoked" if await keys.revoke(args.key_id) else f"no active key {args.key_id}"
@@ -143,7 +161,10 @@ def main() -> None:
     revoke = commands.add_parser("revoke")
     revoke.add_argument("key_id")
     commands.add_parser("list")
-    print(asyncio.run(run_admin_command(parser.parse_args())))
+    try:
+        print(asyncio.run(run_admin_command(parser.parse_args())))
+    except EmptyAttribute as refused:
+        parser.error(refused.detail)
 
 
 if __name__ == "__main__":

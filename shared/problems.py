@@ -13,6 +13,22 @@ from shared.errors import DomainError
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "urn:pembinaan:problem:{slug}"
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "field": {"type": "string", "description": "The input at fault"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}},
+        },
+    },
+}
+WRITES = {"post", "put", "patch", "delete"}
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -58,8 +74,43 @@ async def on_unexpected_error(request: Request, error: Exception) -> JSONRespons
     return problem(500, "internal-error", "Internal error", "The service failed; the request id is logged.")
 
 
+def problem_statuses(method: str, operation: dict[str, Any]) -> dict[str, str]:
+    """The errors an operation can answer with, by what it takes: the edge gives these to any route alike."""
+    statuses: dict[str, str] = {}
+    has_body = "requestBody" in operation
+    takes_ids = has_body or any(parameter["in"] == "path" for parameter in operation.get("parameters", []))
+    if operation.get("security"):
+        statuses |= {"401": "No valid API key", "403": "The key's scope or reach does not allow it"}
+    if has_body:
+        statuses |= {"400": "The body is not valid JSON", "413": "The body is larger than the service accepts"}
+    if takes_ids:
+        statuses["404"] = "Something it names does not exist or is out of the key's reach"
+    if takes_ids and method in WRITES:
+        statuses["409"] = "The current state does not allow it"
+    if has_body or operation.get("parameters"):
+        statuses["422"] = "Invalid input; `field` names it"
+    return statuses
+
+
+def documented_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every error an operation can give declared as problem+json, once for all."""
+    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path_item in document.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in problem_statuses(method, operation).items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    response["content"] = content
+    return document
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected_error)
+    undocumented = app.openapi
+    app.openapi = lambda: documented_problems(undocumented())  # type: ignore[method-assign]

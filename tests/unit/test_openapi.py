@@ -59,3 +59,17 @@ def test_every_request_example_is_accepted_by_its_own_model(create_app: Any) -> 
                 checked += 1
     bodies = sum(1 for route in api_routes(create_app().router.routes) if route.body_field is not None)
     assert checked >= bodies
+
+
+@pytest.mark.parametrize("create_app", [enrolment, production, marketplace, notifications])
+def test_every_error_an_operation_gives_is_documented_as_problem_json(create_app: Any) -> None:
+    app = create_app()
+    for method, path, operation in operations(app):
+        responses = operation["responses"]
+        if operation.get("security"):
+            assert {"401", "403"} <= set(responses), f"{method.upper()} {path}"
+        if operation.get("parameters") or "requestBody" in operation:
+            assert "422" in responses, f"{method.upper()} {path}"
+        for status, response in responses.items():
+            if status.startswith("4"):
+                assert list(response["content"]) == ["application/problem+json"], f"{method.upper()} {path} {status}"

@@ -11,6 +11,7 @@ from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.responses import NOT_FOUND
 from shared.api_keys import Caller, scoped
+from shared.bounds import Count, Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -38,9 +39,9 @@ class CohortOpening(BaseModel):
 
     programme_id: str = Field(min_length=1, max_length=64)
     facility_id: str = Field(min_length=1, max_length=64)
-    starts_on: date
-    ends_on: date
-    capacity: int
+    starts_on: Day
+    ends_on: Day
+    capacity: Count
     trainer_ids: list[str] = []
     place: str = Field(min_length=1, max_length=200, description="plot, pond or workshop")
 
@@ -69,7 +70,7 @@ class CohortOut(BaseModel):
 class CohortStart(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"started_on": "2027-01-11"}]})
 
-    started_on: date
+    started_on: Day
 
 
 @router.post(
@@ -146,7 +147,7 @@ class CapacityChange(BaseModel):
 class CohortClosing(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
 
-    closed_on: date
+    closed_on: Day
 
 
 @router.put(

@@ -10,6 +10,7 @@ from services.enrolment.callers import facility_of, facility_staff, signature
 from services.enrolment.participants import handlers
 from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
 from shared.api_keys import Caller
+from shared.bounds import Day, PastDay
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -44,12 +45,12 @@ class ParticipantRegistration(BaseModel):
     registration_number: str = Field(min_length=1, max_length=64, description="Nomor registrasi")
     full_name: str = Field(min_length=1, max_length=200)
     nik: str = Field(description="National identity number, 16 digits")
-    date_of_birth: date
-    sentence_start: date
-    expected_release: date
+    date_of_birth: PastDay
+    sentence_start: Day
+    expected_release: Day
     security_classification: SecurityClassification
     behaviour_score: int | None = Field(None, ge=0, le=100, description="Latest SPPN behaviour score")
-    behaviour_assessed_on: date | None = None
+    behaviour_assessed_on: PastDay | None = None
 
 
 class ParticipantOut(BaseModel):
@@ -89,7 +90,7 @@ async def register_participant(
 class Release(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"released_on": "2026-12-01"}]})
 
-    released_on: date
+    released_on: Day
 
 
 class Transfer(BaseModel):
@@ -99,7 +100,7 @@ class Transfer(BaseModel):
     )
 
     to_facility_id: str = Field(min_length=1, max_length=64)
-    transferred_on: date
+    transferred_on: Day
 
 
 class BehaviourAssessment(BaseModel):
@@ -111,7 +112,7 @@ class BehaviourAssessment(BaseModel):
     )
 
     score: int = Field(ge=0, le=100, description="SPPN behaviour score")
-    assessed_on: date
+    assessed_on: Day
     security_classification: SecurityClassification | None = Field(
         None, description="the classification after this assessment, when it changed"
     )

@@ -1,6 +1,7 @@
 """Participants and the rules that keep their records sound; pure, no I/O."""
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -9,7 +10,8 @@ from uuid import uuid4
 from shared.errors import Conflict, InvalidInput
 from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
-NIK_PATTERN = re.compile(r"^\d{16}$")
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+"""Sixteen ASCII digits, matched whole: `\\d` takes any script's digits and `$` a trailing newline."""
 
 
 class SecurityClassification(StrEnum):
@@ -78,10 +80,21 @@ class Participant(Registration):
     version: int
 
 
+def identifier(value: str) -> str:
+    """An identifier as it is compared: NFKC-normalised (fullwidth digits become ASCII ones) and trimmed,
+    so that one person written two ways is still one person."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
 def register_participant(registration: Registration) -> tuple[Participant, ParticipantRegistered]:
     """A new participant in custody, and the event that announces it without personal data."""
-    if not NIK_PATTERN.match(registration.nik):
+    registration = replace(
+        registration, nik=identifier(registration.nik), registration_number=identifier(registration.registration_number)
+    )
+    if not NIK_PATTERN.fullmatch(registration.nik):
         raise InvalidNik("A NIK is exactly 16 digits.", field="nik")
+    if not registration.registration_number:
+        raise InvalidInput("A registration number is more than spaces.", field="registration_number")
     if registration.expected_release < registration.sentence_start:
         raise ReleaseBeforeSentenceStart(
             "The expected release date is before the sentence start.", field="expected_release"

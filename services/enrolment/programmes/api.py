@@ -1,10 +1,10 @@
 """HTTP routes for programmes: define, publish, revise, read and list."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.enrolment.callers import agency_of, reach_of
 from services.enrolment.participants.domain import SecurityClassification
@@ -12,6 +12,7 @@ from services.enrolment.programmes import handlers
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
 from services.enrolment.responses import NOT_FOUND
 from shared.api_keys import Caller, scoped
+from shared.bounds import Count
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -62,8 +63,8 @@ class ProgrammeDefinition(BaseModel):
     agency_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     skill_track: str = Field(min_length=1, max_length=64, description="agriculture, fisheries, umkm_production, ...")
-    duration_hours: int = Field(description="BNSP certification typically needs 160 hours")
-    sessions: int
+    duration_hours: Count = Field(description="BNSP certification typically needs 160 hours")
+    sessions: Count
     competencies: list[Annotated[str, Field(min_length=1, max_length=200)]]
     minimum_attendance_rate: float
     earns_premi: bool
@@ -167,12 +168,20 @@ class ProgrammeRevision(BaseModel):
 
     name: str | None = Field(None, min_length=1, max_length=200)
     skill_track: str | None = Field(None, min_length=1, max_length=64)
-    duration_hours: int | None = None
-    sessions: int | None = None
+    duration_hours: Count | None = None
+    sessions: Count | None = None
     competencies: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = None
     minimum_attendance_rate: float | None = None
     earns_premi: bool | None = None
     eligibility: EligibilityIn | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def left_out_not_null(cls, value: Any) -> Any:
+        """A field left out keeps its value; null would clear one every programme needs."""
+        if value is None:
+            raise ValueError("leave the field out to keep it; it cannot be null")
+        return value
 
 
 @router.patch(

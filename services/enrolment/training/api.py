@@ -1,7 +1,7 @@
 """HTTP routes for training in progress: attendance, assessments, suspension, resumption, end and completion."""
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -13,6 +13,7 @@ from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND
 from services.enrolment.training import handlers
 from services.enrolment.training.domain import Absence, EndReason
 from shared.api_keys import Caller, scoped
+from shared.bounds import Day
 from shared.http import DatabaseDep
 from shared.parameters import PathId
 
@@ -45,7 +46,7 @@ class SessionAttendance(BaseModel):
         },
     )
 
-    held_on: date
+    held_on: Day
     marks: list[MarkIn] = Field(min_length=1, max_length=500)
 
 
@@ -142,7 +143,7 @@ class Suspension(BaseModel):
         },
     )
 
-    suspended_on: date
+    suspended_on: Day
     with_premi: bool
     reason: str = Field(min_length=3, max_length=500)
 
@@ -150,7 +151,7 @@ class Suspension(BaseModel):
 class Resumption(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"resumed_on": "2027-02-15"}]})
 
-    resumed_on: date
+    resumed_on: Day
 
 
 class Ending(BaseModel):
@@ -161,7 +162,7 @@ class Ending(BaseModel):
         },
     )
 
-    ended_on: date
+    ended_on: Day
     reason: EndReason
     note: str | None = Field(None, max_length=500)
 
@@ -169,7 +170,7 @@ class Ending(BaseModel):
 class Completion(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"completed_on": "2027-04-30"}]})
 
-    completed_on: date
+    completed_on: Day
 
 
 class CompletionOut(BaseModel):

@@ -11,6 +11,7 @@ from services.production.batches.domain import Batch
 from services.production.callers import ProductionReader, ProductionWriter
 from services.production.credits.api import NOT_CREDITABLE, CreditIn, CreditOut, credits_in, credits_out
 from services.production.quantities.api import AmountOut
+from shared.bounds import Count, Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -38,10 +39,10 @@ class BatchIn(BaseModel):
     )
 
     batch_code: str = Field(min_length=1, max_length=64)
-    units: int = Field(description="Units made")
-    produced_on: date
+    units: Count = Field(description="Units made")
+    produced_on: Day
     food: bool = Field(default=False, description="Food needs a best-before date")
-    best_before: date | None = None
+    best_before: Day | None = None
     product: str | None = Field(default=None, min_length=1, max_length=100, description="Defaults to the cycle's")
     credits: list[CreditIn] = Field(default=[], max_length=200)
 

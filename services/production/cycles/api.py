@@ -11,6 +11,7 @@ from services.production.cycles import handlers
 from services.production.cycles.domain import Cycle, CycleKind, CycleStatus
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
+from shared.bounds import Count, Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -45,10 +46,10 @@ class CycleStart(BaseModel):
     site_id: str = Field(max_length=64)
     programme_id: str = Field(min_length=1, max_length=64)
     commodity: str = Field(min_length=1, max_length=100, description="What is grown or made, e.g. kangkung, lele")
-    started_on: date
+    started_on: Day
     seed_quantity: AmountIn | None = Field(default=None, description="Seed sown; required on racks and plots")
     seed_unit: Unit | None = Field(default=None, description="Unit of seed_quantity; required on racks and plots")
-    stocked_count: int | None = Field(default=None, description="Fish stocked; required on ponds and tanks")
+    stocked_count: Count | None = Field(default=None, description="Fish stocked; required on ponds and tanks")
 
 
 class CycleOut(BaseModel):
@@ -117,7 +118,7 @@ async def get_cycle(cycle_id: PathId, database: DatabaseDep, caller: ProductionR
 class CycleClose(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
 
-    closed_on: date = Field(description="On or after the cycle's start and its last harvest or batch")
+    closed_on: Day = Field(description="On or after the cycle's start and its last harvest or batch")
 
 
 @router.post(

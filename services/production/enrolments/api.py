@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from services.production.callers import ProductionReader
 from services.production.enrolments import handlers
 from services.production.enrolments.domain import EnrolmentRecord
+from shared.bounds import Day
 from shared.http import DatabaseDep
 from shared.parameters import PathId
 
@@ -66,7 +67,7 @@ async def known_enrolments(
 async def standing(
     participant_id: PathId,
     programme_id: Annotated[str, Query(min_length=1, max_length=64)],
-    on: date,
+    on: Day,
     database: DatabaseDep,
     caller: ProductionReader,
     facility_id: Annotated[

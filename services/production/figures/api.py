@@ -14,6 +14,7 @@ from services.production.cycles.domain import CycleKind
 from services.production.figures import handlers
 from services.production.figures.domain import CycleFigures, Output, Period, ProgrammeFigures
 from services.production.quantities.api import AmountOut
+from shared.bounds import Day
 from shared.http import DatabaseDep
 from shared.parameters import PathId
 
@@ -88,7 +89,10 @@ class FiguresOut(BaseModel):
     "/figures",
     summary="Output, food-security contribution and cycle figures per programme and commodity over a period",
     response_model_by_alias=True,
-    responses={403: {"description": "An agency's key asked for another agency"}},
+    responses={
+        403: {"description": "An agency's key asked for another agency"},
+        404: {"description": "No such programme, or not of the agency asked for"},
+    },
 )
 async def programme_figures(
     database: DatabaseDep,
@@ -96,8 +100,8 @@ async def programme_figures(
     programme_id: FigureFilter = None,
     agency_id: FigureFilter = None,
     commodity: FigureFilter = None,
-    start: Annotated[date | None, Query(alias="from", description="First day, included")] = None,
-    end: Annotated[date | None, Query(alias="to", description="Last day, included")] = None,
+    start: Annotated[Day | None, Query(alias="from", description="First day, included")] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Last day, included")] = None,
 ) -> FiguresOut:
     period = Period(start, end)
     found = await handlers.programme_figures(

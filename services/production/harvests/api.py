@@ -12,6 +12,7 @@ from services.production.harvests import handlers
 from services.production.harvests.domain import Harvest
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
+from shared.bounds import Count, Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -35,10 +36,10 @@ class HarvestIn(BaseModel):
         },
     )
 
-    harvested_on: date
+    harvested_on: Day
     quantity: AmountIn
     unit: Unit = Field(description="Fish are weighed: kg, g or t")
-    fish_count: int | None = Field(default=None, description="Fish counted, for stockings")
+    fish_count: Count | None = Field(default=None, description="Fish counted, for stockings")
     commodity: str | None = Field(default=None, min_length=1, max_length=100, description="Defaults to the cycle's")
     credits: list[CreditIn] = Field(default=[], max_length=200)
 

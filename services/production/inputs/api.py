@@ -11,6 +11,7 @@ from services.production.inputs import handlers
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
+from shared.bounds import Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter
@@ -52,7 +53,7 @@ class InputReceipt(BaseModel):
     item: str = Field(min_length=1, max_length=200)
     quantity: AmountIn = Field(description="Above zero; a number or a numeric string")
     unit: Unit
-    received_on: date
+    received_on: Day
 
 
 class InputOut(BaseModel):

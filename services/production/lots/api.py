@@ -11,6 +11,7 @@ from services.production.lots import handlers
 from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec, spec
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
+from shared.bounds import Day
 from shared.http import DatabaseDep
 from shared.pages import After, Limit, Page
 from shared.parameters import Filter, PathId
@@ -27,7 +28,7 @@ class LotIn(BaseModel):
     grade: Grade
     quantity: AmountIn
     unit: Unit
-    best_before: date | None = None
+    best_before: Day | None = None
 
 
 class Grading(BaseModel):
@@ -70,7 +71,7 @@ class DispositionIn(BaseModel):
     kind: DispositionKind = Field(description="where the quantity goes; reservation_released returns a reservation")
     quantity: AmountIn
     unit: Unit = Field(description="Converted exactly into the lot's unit")
-    on: date
+    on: Day
     recipient: str | None = Field(default=None, max_length=200, description="Required for distributions")
     reason: str | None = Field(default=None, max_length=500, description="Required for write-offs")
 

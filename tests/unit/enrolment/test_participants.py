@@ -87,3 +87,35 @@ def test_the_latest_behaviour_assessment_is_kept_and_an_older_one_refused() -> N
     released, _ = domain.release(corrected, released_on=today)
     with pytest.raises(domain.NotInCustody):
         domain.assess_behaviour(released, score=90, assessed_on=today, classification=None, today=today)
+
+
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + digit) for digit in range(10)))
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + digit) for digit in range(10)))
+EXTENDED_ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x06F0 + digit) for digit in range(10)))
+
+
+@pytest.mark.parametrize(
+    "written", ["3604011203900001\n", " 3604011203900001 ", "3604011203900001".translate(FULLWIDTH)]
+)
+def test_a_nik_is_kept_as_its_sixteen_ascii_digits_however_it_was_written(written: str) -> None:
+    assert register(nik=written).nik == "3604011203900001"
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "3604011203900001".translate(ARABIC_INDIC),
+        "3604011203900001".translate(EXTENDED_ARABIC_INDIC),
+        "3604011203900001\n1",
+    ],
+)
+def test_a_nik_in_other_digits_is_refused(nik: str) -> None:
+    with pytest.raises(domain.InvalidNik):
+        register(nik=nik)
+
+
+def test_a_registration_number_is_trimmed_and_never_only_spaces() -> None:
+    assert register(registration_number=" BI.1\t").registration_number == "BI.1"
+    with pytest.raises(domain.InvalidInput) as refused:
+        register(registration_number="  ")
+    assert refused.value.field == "registration_number"
