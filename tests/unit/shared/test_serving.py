@@ -1,9 +1,13 @@
-"""Services serve HTTP on uvloop and httptools: uvicorn picks them when installed, and falls back silently when not."""
+"""Services serve HTTP on uvloop and httptools (uvicorn picks them when installed, and falls back silently when
+not), with a garbage collector that leaves what startup built alone."""
 
 import asyncio
+import gc
 
 from uvicorn.loops.auto import auto_loop_factory
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+from shared.serving import tune_garbage_collection
 
 
 def test_uvicorn_serves_the_services_with_httptools_rather_than_h11() -> None:
@@ -16,3 +20,14 @@ def test_uvicorn_runs_the_services_on_a_uvloop_event_loop() -> None:
         assert type(loop).__module__.startswith("uvloop")
     finally:
         loop.close()
+
+
+def test_a_served_process_collects_rarely_and_never_rescans_what_startup_built() -> None:
+    thresholds = gc.get_threshold()
+    try:
+        tune_garbage_collection()
+        assert gc.get_threshold()[0] >= 10_000
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
