@@ -4,6 +4,7 @@ Prints figures; asserts nothing about speed. Three measurements, each wrk with 1
   1. a bare FastAPI app (tests/bench/bare_app.py) under uvicorn as a process: the yardstick.
   2. the public GET /certificates/{n}/verification of a real certificate, made through the API.
   3. an authenticated GET /participants/{id}.
+And, for scale, the database's own find_one by id from one client with as many at once: a read's ceiling.
 Services run as their own processes (python -m services.<name>) on a namespace of their own.
 """
 
@@ -13,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,6 +32,7 @@ KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "32"))
+DATABASE_READS = int(os.environ.get("BENCH_DATABASE_READS", "6400"))
 BARE_PORT, ENROLMENT_PORT = 18110, 18111
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 SESSIONS = 4
@@ -142,6 +145,34 @@ def report(name: str, measured: Measured, bare: Measured) -> None:
     )
 
 
+async def database_reads(client: AsyncMongoClient[Any], namespace: str, participant_id: str) -> float:
+    """find_one by id per second from one client, CONNECTIONS at once, no HTTP: the ceiling of a one-document read
+    on this machine (the client's own work plus the database's)."""
+    participants = client[f"{namespace}enrolment"]["participants"]
+
+    async def reads() -> None:
+        for _ in range(DATABASE_READS // CONNECTIONS):
+            await participants.find_one({"_id": participant_id})
+
+    started = time.perf_counter()
+    await asyncio.gather(*(reads() for _ in range(CONNECTIONS)))
+    return DATABASE_READS // CONNECTIONS * CONNECTIONS / (time.perf_counter() - started)
+
+
+async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str) -> tuple[Measured, Measured, str]:
+    """The certificate verification and the participant read, on an enrolment service of its own."""
+    enrolment_url = f"http://127.0.0.1:{ENROLMENT_PORT}"
+    await wait_ready(enrolment_url)
+    keys = ApiKeys(client[f"{namespace}enrolment"])
+    admin = {"X-API-Key": await keys.mint(name="bench-admin", scopes=["admin"])}
+    reader = {"X-API-Key": await keys.mint(name="bench-reader", scopes=["participants:read"])}
+    async with httpx.AsyncClient(base_url=enrolment_url, headers=admin) as http:
+        participant_id, number = await certificate_of_a_graduate(http)
+    verification = measure(f"{enrolment_url}/certificates/{number}/verification")
+    participant = measure(f"{enrolment_url}/participants/{participant_id}", reader)
+    return verification, participant, participant_id
+
+
 async def main() -> None:
     if shutil.which("wrk") is None:
         print("HTTP part skipped: wrk is not installed (apt-get install -y wrk)")
@@ -154,18 +185,15 @@ async def main() -> None:
         await wait_answering(f"http://127.0.0.1:{BARE_PORT}/ping")
         bare = measure(f"http://127.0.0.1:{BARE_PORT}/ping")
         processes.append(start_service("enrolment", ENROLMENT_PORT, namespace, kafka=KAFKA, mongodb=MONGODB))
-        enrolment_url = f"http://127.0.0.1:{ENROLMENT_PORT}"
-        await wait_ready(enrolment_url)
-        keys = ApiKeys(client[f"{namespace}enrolment"])
-        admin = {"X-API-Key": await keys.mint(name="bench-admin", scopes=["admin"])}
-        reader = {"X-API-Key": await keys.mint(name="bench-reader", scopes=["participants:read"])}
-        async with httpx.AsyncClient(base_url=enrolment_url, headers=admin) as http:
-            participant_id, number = await certificate_of_a_graduate(http)
-        verification = measure(f"{enrolment_url}/certificates/{number}/verification")
-        participant = measure(f"{enrolment_url}/participants/{participant_id}", reader)
+        verification, participant, participant_id = await enrolment_reads(client, namespace)
         report("bare FastAPI GET /ping", bare, bare)
         report("GET /certificates/{n}/verification", verification, bare)
         report("GET /participants/{id} (API key)", participant, bare)
+        database = await database_reads(client, namespace, participant_id)
+        print(
+            f"{'database find_one by id, no HTTP':<40} {database:>8,.0f} reads/s "
+            f"(one client, {CONNECTIONS} at once; ratio to bare {database / bare.requests_per_second:.2f})"
+        )
     finally:
         for process in processes:
             process.terminate()
