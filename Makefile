@@ -54,7 +54,8 @@ test: setup
 bench: setup infra-up
 	$(PY) -m tests.bench.event_path
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; \
-		apt-get install -y wrk >/dev/null 2>&1 || echo "could not install wrk; the HTTP part will be skipped"; }
+		apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null 2>&1; } \
+		|| echo "could not install wrk; the HTTP part will be skipped"; }
 	$(PY) -m tests.bench.http_reads
 
 clean-data: down

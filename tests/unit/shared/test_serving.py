@@ -1,12 +1,13 @@
-"""Services serve HTTP on uvloop and httptools (uvicorn picks them when installed, and falls back silently when
-not), with a garbage collector that leaves what startup built alone."""
+"""How services serve: on uvloop and httptools, with a collector sparing startup's objects, with no thread hop."""
 
 import asyncio
 import gc
+import inspect
 
 from uvicorn.loops.auto import auto_loop_factory
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from shared.http import service_database
 from shared.serving import tune_garbage_collection
 
 
@@ -31,3 +32,8 @@ def test_a_served_process_collects_rarely_and_never_rescans_what_startup_built()
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_the_database_dependency_runs_in_the_event_loop_rather_than_a_worker_thread() -> None:
+    # FastAPI hands a plain function to a thread pool: a thread hop on every request for an attribute lookup
+    assert inspect.iscoroutinefunction(service_database)
