@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 API_KEYS = "api_keys"
 ADMIN_SCOPE = "admin"
 TOKEN_PREFIX = "pk"
+CALLER_KEPT_SECONDS = 5.0
+CALLERS_KEPT_AT_MOST = 10_000
 
 
 @dataclass(frozen=True)
@@ -99,16 +103,47 @@ class ApiKeys:
         return Caller(key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]), attributes=attributes)
 
 
+class RecentCallers:
+    """Callers whose key was found valid within `kept_seconds`, so that a burst of requests looks a key up once.
+
+    The price: a key revoked meanwhile keeps working in this process until its entry expires (`kept_seconds`).
+    Only valid keys are kept, by the token's hash, so an unknown or revoked key is looked up every time.
+    """
+
+    def __init__(
+        self, *, kept_seconds: float = CALLER_KEPT_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._kept_seconds = kept_seconds
+        self._clock = clock
+        self._callers: dict[str, tuple[float, Caller]] = {}
+
+    async def caller(self, token: str, authenticate: Callable[[str], Awaitable[Caller | None]]) -> Caller | None:
+        hashed, now = digest(token), self._clock()
+        kept = self._callers.get(hashed)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        caller = await authenticate(token)
+        if caller is None:
+            self._callers.pop(hashed, None)
+            return None
+        if len(self._callers) >= CALLERS_KEPT_AT_MOST:
+            self._callers.clear()  # many keys at once: forgetting them all costs one lookup each, no more
+        self._callers[hashed] = (now + self._kept_seconds, caller)
+        return caller
+
+
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An API key minted with `python -m shared.api_keys mint`."
 )
 
 
 async def current_caller(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller:
-    """401 without a valid, unrevoked key."""
+    """401 without a valid, unrevoked key (one revoked in the last `CALLER_KEPT_SECONDS` may pass here)."""
     if not token:
         raise HTTPException(401, "An API key is required (X-API-Key header).", headers={"WWW-Authenticate": "ApiKey"})
-    caller = await ApiKeys(request.app.state.runtime.database.db).authenticate(token)
+    keys = ApiKeys(request.app.state.runtime.database.db)
+    recent: RecentCallers = request.app.state.recent_callers
+    caller = await recent.caller(token, keys.authenticate)
     if caller is None:
         raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
     return caller

@@ -68,10 +68,19 @@ class AlreadyHandled(Exception):
 
 
 class Transaction:
-    """One unit of work: reads and writes in `session`, new events into the outbox."""
+    """One unit of work: reads and writes in `session`, new events into the outbox.
+
+    A read-only unit of work (`ServiceDatabase.read`) has no session: each of its reads stands alone.
+    """
 
     def __init__(
-        self, *, db: AsyncDatabase[Document], session: AsyncClientSession, source: str, topic: str, trace: Trace
+        self,
+        *,
+        db: AsyncDatabase[Document],
+        session: AsyncClientSession | None,
+        source: str,
+        topic: str,
+        trace: Trace,
     ) -> None:
         self.db = db
         self.session = session
@@ -82,6 +91,8 @@ class Transaction:
 
     async def publish(self, payload: EventData, *, subject: str, sequence: int) -> None:
         """Append an event of aggregate `subject` (at its `sequence`) to the outbox."""
+        if self.session is None:
+            raise RuntimeError("a read-only unit of work publishes nothing")
         envelope = envelope_for(
             payload,
             source=self._source,
@@ -209,6 +220,12 @@ class ServiceDatabase:
             for listener in self._commit_listeners:
                 listener()
         return result
+
+    async def read(self, work: Callable[[Transaction], Awaitable[Result]]) -> Result:
+        """Run `work`, which only reads, outside any transaction: a single document needs no snapshot, and a
+        transaction costs a round trip to commit. Work that must see several documents as of one moment (or
+        that writes) runs in `transaction`."""
+        return await work(Transaction(db=self.db, session=None, source=self._source, topic=self._topic, trace=Trace()))
 
     async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
         for collection, models in {**PLUMBING_INDEXES, **indexes}.items():

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared import idempotency
+from shared.api_keys import RecentCallers
 from shared.database import ServiceDatabase
 from shared.idempotency import Idempotency
 from shared.logs import configure_json_logs
@@ -19,7 +20,8 @@ from shared.runtime import ServiceRuntime
 health = APIRouter(tags=["operations"])
 
 
-def service_database(request: Request) -> ServiceDatabase:
+async def service_database(request: Request) -> ServiceDatabase:
+    # async, so that FastAPI calls it in the event loop rather than handing it to a worker thread
     database: ServiceDatabase = request.app.state.runtime.database
     return database
 
@@ -67,6 +69,7 @@ def create_service_app(
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_options)
     app.state.runtime = runtime
+    app.state.recent_callers = RecentCallers()
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:

@@ -116,7 +116,7 @@ async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, b
 
 
 async def cohort(database: ServiceDatabase, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
-    return await database.transaction(lambda tx: store.cohort(tx, cohort_id, reach=reach))
+    return await database.read(lambda tx: store.cohort(tx, cohort_id, reach=reach))
 
 
 async def cohorts_page(

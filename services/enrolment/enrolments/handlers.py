@@ -77,7 +77,7 @@ async def withdraw_enrolment(
 
 
 async def enrolment(database: ServiceDatabase, enrolment_id: str, *, reach: Reach) -> Enrolment:
-    return await database.transaction(lambda tx: store.enrolment(tx, enrolment_id, reach=reach))
+    return await database.read(lambda tx: store.enrolment(tx, enrolment_id, reach=reach))
 
 
 async def enrolments_page(

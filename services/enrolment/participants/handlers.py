@@ -104,7 +104,7 @@ async def assess_behaviour(
 
 
 async def participant(database: ServiceDatabase, participant_id: str, *, facility: str | None) -> Participant:
-    return await database.transaction(lambda tx: store.participant(tx, participant_id, facility=facility))
+    return await database.read(lambda tx: store.participant(tx, participant_id, facility=facility))
 
 
 async def participants_page(

@@ -66,7 +66,7 @@ async def revise_programme(
 
 
 async def programme(database: ServiceDatabase, programme_id: str, *, reach: Reach) -> Programme:
-    return await database.transaction(lambda tx: store.programme(tx, programme_id, reach=reach))
+    return await database.read(lambda tx: store.programme(tx, programme_id, reach=reach))
 
 
 async def programmes_page(
