@@ -5,6 +5,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 
 from shared.kafka import new_consumer, new_producer, partitions_of
 
@@ -15,6 +16,7 @@ ORIGINAL_PARTITION = "dlq.original_partition"
 ORIGINAL_OFFSET = "dlq.original_offset"
 CONSUMER = "dlq.consumer"
 FAILED_AT = "dlq.failed_at"
+VALUE_OMITTED = "dlq.value_omitted"
 
 
 def dead_letter_topic(topic: str) -> str:
@@ -25,7 +27,7 @@ async def send_to_dead_letters(
     producer: AIOKafkaProducer, message: ConsumerRecord[bytes, bytes], *, consumer: str, reason: str
 ) -> None:
     """Publish the message unchanged (its headers too), with the reason and its origin in headers added;
-    wait for the ack."""
+    wait for the ack. One too large to carry those headers is published without its value, saying so."""
     headers = [
         *message.headers,
         (REASON, reason[:2000].encode()),
@@ -35,9 +37,16 @@ async def send_to_dead_letters(
         (CONSUMER, consumer.encode()),
         (FAILED_AT, datetime.now(UTC).isoformat().encode()),
     ]
-    await producer.send_and_wait(
-        dead_letter_topic(message.topic), value=message.value, key=message.key, headers=headers
-    )
+    try:
+        await producer.send_and_wait(
+            dead_letter_topic(message.topic), value=message.value, key=message.key, headers=headers
+        )
+    except (MessageSizeTooLargeError, RecordTooLargeError):
+        # the headers pushed it past what one request may carry; its origin still says where to find it
+        omitted = (VALUE_OMITTED, f"{len(message.value or b'')} bytes, too large to dead-letter whole".encode())
+        await producer.send_and_wait(
+            dead_letter_topic(message.topic), value=None, key=message.key, headers=[*headers, omitted]
+        )
 
 
 def header(message: ConsumerRecord[bytes, bytes], name: str) -> str | None:
@@ -48,7 +57,8 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
     """Send `consumer`'s dead letters of `topic` back to `topic`, once each; returns how many.
 
     Progress is kept by the consumer group `<topic>.dlq.<consumer>.replay`, so a second run replays
-    only what was dead-lettered since the first.
+    only what was dead-lettered since the first. A letter whose value was too large to keep is not replayed:
+    its `dlq.original_*` headers say where the message still is.
     """
     source = dead_letter_topic(topic)
     reader = new_consumer(
@@ -66,7 +76,7 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
             batches = await reader.getmany(timeout_ms=1000)
             for records in batches.values():
                 for message in records:
-                    if header(message, CONSUMER) == consumer:
+                    if header(message, CONSUMER) == consumer and header(message, VALUE_OMITTED) is None:
                         await writer.send_and_wait(
                             header(message, ORIGINAL_TOPIC) or topic,
                             value=message.value,

@@ -67,3 +67,18 @@ async def test_every_kind_of_poison_message_is_dead_lettered_and_the_events_afte
 async def _at_least(count: int, letters: Any) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = await letters
     return found if len(found) >= count else None
+
+
+async def test_a_message_too_large_to_dead_letter_whole_is_dead_lettered_without_its_value(
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
+    topic = f"{namespace}enrolment.events"
+    # as large as the broker takes: with the dead-letter headers added it no longer fits in one request
+    huge = b"x" * 1_048_400
+    await publish(infrastructure, topic, [(b"k", huge), (b"k", registered("p-after-huge"))])
+
+    await eventually(lambda: production.runtime.database.db["participants"].find_one({"_id": "p-after-huge"}))
+    [letter] = await eventually(lambda: dead_letters(infrastructure, f"{topic}.dlq"))
+    assert letter["value"] is None
+    assert letter["headers"]["dlq.value_omitted"] == f"{len(huge)} bytes, too large to dead-letter whole"
+    assert letter["headers"]["dlq.reason"].startswith("MalformedEvent")
