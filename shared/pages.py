@@ -9,15 +9,16 @@ InvalidCursor naming `after`.
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.database import POSITION, POSITIONS, Document, ServiceDatabase, Transaction
 from shared.errors import InvalidInput
 
 After = Annotated[
@@ -82,17 +83,32 @@ async def _position_of(collection: AsyncCollection[Document], cursor: str) -> in
     return position
 
 
+PLACED_PER_TRANSACTION = 1000
+
+
 async def place_unpositioned(database: ServiceDatabase, *listed: dict[str, str]) -> None:
-    """Give records stored before positions existed theirs, per collection in the order of the field named
-    (once, at start; nothing to do afterwards)."""
+    """Give records stored before positions existed theirs, per collection in the order of the field named,
+    a thousand per transaction. Done once: the collection's counter then says so, and later starts read only
+    that one document instead of scanning the collection."""
+    counters = database.db[POSITIONS]
     for collection, made in (item for each in listed for item in each.items()):
+        if await counters.find_one({"_id": collection, "placed": True}) is not None:
+            continue
         unplaced = database.db[collection].find(
-            {POSITION: {"$exists": False}}, sort=[(made, ASCENDING), ("_id", ASCENDING)]
+            {POSITION: {"$exists": False}}, projection=["_id"], sort=[(made, ASCENDING), ("_id", ASCENDING)]
         )
-        async for document in unplaced:
+        ids = [document["_id"] async for document in unplaced]
+        for start in range(0, len(ids), PLACED_PER_TRANSACTION):
+            await database.transaction(partial(_place, collection, ids[start : start + PLACED_PER_TRANSACTION]))
+        await counters.update_one(
+            {"_id": collection}, {"$set": {"placed": True}, "$setOnInsert": {"last": 0}}, upsert=True
+        )
 
-            async def place(tx: Transaction, record_id: object = document["_id"], into: str = collection) -> None:
-                [position] = await tx.take_positions(into)
-                await tx.db[into].update_one({"_id": record_id}, {"$set": {POSITION: position}}, session=tx.session)
 
-            await database.transaction(place)
+async def _place(collection: str, record_ids: list[object], tx: Transaction) -> None:
+    positions = await tx.take_positions(collection, len(record_ids))
+    placed = [
+        UpdateOne({"_id": record_id}, {"$set": {POSITION: at}})
+        for record_id, at in zip(record_ids, positions, strict=True)
+    ]
+    await tx.db[collection].bulk_write(placed, session=tx.session)

@@ -8,7 +8,7 @@ from typing import Any
 from services.notifications.feed import store
 from services.notifications.feed.domain import FeedEntry
 from shared import pages
-from shared.database import Transaction
+from shared.database import POSITIONS, Transaction
 from tests.support.services import RunningService
 
 
@@ -70,6 +70,7 @@ async def test_entries_stored_before_positions_existed_are_placed_in_the_order_r
     database = notifications.runtime.database
     older = [{**asdict(entry(f"old-{index}")), "received_at": datetime.now(UTC)} for index in range(3)]
     await database.db[store.FEED].insert_many(older)
+    await database.db[POSITIONS].delete_many({})  # as a database from before positions: no counter yet
 
     await pages.place_unpositioned(database, store.LISTED)
     page = await read_after(notifications, reader, None)
