@@ -1,13 +1,17 @@
-"""Contracts of the events the marketplace service publishes. Participants appear only by opaque id."""
+"""Contracts of the events the marketplace service publishes. Participants appear only by opaque id, and only in
+`marketplace.premi.settled`; listings and orders name none."""
 
-from datetime import date
+from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from shared.events.amounts import ExactDecimal
 from shared.events.registry import EventData, contract
 
 TOPIC = "marketplace.events"
+LISTINGS_TOPIC = "marketplace.listings"
+"""Log-compacted: the latest `marketplace.listing.snapshot` of every published listing, keyed by listing id;
+a withdrawn listing's key ends in a tombstone (a message without a value)."""
 
 
 @contract("marketplace.premi.settled", version=1)
@@ -31,3 +35,153 @@ class LotSold(EventData):
     quantity: ExactDecimal = Field(description="How much was sold, above zero")
     unit: str = Field(description="kg, g, t, count, bunches, units, litres or ml; converted exactly to the lot's unit")
     sold_on: date
+
+
+class Provenance(BaseModel):
+    """Where one lot of a listing came from: facility, programme, partner agency and the day it was produced."""
+
+    lot_id: str
+    lot_code: str
+    facility_id: str | None = Field(description="Unknown until the site's registration is learnt")
+    programme_id: str
+    programme_name: str | None = Field(description="Unknown until the programme's publication is learnt")
+    agency_id: str | None = Field(description="The partner agency (OPD) that runs the programme")
+    source: str = Field(description="harvest or batch")
+    produced_on: date | None = Field(description="The harvest's or batch's date, once learnt")
+    grade: str
+    best_before: date | None
+
+
+class ListingState(EventData):
+    """What the catalogue shows of a published listing; no participant appears in it."""
+
+    listing_id: str
+    facility_id: str
+    product: str = Field(description="The product or commodity its lots hold, e.g. kangkung or lele")
+    title: str
+    description: str
+    category: str
+    unit: str = Field(description="What the price is per: kg, g, t, count, bunches, units, litres or ml")
+    price: int = Field(description="Rupiah per unit, whole")
+    currency: str = Field("IDR", pattern="^[A-Z]{3}$")
+    minimum_order: ExactDecimal
+    stock: ExactDecimal = Field(description="What buyers can order now: released lots, less holds and sales")
+    food: bool
+    pirt_number: str | None = Field(description="P-IRT home-industry food permit, required for food")
+    halal_number: str | None = Field(description="Halal certificate number, required for food")
+    photo_ids: list[str] = Field(description="Photos, served at /listings/{listing_id}/photos/{photo_id}")
+    provenance: list[Provenance]
+    programme_ids: list[str]
+    agency_ids: list[str]
+    published_at: datetime
+    updated_at: datetime
+
+
+@contract("marketplace.listing.published", version=1)
+class ListingPublished(ListingState):
+    """A listing was published (or re-published after a withdrawal) and buyers can order from it."""
+
+
+@contract("marketplace.listing.updated", version=1)
+class ListingUpdated(ListingState):
+    """A published listing changed: its text, price, photos or stock; `changed` names what."""
+
+    changed: list[str] = Field(description="The fields that changed, e.g. price or stock")
+
+
+@contract("marketplace.listing.snapshot", version=1, topic=LISTINGS_TOPIC)
+class ListingSnapshot(ListingState):
+    """The latest state of a published listing, on the compacted `marketplace.listings` topic."""
+
+
+class ListingMark(EventData):
+    listing_id: str
+    facility_id: str
+    programme_ids: list[str]
+    agency_ids: list[str]
+
+
+@contract("marketplace.listing.withdrawn", version=1)
+class ListingWithdrawn(ListingMark):
+    """A listing was taken out of the catalogue by an officer; it can be published again."""
+
+    reason: str
+    withdrawn_at: datetime
+
+
+@contract("marketplace.listing.sold_out", version=1)
+class ListingSoldOut(ListingMark):
+    """A published listing's stock reached zero; it stays published and restocks when a lot is released."""
+
+    sold_out_at: datetime
+
+
+class OrderLine(BaseModel):
+    listing_id: str
+    quantity: ExactDecimal
+    unit: str
+    price: int = Field(description="Rupiah per unit when ordered")
+    amount: int = Field(description="Rupiah for the line, rounded half up to the rupiah")
+
+
+class OrderMark(EventData):
+    order_id: str
+    facility_ids: list[str]
+    programme_ids: list[str]
+    agency_ids: list[str]
+
+
+@contract("marketplace.order.placed", version=1)
+class OrderPlaced(OrderMark):
+    """A buyer's order holds stock until `held_until`; unpaid by then it expires and the stock returns."""
+
+    lines: list[OrderLine]
+    total: int = Field(description="Rupiah")
+    currency: str = Field("IDR", pattern="^[A-Z]{3}$")
+    held_until: datetime
+
+
+@contract("marketplace.order.confirmed", version=1)
+class OrderConfirmed(OrderMark):
+    """The order's payment was recorded; its stock is no longer only held."""
+
+    payment_method: str = Field(description="cash, transfer, qris or invoice")
+    paid_on: date
+    total: int
+
+
+@contract("marketplace.order.fulfilled", version=1)
+class OrderFulfilled(OrderMark):
+    """The buyer received the order by pickup or delivery; its lots' sales and the settlement follow."""
+
+    fulfilment: str = Field(description="pickup or delivery")
+    fulfilled_on: date
+
+
+@contract("marketplace.order.cancelled", version=1)
+class OrderCancelled(OrderMark):
+    """The order was cancelled, or expired unpaid; its stock returned to the listings."""
+
+    reason: str
+    expired: bool
+    cancelled_at: datetime
+
+
+class Split(BaseModel):
+    premi: int
+    pnbp: int = Field(description="State non-tax revenue (PNBP)")
+    working_capital: int
+
+
+@contract("marketplace.sale.settled", version=1)
+class SaleSettled(EventData):
+    """A fulfilled order's proceeds from one programme were split into premi, PNBP and working capital."""
+
+    settlement_id: str
+    order_id: str
+    programme_id: str
+    agency_id: str | None
+    proceeds: int = Field(description="Rupiah")
+    split: Split
+    percent: Split = Field(description="The programme's terms applied, in percent")
+    settled_on: date

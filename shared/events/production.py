@@ -164,3 +164,16 @@ class LotWrittenOff(EventData):
     reason: str
     written_off_on: date
     balance: ExactDecimal = Field(description="What the lot still holds, in its unit")
+
+
+@contract("production.lot.disposed", version=1)
+class LotDisposed(EventData):
+    """Part of a lot was sold outside the marketplace, went to the facility's kitchen or was reserved, or a
+    reservation came back to it; distributions and write-offs have their own events."""
+
+    lot_id: str
+    kind: str = Field(description="sold, kitchen, reserved or reservation_released (which returns to the lot)")
+    quantity: ExactDecimal
+    unit: str
+    disposed_on: date
+    balance: ExactDecimal = Field(description="What the lot still holds, in its unit")

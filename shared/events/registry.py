@@ -24,6 +24,7 @@ class EventData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     event_type: ClassVar[str]
     version: ClassVar[int]
+    topic: ClassVar[str | None] = None  # set only for a contract that travels off its service's `<service>.events`
 
 
 class ContractRegistry:
@@ -60,6 +61,7 @@ class ContractRegistry:
             SCHEMA_URN.format(type=event_type, version=version): {
                 "$id": SCHEMA_URN.format(type=event_type, version=version),
                 "description": (model.__doc__ or "").strip(),
+                **({"x-topic": model.topic} if model.topic else {}),
                 **model.model_json_schema(),
             }
             for (event_type, version), model in sorted(self._models.items())
@@ -76,12 +78,14 @@ registry = ContractRegistry()
 Model = TypeVar("Model", bound=type[EventData])
 
 
-def contract(event_type: str, version: int) -> Callable[[Model], Model]:
-    """Class decorator: name a payload model's event type and version, and register it."""
+def contract(event_type: str, version: int, *, topic: str | None = None) -> Callable[[Model], Model]:
+    """Class decorator: name a payload model's event type and version (and its topic when not its service's
+    `<service>.events`), and register it."""
 
     def register(model: Model) -> Model:
         model.event_type = event_type
         model.version = version
+        model.topic = topic
         registry.register(model)
         return model
 

@@ -12,7 +12,7 @@ from services.production.harvests.domain import Harvest
 from services.production.quantities.domain import Quantity, Unit, now, quantity
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.marketplace import LotSold
-from shared.events.production import LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
+from shared.events.production import LotDisposed, LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
 
 
 class Grade(StrEnum):
@@ -183,9 +183,9 @@ def dispose(
     on: date,
     recipient: str | None = None,
     reason: str | None = None,
-) -> tuple[Lot, LotDistributed | LotWrittenOff | None]:
+) -> tuple[Lot, LotDistributed | LotWrittenOff | LotDisposed]:
     """The lot less what leaves it (or plus a reservation released), converted exactly into its unit, and the
-    event a distribution or write-off makes."""
+    event that tells it."""
     if kind is DispositionKind.DISTRIBUTED and not recipient:
         raise MissingDetail("A distribution names its recipient.", field="recipient")
     if kind is DispositionKind.WRITTEN_OFF and not reason:
@@ -206,7 +206,7 @@ def dispose(
     if kind is DispositionKind.WRITTEN_OFF:
         assert reason is not None
         return after, LotWrittenOff(**moved, reason=reason, written_off_on=on)
-    return after, None
+    return after, LotDisposed(**moved, kind=kind.value, disposed_on=on)
 
 
 def release_for_sale(lot: Lot) -> tuple[Lot, LotReleasedForSale]:

@@ -64,8 +64,7 @@ async def dispose(
             reason=reason,
         )
         await store.save_lot(tx, lot)
-        if event is not None:
-            await tx.publish(event, subject=lot.id, sequence=lot.version)
+        await tx.publish(event, subject=lot.id, sequence=lot.version)
         return lot
 
     return await database.transaction(work)

@@ -20,6 +20,7 @@ from services.production.lots.domain import (
     spec,
 )
 from services.production.quantities.domain import IncompatibleUnits
+from shared.events.production import LotDisposed
 from tests.unit.production.test_harvests import WORKSHOP, harvest
 
 ON = date(2026, 12, 21)
@@ -56,7 +57,13 @@ def test_a_batch_is_graded_in_units() -> None:
 def test_dispositions_convert_exactly_into_the_lots_unit_and_never_exceed_its_balance() -> None:
     lot = graded_lot()
     lot, event = dispose(lot, kind=DispositionKind.KITCHEN, amount=Decimal("2500"), unit="g", on=ON)
-    assert event is None
+    assert isinstance(event, LotDisposed)
+    assert (event.kind, event.quantity, event.unit, event.balance) == (
+        "kitchen",
+        Decimal("2.500"),
+        "kg",
+        Decimal("37.5"),
+    )
     assert (lot.balance, lot.dispositions[0].quantity.amount) == (Decimal("37.5"), Decimal("2.500"))
     lot, distributed = dispose(
         lot, kind=DispositionKind.DISTRIBUTED, amount=Decimal("0.0375"), unit="t", on=ON, recipient="Posyandu"
@@ -74,7 +81,8 @@ def test_a_released_reservation_returns_to_the_balance_but_never_more_than_is_re
     lot, _ = dispose(lot, kind=DispositionKind.RESERVED, amount=Decimal("10"), unit="kg", on=ON)
     assert (lot.balance, lot.reserved) == (Decimal(30), Decimal(10))
     lot, event = dispose(lot, kind=DispositionKind.RESERVATION_RELEASED, amount=Decimal("4000"), unit="g", on=ON)
-    assert (event, lot.balance, lot.reserved) == (None, Decimal(34), Decimal(6))
+    assert isinstance(event, LotDisposed)
+    assert (event.kind, event.balance, lot.balance, lot.reserved) == ("reservation_released", 34, 34, 6)
     with pytest.raises(OverReleased) as refused:
         dispose(lot, kind=DispositionKind.RESERVATION_RELEASED, amount=Decimal("6.001"), unit="kg", on=ON)
     assert refused.value.field == "quantity"
