@@ -1,6 +1,7 @@
 """Bounds on the days and whole numbers a request may carry, so every value a route accepts is one it can store."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -32,3 +33,16 @@ PastDay = Annotated[Day, AfterValidator(not_in_future)]
 
 Count = Annotated[int, Field(ge=0, le=LARGEST_COUNT)]
 """A whole number of things; the domain says whether zero is allowed."""
+
+Amount = Annotated[
+    Decimal,
+    Field(
+        max_digits=18,
+        decimal_places=6,
+        description='A number or, to be exact beyond a float\'s 15 digits, a string such as "12.5"',
+    ),
+]
+"""An exact amount in a request: a JSON number or a numeric string, at most 18 digits and 6 decimal places."""
+
+Rupiah = Annotated[int, Field(gt=0, le=LARGEST_COUNT * 1000, description="Whole rupiah, above zero")]
+"""A price or amount in whole rupiah."""

@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from uuid import uuid4
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -78,16 +79,19 @@ class Transaction:
         source: str,
         topic: str,
         trace: Trace,
+        other_topics: dict[str, str] | None = None,
     ) -> None:
         self.db = db
         self.session = session
         self.trace = trace
         self._source = source
         self._topic = topic
+        self._other_topics = other_topics or {}
         self.appended = 0
 
     async def publish(self, payload: EventData, *, subject: str, sequence: int) -> None:
-        """Append an event of aggregate `subject` (at its `sequence`) to the outbox."""
+        """Append an event of aggregate `subject` (at its `sequence`) to the outbox, for the service's topic or
+        the one its contract names."""
         if self.session is None:
             raise RuntimeError("a read-only unit of work publishes nothing")
         envelope = envelope_for(
@@ -101,7 +105,7 @@ class Transaction:
         record = {
             "event_id": envelope.id,
             "type": envelope.type,
-            "topic": self._topic,
+            "topic": self._topic_of(payload.topic),
             "key": subject,
             "sequence": sequence,
             "value": envelope.to_bytes(),
@@ -110,6 +114,31 @@ class Transaction:
         }
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
+
+    async def tombstone(self, topic: str, *, key: str, sequence: int) -> None:
+        """Append a tombstone (a message without a value) for `key` on compacted `topic`: compaction then
+        forgets the key."""
+        if self.session is None:
+            raise RuntimeError("a read-only unit of work publishes nothing")
+        record = {
+            "event_id": f"tombstone-{uuid4()}",
+            "type": None,
+            "topic": self._topic_of(topic),
+            "key": key,
+            "sequence": sequence,
+            "value": None,
+            "created_at": datetime.now(UTC),
+            "published_at": None,
+        }
+        await self.db[OUTBOX].insert_one(record, session=self.session)
+        self.appended += 1
+
+    def _topic_of(self, name: str | None) -> str:
+        if name is None:
+            return self._topic
+        if name not in self._other_topics:
+            raise RuntimeError(f"the service does not publish to {name}; name it in the runtime's other topics")
+        return self._other_topics[name]
 
     async def save_versioned(
         self, collection: str, document: Document, *, duplicate: Exception | None = None, listed: bool = False
@@ -171,11 +200,20 @@ class Transaction:
 class ServiceDatabase:
     """The service's database; the only way its code reads or writes MongoDB."""
 
-    def __init__(self, *, client: AsyncMongoClient[Document], name: str, source: str, topic: str) -> None:
+    def __init__(
+        self,
+        *,
+        client: AsyncMongoClient[Document],
+        name: str,
+        source: str,
+        topic: str,
+        other_topics: dict[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.db: AsyncDatabase[Document] = client[name]
         self._source = source
         self._topic = topic
+        self._other_topics = other_topics or {}
         self._commit_listeners: list[Callable[[], None]] = []
         self._before_commit: list[Callable[[Transaction], Awaitable[None]]] = []
 
@@ -195,7 +233,7 @@ class ServiceDatabase:
 
         async def attempt(session: AsyncClientSession) -> Result:
             nonlocal appended
-            tx = Transaction(db=self.db, session=session, source=self._source, topic=self._topic, trace=trace)
+            tx = self._unit(session, trace)
             result = await work(tx)
             if tx.appended:
                 for step in self._before_commit:
@@ -222,7 +260,17 @@ class ServiceDatabase:
         """Run `work`, which only reads, outside any transaction: a single document needs no snapshot, and a
         transaction costs a round trip to commit. Work that must see several documents as of one moment (or
         that writes) runs in `transaction`."""
-        return await work(Transaction(db=self.db, session=None, source=self._source, topic=self._topic, trace=Trace()))
+        return await work(self._unit(None, Trace()))
+
+    def _unit(self, session: AsyncClientSession | None, trace: Trace) -> Transaction:
+        return Transaction(
+            db=self.db,
+            session=session,
+            source=self._source,
+            topic=self._topic,
+            trace=trace,
+            other_topics=self._other_topics,
+        )
 
     async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
         for collection, models in {**PLUMBING_INDEXES, **indexes}.items():

@@ -47,8 +47,11 @@ class TopicLayout:
     replication_factor: int = 1
     min_insync_replicas: int = 1
 
-    def new_topic(self, name: str) -> NewTopic:
+    def new_topic(self, name: str, *, compacted: bool = False) -> NewTopic:
+        """A compacted topic keeps the latest message of each key (and forgets a key after its tombstone)."""
         config = {"min.insync.replicas": str(self.min_insync_replicas)}
+        if compacted:
+            config["cleanup.policy"] = "compact"
         return NewTopic(name, self.partitions, self.replication_factor, topic_configs=config)
 
 
@@ -57,6 +60,7 @@ async def ensure_topics(
     *,
     bootstrap_servers: str,
     layout: TopicLayout = TopicLayout(),
+    compacted: frozenset[str] = frozenset(),
     ready_within_seconds: float = 30.0,
 ) -> None:
     """Create the topics that do not exist yet, laid out as `layout`, and wait until every partition has a leader.
@@ -68,7 +72,7 @@ async def ensure_topics(
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [layout.new_topic(name) for name in topics if name not in existing]
+        missing = [layout.new_topic(name, compacted=name in compacted) for name in topics if name not in existing]
         if missing:
             response = await admin.create_topics(missing)
             refused = [

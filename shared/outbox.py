@@ -191,12 +191,12 @@ class OutboxRelay:
 
     async def _send(self, record: Document) -> asyncio.Future[object]:
         try:
-            topic, value, key = record["topic"], bytes(record["value"]), record["key"].encode()
+            topic, key = record["topic"], record["key"].encode()
+            value = None if record["value"] is None else bytes(record["value"])  # None: a compaction tombstone
         except (KeyError, TypeError, AttributeError) as error:
             raise MalformedRecord(f"not a record the relay can send ({error!r})") from None
-        delivery: asyncio.Future[object] = await self._producer.send(
-            topic, value=value, key=key, headers=[STRUCTURED_CONTENT_TYPE]
-        )
+        headers = [] if value is None else [STRUCTURED_CONTENT_TYPE]
+        delivery: asyncio.Future[object] = await self._producer.send(topic, value=value, key=key, headers=headers)
         return delivery
 
     async def measure_backlog(self) -> None:

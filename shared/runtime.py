@@ -36,9 +36,15 @@ class ServiceRuntime:
         reactions: Reactions,
         indexes: dict[str, list[IndexModel]],
         on_start: Callable[[ServiceDatabase], Awaitable[None]] | None = None,
+        compacted_topics: list[str] | None = None,
+        background: list[Callable[[ServiceDatabase], Awaitable[None]]] | None = None,
     ) -> None:
+        """`compacted_topics` are published to besides `publishes`, created compacted; `background` are loops
+        that run while the service is up (say, expiring holds), each restarted after a failure."""
         self.settings = settings
         self._published_topic = settings.topic(publishes)
+        self._compacted_topics = {name: settings.topic(name) for name in compacted_topics or []}
+        self._background = background or []
         self._consumed_topics = [settings.topic(name) for name in consumes]
         self._reactions = reactions
         self._indexes = indexes
@@ -68,6 +74,7 @@ class ServiceRuntime:
             name=settings.database_name,
             source=f"/services/{settings.service_name}",
             topic=self._published_topic,
+            other_topics=self._compacted_topics,
         )
         for step in self.before_committing_events:
             self._database.before_committing_events(step)
@@ -84,6 +91,9 @@ class ServiceRuntime:
             batch_size=settings.consumer_batch_size,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
+        for loop in self._background:
+            name = f"{settings.service_name}-{getattr(loop, '__name__', 'background')}"
+            self._tasks.append(asyncio.create_task(_kept_running(loop, self._database, name), name=name))
 
     async def stop(self) -> None:
         """Stop the relay, the consumer and the clients, each given a grace period: a broker or database
@@ -100,11 +110,15 @@ class ServiceRuntime:
 
     async def _run_kafka_side(self) -> None:
         settings = self.settings
-        topics = [self._published_topic, *self._consumed_topics]
+        compacted = frozenset(self._compacted_topics.values())
+        topics = [self._published_topic, *compacted, *self._consumed_topics]
         topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
         await retry_until_done(
             lambda: ensure_topics(
-                topics, bootstrap_servers=settings.kafka_bootstrap_servers, layout=settings.topic_layout
+                topics,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                layout=settings.topic_layout,
+                compacted=compacted,
             ),
             what="create topics",
         )
@@ -183,6 +197,19 @@ class ServiceRuntime:
         if any(task.done() for task in self._tasks):
             return "stopped"
         return self.consumer.health.state(self.settings.consumer_stall_seconds)
+
+
+async def _kept_running(
+    loop: Callable[[ServiceDatabase], Awaitable[None]], database: ServiceDatabase, name: str
+) -> None:
+    backoff = Backoff(first=1.0, cap=RETRY_CAP_SECONDS)
+    while True:
+        try:
+            await loop(database)
+            return
+        except Exception as error:
+            waited = await backoff.wait()
+            log.error("%s failed (%s); restarted after %.1fs", name, type(error).__name__, waited)
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:

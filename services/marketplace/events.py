@@ -3,4 +3,5 @@
 from shared.events import marketplace
 
 PUBLISHES = marketplace.TOPIC
-CONSUMES: list[str] = ["production.events"]
+COMPACTED = [marketplace.LISTINGS_TOPIC]
+CONSUMES: list[str] = ["enrolment.events", "production.events"]

@@ -1,5 +1,33 @@
-"""The marketplace service's one reaction table; it reacts to no event yet, so consumed events count as ignored."""
+"""The one table of the marketplace's reactions: each contract it consumes, and the reaction that receives it."""
 
-from shared.reactions import Reactions
+from services.marketplace.listings.learning import (
+    batch_learnt,
+    harvest_learnt,
+    lot_reduced,
+    lot_released,
+    programme_learnt,
+    site_registered,
+)
+from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.events.production import (
+    BatchProduced,
+    HarvestRecorded,
+    LotDisposed,
+    LotDistributed,
+    LotReleasedForSale,
+    LotWrittenOff,
+    SiteRegistered,
+)
+from shared.reactions import On, Reactions
 
-REACTIONS = Reactions()
+REACTIONS = Reactions(
+    On(ProgrammePublished, programme_learnt),
+    On(ProgrammeUpdated, programme_learnt),
+    On(SiteRegistered, site_registered),
+    On(HarvestRecorded, harvest_learnt),
+    On(BatchProduced, batch_learnt),
+    On(LotReleasedForSale, lot_released),
+    On(LotDistributed, lot_reduced),
+    On(LotWrittenOff, lot_reduced),
+    On(LotDisposed, lot_reduced),
+)

@@ -1,0 +1,91 @@
+"""Reading the catalogue: published listings by text, category, price, stock, facility and agency, in the
+commit order of their last change; with `updated_since`, withdrawn ones too, as tombstones, so that a client
+can mirror the catalogue exactly.
+
+The cursor is a position in that order, not a listing: a listing that changes moves to the end, so a client
+following the cursor sees every change once it commits, and never misses one."""
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.marketplace.listings.store import LISTINGS
+from shared.database import POSITION, Document, ServiceDatabase
+from shared.pages import InvalidCursor
+
+PROJECTION = ["public", "status", POSITION, "changed_at"]
+
+
+@dataclass(frozen=True)
+class Search:
+    text: str | None = None
+    category: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    in_stock: bool | None = None
+    facility_id: str | None = None
+    agency_id: str | None = None
+    updated_since: datetime | None = None
+
+    def query(self) -> dict[str, Any]:
+        query: dict[str, Any] = {"status": "published"}
+        if self.updated_since is not None:
+            query = {"status": {"$in": ["published", "withdrawn"]}, "changed_at": {"$gte": self.updated_since}}
+        if self.text:
+            query["search"] = {"$regex": re.escape(self.text.casefold())}
+        prices = {op: bound for op, bound in (("$gte", self.price_min), ("$lte", self.price_max)) if bound is not None}
+        wanted = {
+            "public.category": self.category,
+            "public.price": prices or None,
+            "in_stock": self.in_stock,
+            "facility_id": self.facility_id,
+            "public.agency_ids": self.agency_id,
+        }
+        return query | {name: value for name, value in wanted.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Found:
+    items: list[dict[str, Any]]
+    cursor: str | None
+    more: bool
+
+
+def encode(position: int) -> str:
+    return base64.urlsafe_b64encode(f"listings:{position}".encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> int:
+    try:
+        kind, _, position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
+        if kind == "listings" and position.isdigit():
+            return int(position)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise InvalidCursor("The cursor is not one this catalogue gave.", field="after")
+
+
+async def search(database: ServiceDatabase, search: Search, *, after: str | None, limit: int) -> Found:
+    """A page of the catalogue; `cursor` continues after its last item (given even at the end, to poll from)."""
+    query = search.query()
+    if after is not None:
+        query[POSITION] = {"$gt": decode(after)}
+    found = database.db[LISTINGS].find(query, projection=PROJECTION, sort=[(POSITION, 1)], limit=limit + 1)
+    documents = await found.to_list()
+    shown = documents[:limit]
+    cursor = encode(shown[-1][POSITION]) if shown else after
+    return Found([entry(document) for document in shown], cursor, len(documents) > limit)
+
+
+def entry(document: Document) -> dict[str, Any]:
+    """A published listing as the catalogue shows it, or a withdrawn one's tombstone."""
+    if document["status"] == "published":
+        return {**document["public"], "status": "published"}
+    return {
+        "listing_id": document["_id"],
+        "status": "withdrawn",
+        "updated_at": document["public"]["updated_at"],
+    }

@@ -1,0 +1,54 @@
+"""The marketplace's read model of programmes (agency, name) and the settlement terms staff set for each."""
+
+from dataclasses import dataclass
+
+from pymongo import ASCENDING, IndexModel
+
+from shared.database import Document, Transaction
+
+PROGRAMMES = "programmes"
+TERMS = "programme_terms"
+
+INDEXES = {PROGRAMMES: [IndexModel([("agency_id", ASCENDING)], name="by_agency")]}
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    agency_id: str
+    name: str
+
+
+async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str, sequence: int) -> bool:
+    """Keep the programme as of its latest event; an older or repeated one changes nothing. True when changed."""
+    known = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
+    if known is not None and known["sequence"] >= sequence:
+        return False
+    values = {"agency_id": agency_id, "name": name, "sequence": sequence}
+    await tx.db[PROGRAMMES].update_one({"_id": programme_id}, {"$set": values}, upsert=True, session=tx.session)
+    return known is None or (known["agency_id"], known["name"]) != (agency_id, name)
+
+
+async def programmes(tx: Transaction, programme_ids: list[str]) -> dict[str, Programme]:
+    found = await tx.db[PROGRAMMES].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
+    return {document["_id"]: _programme(document) for document in found}
+
+
+async def programme_ids_of(tx: Transaction, agency_id: str) -> list[str]:
+    found = tx.db[PROGRAMMES].find({"agency_id": agency_id}, projection=["_id"], session=tx.session)
+    return [document["_id"] for document in await found.to_list()]
+
+
+def _programme(document: Document) -> Programme:
+    return Programme(document["_id"], document["agency_id"], document["name"])
+
+
+async def terms(tx: Transaction, programme_ids: list[str]) -> dict[str, Document]:
+    found = await tx.db[TERMS].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
+    return {document["_id"]: document for document in found}
+
+
+async def save_terms(tx: Transaction, programme_id: str, percent: dict[str, int], by: str) -> None:
+    await tx.db[TERMS].update_one(
+        {"_id": programme_id}, {"$set": {"percent": percent, "set_by": by}}, upsert=True, session=tx.session
+    )

@@ -1,0 +1,17 @@
+"""The marketplace's read model of production sites: the facility each belongs to."""
+
+from shared.database import Transaction
+from shared.events.production import SiteRegistered
+
+SITES = "sites"
+
+
+async def learn(tx: Transaction, site: SiteRegistered) -> None:
+    """A site's facility never changes, so a repeated event writes the same values again."""
+    values = {"facility_id": site.facility_id, "name": site.name}
+    await tx.db[SITES].update_one({"_id": site.site_id}, {"$set": values}, upsert=True, session=tx.session)
+
+
+async def facility_of(tx: Transaction, site_id: str) -> str | None:
+    found = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
+    return None if found is None else str(found["facility_id"])
