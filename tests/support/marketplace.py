@@ -1,0 +1,137 @@
+"""The marketplace's world in a test: the events it learns from, as the other services would publish them."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+from shared.events import EventData
+from shared.events.enrolment import ProgrammePublished
+from shared.events.production import (
+    BatchProduced,
+    Credit,
+    HarvestRecorded,
+    LotDistributed,
+    LotReleasedForSale,
+    SiteRegistered,
+)
+from shared.events.registry import envelope_for
+from shared.kafka import ensure_topics
+from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import publish
+from tests.support.services import RunningService, eventually
+
+Message = tuple[bytes, bytes]
+COMPLETE = {
+    "description": "Dipanen pagi hari di Rutan Kelas IIB Serang.",
+    "category": "vegetables",
+    "price": 12000,
+    "minimum_order": "0.5",
+}
+FOOD_PERMITS = {"pirt_number": "P-IRT 2063604010123-29", "halal_number": "ID36110000123450924"}
+
+
+def message(payload: EventData, subject: str, sequence: int = 1) -> Message:
+    envelope = envelope_for(payload, source="/tests", subject=subject, sequence=sequence)
+    return subject.encode(), envelope.to_bytes()
+
+
+def credits(hours: dict[str, str]) -> list[Credit]:
+    return [Credit(participant_id=who, hours=Decimal(worked)) for who, worked in hours.items()]
+
+
+@dataclass
+class Season:
+    """One programme's production at one site: the events that stock a listing, built on request."""
+
+    agency_id: str = "dkpp"
+    facility_id: str = "rutan-serang"
+    programme_id: str = field(default_factory=lambda: str(uuid4()))
+    site_id: str = field(default_factory=lambda: str(uuid4()))
+
+    def programme(self, name: str = "Hidroponik sayuran") -> Message:
+        published = ProgrammePublished(
+            programme_id=self.programme_id, agency_id=self.agency_id, name=name, skill_track="agriculture",
+            duration_hours=40, sessions=10, competencies=["menanam"], earns_premi=True,
+        )  # fmt: skip
+        return message(published, self.programme_id)
+
+    def site(self) -> Message:
+        registered = SiteRegistered(
+            site_id=self.site_id, facility_id=self.facility_id, name=f"Rak {self.site_id[:4]}", kind="hydroponic_rack",
+            area_m2=Decimal(12), volume_m3=None, registered_at=datetime(2026, 9, 1, tzinfo=UTC),
+        )  # fmt: skip
+        return message(registered, self.site_id)
+
+    def harvest(self, harvest_id: str, hours: dict[str, str], on: date = date(2026, 10, 20)) -> Message:
+        recorded = HarvestRecorded(
+            harvest_id=harvest_id, cycle_id="cycle-1", programme_id=self.programme_id, site_id=self.site_id,
+            commodity="kangkung", quantity=Decimal(50), unit="kg", fish_count=None, harvested_on=on,
+            credits=credits(hours),
+        )  # fmt: skip
+        return message(recorded, harvest_id)
+
+    def batch(self, batch_id: str, hours: dict[str, str], product: str = "keripik_pisang") -> Message:
+        produced = BatchProduced(
+            batch_id=batch_id, batch_code=f"B-{batch_id[:4]}", cycle_id="cycle-2", programme_id=self.programme_id,
+            site_id=self.site_id, product=product, units=200, food=True, produced_on=date(2026, 10, 22),
+            best_before=date(2027, 1, 22), credits=credits(hours),
+        )  # fmt: skip
+        return message(produced, batch_id)
+
+    def released(
+        self, lot_id: str, quantity: str, *, harvest_id: str | None = None, batch_id: str | None = None,
+        product: str = "kangkung", unit: str = "kg", best_before: date | None = None, sequence: int = 2,
+    ) -> Message:  # fmt: skip
+        release = LotReleasedForSale(
+            lot_id=lot_id, lot_code=f"L-{lot_id[:6]}", product=product, quantity=Decimal(quantity), unit=unit,
+            grade="A", best_before=best_before, programme_id=self.programme_id, site_id=self.site_id,
+            cycle_id="cycle-1", harvest_id=harvest_id, batch_id=batch_id,
+        )  # fmt: skip
+        return message(release, lot_id, sequence)
+
+    def distributed(self, lot_id: str, quantity: str, *, sequence: int, balance: str = "0") -> Message:
+        given = LotDistributed(
+            lot_id=lot_id, quantity=Decimal(quantity), unit="kg", recipient="Posyandu Melati",
+            distributed_on=date(2026, 10, 25), balance=Decimal(balance),
+        )  # fmt: skip
+        return message(given, lot_id, sequence)
+
+
+async def learn(
+    infrastructure: Infrastructure,
+    namespace: str,
+    *,
+    production: list[Message] | None = None,
+    enrolment: list[Message] | None = None,
+) -> None:
+    """Publish events as enrolment and production would, on topics created as the services create them (a topic
+    auto-created by the first message races the consumer's subscription)."""
+    for service, messages in (("enrolment", enrolment), ("production", production)):
+        if messages:
+            topic = f"{namespace}{service}.events"
+            await ensure_topics([topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+            await publish(infrastructure, topic, messages)
+
+
+async def draft_of(marketplace: RunningService, officer: dict[str, str], product: str = "kangkung") -> dict[str, Any]:
+    """The listing of `product` once a released lot has stocked it."""
+
+    async def stocked() -> dict[str, Any] | None:
+        listings = (await marketplace.http.get("/manage/listings", headers=officer)).json()["items"]
+        return next((listing for listing in listings if listing["product"] == product), None)
+
+    found: dict[str, Any] = await eventually(stocked)
+    return found
+
+
+async def published(
+    marketplace: RunningService, officer: dict[str, str], listing_id: str, **changes: Any
+) -> dict[str, Any]:
+    revised = await marketplace.http.patch(f"/listings/{listing_id}", json={**COMPLETE, **changes}, headers=officer)
+    assert revised.status_code == 200, revised.text
+    done = await marketplace.http.post(f"/listings/{listing_id}/publish", headers=officer)
+    assert done.status_code == 200, done.text
+    body: dict[str, Any] = done.json()
+    return body
