@@ -1,5 +1,9 @@
 """The marketplace service: settings and the app, wired by hand."""
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
@@ -9,23 +13,46 @@ from services.marketplace.listings import catalogue_api
 from services.marketplace.listings import store as listings_store
 from services.marketplace.listings.rates import CatalogueRates
 from services.marketplace.lots import store as lots_store
+from services.marketplace.orders import api as orders_api
+from services.marketplace.orders import handlers as orders_handlers
+from services.marketplace.orders import store as orders_store
 from services.marketplace.photos import api as photos_api
 from services.marketplace.photos import store as photos_store
 from services.marketplace.programmes import store as programmes_store
 from services.marketplace.reactions import REACTIONS
-from shared.database import merge_indexes
+from services.marketplace.settlement import api as settlement_api
+from services.marketplace.settlement import store as settlement_store
+from shared import pages
+from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
-ROUTERS = [catalogue_api.router, listings_api.router, photos_api.router]
+ROUTERS = [catalogue_api.router, listings_api.router, photos_api.router, orders_api.router, settlement_api.router]
 
 INDEXES = merge_indexes(
     programmes_store.INDEXES,
     lots_store.INDEXES,
     listings_store.INDEXES,
     photos_store.INDEXES,
+    orders_store.INDEXES,
+    settlement_store.INDEXES,
 )
+
+
+def expiring_holds(settings: "MarketplaceSettings") -> Callable[[ServiceDatabase], Awaitable[None]]:
+    """The loop that cancels orders left unpaid past their hold, returning their stock."""
+
+    async def expire_holds(database: ServiceDatabase) -> None:
+        while True:
+            await orders_handlers.expire_due(database, at=datetime.now(UTC))
+            await asyncio.sleep(settings.hold_check_seconds)
+
+    return expire_holds
+
+
+async def prepare(database: ServiceDatabase) -> None:
+    await pages.place_unpositioned(database, orders_store.LISTED)
 
 
 class MarketplaceSettings(ServiceSettings):
@@ -37,6 +64,8 @@ class MarketplaceSettings(ServiceSettings):
     photo_max_bytes: int = 2_000_000
     catalogue_rate_anonymous: str = "120/minute"
     catalogue_rate_keyed: str = "1200/minute"
+    order_hold_minutes: int = 60
+    hold_check_seconds: float = 5.0
 
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
@@ -48,6 +77,8 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=REACTIONS,
         indexes=INDEXES,
+        on_start=prepare,
+        background=[expiring_holds(settings)],
     )
     app = create_service_app(
         runtime=runtime,

@@ -1,13 +1,12 @@
 """The one table of the marketplace's reactions: each contract it consumes, and the reaction that receives it."""
 
 from services.marketplace.listings.learning import (
-    batch_learnt,
-    harvest_learnt,
     lot_reduced,
     lot_released,
     programme_learnt,
     site_registered,
 )
+from services.marketplace.sources.handlers import batch_learnt, harvest_learnt
 from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
 from shared.events.production import (
     BatchProduced,

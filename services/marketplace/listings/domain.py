@@ -133,10 +133,10 @@ def restock(listing: Listing, stock: LotStock) -> Listing:
         lots = (*listing.lots, stock)
     else:
         lots = tuple(replace(lot, available=stock.available) if lot is known else lot for lot in listing.lots)
-    return _changed(listing, lots=lots)
+    return changed(listing, lots=lots)
 
 
-def _changed(listing: Listing, **changes: object) -> Listing:
+def changed(listing: Listing, **changes: object) -> Listing:
     return replace(listing, **changes, updated_at=now(), version=listing.version + 1)  # type: ignore[arg-type]
 
 
@@ -164,7 +164,7 @@ def revise(listing: Listing, revision: Revision, *, by: str) -> Listing:
     if revision.price is not None and revision.price != listing.price:
         history = (*history, PriceChange(revision.price, now(), by))
     food = listing.food_declared if revision.food is None else revision.food
-    return _changed(listing, **kept, food_declared=food, price_history=history)
+    return changed(listing, **kept, food_declared=food, price_history=history)
 
 
 def publish(listing: Listing, *, food: bool) -> Listing:
@@ -183,66 +183,20 @@ def publish(listing: Listing, *, food: bool) -> Listing:
     if missing:
         what = "A food listing" if food and missing[0] in ("pirt_number", "halal_number") else "A listing"
         raise Incomplete(f"{what} is published with its {missing[0].replace('_', ' ')}.", field=missing[0])
-    return _changed(listing, status=ListingStatus.PUBLISHED, published_at=now())
+    return changed(listing, status=ListingStatus.PUBLISHED, published_at=now())
 
 
 def withdraw(listing: Listing) -> Listing:
     if listing.status is not ListingStatus.PUBLISHED:
         raise NotPublished("Only a published listing can be withdrawn.", field="status")
-    return _changed(listing, status=ListingStatus.WITHDRAWN)
+    return changed(listing, status=ListingStatus.WITHDRAWN)
 
 
 def add_photo(listing: Listing, photo_id: str) -> Listing:
-    return _changed(listing, photo_ids=(*listing.photo_ids, photo_id))
+    return changed(listing, photo_ids=(*listing.photo_ids, photo_id))
 
 
 def remove_photo(listing: Listing, photo_id: str) -> Listing:
     if photo_id not in listing.photo_ids:
         raise ListingNotFound(f"The listing has no photo {photo_id}.", field="photo_id")
-    return _changed(listing, photo_ids=tuple(kept for kept in listing.photo_ids if kept != photo_id))
-
-
-Allocation = tuple[str, Decimal]
-"""A lot id and the quantity an order takes from it."""
-
-
-def hold(listing: Listing, quantity: Decimal) -> tuple[Listing, list[Allocation]]:
-    """Hold `quantity` for an order, from the lots whose best-before comes first (those without one last)."""
-    if listing.status is not ListingStatus.PUBLISHED:
-        raise NotPublished(f"Listing {listing.id} is not published.", field="listing_id")
-    if listing.minimum_order is not None and quantity < listing.minimum_order:
-        minimum = f"{format(listing.minimum_order, 'f')} {listing.unit}"
-        raise BelowMinimumOrder(f"Listing {listing.id} is ordered {minimum} at least.", field="quantity")
-    if quantity > listing.stock:
-        raise OutOfStock(
-            f"Listing {listing.id} has {format(listing.stock, 'f')} {listing.unit} left.", field="quantity"
-        )
-    allocations: list[Allocation] = []
-    wanted = quantity
-    for lot in sorted(listing.lots, key=lambda lot: (lot.best_before or date.max, lot.lot_code)):
-        taken = min(lot.free, wanted)
-        if taken > 0:
-            allocations.append((lot.lot_id, taken))
-            wanted -= taken
-    return _moved(listing, allocations, held=+1), allocations
-
-
-def release(listing: Listing, allocations: list[Allocation]) -> Listing:
-    """An order cancelled or expired: what it held returns to the stock."""
-    return _moved(listing, allocations, held=-1)
-
-
-def sell(listing: Listing, allocations: list[Allocation]) -> Listing:
-    """An order fulfilled: what it held is sold."""
-    return _moved(listing, allocations, held=-1, sold=+1)
-
-
-def _moved(listing: Listing, allocations: list[Allocation], *, held: int = 0, sold: int = 0) -> Listing:
-    taken = dict(allocations)
-    lots = tuple(
-        replace(lot, held=lot.held + held * taken[lot.lot_id], sold=lot.sold + sold * taken[lot.lot_id])
-        if lot.lot_id in taken
-        else lot
-        for lot in listing.lots
-    )
-    return _changed(listing, lots=lots)
+    return changed(listing, photo_ids=tuple(kept for kept in listing.photo_ids if kept != photo_id))

@@ -10,13 +10,10 @@ from services.marketplace.lots import store as lots
 from services.marketplace.lots.store import ReleasedLot
 from services.marketplace.programmes import store as programmes
 from services.marketplace.sites import store as sites
-from services.marketplace.sources import store as sources
 from shared.database import Transaction
 from shared.events import Envelope
 from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
 from shared.events.production import (
-    BatchProduced,
-    HarvestRecorded,
     LotDisposed,
     LotDistributed,
     LotReleasedForSale,
@@ -59,15 +56,8 @@ async def programme_learnt(tx: Transaction, envelope: Envelope, payload: Program
             await _refresh(tx, listing_id)
 
 
-async def harvest_learnt(tx: Transaction, envelope: Envelope, payload: HarvestRecorded) -> None:
-    await sources.learn_harvest(tx, payload)
-    for listing_id in await store.listings_with(tx, source_id=payload.harvest_id):
-        await _refresh(tx, listing_id)
-
-
-async def batch_learnt(tx: Transaction, envelope: Envelope, payload: BatchProduced) -> None:
-    await sources.learn_batch(tx, payload)
-    for listing_id in await store.listings_with(tx, source_id=payload.batch_id):
+async def refresh_listings_of_source(tx: Transaction, source_id: str) -> None:
+    for listing_id in await store.listings_with(tx, source_id=source_id):
         await _refresh(tx, listing_id)
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from pymongo import ASCENDING, IndexModel
 
+from services.marketplace.facts import await_facts
 from shared.database import Document, Transaction
 
 PROGRAMMES = "programmes"
@@ -22,16 +23,19 @@ class Programme:
 async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str, sequence: int) -> bool:
     """Keep the programme as of its latest event; an older or repeated one changes nothing. True when changed."""
     known = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
-    if known is not None and known["sequence"] >= sequence:
+    if known is not None and known.get("sequence", 0) >= sequence:
         return False
     values = {"agency_id": agency_id, "name": name, "sequence": sequence}
     await tx.db[PROGRAMMES].update_one({"_id": programme_id}, {"$set": values}, upsert=True, session=tx.session)
-    return known is None or (known["agency_id"], known["name"]) != (agency_id, name)
+    return known is None or (known.get("agency_id"), known.get("name")) != (agency_id, name)
 
 
 async def programmes(tx: Transaction, programme_ids: list[str]) -> dict[str, Programme]:
+    """The programmes learnt of those given; the others are awaited (see `facts.await_facts`)."""
     found = await tx.db[PROGRAMMES].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
-    return {document["_id"]: _programme(document) for document in found}
+    known = {document["_id"]: _programme(document) for document in found if "agency_id" in document}
+    await await_facts(tx, PROGRAMMES, sorted(set(programme_ids) - set(known)))
+    return known
 
 
 async def programme_ids_of(tx: Transaction, agency_id: str) -> list[str]:

@@ -1,5 +1,6 @@
 """The marketplace's read model of production sites: the facility each belongs to."""
 
+from services.marketplace.facts import await_facts
 from shared.database import Transaction
 from shared.events.production import SiteRegistered
 
@@ -13,5 +14,10 @@ async def learn(tx: Transaction, site: SiteRegistered) -> None:
 
 
 async def facility_of(tx: Transaction, site_id: str) -> str | None:
+    """The site's facility; None while its registration is not learnt, when a placeholder is written so that
+    this transaction conflicts with (and is retried after) one learning the site meanwhile."""
     found = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
-    return None if found is None else str(found["facility_id"])
+    if found is None or "facility_id" not in found:
+        await await_facts(tx, SITES, [site_id])
+        return None
+    return str(found["facility_id"])

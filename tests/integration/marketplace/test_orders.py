@@ -1,0 +1,151 @@
+"""Orders against the real database and broker: holds never oversell, expire, and settle to the rupiah."""
+
+import asyncio
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import httpx
+
+from services.marketplace.main import MarketplaceSettings, create_app
+from tests.support.infrastructure import Infrastructure
+from tests.support.marketplace import Season, draft_of, learn, published
+from tests.support.services import RunningService, eventually, serving, settings_for
+
+BUYER = {"name": "Koperasi Maju Bersama", "contact": "+62 812 0000 0000"}
+PAID = {"payment_method": "transfer", "payment_reference": "TRX-1", "paid_on": "2026-11-02"}
+HANDED = {"fulfilment": "pickup", "fulfilled_on": "2026-11-03"}
+
+
+async def listed(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService, officer: dict[str, str], **lots: str
+) -> tuple[dict[str, Any], Season]:
+    """A published kangkung listing at Rp12.000/kg stocked by lots named `harvest_id=quantity`, each best
+    before a day after the one before it, so that orders take them in the order given."""
+    season = Season()
+    events = [season.site()]
+    for day, (harvest_id, quantity) in enumerate(lots.items(), start=1):
+        best_before = date(2026, 12, day)
+        events += [season.released(str(uuid4()), quantity, harvest_id=harvest_id, best_before=best_before)]
+    await learn(infrastructure, namespace, production=events, enrolment=[season.programme()])
+
+    async def stocked() -> dict[str, Any] | None:
+        draft = await draft_of(marketplace, officer)
+        return draft if len(draft["lots"]) == len(lots) else None
+
+    draft = await eventually(stocked)
+    return await published(marketplace, officer, draft["id"], minimum_order="1"), season
+
+
+async def test_two_hundred_concurrent_orders_for_the_last_ten_units_sell_exactly_ten(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer = await marketplace.mint_key("orders:write")
+    listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="10")
+    order = {"lines": [{"listing_id": listing["id"], "quantity": "1"}], "buyer": BUYER}
+    limits = httpx.Limits(max_connections=200)
+    async with httpx.AsyncClient(base_url=marketplace.base_url, timeout=120, limits=limits) as http:
+        answers = await asyncio.gather(*(http.post("/orders", json=order, headers=buyer) for _ in range(200)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses.count(201) == 10, {status: statuses.count(status) for status in set(statuses)}
+    assert set(statuses) == {201, 409}, [a.text for a in answers if a.status_code not in (201, 409)][:3]
+    refused = next(answer for answer in answers if answer.status_code == 409).json()
+    assert refused["field"] == "quantity", refused
+    shown = (await marketplace.http.get(f"/listings/{listing['id']}")).json()
+    assert shown["stock"] == "0"
+
+
+async def test_a_retried_order_with_its_idempotency_key_is_the_same_order(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer = {**await marketplace.mint_key("orders:write"), "Idempotency-Key": str(uuid4())}
+    listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="10")
+    order = {"lines": [{"listing_id": listing["id"], "quantity": "2"}], "buyer": BUYER}
+    first, again = [await marketplace.http.post("/orders", json=order, headers=buyer) for _ in range(2)]
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert first.json()["id"] == again.json()["id"]
+    assert (await marketplace.http.get(f"/listings/{listing['id']}")).json()["stock"] == "8"
+
+
+async def test_an_unpaid_hold_expires_and_its_stock_returns(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    settings = settings_for(
+        MarketplaceSettings, infrastructure, namespace, order_hold_minutes=0, hold_check_seconds=0.2
+    )
+    async with serving(create_app(settings)) as quick:
+        officer, buyer = await quick.mint_key("listings:write"), await quick.mint_key("orders:write")
+        manager = await quick.mint_key("orders:manage")
+        listing, _ = await listed(infrastructure, namespace, quick, officer, h1="5")
+        order = {"lines": [{"listing_id": listing["id"], "quantity": "3"}], "buyer": BUYER}
+        placed = (await quick.http.post("/orders", json=order, headers=buyer)).json()
+
+        async def expired() -> dict[str, Any] | None:
+            now = (await quick.http.get(f"/orders/{placed['id']}", headers=buyer)).json()
+            return now if now["status"] == "cancelled" else None
+
+        assert (await eventually(expired))["expired"] is True
+        assert (await quick.http.get(f"/listings/{listing['id']}")).json()["stock"] == "5"
+        late = await quick.http.post(f"/orders/{placed['id']}/confirm", json=PAID, headers=manager)
+        assert late.status_code == 409, late.text
+
+
+async def test_bad_orders_are_refused_naming_the_field(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer = await marketplace.mint_key("orders:write")
+    listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="10")
+    cases = [
+        ({"listing_id": listing["id"], "quantity": "0"}, 422, "lines.0.quantity"),
+        ({"listing_id": listing["id"], "quantity": "0.5"}, 422, "quantity"),
+        ({"listing_id": listing["id"], "quantity": "11"}, 409, "quantity"),
+        ({"listing_id": str(uuid4()), "quantity": "1"}, 404, "listing_id"),
+    ]
+    for line, status, field in cases:
+        answer = await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)
+        assert (answer.status_code, answer.json().get("field")) == (status, field), answer.text
+    await marketplace.http.post(f"/listings/{listing['id']}/withdraw", json={"reason": "cek mutu"}, headers=officer)
+    line = {"listing_id": listing["id"], "quantity": "1"}
+    withdrawn = await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)
+    assert (withdrawn.status_code, withdrawn.json()["field"]) == (409, "listing_id"), withdrawn.text
+
+
+async def test_a_fulfilled_order_settles_every_rupiah_by_the_programmes_terms_and_the_hours_worked(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer, manager = await marketplace.mint_key("orders:write"), await marketplace.mint_key("orders:manage")
+    staff = await marketplace.mint_key("settlement:write", "settlement:read")
+    listing, season = await listed(infrastructure, namespace, marketplace, officer, h1="3", h2="4")
+    # h2's credits come only after the sale: its premi waits, then is paid
+    await learn(infrastructure, namespace, production=[season.harvest("h1", {"p-1": "2", "p-2": "1"})])
+    terms = await marketplace.http.put(
+        f"/programmes/{season.programme_id}/terms", json={"premi": 40, "pnbp": 0, "working_capital": 60}, headers=staff
+    )
+    assert terms.status_code == 200, terms.text
+    line = {"listing_id": listing["id"], "quantity": "6.5"}
+    placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
+    assert placed["total"] == 78000
+    for step, body in (("confirm", PAID), ("fulfil", HANDED)):
+        done = await marketplace.http.post(f"/orders/{placed['id']}/{step}", json=body, headers=manager)
+        assert done.status_code == 200, done.text
+    await learn(infrastructure, namespace, production=[season.harvest("h2", {"p-3": "5"})])
+
+    async def report() -> dict[str, Any] | None:
+        period = {"start": "2026-11-01", "end": "2026-11-30"}
+        found = (await marketplace.http.get("/settlements/report", params=period, headers=staff)).json()
+        [ledger] = found["programmes"]
+        return found if ledger["premi_pending"] == 0 else None
+
+    found = await eventually(report)
+    [ledger] = found["programmes"]
+    assert (found["proceeds"], found["orders_total"], found["reconciled"]) == (78000, 78000, True)
+    assert (ledger["premi"], ledger["pnbp"], ledger["working_capital"]) == (31200, 0, 46800)
+    [settlement] = ledger["settlements"]
+    paid = {share["participant_id"]: share["amount"] for share in settlement["paid"]}
+    # the 3 kg of h1 (Rp36.000, premi Rp14.400) by hours 2:1; the 3.5 kg of h2 (Rp42.000, premi Rp16.800) to p-3
+    assert paid == {"p-1": 9600, "p-2": 4800, "p-3": 16800}
+    assert sum(paid.values()) == ledger["premi"]
