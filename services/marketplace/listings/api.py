@@ -48,7 +48,7 @@ class ListingRevision(BaseModel):
 
 
 class Withdrawal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "cek mutu ulang"}]})
 
     reason: str = Field(min_length=1, max_length=200, description="Why, e.g. quality check")
 

@@ -54,7 +54,12 @@ class OrderIn(BaseModel):
 
 
 class Payment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"payment_method": "transfer", "payment_reference": "BRI-0099812", "paid_on": "2026-11-28"}]
+        },
+    )
 
     payment_method: PaymentMethod
     payment_reference: str | None = Field(None, min_length=1, max_length=120, description="Transfer or QRIS ref")
@@ -62,14 +67,16 @@ class Payment(BaseModel):
 
 
 class Handover(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"fulfilment": "pickup", "fulfilled_on": "2026-11-28"}]}
+    )
 
     fulfilment: Fulfilment
     fulfilled_on: PastDay
 
 
 class Cancellation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "pembeli membatalkan"}]})
 
     reason: str = Field(min_length=1, max_length=200)
 
