@@ -42,7 +42,10 @@ async def chromium() -> AsyncIterator[Browser]:
 
 
 async def has_horizontal_scroll(page: Page) -> bool:
-    widths: list[int] = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    """Wider than the screen: on a phone `innerWidth` grows with the page, the root's `clientWidth` does not."""
+    widths: list[int] = await page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
     return widths[0] > widths[1]
 
 
