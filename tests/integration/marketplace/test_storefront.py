@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 from markupsafe import escape
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.async_api import Browser, Page
 
 from services.marketplace.main import MarketplaceSettings, create_app
@@ -33,20 +33,25 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @asynccontextmanager
-async def marketplace_with(infrastructure: Infrastructure, namespace: str, **settings: Any) -> AsyncIterator[Any]:
+async def marketplace_with(
+    infrastructure: Infrastructure, namespace: str, **settings: Any
+) -> AsyncIterator[RunningService]:
     async with serving(create_app(settings_for(MarketplaceSettings, infrastructure, namespace, **settings))) as service:
         yield service
 
 
-def png(width: int = 48, height: int = 32) -> bytes:
+def png(width: int = 320, height: int = 240) -> bytes:
+    """A small photo: a pale sun over a green field."""
+    image = Image.new("RGB", (width, height), (46, 139, 87))
+    ImageDraw.Draw(image).ellipse((width // 3, height // 6, 2 * width // 3, height // 2), fill=(240, 200, 80))
     out = io.BytesIO()
-    Image.new("RGB", (width, height), (46, 139, 87)).save(out, format="PNG")
+    image.save(out, format="PNG")
     return out.getvalue()
 
 
 async def stocked(infrastructure: Infrastructure, namespace: str, marketplace: RunningService) -> dict[str, Any]:
-    """Three published listings (vegetables, catfish, a food snack with its permits and a photo) and one draft,
-    from three agencies' programmes; the catalogue API's items by product once all their provenance is known."""
+    """Three published listings with a photo each (vegetables, catfish, and a food snack with its permits) and one
+    draft, from three agencies' programmes; the catalogue API's items by product once their provenance is known."""
     officer = await marketplace.mint_key("listings:write", facility_id="rutan-serang")
     greens, fish, snacks = Season("dkpp"), Season("dinas-perikanan"), Season("diskoperindag")
     harvest, catch, batch = str(uuid4()), str(uuid4()), str(uuid4())
@@ -172,7 +177,7 @@ async def test_a_product_page_on_a_phone_shows_price_stock_provenance_permits_an
     ):
         assert shown in provenance
     photo = page.locator(".photos img")
-    assert await photo.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]") == [True, 48, 32]
+    assert await photo.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]") == [True, 320, 240]
     assert not await has_horizontal_scroll(page)
     await screenshot(page, request, "phone-product")
     html = await page.content()

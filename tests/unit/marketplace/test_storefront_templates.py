@@ -45,7 +45,7 @@ def test_a_product_page_escapes_the_listing_everywhere_and_its_json_ld_reads_bac
 
 
 def test_the_catalogue_page_escapes_listings_and_the_buyers_own_words() -> None:
-    found = Found([listing()], cursor="bGlzdGluZ3M6Nw", more=True)
+    found = Found([listing(), listing(listing_id="listing-2", stock="0")], cursor="bGlzdGluZ3M6Nw", more=True)
     search = asked({"q": '"><script>alert(1)</script>', "facility_id": HOSTILE})
     html = TEMPLATES.get_template("catalogue.html").render(
         root="", asked=search, choices=Choices(["rutan-serang"], ["diskoperindag"]), found=found
@@ -55,3 +55,4 @@ def test_the_catalogue_page_escapes_listings_and_the_buyers_own_words() -> None:
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
     assert 'href="/?q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;facility_id=' in html
     assert "after=bGlzdGluZ3M6Nw" in html
+    assert re.findall(r"Stok [^<]+", html) == ["Stok 1.234,5 buah", "Stok habis"]
