@@ -45,7 +45,8 @@ lint: setup
 unit: setup
 	$(PY) -m pytest tests/unit -q
 
-## test: lint, then every test against real servers (started here unless given or containerised)
+## test: lint, then every test against real servers (started here unless given or containerised); the storefront's
+## tests drive Debian's Chromium (installed with apt-get when missing; they fail, saying so, without it)
 test: setup
 	bash deploy/local/run_tests.sh
 

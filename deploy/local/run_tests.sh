@@ -27,4 +27,17 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker 
   export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:${MONGODB_PORT:-27017}}"
 fi
 
+# the storefront's tests drive Debian's Chromium: installed here when missing (as root, or with sudo when it needs
+# no password); without it those tests fail and say how to install it
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if ! command -v "$CHROMIUM" >/dev/null 2>&1; then
+  echo "chromium is missing: apt-get install -y chromium"
+  as_root=()
+  [[ "$(id -u)" -ne 0 ]] && command -v sudo >/dev/null 2>&1 && as_root=(sudo -n)
+  { "${as_root[@]}" apt-get install -y chromium >/dev/null 2>&1 \
+    || { "${as_root[@]}" apt-get update -qq && "${as_root[@]}" apt-get install -y chromium >/dev/null 2>&1; }; } \
+    || echo "could not install chromium; the storefront's browser tests will fail"
+fi
+export CHROMIUM
+
 "$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile -q "$@"

@@ -113,7 +113,8 @@ def up(s: settings.Settings, started: list[str]) -> None:
         started += [] if " already up" in line else [service]
         say(line)
     load_demo_data(s)
-    say(json.dumps({service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}, indent=2))
+    addresses = {service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}
+    say(json.dumps(addresses | {"storefront": f"http://127.0.0.1:{port_of('marketplace')}/"}, indent=2))
 
 
 def stop(names: list[str], s: settings.Settings) -> None:

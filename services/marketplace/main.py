@@ -22,13 +22,21 @@ from services.marketplace.programmes import store as programmes_store
 from services.marketplace.reactions import REACTIONS
 from services.marketplace.settlement import api as settlement_api
 from services.marketplace.settlement import store as settlement_store
+from services.marketplace.storefront import pages as storefront_pages
 from shared import pages
 from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
-ROUTERS = [catalogue_api.router, listings_api.router, photos_api.router, orders_api.router, settlement_api.router]
+ROUTERS = [
+    catalogue_api.router,
+    listings_api.router,
+    photos_api.router,
+    orders_api.router,
+    settlement_api.router,
+    storefront_pages.router,
+]
 
 INDEXES = merge_indexes(
     programmes_store.INDEXES,
@@ -66,6 +74,7 @@ class MarketplaceSettings(ServiceSettings):
     catalogue_rate_keyed: str = "1200/minute"
     order_hold_minutes: int = 60
     hold_check_seconds: float = 5.0
+    storefront_page_size: int = 12
 
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:

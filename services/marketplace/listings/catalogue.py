@@ -80,6 +80,27 @@ async def search(database: ServiceDatabase, search: Search, *, after: str | None
     return Found([entry(document) for document in shown], cursor, len(documents) > limit)
 
 
+async def listing(database: ServiceDatabase, listing_id: str) -> dict[str, Any] | None:
+    """A published listing as the catalogue shows it; None when it is not in the catalogue."""
+    document = await database.db[LISTINGS].find_one({"_id": listing_id, "status": "published"}, projection=PROJECTION)
+    return None if document is None else entry(document)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The facilities and partner agencies that published listings name: what a search can usefully ask for."""
+
+    facility_ids: list[str]
+    agency_ids: list[str]
+
+
+async def choices(database: ServiceDatabase) -> Choices:
+    published = {"status": "published"}
+    facilities = await database.db[LISTINGS].distinct("facility_id", published)
+    agencies = await database.db[LISTINGS].distinct("public.agency_ids", published)
+    return Choices(sorted(facilities), sorted(agencies))
+
+
 def entry(document: Document) -> dict[str, Any]:
     """A published listing as the catalogue shows it, or a withdrawn one's tombstone."""
     if document["status"] == "published":

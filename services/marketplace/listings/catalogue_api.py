@@ -14,7 +14,6 @@ from services.marketplace.listings import catalogue
 from services.marketplace.listings.catalogue import Search
 from services.marketplace.listings.domain import Category, ListingNotFound
 from services.marketplace.listings.rates import CatalogueClient
-from services.marketplace.listings.store import LISTINGS
 from shared.bounds import LARGEST_COUNT
 from shared.events.marketplace import ListingState
 from shared.http import DatabaseDep
@@ -86,12 +85,9 @@ async def search_catalogue(
 async def catalogue_listing(
     listing_id: PathId, request: Request, database: DatabaseDep, client: CatalogueClient
 ) -> Response:
-    document = await database.db[LISTINGS].find_one(
-        {"_id": listing_id, "status": "published"}, projection=catalogue.PROJECTION
-    )
-    if document is None:
+    listing = await catalogue.listing(database, listing_id)
+    if listing is None:
         raise ListingNotFound(f"No listing {listing_id} in the catalogue.", field="listing_id")
-    listing = catalogue.entry(document)
     if JSON_LD in request.headers.get("accept", ""):
         return etagged(request, product(listing, str(request.base_url)), media_type=JSON_LD)
     return etagged(request, listing)

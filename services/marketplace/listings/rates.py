@@ -41,9 +41,14 @@ async def catalogue_client(request: Request, token: Annotated[str | None, Depend
         if caller is None:
             raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
     rates: CatalogueRates = request.app.state.catalogue_rates
-    client = f"key:{caller.key_id}" if caller else f"address:{request.client.host if request.client else '-'}"
+    client = f"key:{caller.key_id}" if caller else address_of(request)
     await rates.admit(client, keyed=caller is not None)
     return caller
+
+
+def address_of(request: Request) -> str:
+    """The client a request without a key counts against: its address (the storefront's pages count there too)."""
+    return f"address:{request.client.host if request.client else '-'}"
 
 
 CatalogueClient = Annotated[Caller | None, Depends(catalogue_client)]
