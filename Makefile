@@ -51,13 +51,15 @@ test: setup
 	bash deploy/local/run_tests.sh
 
 ## bench: outbox-to-handler throughput and latency against raw aiokafka, on the same broker; then HTTP reads
-## against a bare FastAPI app with wrk (installed with apt-get when missing; the HTTP part is skipped without it)
+## against a bare FastAPI app with wrk (installed with apt-get when missing; the HTTP part is skipped without it);
+## then the marketplace's catalogue search and contended orders
 bench: setup infra-up
 	$(PY) -m tests.bench.event_path
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; \
 		apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null 2>&1; } \
 		|| echo "could not install wrk; the HTTP part will be skipped"; }
 	$(PY) -m tests.bench.http_reads
+	@command -v wrk >/dev/null 2>&1 && $(PY) -m tests.bench.marketplace || echo "marketplace part skipped: wrk is missing"
 
 clean-data: down
 	rm -rf $(DATA_DIR)

@@ -11,6 +11,7 @@ from services.marketplace import events
 from services.marketplace.listings import api as listings_api
 from services.marketplace.listings import catalogue_api
 from services.marketplace.listings import store as listings_store
+from services.marketplace.listings.pages_cache import RenderedPages
 from services.marketplace.listings.rates import CatalogueRates
 from services.marketplace.lots import store as lots_store
 from services.marketplace.orders import api as orders_api
@@ -72,6 +73,7 @@ class MarketplaceSettings(ServiceSettings):
     photo_max_bytes: int = 2_000_000
     catalogue_rate_anonymous: str = "120/minute"
     catalogue_rate_keyed: str = "1200/minute"
+    catalogue_fresh_seconds: float = 0.25
     order_hold_minutes: int = 60
     hold_check_seconds: float = 5.0
     storefront_page_size: int = 12
@@ -79,6 +81,12 @@ class MarketplaceSettings(ServiceSettings):
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
     settings = settings or MarketplaceSettings()
+    rendered = RenderedPages(fresh_for=settings.catalogue_fresh_seconds)
+
+    async def start(database: ServiceDatabase) -> None:
+        await prepare(database)
+        database.on_events_committed(rendered.changed)
+
     runtime = ServiceRuntime(
         settings,
         publishes=events.PUBLISHES,
@@ -86,7 +94,7 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=REACTIONS,
         indexes=INDEXES,
-        on_start=prepare,
+        on_start=start,
         background=[expiring_holds(settings)],
     )
     app = create_service_app(
@@ -96,6 +104,7 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         description="Lists the UMKM products that training makes, takes orders from buyers and "
         "integrators, and settles proceeds and premi.",
     )
+    app.state.rendered_pages = rendered
     app.state.catalogue_rates = CatalogueRates(
         anonymous=settings.catalogue_rate_anonymous, keyed=settings.catalogue_rate_keyed
     )

@@ -8,17 +8,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.marketplace.listings import catalogue
 from services.marketplace.listings.catalogue import Search
 from services.marketplace.listings.domain import Category, ListingNotFound
+from services.marketplace.listings.pages_cache import Rendered, RenderedPages
 from services.marketplace.listings.rates import CatalogueClient
 from shared.bounds import LARGEST_COUNT
 from shared.events.marketplace import ListingState
 from shared.http import DatabaseDep
-from shared.pages import After, Limit
-from shared.parameters import Filter, PathId
+from shared.parameters import PathId
 
 router = APIRouter(tags=["catalogue"])
 JSON_LD = "application/ld+json"
@@ -41,6 +41,23 @@ class WithdrawnListing(BaseModel):
     updated_at: datetime
 
 
+class CatalogueQuery(BaseModel):
+    """A search of the catalogue; every filter is optional. Read as one model: one validation per request."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str | None = Field(None, max_length=100, description="Words in the title, description or product")
+    category: Category | None = None
+    price_min: int | None = Field(None, ge=0, le=LARGEST_COUNT * 1000, description="Rupiah per unit, at least")
+    price_max: int | None = Field(None, ge=0, le=LARGEST_COUNT * 1000, description="Rupiah per unit, at most")
+    in_stock: bool | None = None
+    facility_id: str | None = Field(None, max_length=64)
+    agency_id: str | None = Field(None, max_length=64, description="The partner agency (OPD), e.g. dkpp")
+    updated_since: datetime | None = Field(None, description="Changed since; withdrawn listings come as tombstones")
+    after: str | None = Field(None, max_length=64, description="The `next_cursor` of the previous page")
+    limit: int = Field(50, ge=1, le=200, description="At most this many items")
+
+
 class CataloguePage(BaseModel):
     items: list[PublishedListing | WithdrawnListing]
     next_cursor: str | None
@@ -57,23 +74,18 @@ class CataloguePage(BaseModel):
     responses=LIMITED,
 )
 async def search_catalogue(
-    request: Request,
-    database: DatabaseDep,
-    client: CatalogueClient,
-    q: Annotated[str | None, Query(max_length=100, description="Words in the title, description or product")] = None,
-    category: Category | None = None,
-    price_min: Price = None,
-    price_max: Price = None,
-    in_stock: bool | None = None,
-    facility_id: Filter = None,
-    agency_id: Filter = None,
-    updated_since: datetime | None = None,
-    after: After = None,
-    limit: Limit = 50,
+    request: Request, database: DatabaseDep, client: CatalogueClient, query: Annotated[CatalogueQuery, Query()]
 ) -> Response:
-    search = Search(q, category, price_min, price_max, in_stock, facility_id, agency_id, updated_since)
-    found = await catalogue.search(database, search, after=after, limit=limit)
-    return etagged(request, {"items": found.items, "next_cursor": found.cursor, "more": found.more})
+    search = Search(
+        query.q, query.category, query.price_min, query.price_max, query.in_stock, query.facility_id,
+        query.agency_id, query.updated_since,
+    )  # fmt: skip
+
+    async def render(position: int) -> Rendered:
+        found = await catalogue.search(database, search, after=query.after, limit=query.limit)
+        return rendered({"items": found.items, "next_cursor": found.cursor, "more": found.more}, position)
+
+    return conditional(request, await _pages(request).answer(database, f"search?{request.url.query}", render))
 
 
 @router.get(
@@ -85,23 +97,37 @@ async def search_catalogue(
 async def catalogue_listing(
     listing_id: PathId, request: Request, database: DatabaseDep, client: CatalogueClient
 ) -> Response:
-    listing = await catalogue.listing(database, listing_id)
-    if listing is None:
-        raise ListingNotFound(f"No listing {listing_id} in the catalogue.", field="listing_id")
-    if JSON_LD in request.headers.get("accept", ""):
-        return etagged(request, product(listing, str(request.base_url)), media_type=JSON_LD)
-    return etagged(request, listing)
+    as_json_ld = JSON_LD in request.headers.get("accept", "")
+
+    async def render(position: int) -> Rendered:
+        listing = await catalogue.listing(database, listing_id)
+        if listing is None:
+            raise ListingNotFound(f"No listing {listing_id} in the catalogue.", field="listing_id")
+        if as_json_ld:
+            return rendered(product(listing, str(request.base_url)), position, media_type=JSON_LD)
+        return rendered(listing, position)
+
+    key = f"listing/{listing_id}?{'ld' if as_json_ld else 'json'}@{request.base_url}"
+    return conditional(request, await _pages(request).answer(database, key, render))
 
 
-def etagged(request: Request, body: dict[str, Any], *, media_type: str = "application/json") -> Response:
-    """The body with its ETag; 304 without it when the client's `If-None-Match` already names it."""
+def _pages(request: Request) -> RenderedPages:
+    pages: RenderedPages = request.app.state.rendered_pages
+    return pages
+
+
+def rendered(body: dict[str, Any], position: int, *, media_type: str = "application/json") -> Rendered:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    tag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
-    headers = {"ETag": tag, "Cache-Control": "public, no-cache", "Vary": "Accept, X-API-Key"}
+    return Rendered(content, '"' + hashlib.sha256(content).hexdigest()[:32] + '"', media_type, position)
+
+
+def conditional(request: Request, answer: Rendered) -> Response:
+    """The answer with its ETag; 304 without a body when the client's `If-None-Match` already names it."""
+    headers = {"ETag": answer.etag, "Cache-Control": "public, no-cache", "Vary": "Accept, X-API-Key"}
     known = {each.strip().removeprefix("W/") for each in request.headers.get("if-none-match", "").split(",")}
-    if tag in known or "*" in known:
+    if answer.etag in known or "*" in known:
         return Response(status_code=304, headers=headers)
-    return Response(content, media_type=media_type, headers=headers)
+    return Response(answer.content, media_type=answer.media_type, headers=headers)
 
 
 def product(listing: dict[str, Any], base_url: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.exceptions import HTTPException
 
 from shared.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
@@ -16,7 +16,7 @@ from shared.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
 
 class CatalogueRates:
     def __init__(self, *, anonymous: str, keyed: str) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._anonymous: RateLimitItem = parse(anonymous)
         self._keyed: RateLimitItem = parse(keyed)
 

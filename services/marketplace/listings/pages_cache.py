@@ -1,0 +1,87 @@
+"""Rendered catalogue answers kept in the process: each is kept with the catalogue's last position when it was
+made, and served again while that position has not moved. Every change integrators can see takes a new position
+(`store.save_listing`), so the counter tells whether an answer is still true.
+
+The counter is read at most every `fresh_for` seconds, and at once after this process commits a change: a
+replica's own writes show at once, another replica's within `fresh_for`. A stale answer never makes a client
+miss a change: the cursor it gives continues from positions already shown, and a later change takes a later
+position."""
+
+import asyncio
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from services.marketplace.listings.store import LISTINGS
+from shared.database import POSITIONS, ServiceDatabase
+
+KEPT_AT_MOST = 2048
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    etag: str
+    media_type: str
+    position: int
+
+
+class RenderedPages:
+    def __init__(
+        self, *, fresh_for: float, kept_at_most: int = KEPT_AT_MOST, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._kept: OrderedDict[str, Rendered] = OrderedDict()
+        self._kept_at_most = kept_at_most
+        self._fresh_for = fresh_for
+        self._clock = clock
+        self._position = -1
+        self._read_at = -math.inf
+        self._reading: asyncio.Task[int] | None = None
+        self._changes = 0
+
+    def changed(self) -> None:
+        """This process committed a change: read the counter again before the next answer (a read already
+        under way may have missed the change, so it counts for no later answer)."""
+        self._read_at = -math.inf
+        self._changes += 1
+
+    async def _latest_position(self, database: ServiceDatabase) -> int:
+        """The counter as last read, read again once `fresh_for` has passed: by one request, the others
+        arriving meanwhile waiting for its answer."""
+        if self._clock() - self._read_at < self._fresh_for:
+            return self._position
+        if self._reading is None:
+            self._reading = asyncio.ensure_future(self._read(database))
+        return await asyncio.shield(self._reading)
+
+    async def _read(self, database: ServiceDatabase) -> int:
+        started, changes = self._clock(), self._changes
+        try:
+            self._position = await latest_position(database)
+            if changes == self._changes:
+                self._read_at = started
+            return self._position
+        finally:
+            self._reading = None
+
+    async def answer(
+        self, database: ServiceDatabase, key: str, render: Callable[[int], Awaitable[Rendered]]
+    ) -> Rendered:
+        """The answer kept for `key` while the catalogue has not changed since; else `render(position)`'s."""
+        position = await self._latest_position(database)
+        kept = self._kept.get(key)
+        if kept is not None and kept.position == position:
+            self._kept.move_to_end(key)
+            return kept
+        fresh = await render(position)
+        self._kept[key] = fresh
+        if len(self._kept) > self._kept_at_most:
+            self._kept.popitem(last=False)
+        return fresh
+
+
+async def latest_position(database: ServiceDatabase) -> int:
+    counter = await database.db[POSITIONS].find_one({"_id": LISTINGS}, projection={"last": True})
+    return int(counter["last"]) if counter else 0
