@@ -8,6 +8,7 @@ from typing import Any
 from services.marketplace.listings import stock as listings
 from services.marketplace.listings import store as listing_store
 from services.marketplace.listings.changes import save_change
+from services.marketplace.listings.queues import QUEUES
 from services.marketplace.orders import domain, store
 from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderNotFound, PaymentMethod
 from services.marketplace.programmes import store as programmes
@@ -56,7 +57,8 @@ async def place(
         await tx.publish(await _placed(tx, order), subject=order.id, sequence=order.version)
         return order
 
-    return await database.transaction(work)
+    async with QUEUES.turn(listing_id for listing_id, _ in wanted):
+        return await database.transaction(work)
 
 
 async def confirm(
