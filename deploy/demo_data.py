@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from deploy.demo_market import load_market
 from deploy.demo_season import load_season
 from shared.api_keys import ApiKeys
 
@@ -27,7 +28,7 @@ CLASSIFICATIONS = ["minimum", "minimum", "minimum", "medium", "maximum"]
 PARTICIPANTS = 36
 SESSIONS = 40
 ATTENDED_SESSIONS = 34
-STARTS_ON = "2027-01-11"
+STARTS_ON = "2026-07-06"
 CILEGON = {"id": "lapas-cilegon", "name": "Lapas Kelas IIA Cilegon", "kind": "lapas", "regency": "Cilegon"}
 
 
@@ -128,7 +129,7 @@ async def load_training(enrolment: httpx.AsyncClient, participant_ids: list[str]
             "programme_id": programme_id,
             "facility_id": FACILITY,
             "starts_on": STARTS_ON,
-            "ends_on": "2027-04-30",
+            "ends_on": "2026-10-23",
             "capacity": 4,
             "place": place,
             "trainer_ids": [f"{agency_id}-trainer"],
@@ -161,10 +162,10 @@ async def run_training(enrolment: httpx.AsyncClient, cohorts: list[Cohort]) -> N
     graduate = first.enrolments[0]["id"]
     for competency in PROGRAMMES[0][3]:
         await post_ok(enrolment, f"/enrolments/{graduate}/assessments", {"competency": competency, "passed": True})
-    await post_ok(enrolment, f"/enrolments/{graduate}/complete", {"completed_on": "2027-04-30"})
-    suspension = {"suspended_on": "2027-02-01", "with_premi": True, "reason": "family visit leave"}
+    await post_ok(enrolment, f"/enrolments/{graduate}/complete", {"completed_on": "2026-10-23"})
+    suspension = {"suspended_on": "2026-07-27", "with_premi": True, "reason": "family visit leave"}
     await post_ok(enrolment, f"/enrolments/{second.enrolments[0]['id']}/suspend", suspension)
-    ending = {"ended_on": "2027-02-15", "reason": "health", "note": "referred to the clinic"}
+    ending = {"ended_on": "2026-08-10", "reason": "health", "note": "referred to the clinic"}
     await post_ok(enrolment, f"/enrolments/{third.enrolments[0]['id']}/end", ending)
 
 
@@ -207,6 +208,10 @@ async def load(keys: dict[str, str]) -> None:
     async with httpx.AsyncClient(base_url=os.environ["PRODUCTION_URL"], headers=headers, timeout=30) as production:
         season = await load_season(production, programmes, trainees)
     print(f"demo season: {season}")
+    headers = {"X-API-Key": keys["marketplace"]}
+    async with httpx.AsyncClient(base_url=os.environ["MARKETPLACE_URL"], headers=headers, timeout=30) as marketplace:
+        market = await load_market(marketplace, programmes["dinas-perikanan"])
+    print(f"demo marketplace: {market}")
 
 
 def main() -> None:

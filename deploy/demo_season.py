@@ -1,6 +1,6 @@
 """A demo production season for `make run`, recorded through production's HTTP API.
 
-Assumes the three agencies' cohorts start on 2027-01-11 and run to 2027-04-30, and that the participants given
+Assumes the three agencies' cohorts start on 2026-07-06 and run to 2026-10-23, and that the participants given
 were active in them from their start: every date below falls in that span. Production learns who is active from
 enrolment's events, asynchronously, so each credit waits (at most CREDIT_WAIT_SECONDS for the whole season) until
 production says the participant is creditable that day; one who never becomes so is left uncredited, not failed.
@@ -23,16 +23,16 @@ SITES = {
     "workshop": {"name": "Bengkel makanan ringan", "kind": "workshop"},
 }
 INPUTS = [  # agency, site, kind, item, quantity, unit, received on
-    (DKPP, "rack_a", "seed", "benih kangkung", "0.5", "kg", "2027-01-08"),
-    (DKPP, "rack_b", "seed", "benih pakcoy", "0.3", "kg", "2027-01-08"),
-    (DKPP, "rack_a", "fertiliser", "nutrisi AB mix", "10", "kg", "2027-01-08"),
-    (FISHERIES, "pond", "fingerlings", "benih lele 5-7 cm", "2000", "count", "2027-01-09"),
-    (FISHERIES, "pond", "feed", "pelet apung", "60", "kg", "2027-01-11"),
-    (FISHERIES, "pond", "feed", "pelet apung", "0.2", "t", "2027-02-15"),
-    (FISHERIES, "pond", "feed", "pelet apung", "160", "kg", "2027-03-15"),
-    (TRADE, "workshop", "raw_material", "singkong", "150", "kg", "2027-01-15"),
-    (TRADE, "workshop", "raw_material", "minyak goreng", "20", "litres", "2027-01-15"),
-    (TRADE, "workshop", "raw_material", "kemasan standing pouch", "500", "units", "2027-01-15"),
+    (DKPP, "rack_a", "seed", "benih kangkung", "0.5", "kg", "2026-07-03"),
+    (DKPP, "rack_b", "seed", "benih pakcoy", "0.3", "kg", "2026-07-03"),
+    (DKPP, "rack_a", "fertiliser", "nutrisi AB mix", "10", "kg", "2026-07-03"),
+    (FISHERIES, "pond", "fingerlings", "benih lele 5-7 cm", "2000", "count", "2026-07-04"),
+    (FISHERIES, "pond", "feed", "pelet apung", "60", "kg", "2026-07-06"),
+    (FISHERIES, "pond", "feed", "pelet apung", "0.2", "t", "2026-08-10"),
+    (FISHERIES, "pond", "feed", "pelet apung", "160", "kg", "2026-09-07"),
+    (TRADE, "workshop", "raw_material", "singkong", "150", "kg", "2026-07-10"),
+    (TRADE, "workshop", "raw_material", "minyak goreng", "20", "litres", "2026-07-10"),
+    (TRADE, "workshop", "raw_material", "kemasan standing pouch", "500", "units", "2026-07-10"),
 ]
 CYCLES: dict[str, tuple[str, str, str, dict[str, Any]]] = {  # name: agency, site, commodity, start
     "kangkung": (DKPP, "rack_a", "kangkung", {"seed_quantity": "0.25", "seed_unit": "kg"}),
@@ -41,22 +41,22 @@ CYCLES: dict[str, tuple[str, str, str, dict[str, Any]]] = {  # name: agency, sit
     "keripik": (TRADE, "workshop", "keripik singkong", {}),
 }
 HARVESTS = [  # cycle, day, quantity, unit, fish counted, hours per participant, lots
-    ("kangkung", "2027-02-15", "32.5", "kg", None, "4", [("KKG-0215-A", "A", "25"), ("KKG-0215-B", "B", "7.5")]),
-    ("kangkung", "2027-03-01", "28", "kg", None, "4", [("KKG-0301-A", "A", "28")]),
-    ("pakcoy", "2027-02-22", "85", "bunches", None, "3", [("PKC-0222-A", "A", "85")]),
-    ("lele", "2027-04-12", "310.5", "kg", 1720, "6", [("LELE-0412-A", "A", "250"), ("LELE-0412-B", "B", "60.5")]),
+    ("kangkung", "2026-09-28", "32.5", "kg", None, "4", [("KKG-0928-A", "A", "25"), ("KKG-0928-B", "B", "7.5")]),
+    ("kangkung", "2026-10-12", "28", "kg", None, "4", [("KKG-1012-A", "A", "28")]),
+    ("pakcoy", "2026-10-19", "85", "bunches", None, "3", [("PKC-1019-A", "A", "85")]),
+    ("lele", "2026-10-05", "310.5", "kg", 1720, "6", [("LELE-1005-A", "A", "250"), ("LELE-1005-B", "B", "60.5")]),
 ]
-BATCH = {"batch_code": "KRP-2027-001", "units": 400, "produced_on": "2027-02-01", "food": True}
+BATCH = {"batch_code": "KRP-2026-001", "units": 400, "produced_on": "2026-10-12", "food": True}
 BATCH_LOTS = [("KRP-001-A", "A", "380"), ("KRP-001-C", "C", "20")]
 DISPOSITIONS = [  # lot, kind, quantity, day, recipient or reason
-    ("KKG-0215-B", "distributed", "5", "2027-02-16", "Lumbung Pangan Desa Kaserangan"),
-    ("KKG-0301-A", "kitchen", "8", "2027-03-02", None),
-    ("PKC-0222-A", "distributed", "20", "2027-02-23", "Posyandu Kelurahan Serang"),
-    ("LELE-0412-B", "distributed", "40", "2027-04-13", "Program makan bergizi Kecamatan Serang"),
-    ("KRP-001-C", "written_off", "20", "2027-02-02", "kemasan sobek"),
+    ("KKG-0928-B", "distributed", "5", "2026-09-29", "Lumbung Pangan Desa Kaserangan"),
+    ("KKG-1012-A", "kitchen", "8", "2026-10-13", None),
+    ("PKC-1019-A", "distributed", "20", "2026-10-20", "Posyandu Kelurahan Serang"),
+    ("LELE-1005-B", "distributed", "40", "2026-10-06", "Program makan bergizi Kecamatan Serang"),
+    ("KRP-001-C", "written_off", "20", "2026-10-13", "kemasan sobek"),
 ]
-RELEASED = ["KKG-0215-A", "KKG-0301-A", "PKC-0222-A", "LELE-0412-A", "KRP-001-A"]
-CLOSED = {"kangkung": "2027-03-02"}
+RELEASED = ["KKG-0928-A", "KKG-1012-A", "PKC-1019-A", "LELE-1005-A", "KRP-001-A"]
+CLOSED = {"kangkung": "2026-10-13"}
 
 
 async def load_season(
@@ -78,7 +78,7 @@ async def load_season(
     cycles: dict[str, dict[str, Any]] = {}
     for name, (agency, site_key, commodity, start) in CYCLES.items():
         cycle = {"site_id": sites[site_key], "programme_id": programmes[agency], "commodity": commodity, **start}
-        cycles[name] = await _post(production, "/cycles", {**cycle, "started_on": "2027-01-11"})
+        cycles[name] = await _post(production, "/cycles", {**cycle, "started_on": "2026-07-06"})
         counts["cycles"] += 1
     deadline = asyncio.get_running_loop().time() + CREDIT_WAIT_SECONDS
     lots: dict[str, tuple[str, str]] = {}  # code: id, unit
@@ -97,9 +97,9 @@ async def load_season(
         counts["harvests"] += 1
         counts["credits"] += len(who)
     who = await creditable(
-        production, participants_by_agency.get(TRADE, [])[:3], programmes[TRADE], "2027-02-01", deadline
+        production, participants_by_agency.get(TRADE, [])[:3], programmes[TRADE], "2026-10-12", deadline
     )
-    batch_body = {**BATCH, "best_before": "2027-05-01", "credits": _credits(who, "5")}
+    batch_body = {**BATCH, "best_before": "2027-01-12", "credits": _credits(who, "5")}
     batch = await _post(production, f"/cycles/{cycles['keripik']['id']}/batches", batch_body)
     lots |= await _grade(production, f"/batches/{batch['id']}/lots", BATCH_LOTS, "units")
     counts["batches"], counts["credits"] = 1, counts["credits"] + len(who)

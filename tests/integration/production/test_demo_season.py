@@ -23,7 +23,7 @@ async def test_the_demo_season_is_recorded_whole_and_credits_the_active_particip
     enrolments = {agency: [Enrolment(programme_id=p) for _ in range(3)] for agency, p in PROGRAMMES.items()}
     messages = [published(programme, agency) for agency, programme in PROGRAMMES.items()]
     for each in enrolments.values():
-        messages += [e.event(EnrolmentActivated(**e.ids, active_from=date(2027, 1, 11)), 2) for e in each]
+        messages += [e.event(EnrolmentActivated(**e.ids, active_from=date(2026, 7, 6)), 2) for e in each]
     await publish(infrastructure, f"{namespace}enrolment.events", messages)
     participants = {agency: [e.participant_id for e in each] for agency, each in enrolments.items()}
 
