@@ -6,7 +6,7 @@ from pydantic_settings import SettingsConfigDict
 from services.notifications import events, reactions
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
-from services.notifications.subscriptions import api as subscriptions_api
+from services.notifications.grants import api as grants_api
 from shared import pages
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
@@ -37,7 +37,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     )
     return create_service_app(
         runtime=runtime,
-        routers=[feed_api.router, subscriptions_api.router],
+        routers=[feed_api.router, grants_api.router],
         title="Notifications service",
         description="Keeps partner agencies' systems informed: the platform's event feed, and the "
         "subscriptions that deliver it.",
