@@ -9,6 +9,13 @@ from shared.database import Transaction
 from shared.events import Envelope
 
 
+async def learn(tx: Transaction, envelopes: Sequence[Envelope]) -> None:
+    """Learn the run's links only (no endpoint to deliver to: nothing waits)."""
+    await store.learn(
+        tx, [link for envelope in envelopes for link in domain.links_taught(envelope.type, envelope.data)]
+    )
+
+
 async def scopes(tx: Transaction, envelopes: Sequence[Envelope]) -> list[tuple[Envelope, Scope]]:
     """The run's events whose scope is known, then the earlier events the run's links complete, each
     aggregate's in `sequence` order; the rest are parked."""

@@ -1,0 +1,162 @@
+"""Delivery use cases: fan each event out to the endpoints that receive it (in the transaction that handles
+the event), record each attempt's answer, replay and recover, and read the log."""
+
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from services.notifications import metrics
+from services.notifications.aggregates.domain import Scope
+from services.notifications.deliveries import domain, store
+from services.notifications.deliveries.domain import Answer, Delivery, Schedule, State, Verdict
+from services.notifications.endpoints import store as endpoints
+from services.notifications.endpoints.domain import Endpoint, Owner, receives
+from services.notifications.grants import store as grants
+from shared import pages
+from shared.database import Document, ServiceDatabase, Transaction
+from shared.events import Envelope
+
+GONE_REASON = "The receiver answered 410 Gone."
+
+
+def owned_by(owner: Owner | None) -> Document:
+    return {} if owner is None else {"owner_id": owner.id, "owner_kind": owner.kind.value}
+
+
+async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], endpoint_list: list[Endpoint]) -> None:
+    """A delivery per event and endpoint that receives it; a disabled endpoint's are kept as missed."""
+    granted = await grants.all_grants(tx)
+    now = datetime.now(UTC)
+    made = [
+        domain.new_delivery(
+            endpoint_id=endpoint.id,
+            owner_kind=endpoint.owner.kind.value,
+            owner_id=endpoint.owner.id,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            subject=envelope.subject,
+            sequence=envelope.sequence,
+            body=envelope.model_dump_json(),
+            now=now,
+            missed=not endpoint.enabled,
+        )
+        for envelope, scope in scoped
+        for endpoint in endpoint_list
+        if receives(endpoint, envelope.type, scope, granted.get(endpoint.owner.id))
+    ]
+    await store.add(tx, domain.holding(made, await store.pending_pairs(tx, made)))
+
+
+async def record_attempt(
+    database: ServiceDatabase,
+    delivery: Delivery,
+    endpoint: Endpoint,
+    answer: Answer,
+    *,
+    token: str,
+    schedule: Schedule,
+    failure_period: timedelta,
+    rng: random.Random,
+) -> Verdict:
+    """What the answer means for the delivery and for its endpoint's health."""
+    now = datetime.now(UTC)
+    attempts = delivery.attempts + 1
+    verdict, delay = domain.judge(answer, attempts, schedule, rng)
+    changes: Document = {"attempts": attempts, "last_status": answer.status, "last_error": answer.error}
+    if verdict is Verdict.DELIVERED:
+        changes.update(state=State.DELIVERED.value, delivered_at=now)
+    elif verdict is Verdict.RETRY and delay is not None:
+        changes.update(next_attempt_at=now + timedelta(seconds=delay))
+    else:
+        changes.update(state=State.FAILED.value)
+    await store.record(database, delivery, answer, token=token, changes=changes, at=now)
+    metrics.DELIVERY_ATTEMPTS.labels(endpoint.id, verdict.value).inc()
+    metrics.ATTEMPT_DURATION.labels(endpoint.id).observe(answer.latency_seconds)
+    await _judge_endpoint(database, endpoint, verdict, failure_period, now)
+    return verdict
+
+
+async def _judge_endpoint(
+    database: ServiceDatabase, endpoint: Endpoint, verdict: Verdict, failure_period: timedelta, now: datetime
+) -> None:
+    if verdict is Verdict.DELIVERED:
+        if endpoint.failing_since is not None:
+            await endpoints.mark_succeeding(database, endpoint.id)
+        return
+    if verdict is Verdict.GONE:
+        await endpoints.disable(database, endpoint.id, reason=GONE_REASON, now=now)
+    elif domain.failing_too_long(endpoint.failing_since, now, failure_period):
+        since = endpoint.failing_since.isoformat() if endpoint.failing_since else ""
+        reason = f"Every attempt has failed since {since}, for longer than {failure_period}."
+        await endpoints.disable(database, endpoint.id, reason=reason, now=now)
+    elif endpoint.failing_since is None:
+        await endpoints.mark_failing(database, endpoint.id, now)
+
+
+async def requeued(tx: Transaction, chosen: list[Delivery]) -> int:
+    """Send these again from the start of the schedule, each aggregate's in order."""
+    again = [replace(delivery, state=State.PENDING) for delivery in chosen]
+    await store.requeue(tx, domain.holding(again, await store.pending_pairs(tx, again)), datetime.now(UTC))
+    return len(again)
+
+
+async def replay(database: ServiceDatabase, delivery_id: str, *, owner: Owner | None) -> Delivery:
+    async def work(tx: Transaction) -> Delivery:
+        found = await store.delivery(tx, delivery_id, owner=owned_by(owner))
+        if found.state is not State.PENDING:
+            await requeued(tx, [found])
+        return await store.delivery(tx, delivery_id, owner=owned_by(owner))
+
+    return await database.transaction(work)
+
+
+async def replay_since(
+    database: ServiceDatabase, endpoint_id: str, *, owner: Owner | None, since: datetime, only_undelivered: bool
+) -> int:
+    """Every delivery of the endpoint since a time, or only those never delivered (failed or missed)."""
+    states = [State.FAILED, State.MISSED] if only_undelivered else [State.FAILED, State.MISSED, State.DELIVERED]
+
+    async def work(tx: Transaction) -> int:
+        await endpoints.endpoint(tx, endpoint_id, owner=owner)
+        query = {"state": {"$in": [s.value for s in states]}, "created_at": {"$gte": since}}
+        return await requeued(tx, await store.deliveries_of(tx, endpoint_id, query))
+
+    return await database.transaction(work)
+
+
+async def recover(database: ServiceDatabase, endpoint_id: str, *, owner: Owner | None) -> int:
+    """What the endpoint missed while disabled, sent now."""
+
+    async def work(tx: Transaction) -> int:
+        await endpoints.endpoint(tx, endpoint_id, owner=owner)
+        return await requeued(tx, await store.deliveries_of(tx, endpoint_id, {"state": State.MISSED.value}))
+
+    return await database.transaction(work)
+
+
+async def deliveries_page(
+    database: ServiceDatabase,
+    endpoint_id: str,
+    *,
+    owner: Owner | None,
+    state: State | None,
+    after: str | None,
+    limit: int,
+) -> pages.Listing[Delivery]:
+    await database.read(lambda tx: endpoints.endpoint(tx, endpoint_id, owner=owner))
+    return await store.deliveries_page(database, endpoint_id=endpoint_id, state=state, after=after, limit=limit)
+
+
+async def delivery_with_attempts(
+    database: ServiceDatabase, delivery_id: str, *, owner: Owner | None
+) -> tuple[Delivery, list[Document]]:
+    found = await database.read(lambda tx: store.delivery(tx, delivery_id, owner=owned_by(owner)))
+    return found, await store.attempts(database, {"delivery_id": delivery_id}, limit=100)
+
+
+async def endpoint_log(
+    database: ServiceDatabase, endpoint_id: str, *, owner: Owner | None, limit: int
+) -> list[Document]:
+    await database.read(lambda tx: endpoints.endpoint(tx, endpoint_id, owner=owner))
+    return await store.attempts(database, {"endpoint_id": endpoint_id}, limit=limit)

@@ -1,0 +1,172 @@
+"""Deliveries (`deliveries`, listed in commit order) and their attempts (`delivery_attempts`, the log).
+
+A replica claims due deliveries with a lease (`lease_owner`, `lease_until`): two replicas never send one
+at the same time, and a replica that dies leaves its claims to be taken again once their lease runs out.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from services.notifications.deliveries.domain import Answer, Delivery, DeliveryNotFound, State
+from shared import pages
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
+
+DELIVERIES = "deliveries"
+ATTEMPTS = "delivery_attempts"
+LISTED = {DELIVERIES: "created_at"}
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+INDEXES = {
+    DELIVERIES: [
+        IndexModel([("state", ASCENDING), ("held", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+        IndexModel(
+            [("endpoint_id", ASCENDING), ("subject", ASCENDING), ("state", ASCENDING), ("sequence", ASCENDING)],
+            name="aggregate_order",
+        ),
+        IndexModel([("lease_owner", ASCENDING)], name="lease_owner"),
+        pages.index_in_order("by_endpoint", "endpoint_id"),
+        pages.index_in_order("by_endpoint_state", "endpoint_id", "state"),
+    ],
+    ATTEMPTS: [
+        IndexModel([("endpoint_id", ASCENDING), ("at", DESCENDING)], name="endpoint_log"),
+        IndexModel([("delivery_id", ASCENDING), ("at", ASCENDING)], name="delivery_log"),
+    ],
+}
+FIELDS = [name for name in Delivery.__dataclass_fields__ if name != "id"]
+
+
+def to_document(delivery: Delivery) -> Document:
+    fields = asdict(delivery)
+    return {"_id": fields.pop("id"), **fields, "state": delivery.state.value, "lease_owner": None, "lease_until": NEVER}
+
+
+def from_document(document: Document) -> Delivery:
+    values: dict[str, Any] = {name: document.get(name) for name in FIELDS}
+    values.update(state=State(document["state"]), held=bool(values["held"]))
+    return Delivery(id=document["_id"], **values)
+
+
+async def pending_pairs(tx: Transaction, deliveries: Sequence[Delivery]) -> set[tuple[str, str]]:
+    """Endpoint and aggregate pairs among `deliveries` that already have a pending delivery stored."""
+    if not deliveries:
+        return set()
+    query = {
+        "state": State.PENDING.value,
+        "endpoint_id": {"$in": sorted({d.endpoint_id for d in deliveries})},
+        "subject": {"$in": sorted({d.subject for d in deliveries})},
+        "_id": {"$nin": [d.id for d in deliveries]},
+    }
+    found = tx.db[DELIVERIES].find(query, projection=["endpoint_id", "subject"], session=tx.session)
+    return {(document["endpoint_id"], document["subject"]) async for document in found}
+
+
+async def add(tx: Transaction, deliveries: Sequence[Delivery]) -> None:
+    """New deliveries, at the next positions of the listing, with one bulk write."""
+    if not deliveries:
+        return
+    positions = await tx.take_positions(DELIVERIES, len(deliveries))
+    documents = [{**to_document(delivery), POSITION: at} for at, delivery in zip(positions, deliveries, strict=True)]
+    await tx.db[DELIVERIES].insert_many(documents, session=tx.session)
+
+
+async def requeue(tx: Transaction, deliveries: Sequence[Delivery], now: datetime) -> None:
+    """Deliveries sent again from the start of the schedule (replays, recoveries)."""
+    for delivery in deliveries:
+        fields = {"state": State.PENDING.value, "held": delivery.held, "attempts": 0, "next_attempt_at": now}
+        await tx.db[DELIVERIES].update_one(
+            {"_id": delivery.id}, {"$set": {**fields, "lease_owner": None, "lease_until": NEVER}}, session=tx.session
+        )
+
+
+async def due(
+    database: ServiceDatabase, *, endpoint_ids: Iterable[str], now: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """(delivery, endpoint) ids of pending, unheld, unclaimed deliveries of these endpoints whose time has come."""
+    query = {
+        "state": State.PENDING.value,
+        "held": False,
+        "next_attempt_at": {"$lte": now},
+        "lease_until": {"$lte": now},
+        "endpoint_id": {"$in": sorted(endpoint_ids)},
+    }
+    found = database.db[DELIVERIES].find(query, projection=["endpoint_id"], sort=[("next_attempt_at", ASCENDING)])
+    return [(document["_id"], document["endpoint_id"]) async for document in found.limit(limit)]
+
+
+async def claim(
+    database: ServiceDatabase, ids: list[str], *, token: str, until: datetime, now: datetime
+) -> list[Delivery]:
+    """Lease these deliveries to `token`; those another replica claimed first are left out."""
+    if not ids:
+        return []
+    await database.db[DELIVERIES].update_many(
+        {"_id": {"$in": ids}, "state": State.PENDING.value, "held": False, "lease_until": {"$lte": now}},
+        {"$set": {"lease_owner": token, "lease_until": until}},
+    )
+    return [from_document(d) async for d in database.db[DELIVERIES].find({"_id": {"$in": ids}, "lease_owner": token})]
+
+
+async def record(
+    database: ServiceDatabase, delivery: Delivery, answer: Answer, *, token: str, changes: Document, at: datetime
+) -> bool:
+    """The attempt in the log and its effect on the delivery, if the lease is still ours; then, when it is done
+    with, the next delivery of its aggregate to this endpoint is released."""
+    result = await database.db[DELIVERIES].update_one(
+        {"_id": delivery.id, "lease_owner": token},
+        {"$set": {**changes, "lease_owner": None, "lease_until": NEVER}},
+    )
+    attempt = {"delivery_id": delivery.id, "endpoint_id": delivery.endpoint_id, "event_id": delivery.event_id}
+    await database.db[ATTEMPTS].insert_one({**attempt, **asdict(answer), "at": at})
+    if changes.get("state") in (State.DELIVERED.value, State.FAILED.value):
+        await release_next(database, delivery.endpoint_id, delivery.subject)
+    return result.modified_count == 1
+
+
+async def release_next(database: ServiceDatabase, endpoint_id: str, subject: str) -> None:
+    """Unhold the earliest pending delivery of the aggregate, unless an unheld one is still pending."""
+    query = {"endpoint_id": endpoint_id, "subject": subject, "state": State.PENDING.value}
+    if await database.db[DELIVERIES].find_one({**query, "held": False}) is not None:
+        return
+    await database.db[DELIVERIES].find_one_and_update(
+        {**query, "held": True}, {"$set": {"held": False}}, sort=[("sequence", ASCENDING)]
+    )
+
+
+async def delivery(tx: Transaction, delivery_id: str, *, owner: Document) -> Delivery:
+    document = await tx.db[DELIVERIES].find_one({"_id": delivery_id, **owner}, session=tx.session)
+    if document is None:
+        raise DeliveryNotFound(f"No delivery {delivery_id}.", field="delivery_id")
+    return from_document(document)
+
+
+async def deliveries_of(tx: Transaction, endpoint_id: str, query: Document) -> list[Delivery]:
+    found = tx.db[DELIVERIES].find({"endpoint_id": endpoint_id, **query}, sort=[("sequence", ASCENDING)])
+    return [from_document(document) async for document in found]
+
+
+async def deliveries_page(
+    database: ServiceDatabase, *, endpoint_id: str, state: State | None, after: str | None, limit: int
+) -> pages.Listing[Delivery]:
+    query = pages.only(endpoint_id=endpoint_id, state=state.value if state else None)
+    return await pages.page(database.db[DELIVERIES], query, from_document, after=after, limit=limit)
+
+
+async def attempts(database: ServiceDatabase, query: Document, *, limit: int) -> list[Document]:
+    """The newest attempts first."""
+    return (
+        await database.db[ATTEMPTS]
+        .find(query, projection={"_id": False}, sort=[("at", DESCENDING)], limit=limit)
+        .to_list()
+    )
+
+
+async def queue(database: ServiceDatabase, endpoint_id: str) -> tuple[int, datetime | None]:
+    """How many deliveries of the endpoint are pending, and since when the oldest."""
+    query = {"endpoint_id": endpoint_id, "state": State.PENDING.value}
+    depth = await database.db[DELIVERIES].count_documents(query)
+    oldest = await database.db[DELIVERIES].find_one(query, sort=[("created_at", ASCENDING)], projection=["created_at"])
+    return depth, None if oldest is None else oldest["created_at"]
