@@ -152,11 +152,11 @@ async def delivery_with_attempts(
     database: ServiceDatabase, delivery_id: str, *, owner: Owner | None
 ) -> tuple[Delivery, list[Document]]:
     found = await database.read(lambda tx: store.delivery(tx, delivery_id, owner=owned_by(owner)))
-    return found, await store.attempts(database, {"delivery_id": delivery_id}, limit=100)
+    return found, await store.attempts(database, {"delivery_id": delivery_id}, limit=100, newest_first=False)
 
 
 async def endpoint_log(
     database: ServiceDatabase, endpoint_id: str, *, owner: Owner | None, limit: int
 ) -> list[Document]:
     await database.read(lambda tx: endpoints.endpoint(tx, endpoint_id, owner=owner))
-    return await store.attempts(database, {"endpoint_id": endpoint_id}, limit=limit)
+    return await store.attempts(database, {"endpoint_id": endpoint_id}, limit=limit, newest_first=True)

@@ -155,13 +155,10 @@ async def deliveries_page(
     return await pages.page(database.db[DELIVERIES], query, from_document, after=after, limit=limit)
 
 
-async def attempts(database: ServiceDatabase, query: Document, *, limit: int) -> list[Document]:
-    """The newest attempts first."""
-    return (
-        await database.db[ATTEMPTS]
-        .find(query, projection={"_id": False}, sort=[("at", DESCENDING)], limit=limit)
-        .to_list()
-    )
+async def attempts(database: ServiceDatabase, query: Document, *, limit: int, newest_first: bool) -> list[Document]:
+    order = DESCENDING if newest_first else ASCENDING
+    found = database.db[ATTEMPTS].find(query, projection={"_id": False}, sort=[("at", order)], limit=limit)
+    return await found.to_list()
 
 
 async def queue(database: ServiceDatabase, endpoint_id: str) -> tuple[int, datetime | None]:
