@@ -146,7 +146,8 @@ async def test_a_slow_receiver_does_not_delay_a_fast_one(
         await endpoint(webhooks, key, fast.url, ["production.site.registered"])
         await publish_events(infrastructure, namespace, [site(f"rak-{n}") for n in range(10)])
         await eventually(lambda: _has(fast, 10))
-        assert len(slow.arrivals) == 2 and slow.answered == []  # its two lanes are still waiting for an answer
+        assert len(slow.arrivals) == 2
+        assert slow.answered == []
         assert slow.gate is not None
         slow.gate.set()
         await eventually(lambda: _has(slow, 10))
