@@ -1,9 +1,9 @@
 """The couriers: each replica claims due deliveries and sends them, each endpoint in its own lane.
 
-A lane holds at most the endpoint's `max_concurrency` sends at once, paced by its rate limit, so a slow or
-dead receiver fills its own lane and never the others'. Claims are leases in the database: a restart loses
-nothing pending (a dead replica's claims are taken again when their lease runs out) and repeats nothing
-recorded as delivered.
+A lane sends at most the endpoint's `max_concurrency` at once, paced by its rate limit, and keeps a few
+claimed deliveries in hand so the next send never waits for a database round; a slow or dead receiver
+fills its own lane and never the others'. Claims are leases in the database: a restart loses nothing pending
+(a dead replica's claims are taken again when their lease runs out) and repeats nothing recorded as delivered.
 """
 
 import asyncio
@@ -17,8 +17,9 @@ from uuid import uuid4
 from aiolimiter import AsyncLimiter
 
 from services.notifications import metrics
-from services.notifications.deliveries import handlers, store, webhooks
+from services.notifications.deliveries import store, webhooks
 from services.notifications.deliveries.domain import Delivery, Schedule
+from services.notifications.deliveries.outcomes import Outcomes, outcome
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint
@@ -26,6 +27,8 @@ from shared.database import ServiceDatabase
 
 log = logging.getLogger(__name__)
 GAUGES_EVERY_SECONDS = 5.0
+IN_HAND_PER_SEND = 4
+"""Deliveries a lane claims ahead, per concurrent send."""
 
 
 @dataclass(frozen=True)
@@ -39,16 +42,28 @@ class Timing:
 
 @dataclass
 class Lane:
-    """One endpoint's sends in flight and its pace."""
+    """One endpoint's sends: how many at once, their pace, and the deliveries in hand."""
 
     concurrency: int
+    rate: float | None
+    sending: asyncio.Semaphore
     limiter: AsyncLimiter | None
-    in_flight: int = 0
-    rate: float | None = field(default=None)
+    depth: int
+    in_hand: set[str] = field(default_factory=set)
 
     @property
-    def free(self) -> int:
-        return max(self.concurrency - self.in_flight, 0)
+    def wants(self) -> int:
+        return max(self.depth - len(self.in_hand), 0)
+
+
+def new_lane(endpoint: Endpoint, lease: timedelta) -> Lane:
+    """A lane holds no more than it can send within half a lease at its rate limit."""
+    rate, concurrency = endpoint.rate_limit_per_second, endpoint.max_concurrency
+    depth = concurrency * IN_HAND_PER_SEND
+    if rate:
+        depth = max(1, min(depth, int(rate * lease.total_seconds() / 2)))
+    limiter = AsyncLimiter(rate, 1) if rate else None
+    return Lane(concurrency, rate, asyncio.Semaphore(concurrency), limiter, depth)
 
 
 class Couriers:
@@ -61,90 +76,85 @@ class Couriers:
         self._wake = asyncio.Event()
         self._rng = random.Random()
         self._gauges_at = 0.0
+        self.outcomes = Outcomes(database, failure_period=timing.failure_period)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
         """Rounds until cancelled; a failed round (the database away) is logged and the next one tried."""
-        while True:
-            try:
-                await self.round()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("a delivery round failed; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._timing.poll_seconds)
-            self._wake.clear()
+        recording = asyncio.create_task(self.outcomes.run(), name="webhook-outcomes")
+        try:
+            while True:
+                try:
+                    await self.round()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("a delivery round failed; trying again")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._timing.poll_seconds)
+                self._wake.clear()
+        finally:
+            recording.cancel()
+            await asyncio.gather(recording, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Cancel sends in flight; their leases run out and another round (or replica) sends them again."""
+        """Cancel sends in flight (their leases run out and they are sent again), record what was answered."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.outcomes.flush()
 
     async def round(self) -> None:
         now = datetime.now(UTC)
         enabled = {e.id: e for e in await self._database.read(endpoints.all_endpoints) if e.enabled}
         await self._measure(enabled, now)
-        open_lanes = {eid: self._lane(endpoint).free for eid, endpoint in enabled.items() if self._lane(endpoint).free}
+        wanted = {eid: lane.wants for eid, endpoint in enabled.items() if (lane := self._lane(endpoint)).wants}
         room = self._timing.max_in_flight - len(self._tasks)
-        if not open_lanes or room <= 0:
+        if not wanted or room <= 0:
             return
-        found = await store.due(self._database, endpoint_ids=open_lanes, now=now, limit=room)
+        in_hand = {delivery_id for lane in self._lanes.values() for delivery_id in lane.in_hand}
+        found = await store.due(self._database, endpoint_ids=wanted, now=now, limit=room, exclude=in_hand)
         chosen = []
         for delivery_id, endpoint_id in found:
-            if open_lanes[endpoint_id] > 0:
-                open_lanes[endpoint_id] -= 1
+            if wanted[endpoint_id] > 0:
+                wanted[endpoint_id] -= 1
                 chosen.append(delivery_id)
         token = uuid4().hex
-        until = now + self._timing.lease
-        for delivery in await store.claim(self._database, chosen, token=token, until=until, now=now):
+        for delivery in await store.claim(self._database, chosen, token=token, until=now + self._timing.lease, now=now):
             self._start(delivery, enabled[delivery.endpoint_id], token)
 
     def _lane(self, endpoint: Endpoint) -> Lane:
         lane = self._lanes.get(endpoint.id)
-        if lane is None or lane.rate != endpoint.rate_limit_per_second:
-            rate = endpoint.rate_limit_per_second
-            limiter = AsyncLimiter(max(rate, 1e-3), 1) if rate else None
-            lane = Lane(endpoint.max_concurrency, limiter, lane.in_flight if lane else 0, rate)
-            self._lanes[endpoint.id] = lane
-        lane.concurrency = endpoint.max_concurrency
+        if lane is None or (lane.concurrency, lane.rate) != (endpoint.max_concurrency, endpoint.rate_limit_per_second):
+            changed = new_lane(endpoint, self._timing.lease)
+            changed.in_hand = lane.in_hand if lane else set()
+            self._lanes[endpoint.id] = lane = changed
         return lane
 
     def _start(self, delivery: Delivery, endpoint: Endpoint, token: str) -> None:
         lane = self._lanes[endpoint.id]
-        lane.in_flight += 1
+        lane.in_hand.add(delivery.id)
         task = asyncio.create_task(self._deliver(delivery, endpoint, lane, token))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, delivery: Delivery, endpoint: Endpoint, lane: Lane, token: str) -> None:
         try:
-            if lane.limiter is not None:
-                await lane.limiter.acquire()
-            secrets = endpoint.signing_secrets(datetime.now(UTC))
-            answer = await webhooks.post(
-                self._courier, url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
-            )
-            await handlers.record_attempt(
-                self._database,
-                delivery,
-                endpoint,
-                answer,
-                token=token,
-                schedule=self._timing.schedule,
-                failure_period=self._timing.failure_period,
-                rng=self._rng,
-            )
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("delivery %s to endpoint %s failed to be recorded", delivery.id, endpoint.id)
+            async with lane.sending:
+                if lane.limiter is not None:
+                    await lane.limiter.acquire()
+                secrets = endpoint.signing_secrets(datetime.now(UTC))
+                answer = await webhooks.post(
+                    self._courier, url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
+                )
+            judged = outcome(delivery, endpoint, answer, token=token, schedule=self._timing.schedule, rng=self._rng)
+            self.outcomes.add(judged)
         finally:
-            lane.in_flight -= 1
-            self.wake()
+            lane.in_hand.discard(delivery.id)
+            if len(lane.in_hand) <= lane.concurrency:
+                self.wake()
 
     async def _measure(self, enabled: dict[str, Endpoint], now: datetime) -> None:
         """Queue depth and oldest pending age per endpoint, every few seconds (a count scans the queue)."""

@@ -1,23 +1,19 @@
 """Delivery use cases: fan each event out to the endpoints that receive it (in the transaction that handles
 the event), record each attempt's answer, replay and recover, and read the log."""
 
-import random
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from services.notifications import metrics
 from services.notifications.aggregates.domain import Scope
 from services.notifications.deliveries import domain, store
-from services.notifications.deliveries.domain import Answer, Delivery, Schedule, State, Verdict
+from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Owner, receives
 from services.notifications.grants import store as grants
 from shared import pages
 from shared.database import Document, ServiceDatabase, Transaction
 from shared.events import Envelope
-
-GONE_REASON = "The receiver answered 410 Gone."
 
 
 def owned_by(owner: Owner | None) -> Document:
@@ -46,52 +42,6 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
         if receives(endpoint, envelope.type, scope, granted.get(endpoint.owner.id))
     ]
     await store.add(tx, domain.holding(made, await store.pending_pairs(tx, made)))
-
-
-async def record_attempt(
-    database: ServiceDatabase,
-    delivery: Delivery,
-    endpoint: Endpoint,
-    answer: Answer,
-    *,
-    token: str,
-    schedule: Schedule,
-    failure_period: timedelta,
-    rng: random.Random,
-) -> Verdict:
-    """What the answer means for the delivery and for its endpoint's health."""
-    now = datetime.now(UTC)
-    attempts = delivery.attempts + 1
-    verdict, delay = domain.judge(answer, attempts, schedule, rng)
-    changes: Document = {"attempts": attempts, "last_status": answer.status, "last_error": answer.error}
-    if verdict is Verdict.DELIVERED:
-        changes.update(state=State.DELIVERED.value, delivered_at=now)
-    elif verdict is Verdict.RETRY and delay is not None:
-        changes.update(next_attempt_at=now + timedelta(seconds=delay))
-    else:
-        changes.update(state=State.FAILED.value)
-    await store.record(database, delivery, answer, token=token, changes=changes, at=now)
-    metrics.DELIVERY_ATTEMPTS.labels(endpoint.id, verdict.value).inc()
-    metrics.ATTEMPT_DURATION.labels(endpoint.id).observe(answer.latency_seconds)
-    await _judge_endpoint(database, endpoint, verdict, failure_period, now)
-    return verdict
-
-
-async def _judge_endpoint(
-    database: ServiceDatabase, endpoint: Endpoint, verdict: Verdict, failure_period: timedelta, now: datetime
-) -> None:
-    if verdict is Verdict.DELIVERED:
-        if endpoint.failing_since is not None:
-            await endpoints.mark_succeeding(database, endpoint.id)
-        return
-    if verdict is Verdict.GONE:
-        await endpoints.disable(database, endpoint.id, reason=GONE_REASON, now=now)
-    elif domain.failing_too_long(endpoint.failing_since, now, failure_period):
-        since = endpoint.failing_since.isoformat() if endpoint.failing_since else ""
-        reason = f"Every attempt has failed since {since}, for longer than {failure_period}."
-        await endpoints.disable(database, endpoint.id, reason=reason, now=now)
-    elif endpoint.failing_since is None:
-        await endpoints.mark_failing(database, endpoint.id, now)
 
 
 async def requeued(tx: Transaction, chosen: list[Delivery]) -> int:

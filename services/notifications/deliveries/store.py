@@ -4,12 +4,12 @@ A replica claims due deliveries with a lease (`lease_owner`, `lease_until`): two
 at the same time, and a replica that dies leaves its claims to be taken again once their lease runs out.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 
 from services.notifications.deliveries.domain import Answer, Delivery, DeliveryNotFound, State
 from shared import pages
@@ -83,16 +83,19 @@ async def requeue(tx: Transaction, deliveries: Sequence[Delivery], now: datetime
 
 
 async def due(
-    database: ServiceDatabase, *, endpoint_ids: Iterable[str], now: datetime, limit: int
+    database: ServiceDatabase, *, endpoint_ids: Iterable[str], now: datetime, limit: int, exclude: Collection[str]
 ) -> list[tuple[str, str]]:
-    """(delivery, endpoint) ids of pending, unheld, unclaimed deliveries of these endpoints whose time has come."""
-    query = {
+    """(delivery, endpoint) ids of pending, unheld, unclaimed deliveries of these endpoints whose time has come,
+    but those in `exclude` (the caller's own, in hand)."""
+    query: Document = {
         "state": State.PENDING.value,
         "held": False,
         "next_attempt_at": {"$lte": now},
         "lease_until": {"$lte": now},
         "endpoint_id": {"$in": sorted(endpoint_ids)},
     }
+    if exclude:
+        query["_id"] = {"$nin": sorted(exclude)}
     found = database.db[DELIVERIES].find(query, projection=["endpoint_id"], sort=[("next_attempt_at", ASCENDING)])
     return [(document["_id"], document["endpoint_id"]) async for document in found.limit(limit)]
 
@@ -110,20 +113,38 @@ async def claim(
     return [from_document(d) async for d in database.db[DELIVERIES].find({"_id": {"$in": ids}, "lease_owner": token})]
 
 
-async def record(
-    database: ServiceDatabase, delivery: Delivery, answer: Answer, *, token: str, changes: Document, at: datetime
-) -> bool:
-    """The attempt in the log and its effect on the delivery, if the lease is still ours; then, when it is done
-    with, the next delivery of its aggregate to this endpoint is released."""
-    result = await database.db[DELIVERIES].update_one(
-        {"_id": delivery.id, "lease_owner": token},
-        {"$set": {**changes, "lease_owner": None, "lease_until": NEVER}},
-    )
-    attempt = {"delivery_id": delivery.id, "endpoint_id": delivery.endpoint_id, "event_id": delivery.event_id}
-    await database.db[ATTEMPTS].insert_one({**attempt, **asdict(answer), "at": at})
-    if changes.get("state") in (State.DELIVERED.value, State.FAILED.value):
-        await release_next(database, delivery.endpoint_id, delivery.subject)
-    return result.modified_count == 1
+async def record_many(
+    database: ServiceDatabase, recorded: Sequence[tuple[Delivery, str, Document, Answer, datetime]]
+) -> None:
+    """Each attempt in the log and its effect on its delivery (where the lease is still the sender's), then the
+    next delivery released behind each one done with."""
+    writes = [
+        UpdateOne({"_id": d.id, "lease_owner": token}, {"$set": {**changes, "lease_owner": None, "lease_until": NEVER}})
+        for d, token, changes, _, _ in recorded
+    ]
+    await database.db[DELIVERIES].bulk_write(writes, ordered=False)
+    log = [
+        {"delivery_id": d.id, "endpoint_id": d.endpoint_id, "event_id": d.event_id, **asdict(answer), "at": at}
+        for d, _, _, answer, at in recorded
+    ]
+    await database.db[ATTEMPTS].insert_many(log, ordered=False)
+    done = [d for d, _, changes, _, _ in recorded if changes.get("state") in (State.DELIVERED, State.FAILED)]
+    await release_behind(database, done)
+
+
+async def release_behind(database: ServiceDatabase, done: Sequence[Delivery]) -> None:
+    """One look-up for held deliveries behind those done with; each aggregate found has its next released."""
+    if not done:
+        return
+    query = {
+        "state": State.PENDING.value,
+        "held": True,
+        "endpoint_id": {"$in": sorted({d.endpoint_id for d in done})},
+        "subject": {"$in": sorted({d.subject for d in done})},
+    }
+    found = database.db[DELIVERIES].find(query, projection=["endpoint_id", "subject"])
+    for endpoint_id, subject in {(document["endpoint_id"], document["subject"]) async for document in found}:
+        await release_next(database, endpoint_id, subject)
 
 
 async def release_next(database: ServiceDatabase, endpoint_id: str, subject: str) -> None:
