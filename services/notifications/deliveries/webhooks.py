@@ -1,6 +1,7 @@
 """One signed webhook POST: the CloudEvents JSON body, the Standard Webhooks headers, sent to the address the
 target check pinned, without following redirects; the answer as a delivery records it."""
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,18 +42,19 @@ def signed_headers(secrets: list[str], message_id: str, body: str, now: datetime
     }
 
 
+@functools.lru_cache(maxsize=4096)
+def pinned_url(url: str, address: str) -> tuple[httpx.URL, str]:
+    """The URL with its host replaced by the checked address, and the `Host` header that names the host."""
+    parsed = httpx.URL(url)
+    return parsed.copy_with(host=address), parsed.netloc.decode("ascii")
+
+
 def pinned_request(client: httpx.AsyncClient, target: Target, body: str, headers: dict[str, str]) -> httpx.Request:
     """A request to the checked address, with the URL's host in `Host` (and in TLS's SNI and certificate check)."""
-    url = httpx.URL(target.url)
-    default = {"http": 80, "https": 443}[target.scheme]
-    host_header = url.netloc.decode("ascii") if target.port != default or url.port else url.host
+    url, host_header = pinned_url(target.url, target.address)
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     return client.build_request(
-        "POST",
-        url.copy_with(host=target.address),
-        content=body.encode(),
-        headers={**headers, "host": host_header},
-        extensions=extensions,
+        "POST", url, content=body.encode(), headers={**headers, "host": host_header}, extensions=extensions
     )
 
 

@@ -7,6 +7,7 @@ loopback). The address checked is the one connected to: the sender pins it.
 """
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
@@ -81,7 +82,9 @@ def embedded(address: Address) -> list[Address]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def forbidden(address: Address, policy: TargetPolicy) -> bool:
+    """Kept per address and policy: every send checks again, and the answer never changes."""
     if any(address in network for network in policy.allowed_networks):
         return False
     return any(
