@@ -1,5 +1,5 @@
 """Delivery use cases: fan each event out to the endpoints that receive it (in the transaction that handles
-the event), record each attempt's answer, replay and recover, and read the log."""
+the event), replay and recover, and read the log (the couriers send; `outcomes` records what they got)."""
 
 from collections.abc import Sequence
 from dataclasses import replace
@@ -53,10 +53,11 @@ async def requeued(tx: Transaction, chosen: list[Delivery]) -> int:
 
 async def replay(database: ServiceDatabase, delivery_id: str, *, owner: Owner | None) -> Delivery:
     async def work(tx: Transaction) -> Delivery:
-        found = await store.delivery(tx, delivery_id, owner=owned_by(owner))
+        found, _ = await store.delivery(tx, delivery_id, owner=owned_by(owner))
         if found.state is not State.PENDING:
             await requeued(tx, [found])
-        return await store.delivery(tx, delivery_id, owner=owned_by(owner))
+        again, _ = await store.delivery(tx, delivery_id, owner=owned_by(owner))
+        return again
 
     return await database.transaction(work)
 
@@ -101,12 +102,11 @@ async def deliveries_page(
 async def delivery_with_attempts(
     database: ServiceDatabase, delivery_id: str, *, owner: Owner | None
 ) -> tuple[Delivery, list[Document]]:
-    found = await database.read(lambda tx: store.delivery(tx, delivery_id, owner=owned_by(owner)))
-    return found, await store.attempts(database, {"delivery_id": delivery_id}, limit=100, newest_first=False)
+    return await database.read(lambda tx: store.delivery(tx, delivery_id, owner=owned_by(owner)))
 
 
 async def endpoint_log(
     database: ServiceDatabase, endpoint_id: str, *, owner: Owner | None, limit: int
 ) -> list[Document]:
     await database.read(lambda tx: endpoints.endpoint(tx, endpoint_id, owner=owner))
-    return await store.attempts(database, {"endpoint_id": endpoint_id}, limit=limit, newest_first=True)
+    return await store.endpoint_log(database, endpoint_id, limit=limit)

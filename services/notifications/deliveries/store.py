@@ -1,4 +1,4 @@
-"""Deliveries (`deliveries`, listed in commit order) and their attempts (`delivery_attempts`, the log).
+"""Deliveries (`deliveries`, listed in commit order), each with its latest attempts (the delivery log).
 
 A replica claims due deliveries with a lease (`lease_owner`, `lease_until`): two replicas never send one
 at the same time, and a replica that dies leaves its claims to be taken again once their lease runs out.
@@ -16,7 +16,8 @@ from shared import pages
 from shared.database import POSITION, Document, ServiceDatabase, Transaction
 
 DELIVERIES = "deliveries"
-ATTEMPTS = "delivery_attempts"
+ATTEMPTS_KEPT = 50
+"""Attempts kept in a delivery's log (the schedule makes eight; replays add more)."""
 LISTED = {DELIVERIES: "created_at"}
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -30,10 +31,7 @@ INDEXES = {
         IndexModel([("lease_owner", ASCENDING)], name="lease_owner"),
         pages.index_in_order("by_endpoint", "endpoint_id"),
         pages.index_in_order("by_endpoint_state", "endpoint_id", "state"),
-    ],
-    ATTEMPTS: [
-        IndexModel([("endpoint_id", ASCENDING), ("at", DESCENDING)], name="endpoint_log"),
-        IndexModel([("delivery_id", ASCENDING), ("at", ASCENDING)], name="delivery_log"),
+        IndexModel([("endpoint_id", ASCENDING), ("last_attempt_at", DESCENDING)], name="endpoint_log"),
     ],
 }
 FIELDS = [name for name in Delivery.__dataclass_fields__ if name != "id"]
@@ -116,18 +114,19 @@ async def claim(
 async def record_many(
     database: ServiceDatabase, recorded: Sequence[tuple[Delivery, str, Document, Answer, datetime]]
 ) -> None:
-    """Each attempt in the log and its effect on its delivery (where the lease is still the sender's), then the
-    next delivery released behind each one done with."""
+    """Each attempt into its delivery's log with its effect on the delivery (where the lease is still the
+    sender's), in one bulk write; then the next delivery released behind each one done with."""
     writes = [
-        UpdateOne({"_id": d.id, "lease_owner": token}, {"$set": {**changes, "lease_owner": None, "lease_until": NEVER}})
-        for d, token, changes, _, _ in recorded
+        UpdateOne(
+            {"_id": d.id, "lease_owner": token},
+            {
+                "$set": {**changes, "last_attempt_at": at, "lease_owner": None, "lease_until": NEVER},
+                "$push": {"attempt_log": {"$each": [{**asdict(answer), "at": at}], "$slice": -ATTEMPTS_KEPT}},
+            },
+        )
+        for d, token, changes, answer, at in recorded
     ]
     await database.db[DELIVERIES].bulk_write(writes, ordered=False)
-    log = [
-        {"delivery_id": d.id, "endpoint_id": d.endpoint_id, "event_id": d.event_id, **asdict(answer), "at": at}
-        for d, _, _, answer, at in recorded
-    ]
-    await database.db[ATTEMPTS].insert_many(log, ordered=False)
     done = [d for d, _, changes, _, _ in recorded if changes.get("state") in (State.DELIVERED, State.FAILED)]
     await release_behind(database, done)
 
@@ -157,11 +156,17 @@ async def release_next(database: ServiceDatabase, endpoint_id: str, subject: str
     )
 
 
-async def delivery(tx: Transaction, delivery_id: str, *, owner: Document) -> Delivery:
+async def delivery(tx: Transaction, delivery_id: str, *, owner: Document) -> tuple[Delivery, list[Document]]:
+    """A delivery and its attempts, oldest first."""
     document = await tx.db[DELIVERIES].find_one({"_id": delivery_id, **owner}, session=tx.session)
     if document is None:
         raise DeliveryNotFound(f"No delivery {delivery_id}.", field="delivery_id")
-    return from_document(document)
+    return from_document(document), _attempts_of(document)
+
+
+def _attempts_of(document: Document) -> list[Document]:
+    ids = {"delivery_id": document["_id"], "event_id": document["event_id"]}
+    return [{**attempt, **ids} for attempt in document.get("attempt_log", [])]
 
 
 async def deliveries_of(tx: Transaction, endpoint_id: str, query: Document) -> list[Delivery]:
@@ -176,10 +181,12 @@ async def deliveries_page(
     return await pages.page(database.db[DELIVERIES], query, from_document, after=after, limit=limit)
 
 
-async def attempts(database: ServiceDatabase, query: Document, *, limit: int, newest_first: bool) -> list[Document]:
-    order = DESCENDING if newest_first else ASCENDING
-    found = database.db[ATTEMPTS].find(query, projection={"_id": False}, sort=[("at", order)], limit=limit)
-    return await found.to_list()
+async def endpoint_log(database: ServiceDatabase, endpoint_id: str, *, limit: int) -> list[Document]:
+    """The endpoint's latest attempts, newest first."""
+    query = {"endpoint_id": endpoint_id, "last_attempt_at": {"$exists": True}}
+    found = database.db[DELIVERIES].find(query, sort=[("last_attempt_at", DESCENDING)], limit=limit)
+    log = [attempt async for document in found for attempt in _attempts_of(document)]
+    return sorted(log, key=lambda attempt: attempt["at"], reverse=True)[:limit]
 
 
 async def queue(database: ServiceDatabase, endpoint_id: str) -> tuple[int, datetime | None]:
