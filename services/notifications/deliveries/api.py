@@ -59,7 +59,9 @@ class DeliveryWithAttempts(DeliveryOut):
 
 
 class ReplayRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"since": "2026-12-01T00:00:00Z", "only_undelivered": True}]}
+    )
 
     since: datetime = Field(description="Deliveries created at or after this time")
     only_undelivered: bool = Field(False, description="Only those never delivered (failed, or missed while disabled)")

@@ -33,7 +33,7 @@ CourierDep = Annotated[Courier, Depends(courier)]
 
 
 class FiltersIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"commodities": ["lele", "nila"]}]})
 
     programme_ids: Ids = []
     facility_ids: Ids = []
@@ -58,7 +58,9 @@ class EndpointIn(BaseModel):
 
 
 class EndpointChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"enabled": True}, {"event_types": ["production.lot.*"]}]}
+    )
 
     url: Url | None = None
     event_types: EventTypes | None = None
@@ -114,7 +116,7 @@ class EndpointChanged(EndpointOut):
 
 
 class Rotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 3600}]})
 
     overlap_seconds: int = Field(86_400, ge=0, le=7 * 86_400, description="How long the old secret still signs")
 
