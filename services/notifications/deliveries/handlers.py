@@ -11,7 +11,7 @@ from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Owner, receives
 from services.notifications.grants import store as grants
-from shared import pages
+from shared import idempotency, pages
 from shared.database import Document, ServiceDatabase, Transaction
 from shared.events import Envelope
 
@@ -45,9 +45,11 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
 
 
 async def requeued(tx: Transaction, chosen: list[Delivery]) -> int:
-    """Send these again from the start of the schedule, each aggregate's in order."""
+    """Send these again from the start of the schedule, each aggregate's in order (a retried request with the
+    same Idempotency-Key sends nothing again)."""
     again = [replace(delivery, state=State.PENDING) for delivery in chosen]
     await store.requeue(tx, domain.holding(again, await store.pending_pairs(tx, again)), datetime.now(UTC))
+    await idempotency.claim_in(tx)
     return len(again)
 
 

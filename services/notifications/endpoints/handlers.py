@@ -114,6 +114,7 @@ async def rotate_secret(database: ServiceDatabase, endpoint_id: str, *, caller: 
         current = await store.endpoint(tx, endpoint_id, owner=owner_of(caller))
         changed = domain.rotated(current, now=datetime.now(UTC), overlap=overlap)
         await store.save_endpoint(tx, changed)
+        await idempotency.claim_in(tx)
         return changed
 
     return await database.transaction(work)

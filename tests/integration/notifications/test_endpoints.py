@@ -66,7 +66,9 @@ async def test_another_agencys_endpoint_and_deliveries_are_not_found(webhooks: R
     assert [e["id"] for e in (await webhooks.http.get("/endpoints", headers=staff)).json()["items"]] == [made["id"]]
 
 
-async def test_creating_an_endpoint_with_an_idempotency_key_twice_creates_it_once(webhooks: RunningService) -> None:
+async def test_creating_an_endpoint_or_rotating_its_secret_with_an_idempotency_key_twice_does_it_once(
+    webhooks: RunningService,
+) -> None:
     await grant(webhooks, "dkpp", ["production.*"])
     key = {**await agency_key(webhooks, "dkpp"), "Idempotency-Key": "endpoint-1"}
     body = {"url": "http://127.0.0.1:9/x", "event_types": ["production.*"]}
@@ -75,6 +77,10 @@ async def test_creating_an_endpoint_with_an_idempotency_key_twice_creates_it_onc
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json()["id"] == first.json()["id"]
     assert len((await webhooks.http.get("/endpoints", headers=key)).json()["items"]) == 1
+    rotating = {**key, "Idempotency-Key": "rotation-1"}
+    path = f"/endpoints/{first.json()['id']}/secret-rotations"
+    rotated = [(await webhooks.http.post(path, json={}, headers=rotating)).json()["secret"] for _ in range(2)]
+    assert rotated[0] == rotated[1] != first.json()["secret"]
 
 
 async def test_a_test_send_shows_the_receivers_answer_and_a_rotated_secret_overlaps_the_old_one(
