@@ -133,3 +133,21 @@ async def _answered(receiver: Receiver, count: int) -> bool:
 
 async def _equal(actual: Any, expected: Any) -> bool:
     return bool(await actual == expected)
+
+
+async def test_two_replicas_share_the_deliveries_and_never_send_one_twice(
+    infrastructure: Infrastructure, namespace: str, start_notifications: Start
+) -> None:
+    async with (
+        receiving(Receiver()) as receiver,
+        start_notifications(webhook_lease_seconds=30) as first,
+        start_notifications(webhook_lease_seconds=30) as second,
+    ):
+        await grant(first, "dkpp", ["production.site.registered"])
+        key = await agency_key(first, "dkpp")
+        await endpoint(first, key, receiver.url, ["production.site.registered"], max_concurrency=8)
+        await publish_events(infrastructure, namespace, [site(f"rak-{n}") for n in range(40)])
+        await eventually(lambda: _answered(receiver, 40))
+        assert second.runtime.database.db.name == first.runtime.database.db.name
+        ids = [arrival.headers["webhook-id"] for arrival in receiver.arrivals]
+        assert len(ids) == len(set(ids)) == 40
