@@ -93,7 +93,7 @@ async def delivered(count: int) -> None:
 
 async def with_couriers(database: ServiceDatabase, courier: webhooks.Courier, count: int) -> float:
     """Seconds until the couriers have delivered `count` deliveries."""
-    timing = Timing(Schedule(), timedelta(days=5), timedelta(seconds=60), poll_seconds=0.05)
+    timing = Timing(Schedule(), timedelta(days=5), timedelta(seconds=60), poll_seconds=0.5)
     couriers = Couriers(database, courier, timing)
     waiting = asyncio.create_task(delivered(count))
     await asyncio.sleep(0)

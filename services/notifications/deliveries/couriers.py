@@ -53,7 +53,8 @@ class Lane:
 
     @property
     def wants(self) -> int:
-        return max(self.depth - len(self.in_hand), 0)
+        """Refilled once half is sent, so that one round of queries serves many sends."""
+        return self.depth - len(self.in_hand) if len(self.in_hand) <= self.depth // 2 else 0
 
 
 def new_lane(endpoint: Endpoint, lease: timedelta) -> Lane:
@@ -153,7 +154,7 @@ class Couriers:
             self.outcomes.add(judged)
         finally:
             lane.in_hand.discard(delivery.id)
-            if len(lane.in_hand) <= lane.concurrency:
+            if len(lane.in_hand) == lane.depth // 2:
                 self.wake()
 
     async def _measure(self, enabled: dict[str, Endpoint], now: datetime) -> None:

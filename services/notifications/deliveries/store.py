@@ -23,12 +23,14 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 INDEXES = {
     DELIVERIES: [
-        IndexModel([("state", ASCENDING), ("held", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+        IndexModel(  # answers `due` from the index alone, without reading the deliveries
+            [(name, ASCENDING) for name in ("state", "held", "next_attempt_at", "lease_until", "endpoint_id")],
+            name="due_covered",
+        ),
         IndexModel(
             [("endpoint_id", ASCENDING), ("subject", ASCENDING), ("state", ASCENDING), ("sequence", ASCENDING)],
             name="aggregate_order",
         ),
-        IndexModel([("lease_owner", ASCENDING)], name="lease_owner"),
         pages.index_in_order("by_endpoint", "endpoint_id"),
         pages.index_in_order("by_endpoint_state", "endpoint_id", "state"),
         IndexModel([("endpoint_id", ASCENDING), ("last_attempt_at", DESCENDING)], name="endpoint_log"),
@@ -135,6 +137,13 @@ async def release_behind(database: ServiceDatabase, done: Sequence[Delivery]) ->
     """One look-up for held deliveries behind those done with; each aggregate found has its next released."""
     if not done:
         return
+    any_held = {
+        "state": State.PENDING.value,
+        "held": True,
+        "endpoint_id": {"$in": sorted({d.endpoint_id for d in done})},
+    }
+    if await database.db[DELIVERIES].find_one(any_held, projection=["_id"]) is None:
+        return  # the usual case, answered from the `due` index
     query = {
         "state": State.PENDING.value,
         "held": True,
@@ -193,5 +202,5 @@ async def queue(database: ServiceDatabase, endpoint_id: str) -> tuple[int, datet
     """How many deliveries of the endpoint are pending, and since when the oldest."""
     query = {"endpoint_id": endpoint_id, "state": State.PENDING.value}
     depth = await database.db[DELIVERIES].count_documents(query)
-    oldest = await database.db[DELIVERIES].find_one(query, sort=[("created_at", ASCENDING)], projection=["created_at"])
+    oldest = await database.db[DELIVERIES].find_one(query, sort=[(POSITION, ASCENDING)], projection=["created_at"])
     return depth, None if oldest is None else oldest["created_at"]
