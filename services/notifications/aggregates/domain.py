@@ -97,7 +97,7 @@ def resolve(data: Mapping[str, Any], links: Mapping[str, Link]) -> Resolution:
     scope, waiting = named_scope(data), set[str]()
     for lot in _strings(data.get("lot_id")):
         found = links.get(key(LOT, lot))
-        if found is None:
+        if found is None or not found.programme_id:
             waiting.add(key(LOT, lot))
             continue
         scope = _widened(scope, found)
@@ -126,7 +126,7 @@ def _with_site(scope: Scope, site_id: str | None, links: Mapping[str, Link], wai
     if not site_id:
         return scope
     found = links.get(key(SITE, site_id))
-    if found is None:
+    if found is None or not found.facility_id:
         waiting.add(key(SITE, site_id))
         return scope
     return replace(scope, facility_ids=scope.facility_ids | _strings(found.facility_id))

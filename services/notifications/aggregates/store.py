@@ -39,16 +39,24 @@ async def links(tx: Transaction, keys: Iterable[str]) -> dict[str, Link]:
     return {
         document["_id"]: Link(
             key=document["_id"], **{name: document.get(name) for name in Link.__dataclass_fields__ if name != "key"}
-        )
+        )  # a link only awaited so far has none of its fields yet
         for document in documents
     }
 
 
 async def park(tx: Transaction, waiting: Sequence[tuple[Envelope, frozenset[str]]]) -> None:
-    """Keep events until the links they wait for are learnt."""
+    """Keep events until the links they wait for are learnt.
+
+    Parking writes each awaited link's document, as learning it does: of a transaction parking an event and
+    a concurrent one (another partition) learning its link, one conflicts and runs again, and so sees the
+    other's link or parked event. Without it each could miss the other, and the event would wait forever.
+    """
     if not waiting:
         return
     now = datetime.now(UTC)
+    awaited = sorted({k for _, keys in waiting for k in keys})
+    touches = [UpdateOne({"_id": k}, {"$set": {"awaited_at": now}}, upsert=True) for k in awaited]
+    await tx.db[LINKS].bulk_write(touches, session=tx.session)
     writes = [
         UpdateOne(
             {"_id": envelope.id},

@@ -18,7 +18,7 @@ from aiolimiter import AsyncLimiter
 
 from services.notifications import metrics
 from services.notifications.deliveries import store, webhooks
-from services.notifications.deliveries.domain import Delivery, Schedule
+from services.notifications.deliveries.domain import Delivery, Schedule, Verdict
 from services.notifications.deliveries.outcomes import Outcomes, outcome
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import store as endpoints
@@ -50,6 +50,8 @@ class Lane:
     limiter: AsyncLimiter | None
     depth: int
     in_hand: set[str] = field(default_factory=set)
+    closed: bool = False
+    """The endpoint was disabled: what is in hand goes back unsent."""
 
     @property
     def wants(self) -> int:
@@ -77,7 +79,7 @@ class Couriers:
         self._wake = asyncio.Event()
         self._rng = random.Random()
         self._gauges_at = 0.0
-        self.outcomes = Outcomes(database, failure_period=timing.failure_period)
+        self.outcomes = Outcomes(database, failure_period=timing.failure_period, on_released=self.wake)
 
     def wake(self) -> None:
         self._wake.set()
@@ -110,6 +112,8 @@ class Couriers:
     async def round(self) -> None:
         now = datetime.now(UTC)
         enabled = {e.id: e for e in await self._database.read(endpoints.all_endpoints) if e.enabled}
+        for endpoint_id in self._lanes.keys() - enabled.keys():
+            self._lanes.pop(endpoint_id).closed = True
         await self._measure(enabled, now)
         wanted = {eid: lane.wants for eid, endpoint in enabled.items() if (lane := self._lane(endpoint)).wants}
         room = self._timing.max_in_flight - len(self._tasks)
@@ -146,11 +150,15 @@ class Couriers:
             async with lane.sending:
                 if lane.limiter is not None:
                     await lane.limiter.acquire()
+                if lane.closed:
+                    await store.give_back(self._database, delivery.id, token)
+                    return
                 secrets = endpoint.signing_secrets(datetime.now(UTC))
                 answer = await webhooks.post(
                     self._courier, url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
                 )
             judged = outcome(delivery, endpoint, answer, token=token, schedule=self._timing.schedule, rng=self._rng)
+            lane.closed = lane.closed or judged.verdict is Verdict.GONE
             self.outcomes.add(judged)
         finally:
             lane.in_hand.discard(delivery.id)

@@ -9,6 +9,7 @@ killed in between sends those again after a restart (at least once: receivers dr
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -53,8 +54,11 @@ def outcome(
 
 
 class Outcomes:
-    def __init__(self, database: ServiceDatabase, *, failure_period: timedelta) -> None:
+    def __init__(
+        self, database: ServiceDatabase, *, failure_period: timedelta, on_released: Callable[[], None]
+    ) -> None:
         self._database = database
+        self._on_released = on_released
         self._failure_period = failure_period
         self._waiting: list[Outcome] = []
         self._added = asyncio.Event()
@@ -83,10 +87,13 @@ class Outcomes:
         if not batch:
             return
         try:
-            await store.record_many(self._database, [(o.delivery, o.token, o.changes, o.answer, o.at) for o in batch])
+            recorded = [(o.delivery, o.token, o.changes, o.answer, o.at) for o in batch]
+            released = await store.record_many(self._database, recorded)
         except BaseException:
             self._waiting = batch + self._waiting
             raise
+        if released:
+            self._on_released()  # the next of an aggregate goes now, not at the next poll
         for each in batch:
             metrics.DELIVERY_ATTEMPTS.labels(each.endpoint.id, each.verdict.value).inc()
             metrics.ATTEMPT_DURATION.labels(each.endpoint.id).observe(each.answer.latency_seconds)

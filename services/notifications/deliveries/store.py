@@ -115,9 +115,9 @@ async def claim(
 
 async def record_many(
     database: ServiceDatabase, recorded: Sequence[tuple[Delivery, str, Document, Answer, datetime]]
-) -> None:
+) -> int:
     """Each attempt into its delivery's log with its effect on the delivery (where the lease is still the
-    sender's), in one bulk write; then the next delivery released behind each one done with."""
+    sender's), in one bulk write; then the next delivery released behind each one done with (how many)."""
     writes = [
         UpdateOne(
             {"_id": d.id, "lease_owner": token},
@@ -130,20 +130,20 @@ async def record_many(
     ]
     await database.db[DELIVERIES].bulk_write(writes, ordered=False)
     done = [d for d, _, changes, _, _ in recorded if changes.get("state") in (State.DELIVERED, State.FAILED)]
-    await release_behind(database, done)
+    return await release_behind(database, done)
 
 
-async def release_behind(database: ServiceDatabase, done: Sequence[Delivery]) -> None:
+async def release_behind(database: ServiceDatabase, done: Sequence[Delivery]) -> int:
     """One look-up for held deliveries behind those done with; each aggregate found has its next released."""
     if not done:
-        return
+        return 0
     any_held = {
         "state": State.PENDING.value,
         "held": True,
         "endpoint_id": {"$in": sorted({d.endpoint_id for d in done})},
     }
     if await database.db[DELIVERIES].find_one(any_held, projection=["_id"]) is None:
-        return  # the usual case, answered from the `due` index
+        return 0  # the usual case, answered from the `due` index
     query = {
         "state": State.PENDING.value,
         "held": True,
@@ -151,8 +151,17 @@ async def release_behind(database: ServiceDatabase, done: Sequence[Delivery]) ->
         "subject": {"$in": sorted({d.subject for d in done})},
     }
     found = database.db[DELIVERIES].find(query, projection=["endpoint_id", "subject"])
-    for endpoint_id, subject in {(document["endpoint_id"], document["subject"]) async for document in found}:
+    behind = {(document["endpoint_id"], document["subject"]) async for document in found}
+    for endpoint_id, subject in behind:
         await release_next(database, endpoint_id, subject)
+    return len(behind)
+
+
+async def give_back(database: ServiceDatabase, delivery_id: str, token: str) -> None:
+    """A claimed delivery left unsent (its endpoint was disabled meanwhile) is free to claim again."""
+    await database.db[DELIVERIES].update_one(
+        {"_id": delivery_id, "lease_owner": token}, {"$set": {"lease_owner": None, "lease_until": NEVER}}
+    )
 
 
 async def release_next(database: ServiceDatabase, endpoint_id: str, subject: str) -> None:

@@ -121,8 +121,12 @@ async def test_a_restart_mid_retry_loses_no_delivery_and_repeats_none_delivered(
             await eventually(lambda: _answered(receiver, 2))  # the second one went through
         async with start_notifications(**slow_schedule) as second:
             await eventually(lambda: _answered(receiver, 3))
-            listed = await second.http.get(f"/endpoints/{made['id']}/deliveries", headers=key)
-            assert [d["state"] for d in listed.json()["items"]] == ["delivered", "delivered"]
+
+            async def states() -> list[str]:
+                listed = await second.http.get(f"/endpoints/{made['id']}/deliveries", headers=key)
+                return [d["state"] for d in listed.json()["items"]]
+
+            await eventually(lambda: _equal(states(), ["delivered", "delivered"]))
         delivered_ids = [arrival.headers["webhook-id"] for arrival in receiver.delivered()]
         assert len(delivered_ids) == len(set(delivered_ids)) == 2
 
