@@ -33,7 +33,12 @@ async def test_a_failing_receiver_is_retried_honouring_retry_after_until_it_reco
             return len(receiver.delivered()) == 1
 
         await eventually(delivered)
-        log = await attempts(webhooks, key, made["id"])
+
+        async def logged() -> list[dict[str, Any]] | None:
+            log = await attempts(webhooks, key, made["id"])
+            return log if len(log) == 4 else None
+
+        log = await eventually(logged)
         assert [entry["status"] for entry in log] == [503, 429, 503, 200]
         assert log[1]["excerpt"] == "slow down"
         assert log[1]["retry_after_seconds"] == 1
