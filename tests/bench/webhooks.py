@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
 from services.notifications.deliveries import store as deliveries
@@ -29,6 +28,7 @@ from services.notifications.endpoints.domain import Endpoint, Filters, Owner, Ow
 from services.notifications.grants import store as grants
 from services.notifications.grants.domain import Grant
 from services.notifications.main import INDEXES
+from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
 from shared.database import ServiceDatabase, Transaction
 from shared.events.production import SiteRegistered
@@ -75,11 +75,9 @@ async def plain_loop(courier: webhooks.Courier, url: str, secret: str, body: str
 def delivered_so_far() -> float:
     """Deliveries recorded as delivered in this process, from the couriers' own metric (counting them in the
     database while they are written would load the database the couriers are measured on)."""
-    samples = REGISTRY.collect()
     return sum(
         sample.value
-        for metric in samples
-        if metric.name == "webhook_delivery_attempts"
+        for metric in DELIVERY_ATTEMPTS.collect()
         for sample in metric.samples
         if sample.name.endswith("_total") and sample.labels.get("outcome") == "delivered"
     )
@@ -88,7 +86,7 @@ def delivered_so_far() -> float:
 async def delivered(count: int) -> None:
     target = delivered_so_far() + count
     while delivered_so_far() < target:
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
 
 
 async def with_couriers(database: ServiceDatabase, courier: webhooks.Courier, count: int) -> float:

@@ -27,7 +27,7 @@ from shared.database import ServiceDatabase
 
 log = logging.getLogger(__name__)
 GAUGES_EVERY_SECONDS = 5.0
-IN_HAND_PER_SEND = 8
+IN_HAND_PER_SEND = 16
 """Deliveries a lane claims ahead, per concurrent send."""
 
 

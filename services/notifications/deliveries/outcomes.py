@@ -22,7 +22,7 @@ from shared.database import Document, ServiceDatabase
 
 log = logging.getLogger(__name__)
 GONE_REASON = "The receiver answered 410 Gone."
-GATHER_SECONDS = 0.02
+GATHER_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
