@@ -1,24 +1,25 @@
 """The couriers: each replica claims due deliveries and sends them, each endpoint in its own lane.
 
-A lane sends at most the endpoint's `max_concurrency` at once, paced by its rate limit, and keeps a few
-claimed deliveries in hand so the next send never waits for a database round; a slow or dead receiver
-fills its own lane and never the others'. Claims are leases in the database: a restart loses nothing pending
-(a dead replica's claims are taken again when their lease runs out) and repeats nothing recorded as delivered.
+A lane sends at most the endpoint's `max_concurrency` at once, paced by its rate limit, and keeps claimed
+deliveries in hand so the next send never waits for a database round; a slow or dead receiver fills its own
+lane and never the others'. Claims are leases in the database, renewed while the replica holds them: two
+replicas never send one delivery at once (a delivery is sent only while its lease outlasts the send), a
+restart loses nothing pending (a dead replica's claims are taken again when their lease runs out, a stopping
+one gives them back) and repeats nothing recorded as delivered.
 """
 
 import asyncio
 import contextlib
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
-
-from aiolimiter import AsyncLimiter
 
 from services.notifications import metrics
 from services.notifications.deliveries import store, webhooks
 from services.notifications.deliveries.domain import Delivery, Schedule, Verdict
+from services.notifications.deliveries.lanes import Lane, new_lane
 from services.notifications.deliveries.outcomes import Outcomes, outcome
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import store as endpoints
@@ -27,8 +28,6 @@ from shared.database import ServiceDatabase
 
 log = logging.getLogger(__name__)
 GAUGES_EVERY_SECONDS = 5.0
-IN_HAND_PER_SEND = 16
-"""Deliveries a lane claims ahead, per concurrent send."""
 
 
 @dataclass(frozen=True)
@@ -38,35 +37,6 @@ class Timing:
     lease: timedelta
     poll_seconds: float
     max_in_flight: int = 512
-
-
-@dataclass
-class Lane:
-    """One endpoint's sends: how many at once, their pace, and the deliveries in hand."""
-
-    concurrency: int
-    rate: float | None
-    sending: asyncio.Semaphore
-    limiter: AsyncLimiter | None
-    depth: int
-    in_hand: set[str] = field(default_factory=set)
-    closed: bool = False
-    """The endpoint was disabled: what is in hand goes back unsent."""
-
-    @property
-    def wants(self) -> int:
-        """Refilled once half is sent, so that one round of queries serves many sends."""
-        return self.depth - len(self.in_hand) if len(self.in_hand) <= self.depth // 2 else 0
-
-
-def new_lane(endpoint: Endpoint, lease: timedelta) -> Lane:
-    """A lane holds no more than it can send within half a lease at its rate limit."""
-    rate, concurrency = endpoint.rate_limit_per_second, endpoint.max_concurrency
-    depth = concurrency * IN_HAND_PER_SEND
-    if rate:
-        depth = max(1, min(depth, int(rate * lease.total_seconds() / 2)))
-    limiter = AsyncLimiter(rate, 1) if rate else None
-    return Lane(concurrency, rate, asyncio.Semaphore(concurrency), limiter, depth)
 
 
 class Couriers:
@@ -79,6 +49,9 @@ class Couriers:
         self._wake = asyncio.Event()
         self._rng = random.Random()
         self._gauges_at = 0.0
+        self._token = uuid4().hex  # this replica's claims
+        self._renewed_at = datetime.now(UTC)
+        self._longest_send = timedelta(seconds=courier.timeout_seconds * 1.5)
         self.outcomes = Outcomes(database, failure_period=timing.failure_period, on_released=self.wake)
 
     def wake(self) -> None:
@@ -108,6 +81,7 @@ class Couriers:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.outcomes.flush()
+        await store.give_back_all(self._database, self._token)
 
     async def round(self) -> None:
         now = datetime.now(UTC)
@@ -115,6 +89,7 @@ class Couriers:
         for endpoint_id in self._lanes.keys() - enabled.keys():
             self._lanes.pop(endpoint_id).closed = True
         await self._measure(enabled, now)
+        await self._renew(now)
         wanted = {eid: lane.wants for eid, endpoint in enabled.items() if (lane := self._lane(endpoint)).wants}
         room = self._timing.max_in_flight - len(self._tasks)
         if not wanted or room <= 0:
@@ -126,42 +101,56 @@ class Couriers:
             if wanted[endpoint_id] > 0:
                 wanted[endpoint_id] -= 1
                 chosen.append(delivery_id)
-        token = uuid4().hex
-        for delivery in await store.claim(self._database, chosen, token=token, until=now + self._timing.lease, now=now):
-            self._start(delivery, enabled[delivery.endpoint_id], token)
+        until = now + self._timing.lease
+        for delivery in await store.claim(self._database, chosen, token=self._token, until=until, now=now):
+            self._start(delivery, enabled[delivery.endpoint_id], until)
+
+    async def _renew(self, now: datetime) -> None:
+        """Extend the leases of what this replica holds, a third of a lease after the last time."""
+        if now - self._renewed_at < self._timing.lease / 3:
+            return
+        self._renewed_at = now
+        held = [delivery_id for lane in self._lanes.values() for delivery_id in lane.in_hand]
+        until = now + self._timing.lease
+        renewed = await store.renew(self._database, held, token=self._token, until=until)
+        for lane in self._lanes.values():
+            for delivery_id in renewed & lane.in_hand.keys():
+                lane.in_hand[delivery_id] = until
 
     def _lane(self, endpoint: Endpoint) -> Lane:
         lane = self._lanes.get(endpoint.id)
         if lane is None or (lane.concurrency, lane.rate) != (endpoint.max_concurrency, endpoint.rate_limit_per_second):
             changed = new_lane(endpoint, self._timing.lease)
-            changed.in_hand = lane.in_hand if lane else set()
+            changed.in_hand = lane.in_hand if lane else {}
             self._lanes[endpoint.id] = lane = changed
         return lane
 
-    def _start(self, delivery: Delivery, endpoint: Endpoint, token: str) -> None:
+    def _start(self, delivery: Delivery, endpoint: Endpoint, until: datetime) -> None:
         lane = self._lanes[endpoint.id]
-        lane.in_hand.add(delivery.id)
-        task = asyncio.create_task(self._deliver(delivery, endpoint, lane, token))
+        lane.in_hand[delivery.id] = until
+        task = asyncio.create_task(self._deliver(delivery, endpoint, lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, delivery: Delivery, endpoint: Endpoint, lane: Lane, token: str) -> None:
+    async def _deliver(self, delivery: Delivery, endpoint: Endpoint, lane: Lane) -> None:
         try:
             async with lane.sending:
                 if lane.limiter is not None:
                     await lane.limiter.acquire()
-                if lane.closed:
-                    await store.give_back(self._database, delivery.id, token)
+                if not lane.may_send(delivery.id, datetime.now(UTC), self._longest_send):
+                    await store.give_back(self._database, delivery.id, self._token)
                     return
                 secrets = endpoint.signing_secrets(datetime.now(UTC))
                 answer = await webhooks.post(
                     self._courier, url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
                 )
-            judged = outcome(delivery, endpoint, answer, token=token, schedule=self._timing.schedule, rng=self._rng)
+            judged = outcome(
+                delivery, endpoint, answer, token=self._token, schedule=self._timing.schedule, rng=self._rng
+            )
             lane.closed = lane.closed or judged.verdict is Verdict.GONE
             self.outcomes.add(judged)
         finally:
-            lane.in_hand.discard(delivery.id)
+            lane.in_hand.pop(delivery.id, None)
             if len(lane.in_hand) == lane.depth // 2:
                 self.wake()
 

@@ -164,6 +164,24 @@ async def give_back(database: ServiceDatabase, delivery_id: str, token: str) -> 
     )
 
 
+async def renew(database: ServiceDatabase, ids: list[str], *, token: str, until: datetime) -> set[str]:
+    """Extend the leases `token` still holds among `ids`; the ids renewed."""
+    if not ids:
+        return set()
+    held = {"_id": {"$in": ids}, "lease_owner": token, "state": State.PENDING.value}
+    result = await database.db[DELIVERIES].update_many(held, {"$set": {"lease_until": until}})
+    if result.matched_count == len(ids):
+        return set(ids)
+    return {document["_id"] async for document in database.db[DELIVERIES].find(held, projection=["_id"])}
+
+
+async def give_back_all(database: ServiceDatabase, token: str) -> None:
+    """Every claim `token` holds, free to claim again (a replica stopping)."""
+    await database.db[DELIVERIES].update_many(
+        {"lease_owner": token, "state": State.PENDING.value}, {"$set": {"lease_owner": None, "lease_until": NEVER}}
+    )
+
+
 async def release_next(database: ServiceDatabase, endpoint_id: str, subject: str) -> None:
     """Unhold the earliest pending delivery of the aggregate, unless an unheld one is still pending."""
     query = {"endpoint_id": endpoint_id, "subject": subject, "state": State.PENDING.value}

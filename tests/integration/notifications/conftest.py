@@ -15,8 +15,8 @@ FAST = {
     "webhook_any_port": True,
     "webhook_retry_schedule_seconds": [0.2, 0.2, 0.2],
     "webhook_poll_seconds": 0.05,
-    "webhook_lease_seconds": 2.0,
-    "webhook_timeout_seconds": 5.0,
+    "webhook_lease_seconds": 10.0,
+    "webhook_timeout_seconds": 2.0,
 }
 
 Start = Callable[..., AbstractAsyncContextManager[RunningService]]
