@@ -45,6 +45,8 @@ class Receiver:
     answered: list[tuple[Arrival, int]] = field(default_factory=list)
     gate: asyncio.Event | None = None
     url: str = ""
+    refusing: dict[tuple[str, int], int] = field(default_factory=dict)
+    """(subject, sequence) -> how many times more to answer 503 for that event."""
 
     def types(self) -> list[str]:
         return [arrival.event["type"] for arrival, status in self.answered if 200 <= status < 300]
@@ -66,6 +68,10 @@ class Receiver:
         if self.gate is not None:
             await self.gate.wait()
         reply = self.script.pop(0) if self.script else Reply()
+        event = (arrival.event.get("subject", ""), arrival.event.get("sequence", 0))
+        if self.refusing.get(event, 0) > 0:
+            self.refusing[event] -= 1
+            reply = Reply(503, body=b"not yet")
         headers = [(k.encode(), v.encode()) for k, v in reply.headers.items()]
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})

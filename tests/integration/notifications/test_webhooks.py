@@ -44,3 +44,24 @@ async def test_an_agency_receives_its_programmes_events_signed_and_in_order_and_
 
 async def _count(receiver: Receiver, wanted: int) -> bool:
     return len(receiver.delivered()) >= wanted
+
+
+async def test_a_failing_delivery_holds_the_later_ones_of_its_aggregate_only(
+    infrastructure: Infrastructure, namespace: str, webhooks: RunningService
+) -> None:
+    await grant(webhooks, "dinas-perikanan", ["production.*"])
+    async with receiving(Receiver(refusing={("lot-a", 1): 4})) as receiver:  # every attempt the schedule allows
+        await endpoint(webhooks, await agency_key(webhooks, "dinas-perikanan"), receiver.url, ["production.lot.*"])
+        known = [programme("perikanan-lele", "dinas-perikanan"), site("kolam-1")]
+        lot_a = [lot("lot-a", "perikanan-lele", "kolam-1"), distributed("lot-a", 2), distributed("lot-a", 3)]
+        lot_b = [lot("lot-b", "perikanan-lele", "kolam-1"), distributed("lot-b", 2), distributed("lot-b", 3)]
+        await publish_events(infrastructure, namespace, [*known, *lot_a, *lot_b])
+        await eventually(lambda: _count(receiver, 5))
+
+        def order(subject: str) -> list[tuple[int, int]]:
+            """(arrival index, sequence) of the aggregate's arrivals."""
+            return [(i, a.event["sequence"]) for i, a in enumerate(receiver.arrivals) if a.event["subject"] == subject]
+
+        # lot-a's later events waited until its first had failed for good; lot-b's never waited for lot-a's
+        assert [sequence for _, sequence in order("lot-a")] == [1, 1, 1, 1, 2, 3]
+        assert [sequence for _, sequence in order("lot-b")] == [1, 2, 3]
