@@ -76,7 +76,8 @@ class Couriers:
             await asyncio.gather(recording, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Cancel sends in flight (their leases run out and they are sent again), record what was answered."""
+        """Cancel what is in hand, record what was answered, and give the claims back (sent again at once by
+        another replica, or after the restart)."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -24,6 +24,7 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
     """A delivery per event and endpoint that receives it; a disabled endpoint's are kept as missed."""
     granted = await grants.all_grants(tx)
     now = datetime.now(UTC)
+    bodies = {envelope.id: envelope.model_dump_json() for envelope, _ in scoped}  # once per event, not per endpoint
     made = [
         domain.new_delivery(
             endpoint_id=endpoint.id,
@@ -33,7 +34,7 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
             event_type=envelope.type,
             subject=envelope.subject,
             sequence=envelope.sequence,
-            body=envelope.model_dump_json(),
+            body=bodies[envelope.id],
             now=now,
             missed=not endpoint.enabled,
         )
