@@ -50,11 +50,13 @@ unit: setup
 test: setup
 	bash deploy/local/run_tests.sh
 
-## bench: outbox-to-handler throughput and latency against raw aiokafka, on the same broker; then HTTP reads
-## against a bare FastAPI app with wrk (installed with apt-get when missing; the HTTP part is skipped without it);
-## then the marketplace's catalogue search and contended orders
+## bench: outbox-to-handler throughput and latency against raw aiokafka, on the same broker; webhook deliveries
+## against a plain signed-POST loop and a fan-out to 100 endpoints; then HTTP reads against a bare FastAPI app
+## with wrk (installed with apt-get when missing; the HTTP parts are skipped without it): enrolment's reads, then
+## the marketplace's catalogue search and contended orders
 bench: setup infra-up
 	$(PY) -m tests.bench.event_path
+	$(PY) -m tests.bench.webhooks
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; \
 		apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null 2>&1; } \
 		|| echo "could not install wrk; the HTTP part will be skipped"; }

@@ -181,6 +181,27 @@ async def states_of(enrolment: httpx.AsyncClient) -> dict[str, int]:
             return states
 
 
+async def demo_endpoints(admin_key: str, kept: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """One webhook endpoint per agency (but those `kept` from an earlier run), pointing at the demo receiver,
+    made before any demo event so that the receiver's log shows them all; with their secrets."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(os.environ["MONGODB_URL"], tz_aware=True)
+    staff = {"X-API-Key": admin_key}
+    async with httpx.AsyncClient(base_url=os.environ["NOTIFICATIONS_URL"], headers=staff, timeout=30) as http:
+        for agency_id in [agency for agency, *_ in PROGRAMMES if agency not in kept]:
+            grant = {"event_types": ["enrolment.*", "production.*", "marketplace.*"]}
+            (await http.put(f"/subscriptions/{agency_id}", json=grant)).raise_for_status()
+            attributes = {"agency_id": agency_id}
+            token = await ApiKeys(client["notifications"]).mint(
+                name=f"{agency_id}-webhooks", scopes=["endpoints:read", "endpoints:write"], attributes=attributes
+            )
+            hooked = {"url": f"{os.environ['RECEIVER_URL']}/hooks/{agency_id}", "event_types": grant["event_types"]}
+            made = await http.post("/endpoints", json=hooked, headers={"X-API-Key": token})
+            made.raise_for_status()
+            kept[agency_id] = {"endpoint_id": made.json()["id"], "secret": made.json()["secret"]}
+    await client.close()
+    return kept
+
+
 async def post_ok(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
     response = await client.post(url, json=body)
     response.raise_for_status()
@@ -221,6 +242,12 @@ def main() -> None:
     keys_file.parent.mkdir(parents=True, exist_ok=True)
     keys_file.write_text(json.dumps(keys, indent=2))
     keys_file.chmod(0o600)
+    if "RECEIVER_URL" in os.environ:  # the receiver verifies with the secrets kept here
+        hooks_file = Path(os.environ["DEMO_WEBHOOKS_FILE"])
+        kept_hooks = json.loads(hooks_file.read_text()) if hooks_file.exists() else {}
+        hooks_file.write_text(json.dumps(asyncio.run(demo_endpoints(keys["notifications"], kept_hooks)), indent=2))
+        hooks_file.chmod(0o600)
+        print(f"demo webhooks: an endpoint per agency, received at {os.environ['RECEIVER_URL']}/hooks/<agency>")
     asyncio.run(load(keys))
     print(f"demo admin keys (X-API-Key header), one per service: {keys_file}")
 

@@ -5,7 +5,8 @@ Usage: python3 deploy/local/stack.py {run|up|down|status}
   run     up, print where everything listens, and stop it all on Ctrl-C
   up      the same in the background; `down` stops services and infrastructure
 Environment: as infra.py, plus ENROLMENT_HTTP_PORT (8001), PRODUCTION_HTTP_PORT (8002),
-MARKETPLACE_HTTP_PORT (8003), NOTIFICATIONS_HTTP_PORT (8004). Service logs: $DATA_DIR/logs/<service>.log.
+MARKETPLACE_HTTP_PORT (8003), NOTIFICATIONS_HTTP_PORT (8004), RECEIVER_HTTP_PORT (8090: the demo's webhook
+receiver, whose log shows what each agency's endpoint received). Logs: $DATA_DIR/logs/<service>.log.
 """
 
 from __future__ import annotations
@@ -28,11 +29,17 @@ import settings
 from processes import InfraError
 
 SERVICES = {"enrolment": 8001, "production": 8002, "marketplace": 8003, "notifications": 8004}
+RECEIVER = "receiver"
+"""The demo's webhook receiver (deploy/demo_receiver.py), started before the services and stopped after."""
 VENV_PYTHON = settings.REPO / ".venv" / "bin" / "python"
 
 
 def port_of(service: str) -> int:
-    return int(os.environ.get(f"{service.upper()}_HTTP_PORT", SERVICES[service]))
+    return int(os.environ.get(f"{service.upper()}_HTTP_PORT", SERVICES.get(service, 8090)))
+
+
+def module_of(service: str) -> str:
+    return "deploy.demo_receiver" if service == RECEIVER else f"services.{service}"
 
 
 def service_env(s: settings.Settings) -> dict[str, str]:
@@ -41,6 +48,10 @@ def service_env(s: settings.Settings) -> dict[str, str]:
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": s.kafka_bootstrap or f"127.0.0.1:{s.kafka_port}",
         "MONGODB_URL": s.mongodb_url or f"mongodb://127.0.0.1:{s.mongodb_port}",
+        # the demo receiver is on loopback, which webhooks may reach here only
+        "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
+        "NOTIFICATIONS_WEBHOOK_ALLOWED_PORTS": f"[80, 443, {port_of(RECEIVER)}]",
+        "DEMO_WEBHOOKS_FILE": str(s.data_dir / "demo-webhooks.json"),
     }
 
 
@@ -64,7 +75,7 @@ def say(line: str) -> None:
 
 def start_service(service: str, s: settings.Settings) -> str:
     pid_file, log_file = s.run_dir / f"{service}.pid", s.logs_dir / f"{service}.log"
-    marker = f"services.{service}"
+    marker = module_of(service)
     if proc.owned_pid(pid_file, marker) is not None and health(service, "live"):
         return f"{service} already up at http://127.0.0.1:{port_of(service)}"
     if proc.port_open("127.0.0.1", port_of(service)):
@@ -72,7 +83,7 @@ def start_service(service: str, s: settings.Settings) -> str:
             f"{service}: port {port_of(service)} is in use by {proc.describe_listener(port_of(service))}"
             f"; free it or set {service.upper()}_HTTP_PORT"
         )
-    argv = [str(VENV_PYTHON), "-m", marker]
+    argv = [str(VENV_PYTHON), "-m", marker, *([str(port_of(service))] if service == RECEIVER else [])]
     started = time.monotonic()
     pid = proc.spawn(argv, log_file, pid_file, cwd=settings.REPO, env=service_env(s))
     proc.wait_until(lambda: health(service, "ready"), s.timeout, pid, log_file, service)
@@ -81,7 +92,7 @@ def start_service(service: str, s: settings.Settings) -> str:
 
 def stop_service(service: str, s: settings.Settings) -> str:
     pid_file = s.run_dir / f"{service}.pid"
-    pid = proc.owned_pid(pid_file, f"services.{service}")
+    pid = proc.owned_pid(pid_file, module_of(service))
     if pid is None:
         return f"{service} already down"
     proc.stop(pid, timeout=20)
@@ -92,6 +103,7 @@ def stop_service(service: str, s: settings.Settings) -> str:
 def load_demo_data(s: settings.Settings) -> None:
     env = {**service_env(s), **{f"{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}" for name in SERVICES}}
     env["DEMO_KEYS_FILE"] = str(s.data_dir / "demo-keys.json")
+    env["RECEIVER_URL"] = f"http://127.0.0.1:{port_of(RECEIVER)}"
     result = subprocess.run(
         [str(VENV_PYTHON), "-m", "deploy.demo_data"], cwd=settings.REPO, env=env, text=True, capture_output=True
     )
@@ -108,7 +120,7 @@ def up(s: settings.Settings, started: list[str]) -> None:
         line = infra.up(name, s)
         started += [name] if infra.started_by(line, name) else []
         say(line)
-    for service in SERVICES:
+    for service in [RECEIVER, *SERVICES]:
         line = start_service(service, s)
         started += [] if " already up" in line else [service]
         say(line)
@@ -122,7 +134,7 @@ def stop(names: list[str], s: settings.Settings) -> None:
     cannot leave half the platform running."""
     previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        for service in [name for name in reversed(SERVICES) if name in names]:
+        for service in [name for name in [*reversed(SERVICES), RECEIVER] if name in names]:
             say(stop_service(service, s))
         for name in [name for name in reversed(infra.SERVERS) if name in names]:
             say(infra.down(name, s))
@@ -132,7 +144,7 @@ def stop(names: list[str], s: settings.Settings) -> None:
 
 
 def down(s: settings.Settings) -> None:
-    stop([*SERVICES, *infra.SERVERS], s)
+    stop([RECEIVER, *SERVICES, *infra.SERVERS], s)
 
 
 def status(s: settings.Settings) -> bool:
@@ -141,7 +153,7 @@ def status(s: settings.Settings) -> bool:
         ready, line = infra.status(name, s)
         healthy &= ready
         print(line)
-    for service in SERVICES:
+    for service in [RECEIVER, *SERVICES]:
         body = health(service, "ready")
         healthy &= body is not None
         print(f"{service}: {'ready' if body else 'not ready'} at http://127.0.0.1:{port_of(service)}")

@@ -1,14 +1,29 @@
 """The notifications service: settings and the app, wired by hand."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
 from fastapi import FastAPI
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
+from services.notifications.aggregates import store as aggregates_store
+from services.notifications.deliveries import api as deliveries_api
+from services.notifications.deliveries import store as deliveries_store
+from services.notifications.deliveries import webhooks
+from services.notifications.deliveries.couriers import Couriers, Timing
+from services.notifications.deliveries.domain import DEFAULT_SCHEDULE, Schedule
+from services.notifications.endpoints import addresses
+from services.notifications.endpoints import api as endpoints_api
+from services.notifications.endpoints import store as endpoints_store
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
-from services.notifications.subscriptions import api as subscriptions_api
+from services.notifications.grants import api as grants_api
 from shared import pages
-from shared.database import ServiceDatabase
+from shared.database import ServiceDatabase, merge_indexes
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -19,6 +34,34 @@ class NotificationsSettings(ServiceSettings):
 
     service_name: str = "notifications"
     http_port: int = 8004
+    webhook_retry_schedule_seconds: list[float] = Field(list(DEFAULT_SCHEDULE), min_length=1)
+    webhook_failure_period_seconds: float = Field(5 * 86_400, gt=0)
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_lease_seconds: float = Field(60.0, gt=0)
+    webhook_poll_seconds: float = Field(0.5, gt=0)
+    webhook_max_in_flight: int = Field(512, ge=1)
+    webhook_allowed_networks: list[str] = []
+    """Networks a webhook may reach although private or loopback (CIDRs); the tests allow loopback."""
+    webhook_allowed_ports: list[int] = [80, 443]
+    webhook_any_port: bool = False
+
+    @property
+    def courier_timing(self) -> Timing:
+        return Timing(
+            schedule=Schedule(tuple(self.webhook_retry_schedule_seconds)),
+            failure_period=timedelta(seconds=self.webhook_failure_period_seconds),
+            lease=timedelta(seconds=self.webhook_lease_seconds),
+            poll_seconds=self.webhook_poll_seconds,
+            max_in_flight=self.webhook_max_in_flight,
+        )
+
+    @property
+    def target_policy(self) -> addresses.TargetPolicy:
+        networks, ports = self.webhook_allowed_networks, self.webhook_allowed_ports
+        return addresses.TargetPolicy.of(networks, ports, any_port=self.webhook_any_port)
+
+
+INDEXES = merge_indexes(feed_store.INDEXES, aggregates_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
 
 async def place_unpositioned(database: ServiceDatabase) -> None:
@@ -32,13 +75,42 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=reactions.reactions(),
-        indexes=feed_store.INDEXES,
+        indexes=INDEXES,
         on_start=place_unpositioned,
     )
-    return create_service_app(
+    app = create_service_app(
         runtime=runtime,
-        routers=[feed_api.router, subscriptions_api.router],
+        routers=[feed_api.router, grants_api.router, endpoints_api.router, deliveries_api.router],
         title="Notifications service",
-        description="Keeps partner agencies' systems informed: the platform's event feed, and the "
-        "subscriptions that deliver it.",
+        description="Keeps partner agencies' systems informed: the platform's event feed, the grants that say who "
+        "reads what, and signed webhooks pushed to agencies' and integrators' endpoints.",
     )
+    with_couriers(app, runtime, settings)
+    return app
+
+
+def with_couriers(app: FastAPI, runtime: ServiceRuntime, settings: NotificationsSettings) -> None:
+    """Run the couriers while the app runs: started after the runtime, stopped before it."""
+    service_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with service_lifespan(app):
+            client = webhooks.new_client(settings.webhook_timeout_seconds)
+            courier = webhooks.Courier(
+                client, settings.target_policy, addresses.system_resolver, settings.webhook_timeout_seconds
+            )
+            app.state.courier = courier
+            couriers = Couriers(runtime.database, courier, settings.courier_timing)
+            app.state.couriers = couriers
+            task = asyncio.create_task(couriers.run(), name="notifications-couriers")
+            try:
+                yield
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                await couriers.stop()
+                await client.aclose()
+
+    app.router.lifespan_context = lifespan

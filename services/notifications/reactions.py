@@ -1,10 +1,29 @@
-"""The notifications service's one reaction table: every contract the platform registers lands in the feed."""
+"""The notifications service's one reaction table: every contract the platform registers lands in the feed, and
+goes to the webhook endpoints that receive it."""
 
+from collections.abc import Sequence
+
+from services.notifications.aggregates import handlers as aggregates
+from services.notifications.deliveries import handlers as deliveries
+from services.notifications.endpoints import store as endpoints
 from services.notifications.feed import handlers as feed
-from shared.events import registry
-from shared.reactions import OnRun, Reactions
+from shared.database import Transaction
+from shared.events import EventData, registry
+from shared.reactions import OnRun, Reactions, Received
+
+
+async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventData]]) -> None:
+    """A run of events: into the feed, into the read model of what each concerns, and out as deliveries, in the
+    transaction that handles them (so a delivery is stored once the event is handled, and only then)."""
+    await feed.record_in_feed(tx, received)
+    envelopes = [envelope for envelope, _ in received]
+    endpoint_list = await endpoints.all_endpoints(tx)
+    if not endpoint_list:
+        await aggregates.learn(tx, envelopes)
+        return
+    await deliveries.fan_out(tx, await aggregates.scopes(tx, envelopes), endpoint_list)
 
 
 def reactions() -> Reactions:
-    """One row per registered contract, so a new contract reaches the feed without wiring."""
-    return Reactions(*(OnRun(contract, feed.record_in_feed) for contract in registry.contracts()))
+    """One row per registered contract, so a new contract reaches the feed and the endpoints without wiring."""
+    return Reactions(*(OnRun(contract, record_and_deliver) for contract in registry.contracts()))

@@ -25,6 +25,7 @@ PORTS = (
     "PRODUCTION_HTTP_PORT",
     "MARKETPLACE_HTTP_PORT",
     "NOTIFICATIONS_HTTP_PORT",
+    "RECEIVER_HTTP_PORT",
 )
 
 
@@ -63,9 +64,9 @@ def test_a_failed_up_stops_what_it_started_and_says_so(stack_env: dict[str, str]
         holder.kill()
         holder.wait()
     assert result.returncode != 0
-    assert "stopping what this command started: kafka, mongo, enrolment" in result.stdout, result.stdout
+    assert "stopping what this command started: kafka, mongo, receiver, enrolment" in result.stdout, result.stdout
     assert f"port {held} is in use" in result.stderr
-    started = [stack_env[name] for name in ("KAFKA_PORT", "MONGODB_PORT", "ENROLMENT_HTTP_PORT")]
+    started = [stack_env[name] for name in ("KAFKA_PORT", "MONGODB_PORT", "RECEIVER_HTTP_PORT", "ENROLMENT_HTTP_PORT")]
     assert [port for port in started if listening(int(port))] == []
 
 

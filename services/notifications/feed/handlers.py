@@ -4,8 +4,9 @@ from collections.abc import Sequence
 
 from services.notifications.feed import domain, store
 from services.notifications.feed.domain import FeedEntry
-from services.notifications.subscriptions import store as subscriptions
-from services.notifications.subscriptions.domain import visible_types
+from services.notifications.grants import store as grants
+from services.notifications.grants.domain import visible_types
+from services.notifications.grants.handlers import known_types
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
 from shared.events import EventData
@@ -27,7 +28,9 @@ async def feed(
     """A page of the feed; an agency's key sees only the types its agency subscribed to."""
     found = None
     if agency is not None:
-        found = await subscriptions.subscription(database, agency)
+        found = await grants.grant(database, agency)
         if found is None:
             raise NotSubscribed(f"Agency {agency} has no subscription yet; an administrator sets one.")
-    return await store.feed_page(database, after=after, types=visible_types(requested, found), limit=limit)
+    return await store.feed_page(
+        database, after=after, types=visible_types(requested, found, known=known_types()), limit=limit
+    )

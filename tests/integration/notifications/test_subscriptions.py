@@ -43,7 +43,7 @@ async def test_an_agency_reads_only_the_event_types_it_subscribed_to(
     assert (unsubscribed.status_code, unsubscribed.headers["content-type"]) == (403, "application/problem+json")
     subscribing = {"event_types": ["production.input.received"]}
     made = await notifications.http.put("/subscriptions/dkpp", json=subscribing, headers=staff)
-    assert made.json() == {"agency_id": "dkpp", **subscribing}
+    assert made.json() == {"agency_id": "dkpp", **subscribing, "all_programmes": False}
     assert await types_read(notifications, dkpp) == ["production.input.received"]
     assert await types_read(notifications, dkpp, type="enrolment.participant.registered") == []
 

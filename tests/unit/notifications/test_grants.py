@@ -1,8 +1,8 @@
-"""An agency reads from the feed only the event types it subscribed to; pure."""
+"""An agency reads from the feed only the event types it was granted; pure."""
 
 import pytest
 
-from services.notifications.subscriptions.domain import Subscription, UnknownEventType, subscribe, visible_types
+from services.notifications.grants.domain import Subscription, UnknownEventType, subscribe, visible_types
 
 KNOWN = frozenset({"production.harvest.recorded", "production.lot.distributed", "enrolment.cohort.opened"})
 FISHERIES = Subscription("dinas-perikanan", frozenset({"production.harvest.recorded", "production.lot.distributed"}))
@@ -23,3 +23,11 @@ def test_an_agency_sees_the_requested_types_it_subscribed_to_and_staff_see_what_
     assert visible_types(["enrolment.cohort.opened"], FISHERIES) == []
     assert visible_types([], None) is None
     assert visible_types(["enrolment.cohort.opened"], None) == ["enrolment.cohort.opened"]
+
+
+def test_a_grant_may_name_a_prefix_of_known_types_and_the_feed_expands_it() -> None:
+    grant = subscribe("dinas-perikanan", ["production.*"], known=KNOWN)
+    assert visible_types([], grant, known=KNOWN) == ["production.harvest.recorded", "production.lot.distributed"]
+    with pytest.raises(UnknownEventType):
+        subscribe("dkpp", ["tourism.*"], known=KNOWN)
+    assert visible_types([], subscribe("ditjenpas", ["*"], known=KNOWN), known=KNOWN) == sorted(KNOWN)

@@ -1,4 +1,4 @@
-"""Routes of agencies' subscriptions: which event types each agency's keys read from the feed."""
+"""Routes of grants (agencies' subscriptions): which event types each agency reads from the feed and receives."""
 
 from typing import Annotated, Self
 
@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.notifications.feed.api import FeedReader
-from services.notifications.subscriptions import handlers
-from services.notifications.subscriptions.domain import Subscription
+from services.notifications.grants import handlers
+from services.notifications.grants.domain import Grant
 from shared.api_keys import Caller, scoped
 from shared.http import DatabaseDep
 from shared.parameters import PathId
@@ -25,27 +25,37 @@ class SubscriptionIn(BaseModel):
         },
     )
 
-    event_types: list[str] = Field(max_length=100, description="event types, as listed in docs/events")
+    event_types: list[str] = Field(
+        max_length=100, description="event types, as listed in docs/events, or prefixes such as `production.*`"
+    )
+    all_programmes: bool = Field(
+        False, description="Programme-bound events of every programme, not only the agency's own (the directorate)"
+    )
 
 
 class SubscriptionOut(BaseModel):
     agency_id: str
     event_types: list[str]
+    all_programmes: bool
 
     @classmethod
-    def from_domain(cls, subscription: Subscription) -> Self:
-        return cls(agency_id=subscription.agency_id, event_types=sorted(subscription.event_types))
+    def from_domain(cls, grant: Grant) -> Self:
+        return cls(
+            agency_id=grant.agency_id, event_types=sorted(grant.event_types), all_programmes=grant.all_programmes
+        )
 
 
 @router.put(
     "/subscriptions/{agency_id}",
-    summary="Set the event types an agency's keys read from the feed",
+    summary="Grant an agency event types: what its keys read from the feed and its endpoints may receive",
     responses={422: {"description": "An unknown event type"}},
 )
 async def subscribe(
     agency_id: PathId, body: SubscriptionIn, database: DatabaseDep, caller: SubscriptionWriter
 ) -> SubscriptionOut:
-    return SubscriptionOut.from_domain(await handlers.subscribe(database, agency_id, body.event_types))
+    return SubscriptionOut.from_domain(
+        await handlers.subscribe(database, agency_id, body.event_types, all_programmes=body.all_programmes)
+    )
 
 
 @router.get(

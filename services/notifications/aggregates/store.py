@@ -1,0 +1,80 @@
+"""Links learnt from events (`aggregate_links`) and the events waiting for one (`awaiting_links`)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from pymongo import ASCENDING, IndexModel, UpdateOne
+
+from services.notifications.aggregates.domain import Link
+from shared.database import Transaction
+from shared.events import Envelope
+
+LINKS = "aggregate_links"
+AWAITING = "awaiting_links"
+
+INDEXES = {AWAITING: [IndexModel([("waiting_on", ASCENDING)], name="waiting_on")]}
+
+
+async def learn(tx: Transaction, links: Sequence[Link]) -> None:
+    """Merge what each link tells into what was known (a later event adds, never erases)."""
+    if not links:
+        return
+    writes = [
+        UpdateOne(
+            {"_id": link.key},
+            {"$set": {name: value for name, value in asdict(link).items() if name != "key" and value is not None}},
+            upsert=True,
+        )
+        for link in links
+    ]
+    await tx.db[LINKS].bulk_write(writes, ordered=True, session=tx.session)
+
+
+async def links(tx: Transaction, keys: Iterable[str]) -> dict[str, Link]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    documents = await tx.db[LINKS].find({"_id": {"$in": wanted}}, session=tx.session).to_list()
+    return {
+        document["_id"]: Link(
+            key=document["_id"], **{name: document.get(name) for name in Link.__dataclass_fields__ if name != "key"}
+        )  # a link only awaited so far has none of its fields yet
+        for document in documents
+    }
+
+
+async def park(tx: Transaction, waiting: Sequence[tuple[Envelope, frozenset[str]]]) -> None:
+    """Keep events until the links they wait for are learnt.
+
+    Parking writes each awaited link's document, as learning it does: of a transaction parking an event and
+    a concurrent one (another partition) learning its link, one conflicts and runs again, and so sees the
+    other's link or parked event. Without it each could miss the other, and the event would wait forever.
+    """
+    if not waiting:
+        return
+    now = datetime.now(UTC)
+    awaited = sorted({k for _, keys in waiting for k in keys})
+    touches = [UpdateOne({"_id": k}, {"$set": {"awaited_at": now}}, upsert=True) for k in awaited]
+    await tx.db[LINKS].bulk_write(touches, session=tx.session)
+    writes = [
+        UpdateOne(
+            {"_id": envelope.id},
+            {"$set": {"envelope": envelope.model_dump_json(), "waiting_on": sorted(keys), "parked_at": now}},
+            upsert=True,
+        )
+        for envelope, keys in waiting
+    ]
+    await tx.db[AWAITING].bulk_write(writes, session=tx.session)
+
+
+async def woken_by(tx: Transaction, keys: Iterable[str]) -> list[Envelope]:
+    """The parked events waiting for any of `keys`, taken out (parked again if still waiting)."""
+    learnt = sorted(set(keys))
+    if not learnt:
+        return []
+    documents = await tx.db[AWAITING].find({"waiting_on": {"$in": learnt}}, session=tx.session).to_list()
+    if documents:
+        ids = [document["_id"] for document in documents]
+        await tx.db[AWAITING].delete_many({"_id": {"$in": ids}}, session=tx.session)
+    return [Envelope.model_validate_json(document["envelope"]) for document in documents]

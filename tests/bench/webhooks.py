@@ -1,0 +1,224 @@
+"""`make bench`, webhooks: deliveries per second to a fast local receiver, as a ratio to a plain signed-POST
+loop (the same httpx client, the same receiver, the same run), and the time to fan one event out to 100
+endpoints and to deliver it to all of them.
+
+Prints figures; asserts nothing about speed. The receiver runs as a process of its own; the couriers run in
+this process on the bench's database, with the client the plain loop uses.
+"""
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from pymongo import AsyncMongoClient
+
+from services.notifications.deliveries import store as deliveries
+from services.notifications.deliveries import webhooks
+from services.notifications.deliveries.couriers import Couriers, Timing
+from services.notifications.deliveries.domain import Schedule, new_delivery
+from services.notifications.endpoints import store as endpoints
+from services.notifications.endpoints.addresses import TargetPolicy, system_resolver
+from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, create_endpoint
+from services.notifications.grants import store as grants
+from services.notifications.grants.domain import Grant
+from services.notifications.main import INDEXES
+from services.notifications.metrics import DELIVERY_ATTEMPTS
+from services.notifications.reactions import record_and_deliver
+from shared.database import ServiceDatabase, Transaction
+from shared.events.production import SiteRegistered
+from shared.events.registry import envelope_for
+from tests.support.processes import REPO, wait_ready
+
+MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+DELIVERIES = int(os.environ.get("BENCH_DELIVERIES", "2000"))
+CONCURRENCY = int(os.environ.get("BENCH_WEBHOOK_CONCURRENCY", "16"))
+FAN_OUT = 100
+ROUNDS = int(os.environ.get("BENCH_WEBHOOK_ROUNDS", "3"))
+PORT = 18190
+LOOPBACK = TargetPolicy.of(["127.0.0.0/8"], [], any_port=True)
+
+
+def an_endpoint(url: str) -> Endpoint:
+    return create_endpoint(
+        owner=Owner(OwnerKind.AGENCY, "dkpp"),
+        url=url,
+        event_types=["production.*"],
+        filters=Filters(),
+        description="bench",
+        enabled=True,
+        max_concurrency=CONCURRENCY,
+        rate_limit_per_second=None,
+        now=datetime.now(UTC),
+    )
+
+
+async def plain_loop(courier: webhooks.Courier, url: str, secret: str, body: str) -> float:
+    """Signed POSTs per second, CONCURRENCY loops at once, nothing stored."""
+    remaining = iter(range(DELIVERIES))
+
+    async def loop() -> None:
+        for _ in remaining:
+            headers = webhooks.signed_headers([secret], str(uuid4()), body, datetime.now(UTC))
+            (await courier.client.post(url, content=body.encode(), headers=headers)).raise_for_status()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(CONCURRENCY)))
+    return DELIVERIES / (time.perf_counter() - started)
+
+
+def delivered_so_far() -> float:
+    """Deliveries recorded as delivered in this process, from the couriers' own metric (counting them in the
+    database while they are written would load the database the couriers are measured on)."""
+    return sum(
+        sample.value
+        for metric in DELIVERY_ATTEMPTS.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total") and sample.labels.get("outcome") == "delivered"
+    )
+
+
+async def delivered(count: int) -> None:
+    target = delivered_so_far() + count
+    while delivered_so_far() < target:
+        await asyncio.sleep(0.05)
+
+
+async def with_couriers(database: ServiceDatabase, courier: webhooks.Courier, count: int) -> float:
+    """Seconds until the couriers have delivered `count` deliveries."""
+    timing = Timing(Schedule(), timedelta(days=5), timedelta(seconds=60), poll_seconds=0.5)
+    couriers = Couriers(database, courier, timing)
+    waiting = asyncio.create_task(delivered(count))
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    running = asyncio.create_task(couriers.run())
+    try:
+        await waiting
+        return time.perf_counter() - started
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await couriers.stop()
+
+
+async def stored_deliveries(database: ServiceDatabase, endpoint: Endpoint, body: str) -> None:
+    now = datetime.now(UTC)
+    made = [
+        new_delivery(
+            endpoint_id=endpoint.id,
+            owner_kind="agency",
+            owner_id="dkpp",
+            event_id=str(uuid4()),
+            event_type="production.site.registered",
+            subject=f"site-{n}",
+            sequence=1,
+            body=body,
+            now=now,
+            missed=False,
+        )
+        for n in range(DELIVERIES)
+    ]
+    await database.transaction(lambda tx: _saved(tx, [], made))
+
+
+async def _saved(tx: Transaction, hooked: list[Endpoint], made: list[Any]) -> None:
+    for endpoint in hooked:
+        await endpoints.save_endpoint(tx, endpoint)
+    await deliveries.add(tx, made)
+
+
+async def fan_out(database: ServiceDatabase, courier: webhooks.Courier, url: str) -> tuple[float, float]:
+    """Seconds to store one event's deliveries to 100 endpoints, and until all 100 are delivered."""
+    await grants.save_grant(database, Grant("dkpp", frozenset({"production.*"})))
+    await database.transaction(lambda tx: _saved(tx, [an_endpoint(url) for _ in range(FAN_OUT)], []))
+    payload = SiteRegistered(
+        site_id="rak-1",
+        facility_id="rutan-serang",
+        name="Rak A",
+        kind="workshop",
+        area_m2=None,
+        volume_m3=None,
+        registered_at=datetime.now(UTC),
+    )
+    envelope = envelope_for(payload, source="/services/production", subject="rak-1", sequence=1)
+    started = time.perf_counter()
+    await database.transaction(lambda tx: record_and_deliver(tx, [(envelope, payload)]))
+    stored = time.perf_counter() - started
+    all_delivered = await with_couriers(database, courier, FAN_OUT) + stored
+    return stored, all_delivered
+
+
+async def main() -> None:
+    namespace = f"benchwh{uuid4().hex[:8]}_"
+    receiver = subprocess.Popen(  # noqa: ASYNC220 (started once, before anything is timed)
+        [sys.executable, "-m", "tests.bench.receiver", str(PORT)], cwd=REPO
+    )
+    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
+    database = ServiceDatabase(client=client, name=f"{namespace}notifications", source="/bench", topic="bench")
+    http = webhooks.new_client(10.0)
+    courier = webhooks.Courier(http, LOOPBACK, system_resolver, 10.0)
+    url = f"http://127.0.0.1:{PORT}/hooks"
+    try:
+        await wait_ready_receiver(url)
+        await database.ensure_indexes(INDEXES)
+        endpoint = an_endpoint(url)
+        await database.transaction(lambda tx: _saved(tx, [endpoint], []))
+        body = envelope_for(
+            SiteRegistered(
+                site_id="s",
+                facility_id="f",
+                name="n",
+                kind="workshop",
+                area_m2=None,
+                volume_m3=None,
+                registered_at=datetime.now(UTC),
+            ),
+            source="/services/production",
+            subject="s",
+            sequence=1,
+        ).model_dump_json()
+        print(f"webhooks, {DELIVERIES} deliveries a round, {CONCURRENCY} at a time, to a fast local receiver:")
+        ratios = []
+        for round_number in range(1, ROUNDS + 1):  # alternated, so a busy moment of the machine hits both
+            plain = await plain_loop(courier, url, endpoint.secrets[0].value, body)
+            await database.db[deliveries.DELIVERIES].delete_many({})
+            await stored_deliveries(database, endpoint, body)
+            platform = DELIVERIES / await with_couriers(database, courier, DELIVERIES)
+            ratios.append(platform / plain)
+            print(
+                f"  round {round_number}: plain signed-POST loop {plain:,.0f} posts/s, couriers (claim, send, record) "
+                f"{platform:,.0f} deliveries/s: ratio {platform / plain:.2f}"
+            )
+        print(f"  median ratio to the plain loop: {statistics.median(ratios):.2f}")
+        stored, all_delivered = await fan_out(database, courier, url)
+        print(
+            f"  one event to {FAN_OUT} endpoints: deliveries stored in {stored * 1000:.0f} ms, "
+            f"all delivered in {all_delivered * 1000:.0f} ms"
+        )
+    finally:
+        await http.aclose()
+        await client.drop_database(f"{namespace}notifications")
+        await client.close()
+        receiver.terminate()
+        receiver.wait(timeout=30)
+
+
+async def wait_ready_receiver(url: str) -> None:
+    async with webhooks.new_client(1.0) as http:
+        for _ in range(300):
+            try:
+                await http.post(url, content=b"{}")
+                return
+            except Exception:
+                await asyncio.sleep(0.1)
+    raise RuntimeError("the bench receiver never answered")
+
+
+if __name__ == "__main__":
+    _ = wait_ready  # the services' readiness helper; the receiver has no /health
+    asyncio.run(main())

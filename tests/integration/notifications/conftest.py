@@ -1,0 +1,39 @@
+"""The notifications service as the webhook tests run it: loopback receivers allowed, clocks shortened."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import pytest
+
+from services.notifications.main import NotificationsSettings, create_app
+from tests.support.infrastructure import Infrastructure
+from tests.support.services import RunningService, serving, settings_for
+
+FAST = {
+    "webhook_allowed_networks": ["127.0.0.0/8", "::1/128"],
+    "webhook_any_port": True,
+    "webhook_retry_schedule_seconds": [0.2, 0.2, 0.2],
+    "webhook_poll_seconds": 0.05,
+    "webhook_lease_seconds": 10.0,
+    "webhook_timeout_seconds": 2.0,
+}
+
+Start = Callable[..., AbstractAsyncContextManager[RunningService]]
+
+
+@pytest.fixture
+def start_notifications(infrastructure: Infrastructure, namespace: str) -> Start:
+    """Start (and, in a test of restarts, start again) the service on the test's topics and database."""
+
+    def start(**overrides: Any) -> AbstractAsyncContextManager[RunningService]:
+        settings = settings_for(NotificationsSettings, infrastructure, namespace, **{**FAST, **overrides})
+        return serving(create_app(settings))
+
+    return start
+
+
+@pytest.fixture
+async def webhooks(start_notifications: Start) -> AsyncIterator[RunningService]:
+    async with start_notifications() as service:
+        yield service
