@@ -46,7 +46,7 @@ HARVESTS = [  # cycle, day, quantity, unit, fish counted, hours per participant,
     ("pakcoy", "2026-10-19", "85", "bunches", None, "3", [("PKC-1019-A", "A", "85")]),
     ("lele", "2026-10-05", "310.5", "kg", 1720, "6", [("LELE-1005-A", "A", "250"), ("LELE-1005-B", "B", "60.5")]),
 ]
-BATCH = {"batch_code": "KRP-2026-001", "units": 400, "produced_on": "2026-10-12", "food": True}
+BATCH: dict[str, Any] = {"batch_code": "KRP-2026-001", "units": 400, "produced_on": "2026-10-12", "food": True}
 BATCH_LOTS = [("KRP-001-A", "A", "380"), ("KRP-001-C", "C", "20")]
 DISPOSITIONS = [  # lot, kind, quantity, day, recipient or reason
     ("KKG-0928-B", "distributed", "5", "2026-09-29", "Lumbung Pangan Desa Kaserangan"),
@@ -80,30 +80,7 @@ async def load_season(
         cycle = {"site_id": sites[site_key], "programme_id": programmes[agency], "commodity": commodity, **start}
         cycles[name] = await _post(production, "/cycles", {**cycle, "started_on": "2026-07-06"})
         counts["cycles"] += 1
-    deadline = asyncio.get_running_loop().time() + CREDIT_WAIT_SECONDS
-    lots: dict[str, tuple[str, str]] = {}  # code: id, unit
-    for name, on, quantity, unit, fish, hours, graded in HARVESTS:
-        agency = CYCLES[name][0]
-        who = await creditable(production, participants_by_agency.get(agency, [])[:3], programmes[agency], on, deadline)
-        body: dict[str, Any] = {
-            "harvested_on": on,
-            "quantity": quantity,
-            "unit": unit,
-            "fish_count": fish,
-            "credits": _credits(who, hours),
-        }
-        harvest = await _post(production, f"/cycles/{cycles[name]['id']}/harvests", body)
-        lots |= await _grade(production, f"/harvests/{harvest['id']}/lots", graded, unit)
-        counts["harvests"] += 1
-        counts["credits"] += len(who)
-    who = await creditable(
-        production, participants_by_agency.get(TRADE, [])[:3], programmes[TRADE], "2026-10-12", deadline
-    )
-    batch_body = {**BATCH, "best_before": "2027-01-12", "credits": _credits(who, "5")}
-    batch = await _post(production, f"/cycles/{cycles['keripik']['id']}/batches", batch_body)
-    lots |= await _grade(production, f"/batches/{batch['id']}/lots", BATCH_LOTS, "units")
-    counts["batches"], counts["credits"] = 1, counts["credits"] + len(who)
-    counts["lots"] = len(lots)
+    lots = await _harvest_and_make(production, cycles, programmes, participants_by_agency, counts)
     for code, kind, quantity, on, detail in DISPOSITIONS:
         lot_id, unit = lots[code]
         disposition: dict[str, Any] = {"kind": kind, "quantity": quantity, "unit": unit, "on": on}
@@ -116,6 +93,36 @@ async def load_season(
     for name, on in CLOSED.items():
         await _post(production, f"/cycles/{cycles[name]['id']}/close", {"closed_on": on}, status=200)
     return counts
+
+
+async def _harvest_and_make(
+    production: httpx.AsyncClient,
+    cycles: dict[str, dict[str, Any]],
+    programmes: dict[str, str],
+    participants_by_agency: dict[str, list[str]],
+    counts: dict[str, int],
+) -> dict[str, tuple[str, str]]:
+    """The season's harvests and its batch, crediting whom production allows, graded into lots: code -> id, unit."""
+    deadline = asyncio.get_running_loop().time() + CREDIT_WAIT_SECONDS
+    lots: dict[str, tuple[str, str]] = {}
+    for name, on, quantity, unit, fish, hours, graded in HARVESTS:
+        agency = CYCLES[name][0]
+        who = await creditable(production, participants_by_agency.get(agency, [])[:3], programmes[agency], on, deadline)
+        body = {"harvested_on": on, "quantity": quantity, "unit": unit, "fish_count": fish}
+        harvest = await _post(
+            production, f"/cycles/{cycles[name]['id']}/harvests", {**body, "credits": _credits(who, hours)}
+        )
+        lots |= await _grade(production, f"/harvests/{harvest['id']}/lots", graded, unit)
+        counts["harvests"] += 1
+        counts["credits"] += len(who)
+    makers = participants_by_agency.get(TRADE, [])[:3]
+    who = await creditable(production, makers, programmes[TRADE], BATCH["produced_on"], deadline)
+    batch_body = {**BATCH, "best_before": "2027-01-12", "credits": _credits(who, "5")}
+    batch = await _post(production, f"/cycles/{cycles['keripik']['id']}/batches", batch_body)
+    lots |= await _grade(production, f"/batches/{batch['id']}/lots", BATCH_LOTS, "units")
+    counts["batches"], counts["credits"] = 1, counts["credits"] + len(who)
+    counts["lots"] = len(lots)
+    return lots
 
 
 async def creditable(

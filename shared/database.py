@@ -1,11 +1,11 @@
 """A service's own MongoDB database: transactions that carry the outbox and the dedupe record."""
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import uuid4
 
-from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -23,38 +23,6 @@ POSITIONS = "positions"
 POSITION = "position"
 DUPLICATE_KEY = 11000
 CONCURRENT_CHANGE_RETRIES = 20
-PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
-PROCESSED_EVENTS_RETENTION = timedelta(days=30)
-
-PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
-    OUTBOX: [
-        IndexModel([("published_at", ASCENDING), ("_id", ASCENDING)], name="unpublished_in_order"),
-        IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
-        IndexModel([("key", ASCENDING), ("published_at", ASCENDING)], name="unpublished_by_aggregate"),
-        IndexModel(
-            [("published_at", ASCENDING)],
-            name="published_ttl",
-            expireAfterSeconds=int(PUBLISHED_OUTBOX_RETENTION.total_seconds()),
-        ),
-    ],
-    PROCESSED_EVENTS: [
-        IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], name="consumer_event", unique=True),
-        IndexModel(
-            [("handled_at", ASCENDING)],
-            name="handled_ttl",
-            expireAfterSeconds=int(PROCESSED_EVENTS_RETENTION.total_seconds()),
-        ),
-    ],
-}
-
-
-def merge_indexes(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
-    """The indexes of a service's stores together; two stores may index one collection."""
-    together: dict[str, list[IndexModel]] = {}
-    for each in indexes:
-        for collection, models in each.items():
-            together.setdefault(collection, []).extend(models)
-    return together
 
 
 class ConcurrentChange(Exception):
@@ -273,7 +241,7 @@ class ServiceDatabase:
         )
 
     async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
-        for collection, models in {**PLUMBING_INDEXES, **indexes}.items():
+        for collection, models in indexes.items():
             if models:
                 await self.db[collection].create_indexes(models)
 

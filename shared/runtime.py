@@ -12,8 +12,9 @@ from pymongo import AsyncMongoClient, IndexModel
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.consumer import EventConsumer
-from shared.database import Document, ServiceDatabase, Transaction, merge_indexes
+from shared.database import Document, ServiceDatabase, Transaction
 from shared.dead_letters import dead_letter_topic
+from shared.indexes import PLUMBING_INDEXES, merge_indexes
 from shared.kafka import ensure_topics, new_consumer, new_producer
 from shared.outbox import OutboxRelay
 from shared.reactions import Reactions
@@ -78,7 +79,7 @@ class ServiceRuntime:
         )
         for step in self.before_committing_events:
             self._database.before_committing_events(step)
-        await self._database.ensure_indexes(self._indexes)
+        await self._database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, self._indexes))
         if self._on_start is not None:
             await self._on_start(self._database)
         self.consumer = EventConsumer(

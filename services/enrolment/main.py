@@ -21,8 +21,9 @@ from services.enrolment.references import handlers as references
 from services.enrolment.training import api as training_api
 from services.enrolment.training import store as training_store
 from shared import pages
-from shared.database import ServiceDatabase, merge_indexes
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
+from shared.indexes import merge_indexes
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 

@@ -25,8 +25,9 @@ from services.marketplace.settlement import api as settlement_api
 from services.marketplace.settlement import store as settlement_store
 from services.marketplace.storefront import pages as storefront_pages
 from shared import pages
-from shared.database import ServiceDatabase, merge_indexes
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
+from shared.indexes import merge_indexes
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 

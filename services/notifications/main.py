@@ -23,8 +23,9 @@ from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.grants import api as grants_api
 from shared import pages
-from shared.database import ServiceDatabase, merge_indexes
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
+from shared.indexes import merge_indexes
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 

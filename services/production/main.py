@@ -23,8 +23,9 @@ from services.production.reactions import REACTIONS
 from services.production.sites import api as sites_api
 from services.production.sites import store as sites_store
 from shared import pages
-from shared.database import ServiceDatabase, merge_indexes
+from shared.database import ServiceDatabase
 from shared.http import create_service_app
+from shared.indexes import merge_indexes
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 

@@ -33,6 +33,7 @@ from services.notifications.reactions import record_and_deliver
 from shared.database import ServiceDatabase, Transaction
 from shared.events.production import SiteRegistered
 from shared.events.registry import envelope_for
+from shared.indexes import PLUMBING_INDEXES, merge_indexes
 from tests.support.processes import REPO, wait_ready
 
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
@@ -165,7 +166,7 @@ async def main() -> None:
     url = f"http://127.0.0.1:{PORT}/hooks"
     try:
         await wait_ready_receiver(url)
-        await database.ensure_indexes(INDEXES)
+        await database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, INDEXES))
         endpoint = an_endpoint(url)
         await database.transaction(lambda tx: _saved(tx, [endpoint], []))
         body = envelope_for(

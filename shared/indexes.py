@@ -1,0 +1,41 @@
+"""The indexes every service's database needs for its plumbing (outbox, dedupe records), and merging a
+service's own with them."""
+
+from datetime import timedelta
+
+from pymongo import ASCENDING, IndexModel
+
+from shared.database import OUTBOX, PROCESSED_EVENTS
+
+PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
+PROCESSED_EVENTS_RETENTION = timedelta(days=30)
+
+PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
+    OUTBOX: [
+        IndexModel([("published_at", ASCENDING), ("_id", ASCENDING)], name="unpublished_in_order"),
+        IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
+        IndexModel([("key", ASCENDING), ("published_at", ASCENDING)], name="unpublished_by_aggregate"),
+        IndexModel(
+            [("published_at", ASCENDING)],
+            name="published_ttl",
+            expireAfterSeconds=int(PUBLISHED_OUTBOX_RETENTION.total_seconds()),
+        ),
+    ],
+    PROCESSED_EVENTS: [
+        IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], name="consumer_event", unique=True),
+        IndexModel(
+            [("handled_at", ASCENDING)],
+            name="handled_ttl",
+            expireAfterSeconds=int(PROCESSED_EVENTS_RETENTION.total_seconds()),
+        ),
+    ],
+}
+
+
+def merge_indexes(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[IndexModel]]:
+    """The indexes of a service's stores together; two stores may index one collection."""
+    together: dict[str, list[IndexModel]] = {}
+    for each in indexes:
+        for collection, models in each.items():
+            together.setdefault(collection, []).extend(models)
+    return together
