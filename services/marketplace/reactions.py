@@ -6,8 +6,9 @@ from services.marketplace.listings.learning import (
     programme_learnt,
     site_registered,
 )
+from services.marketplace.parties.handlers import agency_learnt, facility_learnt
 from services.marketplace.sources.handlers import batch_learnt, harvest_learnt
-from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.events.enrolment import AgencyRegistered, FacilityRegistered, ProgrammePublished, ProgrammeUpdated
 from shared.events.production import (
     BatchProduced,
     HarvestRecorded,
@@ -20,6 +21,8 @@ from shared.events.production import (
 from shared.reactions import On, Reactions
 
 REACTIONS = Reactions(
+    On(FacilityRegistered, facility_learnt),
+    On(AgencyRegistered, agency_learnt),
     On(ProgrammePublished, programme_learnt),
     On(ProgrammeUpdated, programme_learnt),
     On(SiteRegistered, site_registered),

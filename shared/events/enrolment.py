@@ -221,3 +221,23 @@ class CohortClosed(EventData):
     cohort_id: str
     programme_id: str
     closed_on: date
+
+
+@contract("enrolment.facility.registered", version=1)
+class FacilityRegistered(EventData):
+    """A detention centre or prison joined the programme (the memorandum's own at the first start)."""
+
+    facility_id: str
+    name: str = Field(description="e.g. Rutan Kelas IIB Serang")
+    kind: str = Field(description="rutan or lapas")
+    regency: str
+
+
+@contract("enrolment.agency.registered", version=1)
+class AgencyRegistered(EventData):
+    """A partner agency (OPD) or the corrections directorate joined the programme."""
+
+    agency_id: str
+    name: str = Field(description="e.g. Dinas Ketahanan Pangan dan Pertanian")
+    short_name: str = Field(description="e.g. DKPP")
+    regency: str

@@ -43,9 +43,11 @@ class Provenance(BaseModel):
     lot_id: str
     lot_code: str
     facility_id: str | None = Field(description="Unknown until the site's registration is learnt")
+    facility_name: str | None = Field(None, description="e.g. Rutan Kelas IIB Serang, once learnt")
     programme_id: str
     programme_name: str | None = Field(description="Unknown until the programme's publication is learnt")
     agency_id: str | None = Field(description="The partner agency (OPD) that runs the programme")
+    agency_name: str | None = Field(None, description="e.g. Dinas Perikanan, once learnt")
     source: str = Field(description="harvest or batch")
     produced_on: date | None = Field(description="The harvest's or batch's date, once learnt")
     grade: str
@@ -57,6 +59,7 @@ class ListingState(EventData):
 
     listing_id: str
     facility_id: str
+    facility_name: str | None = Field(None, description="e.g. Rutan Kelas IIB Serang, once learnt")
     product: str = Field(description="The product or commodity its lots hold, e.g. kangkung or lele")
     title: str
     description: str

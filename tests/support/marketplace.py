@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+from services.enrolment.references import domain as references
 from shared.events import EventData
 from shared.events.enrolment import ProgrammePublished
 from shared.events.production import (
@@ -35,6 +36,12 @@ FOOD_PERMITS = {"pirt_number": "P-IRT 2063604010123-29", "halal_number": "ID3611
 def message(payload: EventData, subject: str, sequence: int = 1) -> Message:
     envelope = envelope_for(payload, source="/tests", subject=subject, sequence=sequence)
     return subject.encode(), envelope.to_bytes()
+
+
+def founding_parties() -> list[Message]:
+    """The memorandum's facilities and agencies, told as enrolment tells them at its first start."""
+    parties = (*references.FOUNDING_FACILITIES, *references.FOUNDING_AGENCIES)
+    return [message(references.registered(party), party.id) for party in parties]
 
 
 def credits(hours: dict[str, str]) -> list[Credit]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.errors import InvalidInput
+from shared.events.enrolment import AgencyRegistered, FacilityRegistered
 
 SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
@@ -64,3 +65,10 @@ def checked_id(value: str, *, field: str) -> str:
     if not SLUG.match(value) or len(value) > 64:
         raise InvalidReferenceId("Use lowercase letters, digits and dashes, e.g. lapas-cilegon.", field=field)
     return value
+
+
+def registered(party: Facility | PartnerAgency) -> FacilityRegistered | AgencyRegistered:
+    """The event that tells other services a facility's or an agency's name (skill tracks stay here)."""
+    if isinstance(party, Facility):
+        return FacilityRegistered(facility_id=party.id, name=party.name, kind=party.kind.value, regency=party.regency)
+    return AgencyRegistered(agency_id=party.id, name=party.name, short_name=party.short_name, regency=party.regency)

@@ -5,9 +5,8 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from services.enrolment.references import domain
 from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
-from shared.database import ServiceDatabase, Transaction
+from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
 
 FACILITIES = "facilities"
@@ -18,11 +17,6 @@ COLLECTION_OF: dict[type[Facility | PartnerAgency | SkillTrack], str] = {
     PartnerAgency: AGENCIES,
     SkillTrack: SKILL_TRACKS,
 }
-FOUNDING: tuple[tuple[str, tuple[Facility | PartnerAgency | SkillTrack, ...]], ...] = (
-    (FACILITIES, domain.FOUNDING_FACILITIES),
-    (AGENCIES, domain.FOUNDING_AGENCIES),
-    (SKILL_TRACKS, domain.FOUNDING_SKILL_TRACKS),
-)
 
 
 class UnknownFacility(NotFound):
@@ -41,33 +35,50 @@ class AlreadyKnown(Conflict):
     """A facility, agency or skill track with this id exists."""
 
 
-async def add_founding(database: ServiceDatabase) -> None:
-    """Insert each founding party and track that is not there yet; existing ones are left as they are."""
-    for collection, parties in FOUNDING:
-        for party in parties:
-            document = asdict(party)
-            await database.db[collection].update_one(
-                {"_id": document.pop("id")}, {"$setOnInsert": document}, upsert=True
-            )
+async def known(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> bool:
+    return await tx.db[COLLECTION_OF[type(party)]].find_one({"_id": party.id}, session=tx.session) is not None
 
 
-async def add(database: ServiceDatabase, party: Facility | PartnerAgency | SkillTrack) -> None:
+async def add(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> None:
     document: dict[str, Any] = asdict(party)
     document["_id"] = document.pop("id")
     try:
-        await database.db[COLLECTION_OF[type(party)]].insert_one(document)
+        await tx.db[COLLECTION_OF[type(party)]].insert_one(document, session=tx.session)
     except DuplicateKeyError:
         raise AlreadyKnown(f"{party.id} is already registered.", field="id") from None
 
 
+TOLD = "told_to_services"
+
+
+async def untold(tx: Transaction) -> list[Facility | PartnerAgency]:
+    """Facilities and agencies not yet told to the other services."""
+    never = {TOLD: {"$ne": True}}
+    facilities = await tx.db[FACILITIES].find(never, sort=[("_id", 1)], session=tx.session).to_list()
+    agencies = await tx.db[AGENCIES].find(never, sort=[("_id", 1)], session=tx.session).to_list()
+    return [_facility(d) for d in facilities] + [_agency(d) for d in agencies]
+
+
+async def mark_told(tx: Transaction, party: Facility | PartnerAgency) -> None:
+    await tx.db[COLLECTION_OF[type(party)]].update_one({"_id": party.id}, {"$set": {TOLD: True}}, session=tx.session)
+
+
+def _facility(d: Document) -> Facility:
+    return Facility(d["_id"], d["name"], FacilityKind(d["kind"]), d["regency"])
+
+
+def _agency(d: Document) -> PartnerAgency:
+    return PartnerAgency(d["_id"], d["name"], d["short_name"], d["regency"])
+
+
 async def facilities(database: ServiceDatabase) -> list[Facility]:
     found = database.db[FACILITIES].find({}, sort=[("_id", 1)])
-    return [Facility(d["_id"], d["name"], FacilityKind(d["kind"]), d["regency"]) async for d in found]
+    return [_facility(d) async for d in found]
 
 
 async def agencies(database: ServiceDatabase) -> list[PartnerAgency]:
     found = database.db[AGENCIES].find({}, sort=[("_id", 1)])
-    return [PartnerAgency(d["_id"], d["name"], d["short_name"], d["regency"]) async for d in found]
+    return [_agency(d) async for d in found]
 
 
 async def skill_tracks(database: ServiceDatabase) -> list[SkillTrack]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from services.marketplace.listings.store import LISTINGS
+from services.marketplace.parties import store as parties
 from shared.database import POSITION, Document, ServiceDatabase
 from shared.pages import InvalidCursor
 
@@ -92,13 +93,25 @@ class Choices:
 
     facility_ids: list[str]
     agency_ids: list[str]
+    names: dict[str, str]
+    """Facility and agency ids -> their names, as far as learnt."""
+
+    def facility(self, facility_id: str) -> str:
+        return self.names.get(facility_id, facility_id)
+
+    def agency(self, agency_id: str) -> str:
+        return self.names.get(agency_id, agency_id)
 
 
 async def choices(database: ServiceDatabase) -> Choices:
     published = {"status": "published"}
-    facilities = await database.db[LISTINGS].distinct("facility_id", published)
-    agencies = await database.db[LISTINGS].distinct("public.agency_ids", published)
-    return Choices(sorted(facilities), sorted(agencies))
+    facilities = sorted(await database.db[LISTINGS].distinct("facility_id", published))
+    agencies = sorted(await database.db[LISTINGS].distinct("public.agency_ids", published))
+    names: dict[str, str] = {}
+    for collection, ids in ((parties.FACILITIES, facilities), (parties.AGENCIES, agencies)):
+        found = database.db[collection].find({"_id": {"$in": ids}, "name": {"$exists": True}})
+        names |= {document["_id"]: document["name"] async for document in found}
+    return Choices(facilities, agencies, names)
 
 
 def entry(document: Document) -> dict[str, Any]:

@@ -4,6 +4,7 @@ commit order, and the events integrators follow."""
 from services.marketplace.listings import publication, store
 from services.marketplace.listings.domain import Listing
 from services.marketplace.listings.publication import Facts, Public
+from services.marketplace.parties import store as parties
 from services.marketplace.programmes import store as programmes
 from services.marketplace.sources import store as sources
 from shared.database import Transaction
@@ -11,9 +12,12 @@ from shared.events.marketplace import LISTINGS_TOPIC, ListingWithdrawn
 
 
 async def facts_for(tx: Transaction, listing: Listing) -> Facts:
+    known = await programmes.programmes(tx, listing.programme_ids)
+    agencies = sorted({programme.agency_id for programme in known.values()})
     return Facts(
-        programmes=await programmes.programmes(tx, listing.programme_ids),
+        programmes=known,
         sources=await sources.sources(tx, sorted({lot.source_id for lot in listing.lots})),
+        names=await parties.names(tx, [listing.facility_id], agencies),
     )
 
 

@@ -53,12 +53,12 @@ async def programme_learnt(tx: Transaction, envelope: Envelope, payload: Program
     known = {"programme_id": payload.programme_id, "agency_id": payload.agency_id, "name": payload.name}
     if await programmes.learn(tx, **known, sequence=envelope.sequence):
         for listing_id in await store.listings_with(tx, programme_id=payload.programme_id):
-            await _refresh(tx, listing_id)
+            await refresh(tx, listing_id)
 
 
 async def refresh_listings_of_source(tx: Transaction, source_id: str) -> None:
     for listing_id in await store.listings_with(tx, source_id=source_id):
-        await _refresh(tx, listing_id)
+        await refresh(tx, listing_id)
 
 
 async def _place(tx: Transaction, lot: ReleasedLot) -> None:
@@ -77,7 +77,7 @@ async def _place(tx: Transaction, lot: ReleasedLot) -> None:
     await lots.mark_listed(tx, lot.id, listing_id)
 
 
-async def _refresh(tx: Transaction, listing_id: str) -> None:
+async def refresh(tx: Transaction, listing_id: str) -> None:
     """Provenance or food learnt later: the listing's public state may change, though nothing of it did."""
     listing, was = await store.listing(tx, listing_id)
     await save_change(tx, listing, was, replace(listing, version=listing.version + 1))

@@ -3,10 +3,11 @@
 A published listing's public state is recomputed on every change: when it differs, integrators are told
 (`marketplace.listing.updated` naming what changed, and the latest state on the compacted topic)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from services.marketplace.listings.domain import Listing, ListingStatus, now
+from services.marketplace.parties.store import Names
 from services.marketplace.programmes.store import Programme
 from services.marketplace.sources.store import Source
 from shared.events import EventData
@@ -29,6 +30,7 @@ class Facts:
 
     programmes: dict[str, Programme]
     sources: dict[str, Source]
+    names: Names = field(default_factory=lambda: Names({}, {}))
 
     def food(self, listing: Listing) -> bool:
         """Food when an officer says so, or when a lot comes from a batch of food."""
@@ -42,6 +44,7 @@ def public_state(listing: Listing, facts: Facts) -> Public:
     state = ListingSnapshot(
         listing_id=listing.id,
         facility_id=listing.facility_id,
+        facility_name=facts.names.facilities.get(listing.facility_id),
         product=listing.product,
         title=listing.title,
         description=listing.description,
@@ -71,9 +74,11 @@ def _provenance(listing: Listing, lot_id: str, facts: Facts) -> Provenance:
         lot_id=lot.lot_id,
         lot_code=lot.lot_code,
         facility_id=listing.facility_id,
+        facility_name=facts.names.facilities.get(listing.facility_id),
         programme_id=lot.programme_id,
         programme_name=programme.name if programme else None,
         agency_id=programme.agency_id if programme else None,
+        agency_name=facts.names.agencies.get(programme.agency_id) if programme else None,
         source=lot.source,
         produced_on=source.produced_on if source else None,
         grade=lot.grade,

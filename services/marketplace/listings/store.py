@@ -149,6 +149,11 @@ async def listings_with(tx: Transaction, *, programme_id: str | None = None, sou
     return [document["_id"] for document in await found.to_list()]
 
 
+async def listings_at(tx: Transaction, facility_id: str) -> list[str]:
+    found = tx.db[LISTINGS].find({"facility_id": facility_id}, projection=["_id"], session=tx.session)
+    return [document["_id"] for document in await found.to_list()]
+
+
 async def save_listing(tx: Transaction, listing: Listing, public: Public | None, *, moved: bool) -> None:
     """Save the listing; `moved` (its public state changed) gives it the next position in commit order."""
     document = to_document(listing, public)

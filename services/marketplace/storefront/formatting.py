@@ -21,14 +21,6 @@ UNITS = {
     "units": "buah", "litres": "liter", "ml": "ml",
 }  # fmt: skip
 SOURCES = {"harvest": "Panen", "batch": "Produksi"}
-FACILITIES = {"rutan-serang": "Rutan Kelas IIB Serang"}
-AGENCIES = {
-    "dkpp": "DKPP (Dinas Ketahanan Pangan dan Pertanian)",
-    "dinas-perikanan": "Dinas Perikanan",
-    "diskoperindag": "Diskoperindag (Dinas Koperasi, UMKM, Perindustrian dan Perdagangan)",
-    "ditjenpas": "Direktorat Jenderal Pemasyarakatan",
-}
-"""The memorandum's facility and agencies by name; the marketplace learns no names of others, shown by id."""
 
 
 def number(value: Decimal | int | str) -> str:
@@ -75,9 +67,6 @@ def source(code: str) -> str:
     return SOURCES.get(code, code)
 
 
-def facility(facility_id: str | None) -> str:
-    return "belum diketahui" if facility_id is None else FACILITIES.get(facility_id, facility_id)
-
-
-def agency(agency_id: str | None) -> str:
-    return "belum diketahui" if agency_id is None else AGENCIES.get(agency_id, agency_id)
+def named(party_id: str | None, name: str | None = None) -> str:
+    """A facility or an agency by its name once the marketplace learnt it (from enrolment's events), else its id."""
+    return name or party_id or "belum diketahui"

@@ -42,13 +42,10 @@ TEMPLATES.filters.update(
     day=formatting.day,
     category=formatting.category,
     source=formatting.source,
-    facility=formatting.facility,
-    agency=formatting.agency,
 )
 TEMPLATES.globals.update(
     categories=formatting.CATEGORIES,
-    facility_name=formatting.facility,
-    agency_name=formatting.agency,
+    named=formatting.named,
     yes=searches.YES,
 )
 

@@ -1,5 +1,6 @@
 """Reference data: the founding parties and skill tracks from the start, more added, unknown ones refused by name."""
 
+from services.enrolment.references.handlers import seed_founding_parties
 from tests.support.enrolment import STAFF_SCOPES, known_facility, published_programme, registered_participant
 from tests.support.participants import new_registration
 from tests.support.services import RunningService
@@ -87,3 +88,20 @@ async def test_a_programme_belongs_to_a_known_skill_track_and_new_tracks_are_dat
         f"/programmes/{programme['id']}", json={"skill_track": "pottery"}, headers=staff
     )
     assert (revised.status_code, revised.json()["field"]) == (404, "skill_track")
+
+
+async def test_facilities_and_agencies_are_told_to_the_other_services_once_each(enrolment: RunningService) -> None:
+    admin = await enrolment.mint_key("admin")
+    cilegon = {"id": "lapas-cilegon", "name": "Lapas Kelas IIA Cilegon", "kind": "lapas", "regency": "Cilegon"}
+    assert (await enrolment.http.post("/facilities", json=cilegon, headers=admin)).status_code == 201
+    # what an earlier version stored without telling anyone is told at the next start; the rest is not told again
+    database = enrolment.runtime.database
+    await database.db["agencies"].update_one({"_id": "ditjenpas"}, {"$unset": {"told_to_services": ""}})
+    await seed_founding_parties(database)
+    outbox = await database.db["outbox"].find({}, sort=[("_id", 1)]).to_list()
+    told = [(record["type"], record["key"]) for record in outbox if record["type"].endswith(".registered")]
+    founding = [("enrolment.facility.registered", "rutan-serang")] + [
+        ("enrolment.agency.registered", agency) for agency in ("dinas-perikanan", "diskoperindag", "ditjenpas", "dkpp")
+    ]
+    later = [("enrolment.facility.registered", "lapas-cilegon"), ("enrolment.agency.registered", "ditjenpas")]
+    assert told == founding + later

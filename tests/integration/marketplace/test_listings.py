@@ -4,7 +4,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.marketplace import FOOD_PERMITS, Season, draft_of, learn, published
+from tests.support.marketplace import FOOD_PERMITS, Season, draft_of, founding_parties, learn, published
 from tests.support.services import RunningService, eventually
 
 
@@ -40,6 +40,17 @@ async def test_released_lots_stock_one_draft_per_product_in_any_order_and_duplic
     provenance = {(p["lot_id"], p["programme_name"], p["agency_id"], p["produced_on"]) for p in shown["provenance"]}
     assert provenance == {(lot, "Hidroponik sayuran", "dkpp", "2026-10-20") for lot in (first, second)}
     assert "p-1" not in str(shown)
+    assert shown["facility_name"] is None  # enrolment has not told the names yet
+
+    await learn(infrastructure, namespace, enrolment=founding_parties())
+
+    async def named() -> dict | None:
+        [now] = (await marketplace.http.get("/listings")).json()["items"]
+        return now if now["facility_name"] else None
+
+    now = await eventually(named)
+    assert now["facility_name"] == "Rutan Kelas IIB Serang"
+    assert {p["agency_name"] for p in now["provenance"]} == {"Dinas Ketahanan Pangan dan Pertanian"}
 
 
 async def test_production_taking_from_a_lot_after_its_release_lowers_the_stock_but_not_what_it_took_before(

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, Page
 from services.marketplace.main import MarketplaceSettings, create_app
 from tests.support.browser import DESKTOP, PHONE, chromium, has_horizontal_scroll, screenshot
 from tests.support.infrastructure import Infrastructure
-from tests.support.marketplace import FOOD_PERMITS, Season, draft_of, learn, published
+from tests.support.marketplace import FOOD_PERMITS, Season, draft_of, founding_parties, learn, published
 from tests.support.services import RunningService, eventually, serving, settings_for
 
 WORKED = {"wbp-7f3a9c21": "4", "wbp-0d81e5b4": "2.5"}
@@ -58,7 +58,10 @@ async def stocked(infrastructure: Infrastructure, namespace: str, marketplace: R
     await learn(
         infrastructure,
         namespace,
-        enrolment=[greens.programme(), fish.programme("Budidaya lele"), snacks.programme("Olahan pangan UMKM")],
+        enrolment=[
+            *founding_parties(),
+            greens.programme(), fish.programme("Budidaya lele"), snacks.programme("Olahan pangan UMKM"),
+        ],
         production=[
             *(season.site() for season in (greens, fish, snacks)),
             greens.harvest(harvest, WORKED), fish.harvest(catch, WORKED), snacks.batch(batch, WORKED),
@@ -170,7 +173,7 @@ async def test_a_product_page_on_a_phone_shows_price_stock_provenance_permits_an
     provenance = await page.inner_text("#provenance")
     for shown in (
         "Olahan pangan UMKM",
-        "Diskoperindag",
+        "Dinas Koperasi, UMKM, Perindustrian dan Perdagangan",  # names learnt from enrolment's events
         "Rutan Kelas IIB Serang",
         "22 Oktober 2026",
         "22 Januari 2027",

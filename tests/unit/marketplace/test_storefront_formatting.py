@@ -63,10 +63,8 @@ def test_every_category_has_an_indonesian_name() -> None:
     }
 
 
-def test_the_memorandums_facility_and_agencies_are_named_and_others_shown_by_id() -> None:
-    assert formatting.facility("rutan-serang") == "Rutan Kelas IIB Serang"
-    assert formatting.facility("lapas-cilegon") == "lapas-cilegon"
-    assert formatting.agency("dinas-perikanan") == "Dinas Perikanan"
-    assert formatting.agency("dkpp").startswith("DKPP")
-    assert formatting.agency(None) == "belum diketahui"
+def test_facilities_and_agencies_are_shown_by_their_learnt_names_else_by_id() -> None:
+    assert formatting.named("rutan-serang", "Rutan Kelas IIB Serang") == "Rutan Kelas IIB Serang"
+    assert formatting.named("lapas-cilegon") == "lapas-cilegon"
+    assert formatting.named(None) == "belum diketahui"
     assert (formatting.source("harvest"), formatting.source("batch")) == ("Panen", "Produksi")

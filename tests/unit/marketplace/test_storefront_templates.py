@@ -48,7 +48,10 @@ def test_the_catalogue_page_escapes_listings_and_the_buyers_own_words() -> None:
     found = Found([listing(), listing(listing_id="listing-2", stock="0")], cursor="bGlzdGluZ3M6Nw", more=True)
     search = asked({"q": '"><script>alert(1)</script>', "facility_id": HOSTILE})
     html = TEMPLATES.get_template("catalogue.html").render(
-        root="", asked=search, choices=Choices(["rutan-serang"], ["diskoperindag"]), found=found
+        root="",
+        asked=search,
+        choices=Choices(["rutan-serang"], ["diskoperindag"], {"rutan-serang": "Rutan <Kelas> IIB Serang"}),
+        found=found,
     )
     assert "<script" not in html
     assert "<b onmouseover" not in html
