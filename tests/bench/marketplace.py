@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
 from shared.kafka import ensure_topics
-from tests.bench.http_reads import BARE_PORT, CONNECTIONS, measure, report, start_bare_app, wait_answering
+from tests.bench.http_reads import BARE_PORT, CONNECTIONS, Measured, measure, report, start_bare_app, wait_answering
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.kafka import publish
 from tests.support.marketplace import COMPLETE, Season
@@ -98,26 +98,7 @@ async def main() -> None:
         buyer = {"X-API-Key": await keys.mint(name="bench-buyer", scopes=["orders:write"])}
         async with httpx.AsyncClient(base_url=base_url, headers=admin, timeout=60) as http:
             listings = await stocked(http, namespace)
-            last = listings[0]["id"]
-            await http.patch(f"/listings/{last}", json={"minimum_order": "1"})
-        if os.environ.get("BENCH_PAUSE"):
-            print("marketplace pid", processes[-1].pid, flush=True)
-            await asyncio.sleep(float(os.environ["BENCH_PAUSE"]))
-        by_text = measure(f"{base_url}/listings?q=nomor%201&limit=20")
-        by_price = measure(f"{base_url}/listings?category=vegetables&price_min=10000&in_stock=true&limit=20")
-        print(f"Marketplace: wrk, 1 thread, {CONNECTIONS} connections, {PRODUCTS} published listings")
-        report("bare FastAPI GET /ping", bare, bare)
-        report("GET /listings?q= (text search)", by_text, bare)
-        report("GET /listings?category&price&in_stock", by_price, bare)
-        async with httpx.AsyncClient(base_url=base_url, headers=admin) as http:
-            await take_all_but(http, buyer, last, LAST_UNITS)
-        contended, sold = await orders_per_second(base_url, buyer, last, BUYERS, BUYERS)
-        name = f"orders, {BUYERS} at once for the last {LAST_UNITS} units"
-        print(f"{name:<40} {contended:>8,.0f} answers/s  sold {sold} of {LAST_UNITS}")
-        plenty, sold = await orders_per_second(base_url, buyer, listings[1]["id"], PLENTY_ORDERS, CONNECTIONS)
-        print(
-            f"{'orders, 32 at once from plenty of stock':<40} {plenty:>8,.0f} orders/s   sold {sold} of {PLENTY_ORDERS}"
-        )
+        await searches_and_orders(base_url, bare, admin, buyer, [listing["id"] for listing in listings])
     finally:
         for process in processes:
             process.terminate()
@@ -125,6 +106,27 @@ async def main() -> None:
             process.wait(timeout=30)
         await client.close()
         await forget(Infrastructure(KAFKA, MONGODB), namespace)
+
+
+async def searches_and_orders(
+    base_url: str, bare: Measured, admin: dict[str, str], buyer: dict[str, str], listing_ids: list[str]
+) -> None:
+    """Catalogue searches against the bare app, then orders at the last units and from plenty."""
+    by_text = measure(f"{base_url}/listings?q=nomor%201&limit=20")
+    by_price = measure(f"{base_url}/listings?category=vegetables&price_min=10000&in_stock=true&limit=20")
+    print(f"Marketplace: wrk, 1 thread, {CONNECTIONS} connections, {PRODUCTS} published listings")
+    report("bare FastAPI GET /ping", bare, bare)
+    report("GET /listings?q= (text search)", by_text, bare)
+    report("GET /listings?category&price&in_stock", by_price, bare)
+    last, plentiful = listing_ids[:2]
+    async with httpx.AsyncClient(base_url=base_url, headers=admin) as http:
+        await take_all_but(http, buyer, last, LAST_UNITS)
+    contended, sold = await orders_per_second(base_url, buyer, last, BUYERS, BUYERS)
+    name = f"orders, {BUYERS} at once for the last {LAST_UNITS} units"
+    print(f"{name:<40} {contended:>8,.0f} answers/s  sold {sold} of {LAST_UNITS}")
+    plenty, sold = await orders_per_second(base_url, buyer, plentiful, PLENTY_ORDERS, CONNECTIONS)
+    name = f"orders, {CONNECTIONS} at once from plenty of stock"
+    print(f"{name:<40} {plenty:>8,.0f} orders/s   sold {sold} of {PLENTY_ORDERS}")
 
 
 async def take_all_but(http: httpx.AsyncClient, buyer: dict[str, str], listing_id: str, left: int) -> None:
