@@ -14,14 +14,15 @@ from shared.reactions import OnRun, Reactions, Received
 
 async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventData]]) -> None:
     """A run of events: into the feed, into the read model of what each concerns, and out as deliveries, in the
-    transaction that handles them (so a delivery is stored once the event is handled, and only then)."""
-    await feed.record_in_feed(tx, received)
+    transaction that handles them (so a delivery is stored once the event is handled, and only then). An event
+    whose scope is not known yet waits in the feed (hidden from agencies) and for its deliveries, until the
+    links it needs are learnt."""
     envelopes = [envelope for envelope, _ in received]
+    scoped = await aggregates.scopes(tx, envelopes)
+    await feed.record_in_feed(tx, envelopes, scoped)
     endpoint_list = await endpoints.all_endpoints(tx)
-    if not endpoint_list:
-        await aggregates.learn(tx, envelopes)
-        return
-    await deliveries.fan_out(tx, await aggregates.scopes(tx, envelopes), endpoint_list)
+    if endpoint_list:
+        await deliveries.fan_out(tx, scoped, endpoint_list)
 
 
 def reactions() -> Reactions:

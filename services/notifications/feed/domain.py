@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from services.notifications.aggregates.domain import Scope
 from shared.events import Envelope
 
 
@@ -22,7 +23,27 @@ class FeedEntry:
     data: dict[str, Any]
 
 
-def feed_entry(envelope: Envelope) -> FeedEntry:
+@dataclass(frozen=True)
+class Reach:
+    """Whom an entry concerns: `bound` to programmes (and so to `agency_ids`) or to none; `waiting` while the
+    links that tell are not known yet."""
+
+    bound: bool
+    agency_ids: list[str]
+    waiting: bool
+
+    @classmethod
+    def of(cls, scope: Scope | None) -> "Reach":
+        if scope is None:
+            return cls(bound=True, agency_ids=[], waiting=True)
+        return cls(bound=scope.bound, agency_ids=sorted(scope.agency_ids), waiting=False)
+
+
+def feed_entry(envelope: Envelope, scope: Scope | None) -> tuple[FeedEntry, Reach]:
+    return _entry(envelope), Reach.of(scope)
+
+
+def _entry(envelope: Envelope) -> FeedEntry:
     return FeedEntry(
         event_id=envelope.id,
         type=envelope.type,

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from services.notifications.aggregates.domain import Scope
 from services.notifications.feed import domain, store
 from services.notifications.feed.domain import FeedEntry
 from services.notifications.grants import store as grants
@@ -9,17 +10,22 @@ from services.notifications.grants.domain import visible_types
 from services.notifications.grants.handlers import known_types
 from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
-from shared.events import EventData
-from shared.reactions import Received
+from shared.events import Envelope
 
 
 class NotSubscribed(Forbidden):
     """An agency's key reads the feed once the agency has a subscription."""
 
 
-async def record_in_feed(tx: Transaction, received: Sequence[Received[EventData]]) -> None:
-    """A run of events lands in the feed with one bulk write."""
-    await store.append_to_feed(tx, [domain.feed_entry(envelope) for envelope, _ in received])
+async def record_in_feed(
+    tx: Transaction, envelopes: Sequence[Envelope], scoped: Sequence[tuple[Envelope, Scope]]
+) -> None:
+    """A run of events lands in the feed with one bulk write, each with whom it concerns when known (else
+    waiting for it); earlier events whose scope the run completed are given theirs."""
+    scopes = {envelope.id: scope for envelope, scope in scoped}
+    arrived = {envelope.id for envelope in envelopes}
+    await store.append_to_feed(tx, [domain.feed_entry(envelope, scopes.get(envelope.id)) for envelope in envelopes])
+    await store.scope_entries(tx, {event_id: scope for event_id, scope in scopes.items() if event_id not in arrived})
 
 
 async def feed(
@@ -31,6 +37,6 @@ async def feed(
         found = await grants.grant(database, agency)
         if found is None:
             raise NotSubscribed(f"Agency {agency} has no subscription yet; an administrator sets one.")
-    return await store.feed_page(
-        database, after=after, types=visible_types(requested, found, known=known_types()), limit=limit
-    )
+    types = visible_types(requested, found, known=known_types())
+    own = None if found is None or found.all_programmes else found.agency_id
+    return await store.feed_page(database, after=after, types=types, agency=own, limit=limit)

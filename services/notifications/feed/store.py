@@ -3,16 +3,19 @@ that has yet to commit."""
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, UpdateOne
 
-from services.notifications.feed.domain import FeedEntry
-from shared.database import POSITION, ServiceDatabase, Transaction
+from services.notifications.aggregates.domain import Scope
+from services.notifications.feed.domain import FeedEntry, Reach
+from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import InvalidInput
 
 FEED = "event_feed"
 LISTED = {FEED: "_id"}
+LINK_WAIT = timedelta(minutes=10)
+"""How long an agency's feed waits at an entry whose programme is not known yet before passing it over."""
 """Entries from before positions existed are placed in the order received, at start."""
 
 INDEXES = {
@@ -28,28 +31,57 @@ class InvalidCursor(InvalidInput):
     """A cursor is the `next_cursor` of an earlier page."""
 
 
-async def append_to_feed(tx: Transaction, entries: Sequence[FeedEntry]) -> None:
+async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Reach]]) -> None:
     """The entries, at the feed's next positions in commit order, with one bulk write."""
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
     documents = [
-        {**asdict(entry), POSITION: position, "received_at": received_at}
-        for position, entry in zip(positions, entries, strict=True)
+        {**asdict(entry), **asdict(reach), POSITION: position, "received_at": received_at}
+        for position, (entry, reach) in zip(positions, entries, strict=True)
     ]
     await tx.db[FEED].insert_many(documents, session=tx.session)
 
 
+async def scope_entries(tx: Transaction, scopes: dict[str, Scope]) -> None:
+    """Entries that waited for their links, given whom they concern."""
+    if scopes:
+        writes = [
+            UpdateOne({"event_id": event_id}, {"$set": asdict(Reach.of(scope))}) for event_id, scope in scopes.items()
+        ]
+        await tx.db[FEED].bulk_write(writes, session=tx.session)
+
+
 async def feed_page(
-    database: ServiceDatabase, *, after: str | None, types: list[str] | None, limit: int
+    database: ServiceDatabase, *, after: str | None, types: list[str] | None, agency: str | None, limit: int
 ) -> tuple[list[FeedEntry], str | None]:
-    """Entries after the cursor, in commit order, of `types` (None: any), and the cursor of the last one."""
+    """Entries after the cursor, in commit order, of `types` (None: any), and the cursor of the last one.
+
+    With `agency`, only entries bound to no programme or to that agency's; the page ends before an entry
+    still waiting to learn whom it concerns (it may turn out to be the agency's), unless it has waited longer
+    than LINK_WAIT, when it is passed over as another's.
+    """
     query: dict[str, object] = {POSITION: {"$gt": position_of(after)}}
     if types is not None:
         query["type"] = {"$in": types}
+    if agency is not None:
+        query["$or"] = [{"bound": {"$ne": True}}, {"agency_ids": agency}, {"waiting": True}]
     documents = await database.db[FEED].find(query, sort=[(POSITION, ASCENDING)], limit=limit).to_list()
+    if agency is not None:
+        documents = _before_the_first_waiting(documents, datetime.now(UTC) - LINK_WAIT)
     entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__}) for document in documents]
     cursor = str(documents[-1][POSITION]) if documents else after
     return entries, cursor
+
+
+def _before_the_first_waiting(documents: list[Document], given_up_before: datetime) -> list[Document]:
+    shown = []
+    for document in documents:
+        if document.get("waiting"):
+            if document["received_at"] > given_up_before:
+                break
+            continue  # waited too long: passed over (it is still shown to staff)
+        shown.append(document)
+    return shown
 
 
 def position_of(cursor: str | None) -> int:

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.notifications.feed import store
-from services.notifications.feed.domain import FeedEntry
+from services.notifications.feed.domain import FeedEntry, Reach
 from shared import pages
 from shared.database import POSITIONS, Transaction
 from tests.support.services import RunningService
 
 
-def entry(event_id: str) -> FeedEntry:
+def entry(event_id: str) -> tuple[FeedEntry, Reach]:
+    """A feed entry bound to no programme, as a site's registration is."""
     return FeedEntry(
         event_id=event_id,
         type="production.site.registered",
@@ -23,7 +24,7 @@ def entry(event_id: str) -> FeedEntry:
         sequence=1,
         correlation_id=None,
         data={},
-    )
+    ), Reach(bound=False, agency_ids=[], waiting=False)
 
 
 async def read_after(notifications: RunningService, headers: dict[str, str], cursor: str | None) -> Any:
@@ -68,7 +69,7 @@ async def test_entries_stored_before_positions_existed_are_placed_in_the_order_r
 ) -> None:
     reader = await notifications.mint_key("events:read")
     database = notifications.runtime.database
-    older = [{**asdict(entry(f"old-{index}")), "received_at": datetime.now(UTC)} for index in range(3)]
+    older = [{**asdict(entry(f"old-{index}")[0]), "received_at": datetime.now(UTC)} for index in range(3)]
     await database.db[store.FEED].insert_many(older)
     await database.db[POSITIONS].delete_many({})  # as a database from before positions: no counter yet
 
