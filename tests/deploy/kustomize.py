@@ -15,7 +15,8 @@ OVERLAYS = ["local", "production"]
 
 def _tools() -> ModuleType:
     spec = importlib.util.spec_from_file_location("deploy_tools", REPO / "deploy/local/tools.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -3,8 +3,8 @@
 from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
-from services.enrolment.main import EnrolmentSettings
 from services.enrolment import events as enrolment_events
+from services.enrolment.main import EnrolmentSettings
 from services.marketplace import events as marketplace_events
 from services.marketplace.main import MarketplaceSettings
 from services.notifications import events as notifications_events

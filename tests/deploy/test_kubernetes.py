@@ -82,7 +82,8 @@ def test_deployments_probe_health_bound_resources_and_run_as_non_root_on_a_read_
         assert container["ports"] == [{"name": "http", "containerPort": platform.http_port(service), "protocol": "TCP"}]
         assert set(container["resources"]) == {"requests", "limits"}, service
         assert {"cpu", "memory"} <= set(container["resources"]["limits"]), service
-        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] != 0
         assert container["securityContext"]["readOnlyRootFilesystem"] is True, service
         assert container["securityContext"]["allowPrivilegeEscalation"] is False, service
         [tmp] = [mount for mount in container["volumeMounts"] if mount["mountPath"] == "/tmp"]
@@ -130,7 +131,9 @@ def test_the_topics_are_the_services_topics_with_the_partitions_they_are_told(
         assert compacted == platform.topics()[spec["topicName"]], spec["topicName"]
         assert topic["metadata"]["labels"]["strimzi.io/cluster"] == "pembinaan"
     if name == "production":
-        assert {(t["spec"]["replicas"], t["spec"]["config"]["min.insync.replicas"]) for t in topics.values()} == {(3, 2)}
+        assert {(t["spec"]["replicas"], t["spec"]["config"]["min.insync.replicas"]) for t in topics.values()} == {
+            (3, 2)
+        }
 
 
 def test_autoscalers_never_outgrow_the_partitions(overlay: tuple[str, list[dict[str, Any]]]) -> None:
@@ -156,5 +159,7 @@ def test_only_the_ingress_controller_and_prometheus_reach_the_http_ports(
         reached = {port["port"] for egress in spec["egress"] for port in egress["ports"]}
         assert {53, 9092, 27017} <= reached, service
     ingress = of_kind(documents, "Ingress")["pembinaan"]
-    backends = {path["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    backends = {
+        path["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]
+    }
     assert backends == set(platform.SERVICES)
