@@ -11,7 +11,8 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.deploy.installed import REPO, docker_compose
+
 KUBERNETES_VERSION = "1.34.0"
 STRIMZI_CRD = REPO / "deploy/kubernetes/schemas/strimzi-kafkatopic-crd.yaml"
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
@@ -60,6 +61,14 @@ def _closed(schema: Any) -> Any:
     if "properties" in schema and not schema.get("x-kubernetes-preserve-unknown-fields"):
         closed.setdefault("additionalProperties", False)
     return closed
+
+
+def compose_config_problems(compose_file: Path) -> str:
+    """What Docker Compose's own CLI says of a compose file (`config` parses, interpolates and checks it without an
+    engine); empty when it takes the file."""
+    command = [str(docker_compose()), "--project-directory", str(REPO), "-f", str(compose_file), "config", "--quiet"]
+    checked = subprocess.run(command, capture_output=True, text=True, check=False)
+    return "" if checked.returncode == 0 else checked.stdout + checked.stderr
 
 
 def compose_problems(compose_file: Path) -> str:

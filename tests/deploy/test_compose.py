@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.deploy import platform
-from tests.deploy.schemas import REPO, compose_problems
+from tests.deploy.schemas import REPO, compose_config_problems, compose_problems
 
 COMPOSE_FILE = REPO / "docker-compose.yml"
 
@@ -41,6 +41,20 @@ def test_a_compose_file_the_specification_refuses_is_refused(tmp_path: Path) -> 
     mistyped.write_text("services:\n  kafka:\n    image: apache/kafka:4.3.1\n    depends_on: 3\n")
     assert "imagee" in compose_problems(misspelt)
     assert compose_problems(mistyped) != ""
+
+
+def test_docker_compose_takes_the_compose_file() -> None:
+    assert compose_config_problems(COMPOSE_FILE) == ""
+
+
+def test_docker_compose_refuses_what_the_schema_cannot_see(tmp_path: Path) -> None:
+    dangling = tmp_path / "dangling.yml"
+    dangling.write_text("services:\n  web:\n    image: nginx:1.29.3\n    depends_on: [database]\n")
+    undefined_volume = tmp_path / "undefined-volume.yml"
+    undefined_volume.write_text("services:\n  web:\n    image: nginx:1.29.3\n    volumes: [data:/data]\n")
+    assert compose_problems(dangling) == ""  # the schema takes both
+    assert "database" in compose_config_problems(dangling)
+    assert "data" in compose_config_problems(undefined_volume)
 
 
 def test_every_file_compose_mounts_or_builds_from_exists(compose: dict[str, Any]) -> None:
