@@ -2,10 +2,13 @@
 
 import re
 import shutil
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from setuptools import build_meta
 
 from tests.deploy import platform
@@ -53,6 +56,18 @@ def test_the_image_is_pinned_by_digest_runs_as_non_root_and_checks_readiness() -
     assert "curl" not in health
     labels = " ".join(arguments for instruction, arguments in steps if instruction == "LABEL")
     assert 'org.opencontainers.image.version="${VERSION}"' in labels
+
+
+def test_the_images_runtime_dependencies_are_pinned_alike_in_the_lock() -> None:
+    """The image installs pyproject's dependencies constrained by requirements.lock: a differing pin fails its build."""
+    locked = {}
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        name, _, version = line.partition("==")
+        locked[canonicalize_name(name)] = version
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    for requirement in map(Requirement, dependencies):
+        assert requirement.specifier.contains(locked[canonicalize_name(requirement.name)]), requirement
+    assert canonicalize_name("setuptools") in locked
 
 
 def test_the_marketplace_package_carries_its_storefront_templates_and_no_other_service(tmp_path: Path) -> None:
