@@ -1,9 +1,16 @@
 """The services' images, checked without a Docker engine: hadolint, what they copy, and what they are."""
 
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
 import tomllib
 import zipfile
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -56,6 +63,40 @@ def test_the_image_is_pinned_by_digest_runs_as_non_root_and_checks_readiness() -
     assert "curl" not in health
     labels = " ".join(arguments for instruction, arguments in steps if instruction == "LABEL")
     assert 'org.opencontainers.image.version="${VERSION}"' in labels
+
+
+class Readiness(BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:
+        self.send_response(self.status if self.path == "/health/ready" else 404)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def service_answering() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Readiness)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def health_check(port: int, status: int) -> int:
+    """The image's HEALTHCHECK command run here, against a stand-in service answering `status` on /health/ready."""
+    Readiness.status = status
+    [health] = [arguments for instruction, arguments in instructions(DOCKERFILE) if instruction == "HEALTHCHECK"]
+    command = json.loads(health.split(" CMD ", 1)[1])
+    environment = {**os.environ, "SERVICE": "marketplace", "SERVICE_HTTP_PORT": "1", "MARKETPLACE_HTTP_PORT": str(port)}
+    return subprocess.run([sys.executable, *command[1:]], env=environment, capture_output=True, check=False).returncode
+
+
+def test_the_health_check_passes_only_while_the_service_is_ready(service_answering: ThreadingHTTPServer) -> None:
+    port = service_answering.server_address[1]
+    assert health_check(port, status=200) == 0
+    assert health_check(port, status=503) != 0
 
 
 def test_the_images_runtime_dependencies_are_pinned_alike_in_the_lock() -> None:
