@@ -134,10 +134,11 @@ def test_prometheus_scrapes_every_service_and_loads_the_mounted_rule_files(compo
     config = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
     assert mounts["./deploy/prometheus/prometheus.yml"] == "/etc/prometheus/prometheus.yml"
     assert config["rule_files"] == [f"{mounts['./deploy/prometheus/rules']}/*.yml"]
-    targets = {
-        target for job in config["scrape_configs"] for group in job["static_configs"] for target in group["targets"]
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert {name: job["static_configs"] for name, job in jobs.items()} == {
+        name: [{"targets": [f"{name}:{platform.http_port(name)}"]}] for name in platform.SERVICES
     }
-    assert targets == {f"{name}:{platform.http_port(name)}" for name in platform.SERVICES}
+    assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in jobs.values())
 
 
 def test_grafana_provisions_prometheus_and_the_mounted_dashboards(compose: dict[str, Any]) -> None:
