@@ -1,5 +1,6 @@
 # Two commands matter: `make run` (the whole platform with demo data) and `make test` (every test).
-# Everything they need is installed by the targets below, from PyPI and Maven Central only.
+# Everything they need is installed by the targets below, from PyPI and Maven Central (and, for the deployment
+# checks of `make test`, kustomize and Docker Compose's CLI from the Go module proxy).
 
 PYTHON ?= python3
 VENV := .venv

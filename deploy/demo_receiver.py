@@ -59,4 +59,5 @@ async def receiver(scope: Scope, receive: Receive, send: Send) -> None:
 
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("RECEIVER_HTTP_PORT", "8090"))
-    uvicorn.run(receiver, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+    host = os.environ.get("RECEIVER_HTTP_HOST", "127.0.0.1")
+    uvicorn.run(receiver, host=host, port=port, log_level="warning", access_log=False, lifespan="off")

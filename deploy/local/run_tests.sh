@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.."
 VENV=.venv
 
 make --no-print-directory lint || exit 1
+# the deployment checks need kustomize, built once into CACHE_DIR from the Go module proxy
+python3 deploy/local/tools.py || exit 1
 
 started_here=no
 stop_own_servers() {
