@@ -11,7 +11,7 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import OffsetAndMetadata
 
-from shared import metrics
+from shared import lag, metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import AlreadyHandled, ServiceDatabase, Transaction
 from shared.dead_letters import send_to_dead_letters
@@ -68,8 +68,10 @@ class EventConsumer:
         max_attempts: int,
         backoff_seconds: float,
         batch_size: int = 200,
+        group: str | None = None,
     ) -> None:
         self.name = name
+        self.group = group or name
         self.topics = topics
         self._reactions = reactions
         self._database = database
@@ -89,7 +91,7 @@ class EventConsumer:
                 for tp, messages in batches.items():
                     partitions.create_task(self._handle_partition(consumer, tp, messages, dead_letters))
             self.health.failures_in_a_row = 0
-            await self.measure_lag(consumer)
+            await lag.measure(consumer, service=self.name, group=self.group)
 
     async def _handle_partition(
         self,
@@ -227,13 +229,6 @@ class EventConsumer:
         for tp in offsets:
             self._handled.pop(tp, None)
 
-    async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
-        for tp in consumer.assignment():
-            end = consumer.highwater(tp)
-            if end is not None:
-                lag = max(end - await consumer.position(tp), 0)
-                metrics.CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(lag)
-
 
 class CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     """Commits handled offsets of partitions about to move to another member of the group."""
@@ -244,6 +239,7 @@ class CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
         await self._owner.commit(self._consumer, only=set(revoked))
+        lag.forget(revoked, service=self._owner.name, group=self._owner.group)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         return None
