@@ -1,16 +1,18 @@
 """What the dashboards and alerts read at /metrics: business figures, consumer lag by group, readiness."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.enrolment.metrics import measure_figures as measure_enrolment
 from services.marketplace.metrics import measure_figures as measure_marketplace
+from services.production.metrics import measure_figures as measure_production
 from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.participants import new_registration
+from tests.support.production import created, pond
 from tests.support.services import RunningService, eventually
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -107,3 +109,22 @@ async def test_listings_live_orders_by_status_and_premi_settled_follow_the_marke
     assert value(samples, "marketplace_orders", status="cancelled") == 0
     assert value(samples, "marketplace_premi_settled_rupiah") == sold["total"] * 50 // 100
     assert held["status"] == "held"
+
+
+async def test_the_mass_harvested_this_month_counts_this_months_harvests_in_kg_only(
+    production: RunningService,
+) -> None:
+    officer = await production.mint_key("production:write", "production:read")
+    today = datetime.now(UTC).date()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    water = await created(production, "/sites", pond(), officer)
+    stocking = {"site_id": water["id"], "programme_id": "perikanan-lele-2026", "commodity": "lele"}
+    cycle = await created(
+        production, "/cycles", {**stocking, "started_on": str(last_month), "stocked_count": 900}, officer
+    )
+    for day, amount, unit in ((last_month, "10", "kg"), (today, "1500", "g"), (today, "2.25", "kg")):
+        harvest = {"harvested_on": str(day), "quantity": amount, "unit": unit, "fish_count": 10}
+        await created(production, f"/cycles/{cycle['id']}/harvests", harvest, officer)
+
+    await measure_production(production.runtime.database)
+    assert value(await scraped(production), "production_harvested_this_month_kilograms") == 3.75
