@@ -1,8 +1,10 @@
-"""The few panel shapes the platform's dashboards use, built with grafana-foundation-sdk."""
+"""The two panel shapes the platform's dashboards use, described as data and built with grafana-foundation-sdk."""
+
+from dataclasses import dataclass
 
 from grafana_foundation_sdk.builders import stat, timeseries
 from grafana_foundation_sdk.builders.common import ReduceDataOptions, VizLegendOptions
-from grafana_foundation_sdk.builders.dashboard import DatasourceVariable, Row
+from grafana_foundation_sdk.builders.dashboard import Dashboard, DatasourceVariable, Row
 from grafana_foundation_sdk.builders.prometheus import Dataquery
 from grafana_foundation_sdk.models.common import LegendDisplayMode, LegendPlacement
 from grafana_foundation_sdk.models.dashboard import DataSourceRef
@@ -11,48 +13,82 @@ PROMETHEUS = DataSourceRef(type_val="prometheus", uid="${datasource}")
 """Every query reads the Prometheus data source picked in the dashboard's `datasource` variable."""
 
 
-def datasource_variable() -> DatasourceVariable:
-    return DatasourceVariable("datasource").label("Prometheus").type("prometheus")
+@dataclass(frozen=True)
+class Query:
+    expr: str
+    legend: str
+
+    def build(self, ref_id: str) -> Dataquery:
+        return Dataquery().expr(self.expr).legend_format(self.legend).datasource(PROMETHEUS).ref_id(ref_id)
 
 
-def query(expr: str, legend: str) -> Dataquery:
-    return Dataquery().expr(expr).legend_format(legend).datasource(PROMETHEUS)
-
-
-def over_time(title: str, unit: str, *queries: Dataquery, description: str = "", width: int = 12) -> timeseries.Panel:
+@dataclass(frozen=True)
+class Chart:
     """A time series of one or more queries, its legend a table below it."""
-    panel = (
-        timeseries.Panel()
-        .title(title)
-        .description(description)
-        .unit(unit)
-        .min(0)
-        .span(width)
-        .height(8)
-        .datasource(PROMETHEUS)
-        .legend(
-            VizLegendOptions().show_legend(True).display_mode(LegendDisplayMode.TABLE).placement(LegendPlacement.BOTTOM)
+
+    title: str
+    unit: str
+    queries: tuple[Query, ...]
+    description: str = ""
+    width: int = 12
+
+    def build(self) -> timeseries.Panel:
+        legend = VizLegendOptions().show_legend(True).display_mode(LegendDisplayMode.TABLE)
+        panel = (
+            timeseries.Panel()
+            .title(self.title)
+            .description(self.description)
+            .unit(self.unit)
+            .min(0)
+            .span(self.width)
+            .height(8)
+            .datasource(PROMETHEUS)
+            .legend(legend.placement(LegendPlacement.BOTTOM))
         )
-    )
-    for letter, each in zip("ABCDEFGH", queries, strict=False):
-        panel = panel.with_target(each.ref_id(letter))
-    return panel
+        for ref_id, query in zip("ABCDEFGH", self.queries, strict=False):
+            panel = panel.with_target(query.build(ref_id))
+        return panel
 
 
-def figure(title: str, unit: str, single: Dataquery, *, description: str = "", width: int = 6) -> stat.Panel:
-    """One number now (the last value), with its recent trend behind it."""
-    return (
-        stat.Panel()
-        .title(title)
+@dataclass(frozen=True)
+class Figure:
+    """One number: the query's last value."""
+
+    title: str
+    unit: str
+    query: Query
+    description: str = ""
+    width: int = 6
+
+    def build(self) -> stat.Panel:
+        return (
+            stat.Panel()
+            .title(self.title)
+            .description(self.description)
+            .unit(self.unit)
+            .span(self.width)
+            .height(6)
+            .datasource(PROMETHEUS)
+            .reduce_options(ReduceDataOptions().calcs(["lastNotNull"]))
+            .with_target(self.query.build("A"))
+        )
+
+
+Content = str | Chart | Figure
+"""A row's title, or a panel."""
+
+
+def dashboard(uid: str, title: str, description: str, contents: list[Content]) -> Dashboard:
+    built = (
+        Dashboard(title)
+        .uid(uid)
         .description(description)
-        .unit(unit)
-        .span(width)
-        .height(6)
-        .datasource(PROMETHEUS)
-        .reduce_options(ReduceDataOptions().calcs(["lastNotNull"]))
-        .with_target(single.ref_id("A"))
+        .tags(["pembinaan", "generated"])
+        .refresh("30s")
+        .time("now-6h", "now")
+        .timezone("browser")
+        .with_variable(DatasourceVariable("datasource").label("Prometheus").type("prometheus"))
     )
-
-
-def row(title: str) -> Row:
-    return Row(title)
+    for content in contents:
+        built = built.with_row(Row(content)) if isinstance(content, str) else built.with_panel(content.build())
+    return built
