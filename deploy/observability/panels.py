@@ -89,6 +89,9 @@ def dashboard(uid: str, title: str, description: str, contents: list[Content]) -
         .timezone("browser")
         .with_variable(DatasourceVariable("datasource").label("Prometheus").type("prometheus"))
     )
-    for content in contents:
-        built = built.with_row(Row(content)) if isinstance(content, str) else built.with_panel(content.build())
+    for panel_id, content in enumerate(contents, start=1):  # ids keep links and Grafana's state stable
+        if isinstance(content, str):
+            built = built.with_row(Row(content).id(panel_id))
+        else:
+            built = built.with_panel(content.build().id(panel_id))
     return built
