@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import OffsetAndMetadata
 
@@ -18,7 +17,9 @@ from shared.dead_letters import send_to_dead_letters
 from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
 from shared.health import ConsumerHealth
 from shared.outages import waits_for_database
+from shared.partitions import CommitOnRevoke, measure_lag
 from shared.reactions import Reactions, RunReaction, trace_of
+from shared.tracing import handling_event
 
 log = logging.getLogger(__name__)
 DATABASE_WAIT_CAP_SECONDS = 5.0
@@ -68,8 +69,10 @@ class EventConsumer:
         max_attempts: int,
         backoff_seconds: float,
         batch_size: int = 200,
+        group: str | None = None,
     ) -> None:
         self.name = name
+        self.group = group or name
         self.topics = topics
         self._reactions = reactions
         self._database = database
@@ -89,7 +92,7 @@ class EventConsumer:
                 for tp, messages in batches.items():
                     partitions.create_task(self._handle_partition(consumer, tp, messages, dead_letters))
             self.health.failures_in_a_row = 0
-            await self.measure_lag(consumer)
+            await measure_lag(consumer, service=self.name, group=self.group)
 
     async def _handle_partition(
         self,
@@ -154,7 +157,7 @@ class EventConsumer:
             log.info("batch of %d not handled together (%r); handling one by one", len(events), error)
             return False
         for event in events:
-            self._count(event.message, event.envelope.type, "handled")
+            self._handled_one(event)
         return True
 
     async def _react(self, event: Delivered, dead_letters: AIOKafkaProducer) -> None:
@@ -163,23 +166,24 @@ class EventConsumer:
         attempts = 0
         backoff = Backoff(first=self._backoff_seconds, cap=RETRY_CAP_SECONDS)
         outage = Backoff(first=self._backoff_seconds, cap=DATABASE_WAIT_CAP_SECONDS)
-        try:
-            while (error := await self._attempt(event)) is not None:
-                if isinstance(error, Unprocessable):
-                    await self._dead_letter(event.message, dead_letters, f"Unprocessable: {error}")
-                    return
-                if waits_for_database(error):
-                    await self._wait_for_database(event.envelope, error, outage)
-                    continue
-                attempts += 1
-                if attempts >= self._max_attempts:
-                    reason = f"handler failed {attempts} times, last: {type(error).__name__}: {error}"
-                    await self._dead_letter(event.message, dead_letters, reason)
-                    return
-                log.warning("handling %s failed (attempt %d): %r", event.envelope.id, attempts, error)
-                await backoff.wait()
-        finally:
-            self.health.waiting_for_database = None
+        with handling_event(trace_of(event.envelope)):  # its log lines carry the event's correlation id
+            try:
+                while (error := await self._attempt(event)) is not None:
+                    if isinstance(error, Unprocessable):
+                        await self._dead_letter(event.message, dead_letters, f"Unprocessable: {error}")
+                        return
+                    if waits_for_database(error):
+                        await self._wait_for_database(event.envelope, error, outage)
+                        continue
+                    attempts += 1
+                    if attempts >= self._max_attempts:
+                        reason = f"handler failed {attempts} times, last: {type(error).__name__}: {error}"
+                        await self._dead_letter(event.message, dead_letters, reason)
+                        return
+                    log.warning("handling %s failed (attempt %d): %r", event.envelope.id, attempts, error)
+                    await backoff.wait()
+            finally:
+                self.health.waiting_for_database = None
 
     async def _attempt(self, event: Delivered) -> Exception | None:
         """Handle the event once, in its own transaction with its dedupe record; the error if that failed."""
@@ -195,8 +199,15 @@ class EventConsumer:
             return None
         except Exception as error:
             return error
-        self._count(event.message, event.envelope.type, "handled")
+        self._handled_one(event)
         return None
+
+    def _handled_one(self, event: Delivered) -> None:
+        """Counted, and logged with the event's correlation id: one request can be followed across services."""
+        message = event.message
+        with handling_event(trace_of(event.envelope)):
+            log.info("handled %s from %s[%d]@%d", event.envelope.type, message.topic, message.partition, message.offset)
+        self._count(message, event.envelope.type, "handled")
 
     async def _wait_for_database(self, envelope: Envelope, error: Exception, outage: Backoff) -> None:
         """The event is sound and the database is not: wait it out (unready meanwhile), never dead-letter."""
@@ -226,24 +237,3 @@ class EventConsumer:
             log.warning("commit after rebalance refused, events will be redelivered: %s", error)
         for tp in offsets:
             self._handled.pop(tp, None)
-
-    async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
-        for tp in consumer.assignment():
-            end = consumer.highwater(tp)
-            if end is not None:
-                lag = max(end - await consumer.position(tp), 0)
-                metrics.CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(lag)
-
-
-class CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Commits handled offsets of partitions about to move to another member of the group."""
-
-    def __init__(self, owner: EventConsumer, consumer: AIOKafkaConsumer) -> None:
-        self._owner = owner
-        self._consumer = consumer
-
-    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        await self._owner.commit(self._consumer, only=set(revoked))
-
-    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        return None

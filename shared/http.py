@@ -48,7 +48,8 @@ async def ready(request: Request) -> JSONResponse:
 
 
 @health.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def prometheus_metrics() -> Response:
+async def prometheus_metrics(request: Request) -> Response:
+    await request.app.state.runtime.readiness()  # so readiness_check_ok is as fresh as the scrape
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -1,4 +1,8 @@
-"""JSON log lines, one object a line, carrying the service name and the request id, and never personal data.
+"""JSON log lines, one object a line, carrying the service name and the correlation id, and never personal data.
+
+A request's lines carry its `request_id`; lines written while an event is handled carry the event's `event_id`;
+both carry `correlation_id`, the id of the request that started it all, so grepping one correlation id across
+every service's log follows a request through the events it caused.
 
 What keeps personal data out: the access line names the route template, never the URL or its query string;
 an error is logged by its type and where it happened, never by its message (a duplicate-key or validation
@@ -12,7 +16,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 
-from shared.tracing import request_id
+from shared.tracing import handling, request_id
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,7 +33,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if current := request_id.get():
-            line["request_id"] = current
+            line["request_id"] = line["correlation_id"] = current
+        if (event := handling.get()) and event.causation_id and event.correlation_id:
+            line["event_id"], line["correlation_id"] = event.causation_id, event.correlation_id
         if record.exc_info and record.exc_info[0] is not None:
             kind, _, trace = record.exc_info
             line["error"] = kind.__name__

@@ -1,6 +1,12 @@
-"""Prometheus metrics of the platform's plumbing, labelled by service."""
+"""Prometheus metrics of the platform's plumbing, labelled by service (never by anything personal)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from prometheus_client import Counter, Gauge, Histogram
+
+Database = TypeVar("Database")
 
 HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"])
 HTTP_DURATION = Histogram(
@@ -27,6 +33,23 @@ EVENTS_DEAD_LETTERED = Counter(
 CONSUMER_LAG = Gauge(
     "consumer_lag_messages",
     "Messages between the consumer's position and the end of the partition",
-    ["service", "topic", "partition"],
+    ["service", "group", "topic", "partition"],
 )
 CONSUMER_FAILURES = Counter("consumer_loop_failures_total", "Consumer loop restarts after an error", ["service"])
+READINESS = Gauge(
+    "readiness_check_ok", "1 while the readiness check passes (mongodb, kafka, consumer)", ["service", "check"]
+)
+
+
+def refreshed_every(
+    seconds: float, measure: Callable[[Database], Awaitable[None]]
+) -> Callable[[Database], Awaitable[None]]:
+    """A background loop that sets a service's business gauges from its database now and every `seconds`:
+    the figures cost a few bounded queries per interval, whatever the traffic."""
+
+    async def refresh_figures(database: Database) -> None:
+        while True:
+            await measure(database)
+            await asyncio.sleep(seconds)
+
+    return refresh_figures

@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 from shared.database import Transaction
 from shared.events import Envelope, EventData, UnknownEventType
-from shared.tracing import Trace
+from shared.tracing import Trace, handling_event
 
 Payload = TypeVar("Payload", bound=EventData)
 Reaction: TypeAlias = Callable[[Transaction, Envelope, Payload], Awaitable[None]]
@@ -30,7 +30,8 @@ class On(Generic[Payload]):
     async def run(self, tx: Transaction, received: Sequence[Received[Payload]]) -> None:
         for envelope, payload in received:
             tx.trace = trace_of(envelope)
-            await self.reaction(tx, envelope, payload)
+            with handling_event(tx.trace):  # what the reaction logs carries the event's correlation id
+                await self.reaction(tx, envelope, payload)
 
 
 @dataclass(frozen=True)

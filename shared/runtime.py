@@ -90,6 +90,7 @@ class ServiceRuntime:
             max_attempts=settings.consumer_max_attempts,
             backoff_seconds=settings.consumer_backoff_seconds,
             batch_size=settings.consumer_batch_size,
+            group=settings.consumer_group,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
         for loop in self._background:
@@ -174,6 +175,8 @@ class ServiceRuntime:
         checks = {"mongodb": self._mongodb_state(), "kafka": self._kafka_state()}
         states = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
         states["consumer"] = self._consumer_state()
+        for check, state in states.items():
+            metrics.READINESS.labels(self.settings.service_name, check).set(1 if state == "ok" else 0)
         return states
 
     async def _mongodb_state(self) -> str:

@@ -35,6 +35,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0
+    figures_refresh_seconds: float = 30.0
 
     @property
     def database_name(self) -> str:

@@ -41,5 +41,6 @@ if ! command -v "$CHROMIUM" >/dev/null 2>&1; then
     || echo "could not install chromium; the storefront's browser tests will fail"
 fi
 export CHROMIUM
+bash deploy/local/install_promtool.sh  # promtool, for the alert rules' tests
 
 "$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile -q "$@"

@@ -11,6 +11,7 @@ from services.enrolment.cohorts import store as cohorts_store
 from services.enrolment.enrolments import api as enrolments_api
 from services.enrolment.enrolments import store as enrolments_store
 from services.enrolment.figures import api as figures_api
+from services.enrolment.metrics import measure_figures
 from services.enrolment.participants import api as participants_api
 from services.enrolment.participants import store as participants_store
 from services.enrolment.programmes import api as programmes_api
@@ -24,6 +25,7 @@ from shared import pages
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.indexes import merge_indexes
+from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
@@ -64,6 +66,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         reactions=reactions.REACTIONS,
         on_start=prepare,
         indexes=INDEXES,
+        background=[refreshed_every(settings.figures_refresh_seconds, measure_figures)],
     )
     return create_service_app(
         runtime=runtime,

@@ -14,6 +14,7 @@ from services.marketplace.listings import store as listings_store
 from services.marketplace.listings.pages_cache import RenderedPages
 from services.marketplace.listings.rates import CatalogueRates
 from services.marketplace.lots import store as lots_store
+from services.marketplace.metrics import measure_figures
 from services.marketplace.orders import api as orders_api
 from services.marketplace.orders import handlers as orders_handlers
 from services.marketplace.orders import store as orders_store
@@ -28,6 +29,7 @@ from shared import pages
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.indexes import merge_indexes
+from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
@@ -96,7 +98,7 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         reactions=REACTIONS,
         indexes=INDEXES,
         on_start=start,
-        background=[expiring_holds(settings)],
+        background=[expiring_holds(settings), refreshed_every(settings.figures_refresh_seconds, measure_figures)],
     )
     app = create_service_app(
         runtime=runtime,

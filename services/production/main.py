@@ -17,6 +17,7 @@ from services.production.inputs import api as inputs_api
 from services.production.inputs import store as inputs_store
 from services.production.lots import api as lots_api
 from services.production.lots import store as lots_store
+from services.production.metrics import measure_figures
 from services.production.participants import store as participants_store
 from services.production.programmes import store as programmes_store
 from services.production.reactions import REACTIONS
@@ -26,6 +27,7 @@ from shared import pages
 from shared.database import ServiceDatabase
 from shared.http import create_service_app
 from shared.indexes import merge_indexes
+from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 
@@ -83,6 +85,7 @@ def create_app(settings: ProductionSettings | None = None) -> FastAPI:
         reactions=REACTIONS,
         indexes=INDEXES,
         on_start=prepare,
+        background=[refreshed_every(settings.figures_refresh_seconds, measure_figures)],
     )
     return create_service_app(
         runtime=runtime,

@@ -12,9 +12,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def start_service(
-    name: str, port: int, namespace: str, *, kafka: str, mongodb: str, **settings: str
+    name: str, port: int, namespace: str, *, kafka: str, mongodb: str, log: Path | None = None, **settings: str
 ) -> subprocess.Popen[bytes]:
-    """`python -m services.<name>` on `port`, its topics and database kept to `namespace`."""
+    """`python -m services.<name>` on `port`, its topics and database kept to `namespace`; its log lines (INFO and
+    up) go to `log` when given, else nowhere (WARNING and up)."""
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
@@ -22,16 +23,14 @@ def start_service(
         "KAFKA_TOPIC_PREFIX": namespace,
         f"{name.upper()}_MONGODB_DATABASE": f"{namespace}{name}",
         f"{name.upper()}_HTTP_PORT": str(port),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO" if log else "WARNING",
         **{f"{name.upper()}_{setting.upper()}": value for setting, value in settings.items()},
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", f"services.{name}"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", f"services.{name}"]
+    if log is None:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("ab") as output:  # the child keeps a descriptor of its own
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 async def wait_ready(base_url: str, *, timeout: float = 60.0) -> None:

@@ -1,0 +1,1 @@
+"""Dashboards as code and what they read: generated into deploy/grafana/dashboards/."""

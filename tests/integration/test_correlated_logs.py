@@ -1,0 +1,83 @@
+"""One request is followed across services by its id: the JSON log line of the service that handled the event
+the request caused carries the request's id as its correlation id (services as separate processes, as deployed)."""
+
+import json
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from shared.api_keys import ApiKeys
+from tests.support.infrastructure import Infrastructure
+from tests.support.participants import new_registration
+from tests.support.processes import start_service, wait_ready
+from tests.support.services import eventually
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def json_lines(log: Path) -> list[dict[str, Any]]:
+    """Every line of the log, each of which must be one JSON object."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+
+async def test_the_service_that_handles_an_event_logs_the_request_id_that_caused_it(
+    infrastructure: Infrastructure, namespace: str, tmp_path: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    servers = {"kafka": infrastructure.kafka_bootstrap_servers, "mongodb": infrastructure.mongodb_url}
+    ports = {"enrolment": free_port(), "production": free_port()}
+    logs = {name: tmp_path / f"{name}.log" for name in ports}
+    for name, port in ports.items():
+        processes.append(start_service(name, port, namespace, **servers, log=logs[name]))
+    for port in ports.values():
+        await wait_ready(f"http://127.0.0.1:{port}")
+    client: AsyncMongoClient[Any] = AsyncMongoClient(infrastructure.mongodb_url)
+    try:
+        token = await ApiKeys(client[f"{namespace}enrolment"]).mint(name="test", scopes=["participants:write"])
+        request_id, person = f"follow-{uuid4().hex}", new_registration()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports['enrolment']}") as http:
+            headers = {"X-API-Key": token, "X-Request-ID": request_id}
+            answer = await http.post("/participants", json=person, headers=headers)
+        assert answer.status_code == 201, answer.text
+        event = await client[f"{namespace}enrolment"]["outbox"].find_one({"key": answer.json()["id"]})
+    finally:
+        await client.close()
+    assert event is not None
+
+    async def handled_in_production() -> list[dict[str, Any]]:
+        return [
+            line
+            for line in json_lines(logs["production"])
+            if line.get("correlation_id") == request_id and "enrolment.participant.registered" in line["message"]
+        ]
+
+    [handled] = await eventually(handled_in_production)
+    assert handled["service"] == "production"
+    assert handled["logger"] == "shared.consumer"
+    assert handled["event_id"] == event["event_id"]
+    [access] = [line for line in json_lines(logs["enrolment"]) if line.get("request_id") == request_id]
+    assert access["service"] == "enrolment"
+    assert access["correlation_id"] == request_id
+    assert "POST /participants 201" in access["message"]
+    for value in (person["full_name"], person["nik"], person["registration_number"]):
+        assert value not in logs["production"].read_text() + logs["enrolment"].read_text()
