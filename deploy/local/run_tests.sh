@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 VENV=.venv
 
 make --no-print-directory lint || exit 1
+bash deploy/local/asyncapi_cli.sh || exit 1  # the AsyncAPI CLI that validates docs/events/asyncapi.yaml
 
 started_here=no
 stop_own_servers() {
