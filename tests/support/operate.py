@@ -4,6 +4,9 @@ import asyncio
 import os
 import sys
 from dataclasses import dataclass
+from typing import Any
+
+from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
 
 from tests.support.infrastructure import Infrastructure
 from tests.support.processes import REPO
@@ -37,3 +40,15 @@ async def operate(infrastructure: Infrastructure, namespace: str, *args: str, **
     out, err = await process.communicate()
     assert process.returncode is not None
     return Outcome(process.returncode, out.decode(), err.decode())
+
+
+async def collections_as_json(db: Any, names: list[str] | None = None) -> dict[str, list[str]]:
+    """Each collection's documents in `_id` order as canonical Extended JSON, so that types compare too."""
+    names = names if names is not None else sorted(await db.list_collection_names())
+    return {
+        name: [
+            dumps(document, json_options=CANONICAL_JSON_OPTIONS)
+            async for document in db[name].find({}, sort=[("_id", 1)])
+        ]
+        for name in names
+    }

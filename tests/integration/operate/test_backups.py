@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from bson import Binary, Decimal128, ObjectId
-from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
 from pymongo import AsyncMongoClient
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.operate import operate
+from tests.support.operate import collections_as_json, operate
 
 
 def documents(count: int) -> list[dict[str, Any]]:
@@ -29,18 +28,6 @@ def documents(count: int) -> list[dict[str, Any]]:
         }
         for number in range(count)
     ]
-
-
-async def everything(client: AsyncMongoClient[Any], database: str) -> dict[str, list[str]]:
-    """Each collection's documents in `_id` order, as canonical Extended JSON (so types compare too)."""
-    db = client[database]
-    return {
-        name: [
-            dumps(document, json_options=CANONICAL_JSON_OPTIONS)
-            async for document in db[name].find({}, sort=[("_id", 1)])
-        ]
-        for name in sorted(await db.list_collection_names())
-    }
 
 
 async def test_a_backup_restored_into_an_empty_database_holds_every_collection_unchanged(
@@ -62,8 +49,8 @@ async def test_a_backup_restored_into_an_empty_database_holds_every_collection_u
         restored = await operate(infrastructure, namespace, "restore", "--from", str(tmp_path), "--into", target)
         assert restored.code == 0, restored.err
 
-        original = await everything(client, source)
-        assert await everything(client, target) == original
+        original = await collections_as_json(client[source])
+        assert await collections_as_json(client[target]) == original
         assert [len(original[name]) for name in ("empty", "lots", "processed_events")] == [0, 2500, 1]
     finally:
         await client.close()
