@@ -1,10 +1,14 @@
 """The AsyncAPI document rendered to the static HTML page each service serves at `/events/catalogue`."""
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+INLINE_CODE = re.compile(r"`([^`]+)`")
 
 PAGE = "catalogue.html"
 Document = dict[str, Any]
@@ -19,9 +23,21 @@ def render_page(document: Document) -> str:
     environment = Environment(
         loader=PackageLoader("shared.events"), autoescape=select_autoescape(default=True), keep_trailing_newline=True
     )
+    environment.filters["prose"] = prose
     channels = [channel_view(channel, document) for channel in document["channels"].values()]
+    messages = set(document["components"]["messages"])
+    nested = [
+        {"name": name, "summary": schema.get("description", ""), "fields": fields(schema, document)}
+        for name, schema in document["components"]["schemas"].items()
+        if name not in messages
+    ]
     template = environment.get_template("catalogue.html.j2")
-    return template.render(asyncapi=document["asyncapi"], info=document["info"], channels=channels)
+    return template.render(asyncapi=document["asyncapi"], info=document["info"], channels=channels, nested=nested)
+
+
+def prose(text: str) -> Markup:
+    """Text with its `backticked` words set as code, everything else escaped."""
+    return Markup(INLINE_CODE.sub(lambda found: f"<code>{found.group(1)}</code>", str(escape(text))))
 
 
 def resolve(reference: Document, document: Document) -> Document:
