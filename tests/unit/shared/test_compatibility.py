@@ -1,6 +1,7 @@
 """The compatibility check: each kind of incompatible contract change is caught; an optional field is not."""
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,18 @@ def test_a_published_schema_that_the_registry_no_longer_honours_is_reported_by_f
         "marketplace.order.placed.v1.json": ["held_until removed (or renamed)"]
     }
     assert incompatible_contracts(current, tmp_path) == {}
+
+
+def test_the_generator_refuses_to_overwrite_a_published_schema_with_an_incompatible_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.events.__main__ import main
+
+    published = json.loads((PUBLISHED / "marketplace.order.placed.v1.json").read_text())
+    published["properties"]["buyer_note"] = {"type": "string"}  # as if the contract had since lost this field
+    (tmp_path / "marketplace.order.placed.v1.json").write_text(json.dumps(published))
+    monkeypatch.setattr("sys.argv", ["shared.events", str(tmp_path)])
+    with pytest.raises(SystemExit, match="new version"):
+        main()
+    assert "buyer_note removed (or renamed)" in capsys.readouterr().err
+    assert [path.name for path in tmp_path.iterdir()] == ["marketplace.order.placed.v1.json"]
