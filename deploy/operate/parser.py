@@ -18,7 +18,13 @@ def command_line() -> argparse.ArgumentParser:
     parser.add_argument("--topic-prefix", default=os.environ.get("KAFKA_TOPIC_PREFIX", ""))
     parser.add_argument("--notifications-url", default=os.environ.get("NOTIFICATIONS_URL", "http://127.0.0.1:8004"))
     commands = parser.add_subparsers(dest="command", required=True)
+    kafka_commands(commands)
+    credential_commands(commands)
+    database_commands(commands)
+    return parser
 
+
+def kafka_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     replay = commands.add_parser("replay-dead-letters", help="send a consumer's dead letters back to their topic")
     replay.add_argument("original_topic", help="the topic they came from, e.g. enrolment.events")
     replay.add_argument("--service", required=True, choices=SERVICES, help="the consumer that gave up on them")
@@ -33,6 +39,8 @@ def command_line() -> argparse.ArgumentParser:
     rebuild = commands.add_parser("rebuild-read-model", help="clear a stopped service's read model to replay it")
     service_argument(rebuild, choices=("production",))
 
+
+def credential_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     rotate_key = commands.add_parser("rotate-api-key", help="mint a key like one, then revoke that one")
     service_argument(rotate_key)
     rotate_key.add_argument("key_id")
@@ -44,6 +52,8 @@ def command_line() -> argparse.ArgumentParser:
     reenable = commands.add_parser("reenable-webhook", help="enable an endpoint and send what it missed")
     reenable.add_argument("endpoint_id")
 
+
+def database_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     backup = commands.add_parser("backup", help="a service's database to canonical Extended JSON files")
     service_argument(backup)
     backup.add_argument("--to", required=True, help="a folder, created if missing")
@@ -51,4 +61,3 @@ def command_line() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="a backup into an empty database")
     restore.add_argument("--from", dest="source", required=True, help="the backup's folder")
     restore.add_argument("--into", required=True, help="the database, which must be empty")
-    return parser

@@ -115,6 +115,19 @@ async def handled_by(port: int) -> float:
     )
 
 
+async def two_instances(
+    infrastructure: Infrastructure, namespace: str, processes: list[subprocess.Popen[bytes]]
+) -> list[int]:
+    """Two notifications processes in one consumer group, both ready; their ports."""
+    ports = [free_port(), free_port()]
+    for port in ports:
+        servers = {"kafka": infrastructure.kafka_bootstrap_servers, "mongodb": infrastructure.mongodb_url}
+        processes.append(start_service("notifications", port, namespace, **servers))
+    for port in ports:
+        await wait_ready(f"http://127.0.0.1:{port}")
+    return ports
+
+
 async def test_two_instances_share_the_partitions_and_one_stopped_with_sigterm_hands_its_own_over(
     infrastructure: Infrastructure, namespace: str, processes: list[subprocess.Popen[bytes]]
 ) -> None:

@@ -93,6 +93,14 @@ async def publish(bootstrap: str, topic: str, history: list[tuple[EventData, str
         await producer.stop()
 
 
+async def read_model_of(infrastructure: Infrastructure, database: str) -> dict[str, list[str]]:
+    client: AsyncMongoClient[Any] = AsyncMongoClient(infrastructure.mongodb_url, tz_aware=True)
+    try:
+        return await collections_as_json(client[database], READ_MODEL)
+    finally:
+        await client.close()
+
+
 async def handled_all(service: RunningService, count: int) -> bool:
     return bool(await service.runtime.database.db["processed_events"].count_documents({}) == count)
 
@@ -122,11 +130,7 @@ async def test_production_read_model_rebuilt_from_the_topics_comes_back_the_same
         )
         assert rebuilt.code == 0, rebuilt.err
         assert f"{len(history)} dedupe records deleted" in rebuilt.out
-        client: AsyncMongoClient[Any] = AsyncMongoClient(infrastructure.mongodb_url, tz_aware=True)
-        try:
-            cleared = await collections_as_json(client[f"{namespace}production"], READ_MODEL)
-        finally:
-            await client.close()
+        cleared = await read_model_of(infrastructure, f"{namespace}production")
         assert cleared == {name: [] for name in READ_MODEL}
 
         async with serving(create_production(settings)) as production:
