@@ -4,7 +4,8 @@
 set -euo pipefail
 VERSION=4.1.1
 PREFIX="${ASYNCAPI_CLI_PREFIX:-$HOME/.cache/pembinaan-platform/asyncapi}"
-if [[ "$("$PREFIX/node_modules/.bin/asyncapi" --version 2>/dev/null | grep -o "cli/$VERSION" || true)" != "cli/$VERSION" ]]; then
+installed="$(node -p "require('$PREFIX/node_modules/@asyncapi/cli/package.json').version" 2>/dev/null || true)"
+if [[ "$installed" != "$VERSION" ]]; then
   echo "installing @asyncapi/cli@$VERSION into $PREFIX"
   npm install --silent --no-audit --no-fund --prefix "$PREFIX" "@asyncapi/cli@$VERSION" >/dev/null
 fi
