@@ -59,6 +59,8 @@ async def rebuild(client: AsyncMongoClient[Any], bootstrap_servers: str, place: 
     """Run with every instance of the service stopped; start them again to replay. Counts of what was done."""
     model = READ_MODELS[place.service]
     topics = [f"{place.topic_prefix}{topic}" for topic in model.topics]
+    # first, since the broker refuses it while an instance runs: then nothing has been dropped yet
+    offsets = await reset_group(bootstrap_servers=bootstrap_servers, group=place.group, topics=topics, to_time=None)
     feeding = await event_ids_of(bootstrap_servers, topics, model.event_types)
     db = client[place.database]
     forgotten = 0
@@ -69,7 +71,6 @@ async def rebuild(client: AsyncMongoClient[Any], bootstrap_servers: str, place: 
     for collection in model.collections:
         dropped += await db[collection].count_documents({})
         await db.drop_collection(collection)
-    offsets = await reset_group(bootstrap_servers=bootstrap_servers, group=place.group, topics=topics, to_time=None)
     return {"documents dropped": dropped, "dedupe records deleted": forgotten, "partitions reset": len(offsets)}
 
 

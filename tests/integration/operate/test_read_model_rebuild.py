@@ -143,3 +143,25 @@ async def test_production_read_model_rebuilt_from_the_topics_comes_back_the_same
             assert (
                 sorted(await production.runtime.database.db["processed_events"].distinct("event_id")) == handled_before
             )
+
+
+async def test_a_rebuild_while_the_service_runs_is_refused_and_drops_nothing(
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
+    history = enrolment_history()[:3]
+    await publish(infrastructure.kafka_bootstrap_servers, f"{namespace}enrolment.events", history)
+    await eventually(lambda: handled_all(production, len(history)))
+    refused = await operate(
+        infrastructure,
+        namespace,
+        "rebuild-read-model",
+        "--service",
+        "production",
+        "--database",
+        f"{namespace}production",
+    )
+    assert refused.code != 0
+    assert "stop every instance" in refused.err
+    kept = await read_model_of(infrastructure, f"{namespace}production")
+    assert [len(kept[name]) for name in READ_MODEL] == [1, 0, 1, 1]
+    assert await production.runtime.database.db["processed_events"].count_documents({}) == len(history)
