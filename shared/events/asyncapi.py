@@ -41,27 +41,18 @@ def message_id(model: type[EventData]) -> str:
 def asyncapi_document() -> Document:
     """The whole document: channels per topic (and its dead letters), send operations, messages and schemas."""
     contracts = registry.contracts()
-    topics = sorted({topic_of(model) for model in contracts})
     schemas: Document = {}
     messages: Document = {"dead_letter": dead_letter_message(), "listing_tombstone": tombstone_message()}
     for model in contracts:
         messages[message_id(model)] = contract_message(model, schemas)
-    channels: Document = {}
-    operations: Document = {}
-    for topic in topics:
-        channel_messages = [message_id(model) for model in contracts if topic_of(model) == topic]
-        if topic in COMPACTED_TOPICS:
-            channel_messages.append("listing_tombstone")
-        channels[topic] = channel(topic, channel_messages, compacted=topic in COMPACTED_TOPICS)
-        operations[f"publish.{topic}"] = send(topic, channel_messages, f"{topic.split('.')[0]} publishes these")
-        if topic not in COMPACTED_TOPICS:
-            dead_letters = topic + DLQ_SUFFIX
-            channels[dead_letters] = dead_letter_channel(topic)
-            operations[f"dead_letter.{topic}"] = send(dead_letters, ["dead_letter"], "a consumer gives up on one")
+    channels, operations = topics_of(contracts)
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Pembinaan kemandirian platform: event catalogue", "version": "1.0.0"}
-        | {"description": DESCRIPTION.replace("\n", " ")},
+        "info": {
+            "title": "Pembinaan kemandirian platform: event catalogue",
+            "version": "1.0.0",
+            "description": DESCRIPTION.replace("\n", " "),
+        },
         "defaultContentType": "application/cloudevents+json",
         "servers": {
             "local": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "`make run`'s broker"},
@@ -70,6 +61,22 @@ def asyncapi_document() -> Document:
         "operations": operations,
         "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
+
+
+def topics_of(contracts: list[type[EventData]]) -> tuple[Document, Document]:
+    """A channel per topic, and per topic but the compacted one its dead letters; who sends to each."""
+    channels: Document = {}
+    operations: Document = {}
+    for topic in sorted({topic_of(model) for model in contracts}):
+        compacted = topic in COMPACTED_TOPICS
+        message_ids = [message_id(model) for model in contracts if topic_of(model) == topic]
+        message_ids += ["listing_tombstone"] if compacted else []
+        channels[topic] = channel(topic, message_ids, compacted=compacted)
+        operations[f"publish.{topic}"] = send(topic, message_ids, f"{topic.split('.')[0]} publishes these")
+        if not compacted:
+            channels[topic + DLQ_SUFFIX] = dead_letter_channel(topic)
+            operations[f"dead_letter.{topic}"] = send(topic + DLQ_SUFFIX, ["dead_letter"], "a consumer gives up on one")
+    return channels, operations
 
 
 def channel(topic: str, message_ids: list[str], *, compacted: bool) -> Document:
