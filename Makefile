@@ -44,6 +44,7 @@ lint: setup
 
 ## unit: the tests that need no server
 unit: setup
+	bash deploy/local/asyncapi_cli.sh
 	$(PY) -m pytest tests/unit -q
 
 ## test: lint, then every test against real servers (started here unless given or containerised); the storefront's

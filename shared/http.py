@@ -5,12 +5,13 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared import idempotency
 from shared.api_keys import RecentCallers
 from shared.database import ServiceDatabase
+from shared.events.catalogue import published_page
 from shared.idempotency import Idempotency
 from shared.logs import configure_json_logs
 from shared.middleware import BodyLimit, RequestContext
@@ -51,6 +52,12 @@ async def ready(request: Request) -> JSONResponse:
 async def prometheus_metrics(request: Request) -> Response:
     await request.app.state.runtime.readiness()  # so readiness_check_ok is as fresh as the scrape
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@health.get("/events/catalogue", include_in_schema=False, response_class=HTMLResponse)
+async def event_catalogue() -> HTMLResponse:
+    """Every topic and event contract, rendered from docs/events/asyncapi.yaml by `python -m shared.events`."""
+    return HTMLResponse(published_page())
 
 
 def create_service_app(

@@ -8,6 +8,7 @@ VENV=.venv
 make --no-print-directory lint || exit 1
 # the deployment checks need kustomize, built once into CACHE_DIR from the Go module proxy
 python3 deploy/local/tools.py || exit 1
+bash deploy/local/asyncapi_cli.sh || exit 1  # the AsyncAPI CLI that validates docs/events/asyncapi.yaml
 
 started_here=no
 stop_own_servers() {

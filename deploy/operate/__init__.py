@@ -1,0 +1,1 @@
+"""The operators' commands of deploy/RUNBOOK.md: `python -m deploy.operate <command> --help`."""
