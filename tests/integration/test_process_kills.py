@@ -19,7 +19,7 @@ from shared.database import ServiceDatabase
 from shared.events.enrolment import ParticipantRegistered
 from shared.events.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
-from tests.support.outbox import fill_outbox
+from tests.support.outbox import REGISTRATIONS, fill_outbox
 from tests.support.processes import start_service, wait_ready
 from tests.support.services import eventually
 
@@ -70,15 +70,15 @@ async def test_a_relay_and_a_consumer_killed_mid_batch_lose_nothing_and_apply_no
 
         await eventually(lambda: at_least(EVENTS // 4, outbox, {"published_at": {"$ne": None}}))
         processes[-1].send_signal(signal.SIGKILL)  # the relay, mid-stream
-        await eventually(lambda: at_least(EVENTS // 8, feed, {}))
+        await eventually(lambda: at_least(EVENTS // 8, feed, REGISTRATIONS))
         processes[0].send_signal(signal.SIGKILL)  # the consumer, mid-stream
         start("enrolment")
         await asyncio.sleep(1)
         start("notifications")
 
-        await eventually(lambda: at_least(EVENTS, feed, {}), timeout=120)
+        await eventually(lambda: at_least(EVENTS, feed, REGISTRATIONS), timeout=120)
         await asyncio.sleep(2)  # anything sent twice would land by now
-        entries = await feed.find({}, projection={"subject": True, "event_id": True}).to_list()
+        entries = await feed.find(REGISTRATIONS, projection={"subject": True, "event_id": True}).to_list()
     finally:
         await client.close()
     assert len(entries) == EVENTS

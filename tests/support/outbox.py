@@ -6,6 +6,9 @@ from uuid import uuid4
 from shared.database import ServiceDatabase, Transaction
 from shared.events.enrolment import ParticipantRegistered
 
+REGISTRATIONS = {"type": ParticipantRegistered.event_type}
+"""The feed entries `fill_outbox` makes, beside what enrolment tells at its first start (facilities, agencies)."""
+
 
 async def fill_outbox(database: ServiceDatabase, count: int) -> list[str]:
     """Commit `count` registrations to enrolment's outbox, as its commands would; their participant ids."""

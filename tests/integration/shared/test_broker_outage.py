@@ -58,7 +58,8 @@ async def test_events_accepted_during_an_outage_are_all_published_once_and_in_or
     reader = await notifications.mint_key("events:read")
 
     async def feed() -> list[dict[str, Any]]:
-        response = await notifications.http.get("/events", params={"limit": 500}, headers=reader)
+        params = {"limit": 500, "type": ["enrolment.participant.registered", "enrolment.participant.released"]}
+        response = await notifications.http.get("/events", params=params, headers=reader)
         return list(response.json()["events"])
 
     await enrolment.http.post("/participants", json=new_registration(), headers=officer)
