@@ -18,7 +18,7 @@ from services.marketplace.listings.rates import CatalogueClient
 from shared.bounds import LARGEST_COUNT
 from shared.events.marketplace import ListingState
 from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.parameters import PathId, query_model, query_parameters
 
 router = APIRouter(tags=["catalogue"])
 JSON_LD = "application/ld+json"
@@ -58,6 +58,9 @@ class CatalogueQuery(BaseModel):
     limit: int = Field(50, ge=1, le=200, description="At most this many items")
 
 
+SearchQuery = Annotated[CatalogueQuery, query_model(CatalogueQuery)]
+
+
 class CataloguePage(BaseModel):
     items: list[PublishedListing | WithdrawnListing]
     next_cursor: str | None
@@ -72,9 +75,10 @@ class CataloguePage(BaseModel):
     "client can mirror the catalogue exactly.",
     response_model=CataloguePage,
     responses=LIMITED,
+    openapi_extra=query_parameters(CatalogueQuery),
 )
 async def search_catalogue(
-    request: Request, database: DatabaseDep, client: CatalogueClient, query: Annotated[CatalogueQuery, Query()]
+    request: Request, database: DatabaseDep, client: CatalogueClient, query: SearchQuery
 ) -> Response:
     search = Search(
         query.q, query.category, query.price_min, query.price_max, query.in_stock, query.facility_id,

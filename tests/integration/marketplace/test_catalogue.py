@@ -103,6 +103,9 @@ async def test_search_narrows_by_text_price_and_stock(
     assert await found(agency_id="dinas-perikanan") == []
     bad = await marketplace.http.get("/listings", params={"after": "not-a-cursor"})
     assert (bad.status_code, bad.json()["field"]) == (422, "after")
+    for params, field in (({"price_min": "-1"}, "query.price_min"), ({"limit": "0"}, "query.limit")):
+        refused = await marketplace.http.get("/listings", params=params)
+        assert (refused.status_code, refused.json()["field"]) == (422, field), refused.text
 
 
 async def test_the_compacted_topic_read_from_the_start_equals_the_catalogue(
