@@ -3,7 +3,6 @@ keeps its events in the outbox, is not ready, and never writes the password anyw
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from services.enrolment.main import EnrolmentSettings
@@ -50,11 +49,12 @@ async def test_a_service_with_the_platforms_credentials_publishes_what_a_consume
         response = await enrolment.http.post("/participants", json=new_registration(), headers=officer)
         assert response.status_code == 201, response.text
         participant_id = response.json()["id"]
-        ready = await eventually(lambda: _ready(enrolment.http))
-        assert ready["kafka"] == "ok"
+        outbox = enrolment.runtime.database.db["outbox"]
+        await eventually(lambda: outbox.find_one({"key": participant_id, "published_at": {"$ne": None}}))
+        readiness = await enrolment.http.get("/health/ready")
+        assert readiness.json()["checks"]["kafka"] == "ok", readiness.text
 
-    subjects = await _subjects_read(settings)
-    assert participant_id in subjects
+    assert participant_id in await _subjects_read(settings, until_found=participant_id)
 
 
 async def test_a_service_with_a_wrong_password_keeps_its_events_and_never_shows_the_password(
@@ -88,13 +88,7 @@ async def test_a_service_with_a_wrong_password_keeps_its_events_and_never_shows_
     assert PASSWORD not in everything
 
 
-async def _ready(http: httpx.AsyncClient) -> dict[str, str] | None:
-    response = await http.get("/health/ready")
-    checks: dict[str, str] = response.json()["checks"]
-    return checks if response.status_code == 200 else None
-
-
-async def _subjects_read(settings: ServiceSettings) -> set[str]:
+async def _subjects_read(settings: ServiceSettings, *, until_found: str) -> set[str]:
     """The keys (the subjects) of every event on the service's topic, read with its own credentials."""
     consumer = new_consumer(
         settings.topic(enrolment.TOPIC),
@@ -103,9 +97,16 @@ async def _subjects_read(settings: ServiceSettings) -> set[str]:
         group_id=settings.topic("reader"),
         client_id="test",
     )
+    subjects: set[str] = set()
+
+    async def found() -> bool:
+        batches = await consumer.getmany(timeout_ms=1000)
+        subjects.update(record.key.decode() for records in batches.values() for record in records if record.key)
+        return until_found in subjects
+
     await consumer.start()
     try:
-        batches = await consumer.getmany(timeout_ms=10_000)
+        await eventually(found, timeout=30)
     finally:
         await consumer.stop()
-    return {record.key.decode() for records in batches.values() for record in records if record.key}
+    return subjects
