@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 
-from shared.kafka import new_consumer, new_producer, partitions_of
+from shared.kafka import KafkaSecurity, new_consumer, new_producer, partitions_of
+from shared.settings import KafkaSettings
 
 DLQ_SUFFIX = ".dlq"
 REASON = "dlq.reason"
@@ -53,7 +54,7 @@ def header(message: ConsumerRecord[bytes, bytes], name: str) -> str | None:
     return next((value.decode() for key, value in message.headers if key == name), None)
 
 
-async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: str) -> int:
+async def replay_dead_letters(*, bootstrap_servers: str, security: KafkaSecurity, topic: str, consumer: str) -> int:
     """Send `consumer`'s dead letters of `topic` back to `topic`, once each; returns how many.
 
     Progress is kept by the consumer group `<topic>.dlq.<consumer>.replay`, so a second run replays
@@ -61,15 +62,19 @@ async def replay_dead_letters(*, bootstrap_servers: str, topic: str, consumer: s
     its `dlq.original_*` headers say where the message still is.
     """
     source = dead_letter_topic(topic)
+    client_id = f"{consumer}-dlq-replay"
     reader = new_consumer(
-        bootstrap_servers=bootstrap_servers, group_id=f"{source}.{consumer}.replay", client_id=f"{consumer}-dlq-replay"
+        bootstrap_servers=bootstrap_servers,
+        security=security,
+        group_id=f"{source}.{consumer}.replay",
+        client_id=client_id,
     )
-    writer = new_producer(bootstrap_servers=bootstrap_servers, client_id=f"{consumer}-dlq-replay")
+    writer = new_producer(bootstrap_servers=bootstrap_servers, security=security, client_id=client_id)
     await reader.start()
     await writer.start()
     replayed = 0
     try:
-        partitions = await partitions_of(source, bootstrap_servers=bootstrap_servers)
+        partitions = await partitions_of(source, bootstrap_servers=bootstrap_servers, security=security)
         reader.assign(partitions)
         ends = await reader.end_offsets(partitions)
         while [tp for tp, end in ends.items() if await reader.position(tp) < end]:
@@ -95,10 +100,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Replay a consumer's dead letters to their topic.")
     parser.add_argument("topic", help="the original topic, e.g. enrolment.events")
     parser.add_argument("--consumer", required=True, help="the consuming service, e.g. production")
-    parser.add_argument("--bootstrap-servers", default="127.0.0.1:9092")
+    parser.add_argument("--bootstrap-servers", help="default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092")
     args = parser.parse_args()
+    kafka = KafkaSettings()  # the credentials come from the environment, as a service's do
+    servers = args.bootstrap_servers or kafka.kafka_bootstrap_servers
     count = asyncio.run(
-        replay_dead_letters(bootstrap_servers=args.bootstrap_servers, topic=args.topic, consumer=args.consumer)
+        replay_dead_letters(
+            bootstrap_servers=servers, security=kafka.kafka_security, topic=args.topic, consumer=args.consumer
+        )
     )
     print(f"replayed {count} dead letter(s) of {args.consumer} to {args.topic}")
 

@@ -2,16 +2,48 @@
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
+from pydantic import SecretStr
+
+SecurityProtocol = Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 
 
-def new_producer(*, bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How every client of a service authenticates to the brokers; PLAINTEXT (none) suits a local broker."""
+
+    protocol: SecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_ca_file: str | None = None
+
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments every aiokafka client (producer, consumer, admin) is given."""
+        options: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.protocol.startswith("SASL_"):
+            options["sasl_mechanism"] = self.sasl_mechanism
+            options["sasl_plain_username"] = self.sasl_username
+            options["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
+        if self.protocol.endswith("SSL"):
+            options["ssl_context"] = create_ssl_context(cafile=self.ssl_ca_file)
+        return options
+
+
+PLAINTEXT = KafkaSecurity()
+
+
+def new_producer(*, bootstrap_servers: str, security: KafkaSecurity, client_id: str) -> AIOKafkaProducer:
     """Idempotent, acks=all: a retried send is written once and in order per partition."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
+        **security.client_options(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -20,17 +52,26 @@ def new_producer(*, bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-def new_consumer(*topics: str, bootstrap_servers: str, group_id: str, client_id: str) -> AIOKafkaConsumer:
+def new_consumer(
+    *topics: str, bootstrap_servers: str, security: KafkaSecurity, group_id: str, client_id: str
+) -> AIOKafkaConsumer:
     """Offsets are committed by the consumer loop, only after an event is handled."""
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap_servers,
+        **security.client_options(),
         group_id=group_id,
         client_id=client_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         metadata_max_age_ms=5_000,
+    )
+
+
+def new_admin(*, bootstrap_servers: str, security: KafkaSecurity) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000, **security.client_options()
     )
 
 
@@ -59,6 +100,7 @@ async def ensure_topics(
     topics: list[str],
     *,
     bootstrap_servers: str,
+    security: KafkaSecurity,
     layout: TopicLayout = TopicLayout(),
     compacted: frozenset[str] = frozenset(),
     ready_within_seconds: float = 30.0,
@@ -68,7 +110,7 @@ async def ensure_topics(
     A consumer that subscribes before a new topic's leaders are known is assigned nothing for it
     until its next metadata refresh, so the wait keeps a fresh service from missing its first events.
     """
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+    admin = new_admin(bootstrap_servers=bootstrap_servers, security=security)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -105,9 +147,9 @@ async def _until_led(admin: AIOKafkaAdminClient, topics: list[str], within_secon
         await asyncio.sleep(0.1)
 
 
-async def partitions_of(topic: str, *, bootstrap_servers: str) -> list[TopicPartition]:
+async def partitions_of(topic: str, *, bootstrap_servers: str, security: KafkaSecurity) -> list[TopicPartition]:
     """Every partition of an existing topic."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+    admin = new_admin(bootstrap_servers=bootstrap_servers, security=security)
     await admin.start()
     try:
         [description] = await admin.describe_topics([topic])

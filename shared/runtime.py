@@ -119,6 +119,7 @@ class ServiceRuntime:
             lambda: ensure_topics(
                 topics,
                 bootstrap_servers=settings.kafka_bootstrap_servers,
+                security=settings.kafka_security,
                 layout=settings.topic_layout,
                 compacted=compacted,
             ),
@@ -136,7 +137,9 @@ class ServiceRuntime:
 
     async def _started_producer(self) -> AIOKafkaProducer:
         producer = new_producer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers, client_id=self.settings.service_name
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            security=self.settings.kafka_security,
+            client_id=self.settings.service_name,
         )
         try:
             await producer.start()
@@ -153,6 +156,7 @@ class ServiceRuntime:
         while True:
             consumer = new_consumer(
                 bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                security=self.settings.kafka_security,
                 group_id=self.settings.consumer_group,
                 client_id=self.settings.service_name,
             )

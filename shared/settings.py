@@ -1,9 +1,11 @@
 """Settings every service shares; each service subclasses them with its own name and port."""
 
-from pydantic import AliasChoices, Field
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.kafka import TopicLayout
+from shared.kafka import KafkaSecurity, SaslMechanism, SecurityProtocol, TopicLayout
 
 
 def platform_wide(name: str) -> AliasChoices:
@@ -11,16 +13,53 @@ def platform_wide(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
 
-class ServiceSettings(BaseSettings):
+class KafkaSettings(BaseSettings):
+    """Where the brokers are and how to log in to them: what the services and the runbook CLI share."""
+
+    # an error shows no input value: a password must never reach a log or a terminal
+    model_config = SettingsConfigDict(
+        extra="ignore", validate_by_name=True, validate_by_alias=True, hide_input_in_errors=True
+    )
+
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias=platform_wide("KAFKA_BOOTSTRAP_SERVERS"))
+    kafka_security_protocol: SecurityProtocol = Field(
+        "PLAINTEXT", validation_alias=platform_wide("KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_sasl_mechanism: SaslMechanism | None = Field(None, validation_alias=platform_wide("KAFKA_SASL_MECHANISM"))
+    kafka_sasl_username: str | None = Field(None, validation_alias=platform_wide("KAFKA_SASL_USERNAME"))
+    kafka_sasl_password: SecretStr | None = Field(None, validation_alias=platform_wide("KAFKA_SASL_PASSWORD"))
+    kafka_ssl_ca_file: str | None = Field(None, validation_alias=platform_wide("KAFKA_SSL_CA_FILE"))
+
+    @model_validator(mode="after")
+    def _sasl_complete(self) -> Self:
+        if self.kafka_security_protocol.startswith("SASL_"):
+            given = {
+                "KAFKA_SASL_MECHANISM": self.kafka_sasl_mechanism,
+                "KAFKA_SASL_USERNAME": self.kafka_sasl_username,
+                "KAFKA_SASL_PASSWORD": self.kafka_sasl_password and self.kafka_sasl_password.get_secret_value(),
+            }
+            if missing := [name for name, value in given.items() if not value]:
+                raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs {', '.join(missing)}")
+        return self
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=self.kafka_sasl_password,
+            ssl_ca_file=self.kafka_ssl_ca_file,
+        )
+
+
+class ServiceSettings(KafkaSettings):
     """Read once, in the service's create_app. Infrastructure variables are platform-wide
     (KAFKA_BOOTSTRAP_SERVERS, MONGODB_URL); the rest take the service's prefix (ENROLMENT_HTTP_PORT)."""
-
-    model_config = SettingsConfigDict(extra="ignore", validate_by_name=True, validate_by_alias=True)
 
     service_name: str
     http_host: str = "127.0.0.1"
     http_port: int
-    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias=platform_wide("KAFKA_BOOTSTRAP_SERVERS"))
     kafka_topic_prefix: str = Field("", validation_alias=platform_wide("KAFKA_TOPIC_PREFIX"))
     kafka_topic_partitions: int = Field(3, ge=1, validation_alias=platform_wide("KAFKA_TOPIC_PARTITIONS"))
     kafka_replication_factor: int = Field(1, ge=1, validation_alias=platform_wide("KAFKA_REPLICATION_FACTOR"))

@@ -4,7 +4,8 @@
 Usage: python3 deploy/local/infra.py {up|down|status} [kafka|mongo]...   (default: both)
 
 Environment (all optional): DATA_DIR (<repo>/.data), CACHE_DIR (~/.cache/pembinaan-platform), KAFKA_PORT
-(9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_VERSION (4.4.0), MONGODB_PORT (27017),
+(9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_VERSION (4.4.0), KAFKA_SASL_USERS (none;
+user:password[,...]: the client listener is SASL_PLAINTEXT with these PLAIN logins), MONGODB_PORT (27017),
 MONGODB_SERVER (rust: secantusd-rs, built once into the cache, falling back to python if it cannot be;
 python: secantusd-py), SECANTUSD (<repo>/.venv/bin/secantusd-py), READY_TIMEOUT (90 seconds), JAVA_HOME;
 KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL mark that service as external: it is only waited for, never started.

@@ -136,17 +136,42 @@ def cluster_id(s: Settings) -> str:
     return cid
 
 
+def client_listener(s: Settings) -> dict[str, str]:
+    """The client listener: PLAINTEXT, or SASL_PLAINTEXT with PLAIN logins when KAFKA_SASL_USERS names some.
+
+    The broker logs in to itself as the first user; the controller listener stays PLAINTEXT.
+    """
+    if not s.kafka_sasl_users:
+        return {
+            "listeners": f"PLAINTEXT://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{s.kafka_controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{s.kafka_port}",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "PLAINTEXT",
+        }
+    (broker, broker_password), *_ = s.kafka_sasl_users.items()
+    logins = " ".join(f'user_{user}="{password}"' for user, password in s.kafka_sasl_users.items())
+    jaas = f'username="{broker}" password="{broker_password}" {logins}'
+    return {
+        "listeners": f"SASL_PLAINTEXT://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{s.kafka_controller_port}",
+        "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{s.kafka_port}",
+        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "sasl.enabled.mechanisms": "PLAIN",
+        "sasl.mechanism.inter.broker.protocol": "PLAIN",
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config": (
+            f"org.apache.kafka.common.security.plain.PlainLoginModule required {jaas};"
+        ),
+    }
+
+
 def write_server_properties(s: Settings) -> Path:
     """Generate server.properties for a combined broker+controller node from the port settings."""
     props = {
         "process.roles": "broker,controller",
         "node.id": "1",
-        "listeners": f"PLAINTEXT://127.0.0.1:{s.kafka_port},CONTROLLER://127.0.0.1:{s.kafka_controller_port}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{s.kafka_port}",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        **client_listener(s),
         "controller.quorum.bootstrap.servers": f"127.0.0.1:{s.kafka_controller_port}",
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
         "auto.create.topics.enable": "true",
         "num.partitions": "3",
         "offsets.topic.replication.factor": "1",

@@ -26,6 +26,7 @@ class Settings:
     kafka_bootstrap: str | None
     mongodb_url: str | None
     kafka_heap: str
+    kafka_sasl_users: dict[str, str]
     kafka_version: str
     secantusd: Path
     mongodb_server: str
@@ -72,6 +73,17 @@ def _choice_env(name: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+def _users_env(name: str) -> dict[str, str]:
+    """Read `user:password[,user:password...]`: the PLAIN logins a broker accepts (none: no SASL)."""
+    raw = os.environ.get(name, "").strip()
+    users = dict(entry.partition(":")[::2] for entry in raw.split(",") if entry.strip())
+    for user, password in users.items():
+        if not user.isidentifier() or not password or any(char in password for char in '"\\'):
+            # the password is not repeated: it may be a real one
+            raise InfraError(f"{name}: expected user:password[,user:password...]; {user!r} does not fit")
+    return users
+
+
 def _java() -> str:
     """Locate the java binary: $JAVA_HOME/bin/java, else java on PATH."""
     home = os.environ.get("JAVA_HOME")
@@ -91,6 +103,7 @@ def load() -> Settings:
         kafka_bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip() or None,
         mongodb_url=os.environ.get("MONGODB_URL", "").strip() or None,
         kafka_heap=os.environ.get("KAFKA_HEAP", "").strip() or "512m",
+        kafka_sasl_users=_users_env("KAFKA_SASL_USERS"),
         kafka_version=os.environ.get("KAFKA_VERSION", "").strip() or DEFAULT_KAFKA_VERSION,
         secantusd=_path_env("SECANTUSD", REPO / ".venv" / "bin" / "secantusd-py"),
         mongodb_server=_choice_env("MONGODB_SERVER", ("rust", "python")),

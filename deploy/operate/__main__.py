@@ -15,12 +15,19 @@ from pymongo import AsyncMongoClient
 from deploy.operate import backups, credentials, offsets, read_models
 from deploy.operate.parser import command_line
 from shared.dead_letters import replay_dead_letters
+from shared.kafka import KafkaSecurity
+from shared.settings import KafkaSettings
 
 Command = Callable[[argparse.Namespace], Awaitable[str]]
 
 
 def mongo(args: argparse.Namespace) -> AsyncMongoClient[Any]:
     return AsyncMongoClient(args.mongodb_url, tz_aware=True)
+
+
+def kafka_security() -> KafkaSecurity:
+    """The services' own KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_CA_FILE, read from the environment."""
+    return KafkaSettings().kafka_security
 
 
 def database_of(args: argparse.Namespace) -> str:
@@ -35,7 +42,9 @@ def consumed_topics(args: argparse.Namespace) -> list[str]:
 
 async def replay(args: argparse.Namespace) -> str:
     topic = f"{args.topic_prefix}{args.original_topic}"
-    count = await replay_dead_letters(bootstrap_servers=args.kafka, topic=topic, consumer=args.service)
+    count = await replay_dead_letters(
+        bootstrap_servers=args.kafka, security=kafka_security(), topic=topic, consumer=args.service
+    )
     return f"replayed {count} dead letter(s) of {args.service} to {topic}"
 
 
@@ -43,7 +52,11 @@ async def reset(args: argparse.Namespace) -> str:
     to_time = None if args.to_beginning else datetime.fromisoformat(args.to)
     group = f"{args.topic_prefix}{args.service}"
     done = await offsets.reset_group(
-        bootstrap_servers=args.kafka, group=group, topics=consumed_topics(args), to_time=to_time
+        bootstrap_servers=args.kafka,
+        security=kafka_security(),
+        group=group,
+        topics=consumed_topics(args),
+        to_time=to_time,
     )
     where = "the beginning" if to_time is None else to_time.isoformat()
     lines = [f"{tp.topic}[{tp.partition}] -> {offset}" for tp, offset in sorted(done.items())]
@@ -54,7 +67,7 @@ async def rebuild(args: argparse.Namespace) -> str:
     place = read_models.Place(service=args.service, database=database_of(args), topic_prefix=args.topic_prefix)
     client = mongo(args)
     try:
-        done = await read_models.rebuild(client, args.kafka, place)
+        done = await read_models.rebuild(client, place, bootstrap_servers=args.kafka, security=kafka_security())
     finally:
         await client.close()
     summary = ", ".join(f"{count} {what}" for what, count in done.items())

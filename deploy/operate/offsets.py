@@ -5,7 +5,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError
 
-from shared.kafka import partitions_of
+from shared.kafka import KafkaSecurity, partitions_of
 
 ACTIVE_GROUP = (CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError)
 
@@ -15,14 +15,18 @@ class GroupStillActive(RuntimeError):
 
 
 async def reset_group(
-    *, bootstrap_servers: str, group: str, topics: list[str], to_time: datetime | None
+    *, bootstrap_servers: str, security: KafkaSecurity, group: str, topics: list[str], to_time: datetime | None
 ) -> dict[TopicPartition, int]:
     """Commit, for `group`, each partition's first offset at or after `to_time` (the end when nothing is that
     recent), or its beginning when `to_time` is None; returns the offsets committed."""
     partitions = [
-        partition for topic in topics for partition in await partitions_of(topic, bootstrap_servers=bootstrap_servers)
+        partition
+        for topic in topics
+        for partition in await partitions_of(topic, bootstrap_servers=bootstrap_servers, security=security)
     ]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False, **security.client_options()
+    )
     await consumer.start()
     try:
         consumer.assign(partitions)

@@ -18,7 +18,7 @@ from services.production.reactions import REACTIONS as PRODUCTION_REACTIONS
 from shared.database import PROCESSED_EVENTS
 from shared.events import Envelope, MalformedEvent
 from shared.events.marketplace import LotSold
-from shared.kafka import partitions_of
+from shared.kafka import KafkaSecurity, partitions_of
 
 BATCH = 1000
 
@@ -55,13 +55,17 @@ class Place:
         return f"{self.topic_prefix}{self.service}"
 
 
-async def rebuild(client: AsyncMongoClient[Any], bootstrap_servers: str, place: Place) -> dict[str, int]:
+async def rebuild(
+    client: AsyncMongoClient[Any], place: Place, *, bootstrap_servers: str, security: KafkaSecurity
+) -> dict[str, int]:
     """Run with every instance of the service stopped; start them again to replay. Counts of what was done."""
     model = READ_MODELS[place.service]
     topics = [f"{place.topic_prefix}{topic}" for topic in model.topics]
     # first, since the broker refuses it while an instance runs: then nothing has been dropped yet
-    offsets = await reset_group(bootstrap_servers=bootstrap_servers, group=place.group, topics=topics, to_time=None)
-    feeding = await event_ids_of(bootstrap_servers, topics, model.event_types)
+    offsets = await reset_group(
+        bootstrap_servers=bootstrap_servers, security=security, group=place.group, topics=topics, to_time=None
+    )
+    feeding = await event_ids_of(topics, model.event_types, bootstrap_servers=bootstrap_servers, security=security)
     db = client[place.database]
     forgotten = 0
     for start in range(0, len(feeding), BATCH):
@@ -74,13 +78,20 @@ async def rebuild(client: AsyncMongoClient[Any], bootstrap_servers: str, place: 
     return {"documents dropped": dropped, "dedupe records deleted": forgotten, "partitions reset": len(offsets)}
 
 
-async def event_ids_of(bootstrap_servers: str, topics: list[str], event_types: frozenset[str]) -> list[str]:
+async def event_ids_of(
+    topics: list[str], event_types: frozenset[str], *, bootstrap_servers: str, security: KafkaSecurity
+) -> list[str]:
     """The ids of every event of these types on the topics, read from the beginning without a consumer group."""
     partitions = [
-        partition for topic in topics for partition in await partitions_of(topic, bootstrap_servers=bootstrap_servers)
+        partition
+        for topic in topics
+        for partition in await partitions_of(topic, bootstrap_servers=bootstrap_servers, security=security)
     ]
     reader = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, isolation_level="read_committed"
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        **security.client_options(),
     )
     await reader.start()
     ids = []

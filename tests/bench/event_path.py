@@ -23,7 +23,7 @@ from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
 from shared.database import ServiceDatabase
-from shared.kafka import ensure_topics, new_producer
+from shared.kafka import PLAINTEXT, ensure_topics, new_producer
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.outbox import fill_outbox
 from tests.support.participants import new_registration
@@ -39,8 +39,8 @@ RAW_MESSAGES = int(os.environ.get("BENCH_RAW_MESSAGES", "20000"))
 
 async def raw_kafka(topic: str, payload: bytes) -> float:
     """Messages per second for produce-all-then-consume-all with plain aiokafka, timed once the group has joined."""
-    await ensure_topics([topic], bootstrap_servers=KAFKA)
-    producer = new_producer(bootstrap_servers=KAFKA, client_id="bench")
+    await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=KAFKA)
+    producer = new_producer(security=PLAINTEXT, bootstrap_servers=KAFKA, client_id="bench")
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=KAFKA,

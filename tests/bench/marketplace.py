@@ -18,7 +18,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
-from shared.kafka import ensure_topics
+from shared.kafka import PLAINTEXT, ensure_topics
 from tests.bench.http_reads import BARE_PORT, CONNECTIONS, Measured, measure, report, start_bare_app, wait_answering
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.kafka import publish
@@ -37,7 +37,7 @@ PLENTY_ORDERS = 400
 async def stocked(http: httpx.AsyncClient, namespace: str) -> list[dict[str, Any]]:
     """PRODUCTS listings of one facility, one lot each, published: the catalogue the bench searches."""
     season, topic = Season(), f"{namespace}production.events"
-    await ensure_topics([topic], bootstrap_servers=KAFKA)
+    await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=KAFKA)
     lots = [
         season.released(str(uuid4()), "500", harvest_id=f"h-{n}", product=f"sayur_{n:02d}", unit="kg")
         for n in range(PRODUCTS)

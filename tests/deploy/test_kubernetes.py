@@ -5,11 +5,9 @@ from typing import Any
 
 import pytest
 
+from shared.settings import KafkaSettings
 from tests.deploy import platform, schemas
 from tests.deploy.kustomize import KUBERNETES, OVERLAYS, of_kind, render
-
-# the manifests hand each service Kafka credentials that shared/kafka.py does not use yet (no SASL there)
-CREDENTIALS_NOT_READ_YET = {"KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"}
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)
@@ -111,8 +109,29 @@ def test_every_setting_handed_to_a_service_is_one_it_reads(overlay: tuple[str, l
     for service, deployment in of_kind(documents, "Deployment").items():
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         given = platform_wide | set(settings_of(documents, f"{service}-settings"))
-        given |= {env["name"] for env in container["env"]} - CREDENTIALS_NOT_READ_YET
+        given |= {env["name"] for env in container["env"]}
         assert given - platform.setting_names(service) == set(), service
+
+
+def test_the_kafka_settings_handed_to_a_service_pass_its_own_checks_and_production_logs_in_over_tls(
+    overlay: tuple[str, list[dict[str, Any]]],
+) -> None:
+    name, documents = overlay
+    for service, deployment in of_kind(documents, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        given: dict[str, str] = {**settings_of(documents, "platform-settings")}
+        given |= {env["name"]: env.get("value", "from-a-secret") for env in container["env"]}
+        kafka = KafkaSettings(**given)
+        if name == "local":
+            assert kafka.kafka_security_protocol == "PLAINTEXT", service
+            continue
+        assert (kafka.kafka_security_protocol, kafka.kafka_sasl_mechanism) == ("SASL_SSL", "SCRAM-SHA-512"), service
+        assert kafka.kafka_sasl_username == service  # the Strimzi KafkaUser of the service's name
+        assert kafka.kafka_ssl_ca_file is not None
+        [mount] = [m for m in container["volumeMounts"] if kafka.kafka_ssl_ca_file.startswith(m["mountPath"] + "/")]
+        [volume] = [volume for volume in pod["volumes"] if volume["name"] == mount["name"]]
+        assert volume["secret"]["secretName"] == "pembinaan-cluster-ca-cert", service
 
 
 def test_the_topics_are_the_services_topics_with_the_partitions_they_are_told(

@@ -6,7 +6,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka_event
 
-from shared.kafka import partitions_of
+from shared.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.participants import new_registration
@@ -21,7 +21,7 @@ async def messages_on(infrastructure: Infrastructure, topic: str) -> list[Any]:
     consumer = AIOKafkaConsumer(bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     try:
-        consumer.assign(await partitions_of(topic, bootstrap_servers=servers))
+        consumer.assign(await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=servers))
         batches = await consumer.getmany(timeout_ms=1000)
         return [message for records in batches.values() for message in records]
     finally:

@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.events.enrolment import ParticipantRegistered
 from shared.events.registry import envelope_for
-from shared.kafka import partitions_of
+from shared.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 
 
@@ -19,7 +19,9 @@ def registered(participant_id: str) -> bytes:
 
 
 async def dead_letters(infrastructure: Infrastructure, topic: str) -> list[dict[str, Any]]:
-    partitions = await partitions_of(topic, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    partitions = await partitions_of(
+        topic, security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers
+    )
     consumer = AIOKafkaConsumer(
         bootstrap_servers=infrastructure.kafka_bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
     )

@@ -18,7 +18,7 @@ from shared.events.production import (
     SiteRegistered,
 )
 from shared.events.registry import envelope_for
-from shared.kafka import ensure_topics
+from shared.kafka import PLAINTEXT, ensure_topics
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.services import RunningService, eventually
@@ -118,7 +118,7 @@ async def learn(
     for service, messages in (("enrolment", enrolment), ("production", production)):
         if messages:
             topic = f"{namespace}{service}.events"
-            await ensure_topics([topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+            await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
             await publish(infrastructure, topic, messages)
 
 

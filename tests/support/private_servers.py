@@ -81,6 +81,19 @@ def private_kafka() -> Iterator[Server]:
 
 
 @contextmanager
+def private_sasl_kafka(users: dict[str, str]) -> Iterator[LocalServer]:
+    """The project's own broker, its client listener SASL_PLAINTEXT with these PLAIN logins."""
+    settings = {
+        "KAFKA_PORT": str(free_port()),
+        "KAFKA_CONTROLLER_PORT": str(free_port()),
+        "KAFKA_BOOTSTRAP_SERVERS": "",
+        "KAFKA_SASL_USERS": ",".join(f"{user}:{password}" for user, password in users.items()),
+    }
+    with _local("kafka", settings) as broker:
+        yield broker
+
+
+@contextmanager
 def private_mongodb() -> Iterator[Server]:
     if docker_reachable() and not os.environ.get("MONGODB_URL"):
         from testcontainers.mongodb import MongoDbContainer

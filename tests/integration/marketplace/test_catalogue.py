@@ -11,7 +11,7 @@ from PIL import Image
 
 from services.marketplace.main import MarketplaceSettings, create_app
 from shared.events import Envelope
-from shared.kafka import partitions_of
+from shared.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.services import RunningService, eventually, serving, settings_for
@@ -132,7 +132,9 @@ async def latest_per_key(infrastructure: Infrastructure, topic: str) -> dict[str
     await consumer.start()
     latest: dict[str, dict[str, Any] | None] = {}
     try:
-        partitions = await partitions_of(topic, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+        partitions = await partitions_of(
+            topic, security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers
+        )
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         for records in (await consumer.getmany(timeout_ms=1500)).values():

@@ -10,7 +10,7 @@ from services.production.main import ProductionSettings
 from services.production.main import create_app as create_production
 from shared.events.enrolment import ParticipantRegistered
 from shared.events.registry import envelope_for
-from shared.kafka import partitions_of
+from shared.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.operate import operate
 from tests.support.services import RunningService, eventually, serving, settings_for
@@ -35,7 +35,7 @@ async def publish_registrations(bootstrap: str, topic: str, numbers: range, at: 
 
 async def behind(bootstrap: str, group: str, topic: str) -> int:
     """How many events of `topic` the group has yet to commit."""
-    partitions = await partitions_of(topic, bootstrap_servers=bootstrap)
+    partitions = await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=bootstrap)
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
     await reader.start()
     try:

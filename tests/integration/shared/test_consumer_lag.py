@@ -4,7 +4,7 @@ partition that moves away stops being reported by this member."""
 from aiokafka import TopicPartition
 from prometheus_client import REGISTRY
 
-from shared.kafka import TopicLayout, ensure_topics, new_consumer
+from shared.kafka import PLAINTEXT, TopicLayout, ensure_topics, new_consumer
 from shared.partitions import forget_lag, measure_lag
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
@@ -20,10 +20,15 @@ async def test_lag_counts_what_is_left_after_the_position_and_is_forgotten_when_
 ) -> None:
     topic, group = f"{namespace}lagging.events", f"{namespace}lagging"
     await ensure_topics(
-        [topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers, layout=TopicLayout(partitions=1)
+        [topic],
+        security=PLAINTEXT,
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        layout=TopicLayout(partitions=1),
     )
     await publish(infrastructure, topic, [(b"k", b"%d" % number) for number in range(10)])
-    consumer = new_consumer(bootstrap_servers=infrastructure.kafka_bootstrap_servers, group_id=group, client_id="t")
+    consumer = new_consumer(
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, group_id=group, client_id="t"
+    )
     await consumer.start()
     try:
         partition = TopicPartition(topic, 0)

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from shared.dead_letters import replay_dead_letters
+from shared.kafka import PLAINTEXT
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish, registered
 from tests.support.services import RunningService, eventually
@@ -60,13 +61,13 @@ async def test_replayed_dead_letters_go_back_to_their_topic(
     await eventually(lambda: _at_least(1, dead_letters(infrastructure, f"{topic}.dlq")))
 
     replayed = await replay_dead_letters(
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
     )
     assert replayed == 1
     # the replayed copy is still unreadable, so it is dead-lettered a second time
     await eventually(lambda: _at_least(2, dead_letters(infrastructure, f"{topic}.dlq")))
     again = await replay_dead_letters(
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, topic=topic, consumer="production"
     )
     assert again == 1, "a second replay sends only what was dead-lettered since the first"
 

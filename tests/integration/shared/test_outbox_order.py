@@ -9,7 +9,7 @@ from pymongo import AsyncMongoClient
 from shared.database import OUTBOX, ServiceDatabase, Transaction
 from shared.events import Envelope
 from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import ensure_topics, new_producer, partitions_of
+from shared.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
 from shared.outbox import OutboxRelay
 from tests.support.infrastructure import Infrastructure
 
@@ -18,7 +18,7 @@ async def test_events_written_by_different_writers_reach_kafka_in_each_aggregate
     infrastructure: Infrastructure, namespace: str
 ) -> None:
     topic = f"{namespace}enrolment.events"
-    await ensure_topics([topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
     client: AsyncMongoClient[dict] = AsyncMongoClient(infrastructure.mongodb_url, tz_aware=True)  # type: ignore[type-arg]
     database = ServiceDatabase(client=client, name=f"{namespace}enrolment", source="/tests", topic=topic)
     for sequence in (1, 2, 3):
@@ -36,7 +36,9 @@ async def test_events_written_by_different_writers_reach_kafka_in_each_aggregate
     for record, seconds in zip(records, (30, 10, 20), strict=True):
         await outbox.insert_one({**record, "_id": ObjectId.from_datetime(base + timedelta(seconds=seconds))})
 
-    producer = new_producer(bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test")
+    producer = new_producer(
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test"
+    )
     await producer.start()
     try:
         relay = OutboxRelay(database=database, producer=producer, service="test", poll_seconds=1, batch_size=1)
@@ -46,7 +48,9 @@ async def test_events_written_by_different_writers_reach_kafka_in_each_aggregate
     consumer = AIOKafkaConsumer(bootstrap_servers=infrastructure.kafka_bootstrap_servers, auto_offset_reset="earliest")
     await consumer.start()
     try:
-        consumer.assign(await partitions_of(topic, bootstrap_servers=infrastructure.kafka_bootstrap_servers))
+        consumer.assign(
+            await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+        )
         batches = await consumer.getmany(timeout_ms=5000)
     finally:
         await consumer.stop()

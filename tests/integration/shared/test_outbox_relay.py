@@ -11,7 +11,7 @@ from pymongo import AsyncMongoClient
 from shared.database import OUTBOX, ServiceDatabase, Transaction
 from shared.events import Envelope
 from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import ensure_topics, new_producer, partitions_of
+from shared.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
 from shared.outbox import OUTBOX_SET_ASIDE, OutboxRelay
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import eventually
@@ -20,7 +20,7 @@ from tests.support.services import eventually
 @pytest.fixture
 async def database(infrastructure: Infrastructure, namespace: str) -> AsyncIterator[ServiceDatabase]:
     topic = f"{namespace}enrolment.events"
-    await ensure_topics([topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers)
     client: AsyncMongoClient[dict] = AsyncMongoClient(infrastructure.mongodb_url, tz_aware=True)  # type: ignore[type-arg]
     yield ServiceDatabase(client=client, name=f"{namespace}enrolment", source="/tests", topic=topic)
     await client.close()
@@ -39,7 +39,7 @@ async def subjects_on(infrastructure: Infrastructure, topic: str) -> list[str]:
     consumer = AIOKafkaConsumer(bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     try:
-        consumer.assign(await partitions_of(topic, bootstrap_servers=servers))
+        consumer.assign(await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=servers))
         batches = await consumer.getmany(timeout_ms=2000)
     finally:
         await consumer.stop()
@@ -55,7 +55,9 @@ async def test_a_record_kafka_can_never_take_is_set_aside_and_the_rest_are_publi
     oversized = {"key": "p-oversized"}
     await database.db[OUTBOX].update_one(oversized, {"$set": {"value": b"x" * 2_000_000}})
 
-    producer = new_producer(bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test")
+    producer = new_producer(
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test"
+    )
     await producer.start()
     try:
         relay = OutboxRelay(database=database, producer=producer, service="test", poll_seconds=1, batch_size=10)
@@ -77,7 +79,9 @@ async def test_two_replicas_relaying_at_once_send_each_record_once(
     for subject in subjects:
         await register(database, subject)
     producers = [
-        new_producer(bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id=f"replica-{replica}")
+        new_producer(
+            security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id=f"replica-{replica}"
+        )
         for replica in (1, 2)
     ]
     relays = [

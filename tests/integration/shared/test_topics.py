@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from shared.kafka import TopicLayout, TopicsRefused, ensure_topics, new_consumer, partitions_of
+from shared.kafka import PLAINTEXT, TopicLayout, TopicsRefused, ensure_topics, new_consumer, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import eventually
 
@@ -19,10 +19,13 @@ async def test_a_consumer_joining_right_after_a_racing_creation_is_assigned_ever
     topics = [f"{namespace}{service}.events" for service in ("enrolment", "production", "marketplace")]
     # two services starting at once, each creating the topics it publishes or consumes
     await asyncio.gather(
-        ensure_topics(topics, bootstrap_servers=servers), ensure_topics(topics[::-1], bootstrap_servers=servers)
+        ensure_topics(topics, security=PLAINTEXT, bootstrap_servers=servers),
+        ensure_topics(topics[::-1], security=PLAINTEXT, bootstrap_servers=servers),
     )
 
-    consumer = new_consumer(*topics, bootstrap_servers=servers, group_id=f"{namespace}group", client_id="test")
+    consumer = new_consumer(
+        *topics, security=PLAINTEXT, bootstrap_servers=servers, group_id=f"{namespace}group", client_id="test"
+    )
     await consumer.start()
     try:
         first_assignment = await eventually(lambda: _assigned(consumer))
@@ -41,8 +44,10 @@ async def test_new_topics_take_their_partitions_and_min_insync_replicas_from_the
 ) -> None:
     servers = infrastructure.kafka_bootstrap_servers
     topic = f"{namespace}layout.events"
-    await ensure_topics([topic], bootstrap_servers=servers, layout=TopicLayout(partitions=2, min_insync_replicas=2))
-    assert len(await partitions_of(topic, bootstrap_servers=servers)) == 2
+    await ensure_topics(
+        [topic], security=PLAINTEXT, bootstrap_servers=servers, layout=TopicLayout(partitions=2, min_insync_replicas=2)
+    )
+    assert len(await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=servers)) == 2
     assert await topic_config(servers, topic, "min.insync.replicas") == "2"
 
 
@@ -52,7 +57,10 @@ async def test_more_replicas_than_brokers_is_refused_naming_the_topic(
     topic = f"{namespace}replicated.events"
     with pytest.raises(TopicsRefused, match=topic):
         await ensure_topics(
-            [topic], bootstrap_servers=infrastructure.kafka_bootstrap_servers, layout=TopicLayout(replication_factor=3)
+            [topic],
+            security=PLAINTEXT,
+            bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            layout=TopicLayout(replication_factor=3),
         )
 
 
