@@ -2,7 +2,6 @@
 the request caused carries the request's id as its correlation id (services as separate processes, as deployed)."""
 
 import json
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,15 +15,9 @@ from pymongo import AsyncMongoClient
 from shared.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure
 from tests.support.participants import new_registration
+from tests.support.private_servers import free_port
 from tests.support.processes import start_service, wait_ready
 from tests.support.services import eventually
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

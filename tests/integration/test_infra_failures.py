@@ -1,7 +1,6 @@
 """A server the project cannot start says why in one line, and the command exits non-zero."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.support.infrastructure import INFRA
+from tests.support.private_servers import free_port
 
 # a program holding a port; its command line spans lines, as a script's can
 OCCUPIER = """import socket, time
 s = socket.create_server(('127.0.0.1', 0))
 print(s.getsockname()[1], flush=True)
 time.sleep(120)"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.mark.parametrize(("server", "variable"), [("kafka", "KAFKA_PORT"), ("mongo", "MONGODB_PORT")])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.infrastructure import REPO
+from tests.support.private_servers import free_port
 
 STACK = REPO / "deploy" / "local" / "stack.py"
 HOLD_PORT = """import socket, sys, time
@@ -27,13 +28,6 @@ PORTS = (
     "NOTIFICATIONS_HTTP_PORT",
     "RECEIVER_HTTP_PORT",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def listening(port: int) -> bool:

@@ -3,7 +3,6 @@ instances of one service share its partitions, and one stopped with SIGTERM hand
 
 import asyncio
 import signal
-import socket
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,17 +19,11 @@ from shared.events.enrolment import ParticipantRegistered
 from shared.events.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.outbox import REGISTRATIONS, fill_outbox
+from tests.support.private_servers import free_port
 from tests.support.processes import start_service, wait_ready
 from tests.support.services import eventually
 
 EVENTS = 3000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
