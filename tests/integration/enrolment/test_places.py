@@ -86,7 +86,8 @@ async def test_no_event_the_service_publishes_carries_a_name_nik_or_registration
 
     async def all_published() -> list[dict[str, Any]] | None:
         events = (await notifications.http.get("/events", params={"limit": 500}, headers=reader)).json()["events"]
-        return events if len(events) >= 6 else None
+        made = [event for event in events if not event["type"].endswith((".facility.registered", ".agency.registered"))]
+        return events if len(made) >= 6 else None
 
     events = await eventually(all_published)
     published = json.dumps(events)
