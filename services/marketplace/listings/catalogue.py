@@ -69,16 +69,22 @@ def decode(cursor: str) -> int:
     raise InvalidCursor("The cursor is not one this catalogue gave.", field="after")
 
 
+async def after_cursor(
+    database: ServiceDatabase, query: dict[str, Any], *, after: str | None, limit: int, projection: list[str] | None
+) -> tuple[list[Document], bool]:
+    """Up to `limit` listings matching `query` positioned after the cursor, in commit order, and whether more follow."""
+    if after is not None:
+        query = {**query, POSITION: {"$gt": decode(after)}}
+    found = database.db[LISTINGS].find(query, projection=projection, sort=[(POSITION, 1)], limit=limit + 1)
+    documents = await found.to_list()
+    return documents[:limit], len(documents) > limit
+
+
 async def search(database: ServiceDatabase, search: Search, *, after: str | None, limit: int) -> Found:
     """A page of the catalogue; `cursor` continues after its last item (given even at the end, to poll from)."""
-    query = search.query()
-    if after is not None:
-        query[POSITION] = {"$gt": decode(after)}
-    found = database.db[LISTINGS].find(query, projection=PROJECTION, sort=[(POSITION, 1)], limit=limit + 1)
-    documents = await found.to_list()
-    shown = documents[:limit]
+    shown, more = await after_cursor(database, search.query(), after=after, limit=limit, projection=PROJECTION)
     cursor = encode(shown[-1][POSITION]) if shown else after
-    return Found([entry(document) for document in shown], cursor, len(documents) > limit)
+    return Found([entry(document) for document in shown], cursor, more)
 
 
 async def listing(database: ServiceDatabase, listing_id: str) -> dict[str, Any] | None:

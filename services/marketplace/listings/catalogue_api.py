@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.marketplace.listings import catalogue
@@ -22,7 +22,6 @@ from shared.parameters import PathId, query_model, query_parameters
 
 router = APIRouter(tags=["catalogue"])
 JSON_LD = "application/ld+json"
-Price = Annotated[int | None, Query(ge=0, le=LARGEST_COUNT * 1000)]
 LIMITED: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many requests from this client; see Retry-After"},
     304: {"description": "Unchanged"},

@@ -59,8 +59,6 @@ async def listings_page(
 ) -> tuple[list[Listing], str | None]:
     """The listings a key reaches, drafts too, in the commit order of their last change (see `catalogue`)."""
     query = pages.only(status=status.value if status else None, facility_id=reach)
-    if after is not None:
-        query[POSITION] = {"$gt": catalogue.decode(after)}
-    found = await database.db[store.LISTINGS].find(query, sort=[(POSITION, 1)], limit=limit + 1).to_list()
-    cursor = catalogue.encode(found[limit - 1][POSITION]) if len(found) > limit else None
-    return [store.from_document(document) for document in found[:limit]], cursor
+    shown, more = await catalogue.after_cursor(database, query, after=after, limit=limit, projection=None)
+    cursor = catalogue.encode(shown[-1][POSITION]) if more else None
+    return [store.from_document(document) for document in shown], cursor
