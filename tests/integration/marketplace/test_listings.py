@@ -46,7 +46,7 @@ async def test_released_lots_stock_one_draft_per_product_in_any_order_and_duplic
 
     async def named() -> dict | None:
         [now] = (await marketplace.http.get("/listings")).json()["items"]
-        return now if now["facility_name"] else None
+        return now if now["facility_name"] and all(p["agency_name"] for p in now["provenance"]) else None
 
     now = await eventually(named)
     assert now["facility_name"] == "Rutan Kelas IIB Serang"
