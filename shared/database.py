@@ -78,7 +78,6 @@ class Transaction:
             "sequence": sequence,
             "value": envelope.to_bytes(),
             "created_at": envelope.time,
-            "published_at": None,
         }
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
@@ -96,7 +95,6 @@ class Transaction:
             "sequence": sequence,
             "value": None,
             "created_at": datetime.now(UTC),
-            "published_at": None,
         }
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1

@@ -1,5 +1,6 @@
 """The indexes every service's database needs for its plumbing (outbox, dedupe records), and merging a
-service's own with them."""
+service's own with them. The outbox holds only unpublished records (each is deleted once Kafka has it), so its
+oldest-first read goes by `_id` and needs no index of its own."""
 
 from datetime import timedelta
 
@@ -7,20 +8,10 @@ from pymongo import ASCENDING, IndexModel
 
 from shared.database import OUTBOX, PROCESSED_EVENTS
 
-PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
 PROCESSED_EVENTS_RETENTION = timedelta(days=30)
 
 PLUMBING_INDEXES: dict[str, list[IndexModel]] = {
-    OUTBOX: [
-        IndexModel([("published_at", ASCENDING), ("_id", ASCENDING)], name="unpublished_in_order"),
-        IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
-        IndexModel([("key", ASCENDING), ("published_at", ASCENDING)], name="unpublished_by_aggregate"),
-        IndexModel(
-            [("published_at", ASCENDING)],
-            name="published_ttl",
-            expireAfterSeconds=int(PUBLISHED_OUTBOX_RETENTION.total_seconds()),
-        ),
-    ],
+    OUTBOX: [IndexModel([("key", ASCENDING)], name="by_aggregate")],
     PROCESSED_EVENTS: [
         IndexModel([("consumer", ASCENDING), ("event_id", ASCENDING)], name="consumer_event", unique=True),
         IndexModel(

@@ -1,9 +1,10 @@
-"""The outbox relay: publishes committed events, in commit order, until each is acknowledged."""
+"""The outbox relay: publishes committed events, in commit order, until each is acknowledged, then deletes them."""
 
 import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -16,7 +17,7 @@ from aiokafka.errors import (
     RecordListTooLargeError,
     RecordTooLargeError,
 )
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
@@ -25,6 +26,12 @@ from shared.database import OUTBOX, Document, ServiceDatabase
 log = logging.getLogger(__name__)
 OUTBOX_SET_ASIDE = "outbox_set_aside"
 LEASES = "leases"
+UNPUBLISHED = {"published_at": None}
+"""Every record in the outbox (they carry no such field), bar one a relay of an earlier version marked published
+and kept, during a rolling upgrade."""
+RETIRED_INDEXES = ("unpublished_in_order", "unpublished_by_aggregate", "published_ttl", "event_id")
+BATCHES_PER_READ = 20
+"""Batches a relay round reads from one query of the backlog, before it queries again."""
 BACKLOG_MEASURE_SECONDS = 1.0
 """Counting the backlog costs a scan of it: done at most this often, not every round."""
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
@@ -49,6 +56,21 @@ NEVER_SENDABLE = (
     InvalidTimestampError,
 )
 """What Kafka refuses whatever the retries: such a record is set aside, not retried forever."""
+
+
+@dataclass
+class ReadSoFar:
+    """What one read of the backlog has sent: a record sent early, as a later record's straggler, is not sent
+    again when the read reaches it, and an aggregate continued from an earlier batch is no gap."""
+
+    sent: set[object] = field(default_factory=set)
+    through: dict[str, int] = field(default_factory=dict)
+
+    def record(self, sent: list[Document]) -> None:
+        for record in sent:
+            self.sent.add(record["_id"])
+            key, sequence = record["key"], record.get("sequence", 1)
+            self.through[key] = max(self.through.get(key, 0), sequence)
 
 
 class RelayLease:
@@ -98,13 +120,15 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish forever; failures (broker or database down) are logged, counted and retried."""
         backoff = Backoff(first=self._poll_seconds, cap=RETRY_CAP_SECONDS)
+        forgotten = False
         while True:
             try:
+                forgotten = forgotten or await self.forget_published_history()
                 published = await self.publish_pending()
                 if time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
                     await self.measure_backlog()
                 backoff.reset()
-                if published == self._batch_size:
+                if published >= self._batch_size * BATCHES_PER_READ:
                     continue
                 await self._sleep(self._poll_seconds)
             except asyncio.CancelledError:
@@ -115,19 +139,45 @@ class OutboxRelay:
                 metrics.OUTBOX_FAILURES.labels(self._service).inc()
                 await self._sleep(delay)
 
+    async def forget_published_history(self) -> bool:
+        """Once, after an upgrade from relays that kept published records (marked `published_at`) for a week:
+        those records and the indexes that served them go, so that publishing deletes instead of rewriting."""
+        for index in RETIRED_INDEXES:
+            with contextlib.suppress(OperationFailure):  # already gone (or never made)
+                await self._db[OUTBOX].drop_index(index)
+        await self._db[OUTBOX].delete_many({"published_at": {"$ne": None}})
+        return True
+
     async def publish_pending(self) -> int:
-        """While this relay holds the lease: send the oldest unpublished batch, each aggregate's events in
-        sequence order, mark what was sent published and set aside what Kafka can never take."""
+        """While this relay holds the lease: read the unpublished records oldest first with one cursor, and
+        publish them a batch at a time, up to `BATCHES_PER_READ` batches; how many were published.
+
+        One read per round, not one per batch: a server that does not stop a sorted scan at its limit (SecantusDB)
+        would otherwise go over the whole backlog for every batch of it."""
         if not await self._lease.hold():
             return 0
-        batch = await self.in_aggregate_order(
-            await self._db[OUTBOX].find({"published_at": None}, sort=[("_id", 1)], limit=self._batch_size).to_list()
-        )
+        published, so_far = 0, ReadSoFar()
+        unpublished = self._db[OUTBOX].find(UNPUBLISHED, sort=[("_id", 1)], batch_size=self._batch_size)
+        try:
+            for _ in range(BATCHES_PER_READ):
+                batch = await unpublished.to_list(self._batch_size)
+                published += await self._publish_batch([r for r in batch if r["_id"] not in so_far.sent], so_far)
+                if len(batch) < self._batch_size or not await self._lease.hold():
+                    break
+        finally:
+            await unpublished.close()
+        return published
+
+    async def _publish_batch(self, records: list[Document], so_far: ReadSoFar) -> int:
+        """Send the records, each aggregate's events in sequence order, mark what was sent published and set
+        aside what Kafka can never take; how many were sent."""
+        if not records:
+            return 0
+        batch = await self.in_aggregate_order(records, so_far)
         sent, refused = await self._send_all(batch)
-        if sent:
-            await self._db[OUTBOX].update_many(
-                {"_id": {"$in": [record["_id"] for record in sent]}}, {"$set": {"published_at": datetime.now(UTC)}}
-            )
+        so_far.record(sent)
+        if sent:  # Kafka holds them now: an outbox keeps only what is still to publish
+            await self._db[OUTBOX].delete_many({"_id": {"$in": [record["_id"] for record in sent]}})
         for record, error in refused:
             await self._set_aside(record, error)
         for record in sent:
@@ -163,25 +213,27 @@ class OutboxRelay:
         )
         await self._db[OUTBOX].delete_one({"_id": record["_id"]})
 
-    async def in_aggregate_order(self, batch: list[Document]) -> list[Document]:
+    async def in_aggregate_order(self, batch: list[Document], so_far: ReadSoFar | None = None) -> list[Document]:
         """The batch, with any earlier unpublished event of its aggregates, each aggregate in `sequence` order.
 
         Insertion order is commit order only within one process: with several writers (replicas) an aggregate's
         later event can sort first, or its earlier one fall outside the batch; this puts them back in order.
         """
+        through = so_far.through if so_far else {}
         sequences: dict[str, set[int]] = {}
         for record in batch:
             sequences.setdefault(record["key"], set()).add(record.get("sequence", 1))
-        # an aggregate whose events here run without a gap from its first has none unpublished before them
-        later = {key for key, seen in sequences.items() if seen != set(range(1, max(seen) + 1))}
+        # an aggregate whose events here run without a gap from its first (or from those this read sent) has
+        # none unpublished before them
+        later = {key for key, seen in sequences.items() if seen != set(range(through.get(key, 0) + 1, max(seen) + 1))}
         if not later:
             return sorted(batch, key=in_sequence)
         stragglers = (
             await self._db[OUTBOX]
             .find(
                 {
+                    **UNPUBLISHED,
                     "key": {"$in": sorted(later)},
-                    "published_at": None,
                     "_id": {"$nin": [record["_id"] for record in batch]},
                 }
             )
@@ -202,9 +254,9 @@ class OutboxRelay:
     async def measure_backlog(self) -> None:
         self._measured_at = time.monotonic()
         unpublished = self._db[OUTBOX]
-        backlog = await unpublished.count_documents({"published_at": None})
+        backlog = await unpublished.count_documents(UNPUBLISHED)
         metrics.OUTBOX_BACKLOG.labels(self._service).set(backlog)
-        oldest = await unpublished.find_one({"published_at": None}, sort=[("_id", 1)])
+        oldest = await unpublished.find_one(UNPUBLISHED, sort=[("_id", 1)])
         age = (datetime.now(UTC) - oldest["created_at"].replace(tzinfo=UTC)).total_seconds() if oldest else 0.0
         metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(max(age, 0.0))
 

@@ -14,6 +14,7 @@ from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import events_on
 from tests.support.participants import new_registration
 from tests.support.private_servers import free_port
 from tests.support.processes import start_service, wait_ready
@@ -52,10 +53,8 @@ async def test_the_service_that_handles_an_event_logs_the_request_id_that_caused
             headers = {"X-API-Key": token, "X-Request-ID": request_id}
             answer = await http.post("/participants", json=person, headers=headers)
         assert answer.status_code == 201, answer.text
-        event = await client[f"{namespace}enrolment"]["outbox"].find_one({"key": answer.json()["id"]})
     finally:
         await client.close()
-    assert event is not None
 
     async def handled_in_production() -> list[dict[str, Any]]:
         return [
@@ -65,9 +64,11 @@ async def test_the_service_that_handles_an_event_logs_the_request_id_that_caused
         ]
 
     [handled] = await eventually(handled_in_production)
+    published = await events_on(infrastructure, f"{namespace}enrolment.events")
+    [event] = [e for e in published if e.subject == answer.json()["id"]]
     assert handled["service"] == "production"
     assert handled["logger"] == "shared.consumer"
-    assert handled["event_id"] == event["event_id"]
+    assert handled["event_id"] == event.id
     [access] = [line for line in json_lines(logs["enrolment"]) if line.get("request_id") == request_id]
     assert access["service"] == "enrolment"
     assert access["correlation_id"] == request_id

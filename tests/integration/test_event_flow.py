@@ -4,7 +4,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from shared.events import Envelope
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import messages_on
 from tests.support.participants import new_registration
 from tests.support.services import RunningService, eventually
 
@@ -55,15 +57,16 @@ async def test_a_redelivered_event_changes_nothing(
     officer = await enrolment.mint_key("participants:write")
     reader = await notifications.mint_key("events:read")
     participant_id = (await enrolment.http.post("/participants", json=new_registration(), headers=officer)).json()["id"]
-    outbox = enrolment.runtime.database.db["outbox"]
-    record = await eventually(lambda: outbox.find_one({"key": participant_id, "published_at": {"$ne": None}}))
     await eventually(lambda: feed_entries(notifications, reader))
+    topic = f"{namespace}enrolment.events"
+    [published] = [m for m in await messages_on(infrastructure, topic) if m.key == participant_id.encode()]
 
     producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
     await producer.start()
     try:
         for _ in range(2):
-            await producer.send_and_wait(record["topic"], value=record["value"], key=participant_id.encode())
+            again = {"value": published.value, "key": published.key, "headers": list(published.headers)}
+            await producer.send_and_wait(topic, **again)
     finally:
         await producer.stop()
 
@@ -73,7 +76,8 @@ async def test_a_redelivered_event_changes_nothing(
     await eventually(lambda: _duplicate_count(namespace, "notifications", 2))
     await eventually(lambda: _duplicate_count(namespace, "production", 2))
     assert len([e for e in await feed_entries(notifications, reader) if e["subject"] == participant_id]) == 1
-    assert await duplicates.count_documents({"event_id": record["event_id"]}) == 1
+    event_id = Envelope.from_bytes(published.value).id
+    assert await duplicates.count_documents({"event_id": event_id}) == 1
 
 
 async def _duplicate_count(namespace: str, service: str, expected: int) -> bool:

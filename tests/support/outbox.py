@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from shared.database import ServiceDatabase, Transaction
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared.database import Document, ServiceDatabase, Transaction
 from shared.events.enrolment import ParticipantRegistered
 
 REGISTRATIONS = {"type": ParticipantRegistered.event_type}
@@ -25,3 +27,8 @@ async def fill_outbox(database: ServiceDatabase, count: int) -> list[str]:
 
         await database.transaction(commit)
     return subjects
+
+
+async def published(outbox: AsyncCollection[Document], query: Document) -> bool:
+    """Whether every record matching `query` is published: the relay deletes each once Kafka has it."""
+    return await outbox.count_documents(query) == 0

@@ -35,8 +35,8 @@ async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Rea
     """The entries, at the feed's next positions in commit order, with one bulk write."""
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
-    documents = [
-        {**asdict(entry), **asdict(reach), POSITION: position, "received_at": received_at}
+    documents = [  # shallow: an event's payload is written as it is, not deep-copied first as asdict would
+        {**vars(entry), **vars(reach), POSITION: position, "received_at": received_at}
         for position, (entry, reach) in zip(positions, entries, strict=True)
     ]
     await tx.db[FEED].insert_many(documents, session=tx.session)

@@ -13,6 +13,7 @@ from services.enrolment.main import create_app as create_enrolment
 from services.notifications.main import NotificationsSettings
 from services.notifications.main import create_app as create_notifications
 from tests.support.infrastructure import Infrastructure
+from tests.support.outbox import published
 from tests.support.participants import new_registration
 from tests.support.private_servers import Server, private_kafka
 from tests.support.services import RunningService, eventually, serving, settings_for
@@ -76,7 +77,7 @@ async def test_events_accepted_during_an_outage_are_all_published_once_and_in_or
             f"/participants/{participant_id}/release", json={"released_on": "2026-12-01"}, headers=officer
         )
         assert response.status_code == 200, response.text
-    unpublished = await enrolment.runtime.database.db["outbox"].count_documents({"published_at": None})
+    unpublished = await enrolment.runtime.database.db["outbox"].count_documents({})
     assert unpublished >= 12
     assert (await enrolment.http.get("/health/ready")).status_code == 503
 
@@ -91,7 +92,7 @@ async def test_events_accepted_during_an_outage_are_all_published_once_and_in_or
         sequences[entry["subject"]].append(entry["sequence"])
     for participant_id in participant_ids[::2]:
         assert sequences[participant_id] == [1, 2]
-    assert await enrolment.runtime.database.db["outbox"].count_documents({"published_at": None}) == 0
+    assert await published(enrolment.runtime.database.db["outbox"], {})
 
 
 async def _at_least(count: int, pending: Any) -> list[dict[str, Any]] | None:
@@ -106,7 +107,7 @@ async def test_a_service_whose_broker_is_gone_still_stops(
     async with serving(create_enrolment(settings)) as enrolment:
         officer = await enrolment.mint_key("participants:write")
         await enrolment.http.post("/participants", json=new_registration(), headers=officer)
-        await eventually(lambda: enrolment.runtime.database.db["outbox"].find_one({"published_at": {"$ne": None}}))
+        await eventually(lambda: published(enrolment.runtime.database.db["outbox"], {}))
         await asyncio.to_thread(broker.stop)
         response = await enrolment.http.post("/participants", json=new_registration(), headers=officer)
         assert response.status_code == 201, response.text

@@ -2,12 +2,16 @@
 
 import asyncio
 
+from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import published_by
 from tests.support.participants import new_registration
 from tests.support.production import problem_of, rack
 from tests.support.services import RunningService
 
 
-async def test_a_retried_create_returns_the_first_response_and_creates_once(production: RunningService) -> None:
+async def test_a_retried_create_returns_the_first_response_and_creates_once(
+    production: RunningService, infrastructure: Infrastructure
+) -> None:
     writer = await production.mint_key("production:write", "production:read")
     headers = {**writer, "Idempotency-Key": "site-7f3a"}
     body = rack()
@@ -19,8 +23,8 @@ async def test_a_retried_create_returns_the_first_response_and_creates_once(prod
     assert again.json() == first.json()
     listed = await production.http.get("/sites", headers=writer)
     assert [site["id"] for site in listed.json()["items"]] == [first.json()["id"]]
-    outbox = production.runtime.database.db["outbox"]
-    assert await outbox.count_documents({"type": "production.site.registered"}) == 1
+    published = await published_by(production, infrastructure)
+    assert [event.subject for event in published if event.type == "production.site.registered"] == [first.json()["id"]]
 
 
 async def test_the_same_key_with_another_body_is_refused_naming_the_header(production: RunningService) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from bson import ObjectId
 from pymongo import AsyncMongoClient
 
 from shared.database import OUTBOX, ServiceDatabase, Transaction
@@ -14,6 +15,8 @@ from shared.events.enrolment import ParticipantRegistered
 from shared.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
 from shared.outbox import OUTBOX_SET_ASIDE, OutboxRelay
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import events_on
+from tests.support.outbox import published
 from tests.support.services import eventually
 
 
@@ -69,7 +72,7 @@ async def test_a_record_kafka_can_never_take_is_set_aside_and_the_rest_are_publi
     [set_aside] = await database.db[OUTBOX_SET_ASIDE].find({}).to_list()
     assert set_aside["key"] == "p-oversized"
     assert "MessageSizeTooLarge" in set_aside["reason"]
-    assert await database.db[OUTBOX].count_documents({"published_at": None}) == 0
+    assert await published(database.db[OUTBOX], {})
 
 
 async def test_two_replicas_relaying_at_once_send_each_record_once(
@@ -92,7 +95,7 @@ async def test_two_replicas_relaying_at_once_send_each_record_once(
         await producer.start()
     running = [asyncio.create_task(relay.run()) for relay in relays]
     try:
-        await eventually(lambda: _none_unpublished(database))
+        await eventually(lambda: published(database.db[OUTBOX], {}))
     finally:
         for task in running:
             task.cancel()
@@ -102,5 +105,55 @@ async def test_two_replicas_relaying_at_once_send_each_record_once(
     assert await subjects_on(infrastructure, f"{namespace}enrolment.events") == subjects
 
 
-async def _none_unpublished(database: ServiceDatabase) -> bool:
-    return await database.db[OUTBOX].count_documents({"published_at": None}) == 0
+async def relay_once(infrastructure: Infrastructure, database: ServiceDatabase, *, batch_size: int) -> int:
+    producer = new_producer(
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test"
+    )
+    await producer.start()
+    try:
+        relay = OutboxRelay(database=database, producer=producer, service="test", poll_seconds=1, batch_size=batch_size)
+        await relay.forget_published_history()
+        return await relay.publish_pending()
+    finally:
+        await producer.stop()
+
+
+async def test_a_backlog_is_read_once_and_an_early_straggler_is_not_sent_again_when_the_read_reaches_it(
+    infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
+) -> None:
+    subjects = [f"p-{index:03}" for index in range(25)]
+    for subject in subjects:
+        await register(database, subject)
+
+    # an aggregate whose second event sorts first and whose first event sorts last, as another writer leaves them
+    async def follow_up(tx: Transaction) -> None:
+        payload = ParticipantRegistered(participant_id="p-late", facility_id="f", registered_at=datetime.now(UTC))
+        await tx.publish(payload, subject="p-late", sequence=2)
+
+    await database.transaction(follow_up)
+    second = await database.db[OUTBOX].find_one_and_delete({"key": "p-late"})
+    await register(database, "p-late")
+    assert second is not None
+    await database.db[OUTBOX].insert_one({**second, "_id": ObjectId.from_datetime(datetime(2026, 1, 1, tzinfo=UTC))})
+
+    assert await relay_once(infrastructure, database, batch_size=10) == 27  # three batches, one read
+    events = await events_on(infrastructure, f"{namespace}enrolment.events")
+    assert sorted(event.subject for event in events if event.subject != "p-late") == subjects
+    assert [event.sequence for event in events if event.subject == "p-late"] == [1, 2]
+    assert await published(database.db[OUTBOX], {})
+
+
+async def test_records_an_earlier_version_kept_after_publishing_them_are_forgotten_not_sent_again(
+    infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
+) -> None:
+    await register(database, "p-kept")
+    await register(database, "p-new")
+    outbox = database.db[OUTBOX]
+    await outbox.update_one({"key": "p-kept"}, {"$set": {"published_at": datetime.now(UTC)}})
+    await outbox.create_index([("published_at", 1), ("_id", 1)], name="unpublished_in_order")
+    await outbox.create_index([("published_at", 1)], name="published_ttl", expireAfterSeconds=604_800)
+
+    assert await relay_once(infrastructure, database, batch_size=10) == 1
+    assert [event.subject for event in await events_on(infrastructure, f"{namespace}enrolment.events")] == ["p-new"]
+    assert await outbox.count_documents({}) == 0
+    assert set(await outbox.index_information()) == {"_id_"}
