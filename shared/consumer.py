@@ -35,6 +35,8 @@ class Delivered:
     envelope: Envelope
     payload: EventData
     reaction: RunReaction[EventData]
+    keyed_by_event: bool
+    """The reaction's own writes are its dedupe record (see `OnRun`)."""
 
 
 def runs(events: list[Delivered]) -> list[list[Delivered]]:
@@ -128,12 +130,12 @@ class EventConsumer:
         """The message as an event this service reacts to; None once ignored or dead-lettered."""
         try:
             envelope = Envelope.from_bytes(message.value)
-            reaction = self._reactions.to(envelope)
-            if reaction is None:
+            row = self._reactions.to(envelope)
+            if row is None:
                 registry.model_for(envelope.type, envelope.version)
                 self._count(message, envelope.type, "ignored")
                 return None
-            return Delivered(message, envelope, registry.parse(envelope), reaction)
+            return Delivered(message, envelope, registry.parse(envelope), row.run, row.keyed_by_event)
         except (MalformedEvent, UnknownEventType, InvalidEventPayload) as error:
             await self._dead_letter(message, dead_letters, f"{type(error).__name__}: {error}")
             return None
@@ -146,7 +148,8 @@ class EventConsumer:
         """All events' reactions and dedupe records in one transaction; False (and nothing done) on any error."""
 
         async def in_transaction(tx: Transaction) -> None:
-            await tx.mark_all_handled(self.name, [event.envelope.id for event in events])
+            if unkeyed := [event.envelope.id for event in events if not event.keyed_by_event]:
+                await tx.mark_all_handled(self.name, unkeyed)
             for run in runs(events):
                 tx.trace = trace_of(run[0].envelope)
                 await run[0].reaction(tx, [(event.envelope, event.payload) for event in run])
@@ -189,7 +192,8 @@ class EventConsumer:
         """Handle the event once, in its own transaction with its dedupe record; the error if that failed."""
 
         async def in_transaction(tx: Transaction) -> None:
-            await tx.mark_all_handled(self.name, [event.envelope.id])
+            if not event.keyed_by_event:
+                await tx.mark_all_handled(self.name, [event.envelope.id])
             await event.reaction(tx, [(event.envelope, event.payload)])
 
         try:

@@ -153,14 +153,19 @@ class Transaction:
         """Record that `consumer` handled these events; raises AlreadyHandled if any was handled before."""
         now = datetime.now(UTC)
         records = [{"consumer": consumer, "event_id": event_id, "handled_at": now} for event_id in event_ids]
+        await self.insert_once_per_event(PROCESSED_EVENTS, records)
+
+    async def insert_once_per_event(self, collection: str, documents: list[Document]) -> None:
+        """Insert documents that a unique index keys by event; AlreadyHandled (the transaction abandoned) when
+        one of those events has a document already."""
         try:
-            await self.db[PROCESSED_EVENTS].insert_many(records, session=self.session)
+            await self.db[collection].insert_many(documents, session=self.session)
         except (DuplicateKeyError, BulkWriteError) as error:
             if isinstance(error, BulkWriteError) and not all(
                 failure["code"] == DUPLICATE_KEY for failure in error.details.get("writeErrors", [])
             ):
                 raise
-            raise AlreadyHandled(f"{consumer} already handled one of {event_ids}") from None
+            raise AlreadyHandled(f"one of {len(documents)} events in {collection} was handled before") from None
 
 
 class ServiceDatabase:

@@ -26,6 +26,7 @@ class On(Generic[Payload]):
 
     contract: type[Payload]
     reaction: Reaction[Payload]
+    keyed_by_event = False
 
     async def run(self, tx: Transaction, received: Sequence[Received[Payload]]) -> None:
         for envelope, payload in received:
@@ -37,10 +38,14 @@ class On(Generic[Payload]):
 @dataclass(frozen=True)
 class OnRun(Generic[Payload]):
     """A row whose reaction takes each run of consecutive events of `contract` (and of any other contract
-    with the same reaction) at once, so it can write them in bulk; events it publishes trace to the run's first."""
+    with the same reaction) at once, so it can write them in bulk; events it publishes trace to the run's first.
+
+    `keyed_by_event`: the reaction writes, for each event, a document a unique index keys by the event's id, with
+    `Transaction.insert_once_per_event`; that document is the dedupe record, and the consumer writes no other."""
 
     contract: type[Payload]
     run: RunReaction[Payload]
+    keyed_by_event: bool = False
 
 
 Row: TypeAlias = On[Any] | OnRun[Any]
@@ -58,8 +63,8 @@ class Reactions:
             self._rows[key] = row
         self.event_types = frozenset(event_type for event_type, _ in self._rows)
 
-    def to(self, envelope: Envelope) -> RunReaction[EventData] | None:
-        """The reaction to runs of this envelope's type and version; None when the service reacts to neither.
+    def to(self, envelope: Envelope) -> Row | None:
+        """The row that reacts to runs of this envelope's type and version; None when the service reacts to neither.
 
         A type the service reacts to in other versions only is an UnknownEventType: it cannot read it."""
         if envelope.type not in self.event_types:
@@ -68,5 +73,4 @@ class Reactions:
         if row is None:
             handled = sorted(version for event_type, version in self._rows if event_type == envelope.type)
             raise UnknownEventType(f"{envelope.type} v{envelope.version}: this service reads versions {handled}")
-        run: RunReaction[EventData] = row.run
-        return run
+        return row

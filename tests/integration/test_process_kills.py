@@ -158,9 +158,7 @@ async def test_two_instances_share_the_partitions_and_one_stopped_with_sigterm_h
         published.extend(await publish_registrations(bootstrap, topic, 300))
         await eventually(lambda: fed(len(published)), timeout=120)
         entries = await feed.find({}, projection={"subject": True, "event_id": True}).to_list()
-        handled = await client[f"{namespace}notifications"]["processed_events"].count_documents({})
     finally:
         await client.close()
     assert sorted(entry["subject"] for entry in entries) == sorted(published)
     assert len({entry["event_id"] for entry in entries}) == len(published)
-    assert handled == len(published)

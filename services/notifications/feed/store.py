@@ -39,7 +39,7 @@ async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Rea
         {**vars(entry), **vars(reach), POSITION: position, "received_at": received_at}
         for position, (entry, reach) in zip(positions, entries, strict=True)
     ]
-    await tx.db[FEED].insert_many(documents, session=tx.session)
+    await tx.insert_once_per_event(FEED, documents)  # its unique event_id is this consumer's dedupe record
 
 
 async def scope_entries(tx: Transaction, scopes: dict[str, Scope]) -> None:
