@@ -34,10 +34,8 @@ class AlreadyHandled(Exception):
 
 
 class Transaction:
-    """One unit of work: reads and writes in `session`, new events into the outbox.
-
-    A read-only unit of work (`ServiceDatabase.read`) has no session: each of its reads stands alone.
-    """
+    """One unit of work: reads and writes in `session`, new events into the outbox. A read-only unit of work
+    (`ServiceDatabase.read`) has no session: each of its reads stands alone."""
 
     def __init__(
         self,
@@ -156,8 +154,7 @@ class Transaction:
         await self.insert_once_per_event(PROCESSED_EVENTS, records)
 
     async def insert_once_per_event(self, collection: str, documents: list[Document]) -> None:
-        """Insert documents that a unique index keys by event; AlreadyHandled (the transaction abandoned) when
-        one of those events has a document already."""
+        """Insert documents a unique index keys by event; AlreadyHandled if one of those events has one already."""
         try:
             await self.db[collection].insert_many(documents, session=self.session)
         except (DuplicateKeyError, BulkWriteError) as error:

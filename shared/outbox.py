@@ -5,7 +5,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
@@ -17,15 +17,15 @@ from aiokafka.errors import (
     RecordListTooLargeError,
     RecordTooLargeError,
 )
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import OperationFailure
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
+from shared.relay_lease import RelayLease
 
 log = logging.getLogger(__name__)
 OUTBOX_SET_ASIDE = "outbox_set_aside"
-LEASES = "leases"
 UNPUBLISHED = {"published_at": None}
 """Every record in the outbox (they carry no such field), bar one a relay of an earlier version marked published
 and kept, during a rolling upgrade."""
@@ -71,27 +71,6 @@ class ReadSoFar:
             self.sent.add(record["_id"])
             key, sequence = record["key"], record.get("sequence", 1)
             self.through[key] = max(self.through.get(key, 0), sequence)
-
-
-class RelayLease:
-    """One relay among a service's replicas publishes at a time: it renews its lease every round, and when it
-    stops, another takes over once the lease runs out. So each record is sent by one relay, in order."""
-
-    def __init__(self, database: ServiceDatabase, *, owner: str, seconds: float) -> None:
-        self._leases = database.db[LEASES]
-        self._owner = owner
-        self._seconds = seconds
-
-    async def hold(self) -> bool:
-        """Take or renew the lease; False while another relay holds it."""
-        now = datetime.now(UTC)
-        mine_or_lapsed = {"_id": "outbox_relay", "$or": [{"owner": self._owner}, {"expires_at": {"$lt": now}}]}
-        renewed = {"$set": {"owner": self._owner, "expires_at": now + timedelta(seconds=self._seconds)}}
-        try:
-            await self._leases.update_one(mine_or_lapsed, renewed, upsert=True)
-        except DuplicateKeyError:
-            return False
-        return True
 
 
 class OutboxRelay:
