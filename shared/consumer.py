@@ -1,6 +1,7 @@
 """The consumer loop: handle each event once in effect, dead-letter what cannot be handled, carry on."""
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEve
 from shared.health import ConsumerHealth
 from shared.outages import waits_for_database
 from shared.partitions import CommitOnRevoke, measure_lag
-from shared.reactions import Reactions, RunReaction, trace_of
+from shared.reactions import Reactions, Row, trace_of
 from shared.tracing import handling_event
 
 log = logging.getLogger(__name__)
@@ -34,16 +35,15 @@ class Delivered:
     message: Message
     envelope: Envelope
     payload: EventData
-    reaction: RunReaction[EventData]
-    keyed_by_event: bool
-    """The reaction's own writes are its dedupe record (see `OnRun`)."""
+    row: Row
+    """The reaction table's row for it: its reaction, and how that reaction is run (see `OnRun`)."""
 
 
 def runs(events: list[Delivered]) -> list[list[Delivered]]:
     """Consecutive events that go to the same reaction, together."""
     together: list[list[Delivered]] = []
     for event in events:
-        if together and together[-1][0].reaction == event.reaction:
+        if together and together[-1][0].row.run == event.row.run:
             together[-1].append(event)
         else:
             together.append([event])
@@ -82,13 +82,14 @@ class EventConsumer:
         self._backoff_seconds = backoff_seconds
         self._batch_size = batch_size
         self._handled: dict[TopicPartition, int] = {}
+        self._one_at_a_time = asyncio.Lock()
         self.health = ConsumerHealth()
 
     async def run(self, consumer: AIOKafkaConsumer, dead_letters: AIOKafkaProducer) -> None:
         """Poll, handle, commit; until cancelled."""
         consumer.subscribe(self.topics, listener=CommitOnRevoke(self, consumer))
         while True:
-            batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size * 3)
+            batches = await consumer.getmany(timeout_ms=500, max_records=self._batch_size * 10)
             self.health.last_poll = time.monotonic()
             async with asyncio.TaskGroup() as partitions:  # one failing partition stops the others with it
                 for tp, messages in batches.items():
@@ -135,7 +136,7 @@ class EventConsumer:
                 registry.model_for(envelope.type, envelope.version)
                 self._count(message, envelope.type, "ignored")
                 return None
-            return Delivered(message, envelope, registry.parse(envelope), row.run, row.keyed_by_event)
+            return Delivered(message, envelope, registry.parse(envelope), row)
         except (MalformedEvent, UnknownEventType, InvalidEventPayload) as error:
             await self._dead_letter(message, dead_letters, f"{type(error).__name__}: {error}")
             return None
@@ -148,14 +149,15 @@ class EventConsumer:
         """All events' reactions and dedupe records in one transaction; False (and nothing done) on any error."""
 
         async def in_transaction(tx: Transaction) -> None:
-            if unkeyed := [event.envelope.id for event in events if not event.keyed_by_event]:
+            if unkeyed := [event.envelope.id for event in events if not event.row.keyed_by_event]:
                 await tx.mark_all_handled(self.name, unkeyed)
             for run in runs(events):
                 tx.trace = trace_of(run[0].envelope)
-                await run[0].reaction(tx, [(event.envelope, event.payload) for event in run])
+                await run[0].row.run(tx, [(event.envelope, event.payload) for event in run])
 
         try:
-            await self._database.transaction(in_transaction)
+            async with self._turn(events):
+                await self._database.transaction(in_transaction)
         except Exception as error:
             log.info("batch of %d not handled together (%r); handling one by one", len(events), error)
             return False
@@ -192,12 +194,13 @@ class EventConsumer:
         """Handle the event once, in its own transaction with its dedupe record; the error if that failed."""
 
         async def in_transaction(tx: Transaction) -> None:
-            if not event.keyed_by_event:
+            if not event.row.keyed_by_event:
                 await tx.mark_all_handled(self.name, [event.envelope.id])
-            await event.reaction(tx, [(event.envelope, event.payload)])
+            await event.row.run(tx, [(event.envelope, event.payload)])
 
         try:
-            await self._database.transaction(in_transaction, trace=trace_of(event.envelope))
+            async with self._turn([event]):
+                await self._database.transaction(in_transaction, trace=trace_of(event.envelope))
         except AlreadyHandled:
             self._count(event.message, event.envelope.type, "duplicate")
             return None
@@ -205,6 +208,10 @@ class EventConsumer:
             return error
         self._handled_one(event)
         return None
+
+    def _turn(self, events: list[Delivered]) -> contextlib.AbstractAsyncContextManager[object]:
+        """Partitions' transactions run side by side, but one at a time where their reactions ask for it."""
+        return self._one_at_a_time if any(event.row.one_at_a_time for event in events) else contextlib.nullcontext()
 
     def _handled_one(self, event: Delivered) -> None:
         """Counted, and logged with the event's correlation id: one request can be followed across services."""

@@ -27,6 +27,7 @@ class On(Generic[Payload]):
     contract: type[Payload]
     reaction: Reaction[Payload]
     keyed_by_event = False
+    one_at_a_time = False
 
     async def run(self, tx: Transaction, received: Sequence[Received[Payload]]) -> None:
         for envelope, payload in received:
@@ -41,11 +42,14 @@ class OnRun(Generic[Payload]):
     with the same reaction) at once, so it can write them in bulk; events it publishes trace to the run's first.
 
     `keyed_by_event`: the reaction writes, for each event, a document a unique index keys by the event's id, with
-    `Transaction.insert_once_per_event`; that document is the dedupe record, and the consumer writes no other."""
+    `Transaction.insert_once_per_event`; that document is the dedupe record, and the consumer writes no other.
+    `one_at_a_time`: every run's transaction writes one shared document (a collection's positions in commit
+    order), so two at once would only conflict and be run again: the consumer runs them one after another."""
 
     contract: type[Payload]
     run: RunReaction[Payload]
     keyed_by_event: bool = False
+    one_at_a_time: bool = False
 
 
 Row: TypeAlias = On[Any] | OnRun[Any]

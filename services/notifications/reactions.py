@@ -27,4 +27,9 @@ async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventD
 
 def reactions() -> Reactions:
     """One row per registered contract, so a new contract reaches the feed and the endpoints without wiring."""
-    return Reactions(*(OnRun(contract, record_and_deliver, keyed_by_event=True) for contract in registry.contracts()))
+    return Reactions(
+        *(
+            OnRun(contract, record_and_deliver, keyed_by_event=True, one_at_a_time=True)  # the feed's positions
+            for contract in registry.contracts()
+        )
+    )
