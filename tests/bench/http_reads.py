@@ -1,9 +1,10 @@
 """`make bench`, HTTP part: reads against a bare FastAPI app, measured with wrk in one run on one machine.
 
-Prints figures; asserts nothing about speed. Three measurements, each wrk with 1 thread and 32 connections:
+Prints figures; asserts nothing about speed. Four measurements, each wrk with 1 thread and 32 connections:
   1. a bare FastAPI app (tests/bench/bare_app.py) under uvicorn as a process: the yardstick.
-  2. the public GET /certificates/{n}/verification of a real certificate, made through the API.
-  3. an authenticated GET /participants/{id}.
+  2. the same app reading one document by id with PyMongo's async client: the least a one-document read costs.
+  3. the public GET /certificates/{n}/verification of a real certificate, made through the API.
+  4. an authenticated GET /participants/{id}.
 And, for scale, the database's own find_one by id from one client with as many at once: a read's ceiling.
 Services run as their own processes (python -m services.<name>) on a namespace of their own.
 """
@@ -78,10 +79,14 @@ def measure(url: str, headers: dict[str, str] | None = None) -> Measured:
     return wrk(url, headers)
 
 
-def start_bare_app() -> subprocess.Popen[bytes]:
+def start_bare_app(namespace: str) -> subprocess.Popen[bytes]:
+    """The yardstick app, reading documents from the participants the enrolment service under test stores."""
     command = [sys.executable, "-m", "uvicorn", "tests.bench.bare_app:app", "--port", str(BARE_PORT)]
     options = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
-    return subprocess.Popen([*command, *options], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "MONGODB_URL": MONGODB, "BENCH_COLLECTION": f"{namespace}enrolment.participants"}
+    return subprocess.Popen(
+        [*command, *options], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 async def wait_answering(url: str) -> None:
@@ -136,12 +141,13 @@ async def certificate_of_a_graduate(http: httpx.AsyncClient) -> tuple[str, str]:
     return participant["id"], done["certificate_number"]
 
 
-def report(name: str, measured: Measured, bare: Measured) -> None:
+def report(name: str, measured: Measured, bare: Measured, bare_read: Measured | None = None) -> None:
     failed = f", {measured.failed} FAILED answers" if measured.failed else ""
+    to_read = f", to bare read {measured.requests_per_second / bare_read.requests_per_second:.2f}" if bare_read else ""
     print(
         f"{name:<40} {measured.requests_per_second:>8,.0f} req/s  p50 {measured.p50_ms:6.1f} ms  "
         f"p99 {measured.p99_ms:6.1f} ms  ratio to bare {measured.requests_per_second / bare.requests_per_second:.2f}"
-        f"{failed}"
+        f"{to_read}{failed}"
     )
 
 
@@ -180,15 +186,17 @@ async def main() -> None:
     namespace = f"benchhttp{uuid4().hex[:8]}_"
     print(f"HTTP reads: wrk, 1 thread, {CONNECTIONS} connections, {SECONDS} s each, after a 2 s warm-up")
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
-    processes = [start_bare_app()]
+    processes = [start_bare_app(namespace)]
     try:
         await wait_answering(f"http://127.0.0.1:{BARE_PORT}/ping")
         bare = measure(f"http://127.0.0.1:{BARE_PORT}/ping")
         processes.append(start_service("enrolment", ENROLMENT_PORT, namespace, kafka=KAFKA, mongodb=MONGODB))
         verification, participant, participant_id = await enrolment_reads(client, namespace)
+        bare_read = measure(f"http://127.0.0.1:{BARE_PORT}/documents/{participant_id}")
         report("bare FastAPI GET /ping", bare, bare)
-        report("GET /certificates/{n}/verification", verification, bare)
-        report("GET /participants/{id} (API key)", participant, bare)
+        report("bare FastAPI + find_one by id", bare_read, bare)
+        report("GET /certificates/{n}/verification", verification, bare, bare_read)
+        report("GET /participants/{id} (API key)", participant, bare, bare_read)
         database = await database_reads(client, namespace, participant_id)
         print(
             f"{'database find_one by id, no HTTP':<40} {database:>8,.0f} reads/s "

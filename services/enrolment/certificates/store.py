@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time
 
 from pymongo import ASCENDING, IndexModel
 
+from services.enrolment.programmes.domain import Programme
 from shared.database import Document, Transaction
 
 CERTIFICATES = "certificates"
@@ -14,13 +15,15 @@ INDEXES = {
 
 
 async def add_certificate(
-    tx: Transaction, number: str, enrolment_id: str, programme_id: str, agency_id: str, issued_on: date
+    tx: Transaction, number: str, enrolment_id: str, programme: Programme, issued_on: date
 ) -> None:
+    """The certificate names the programme as it was called when issued, as the printed certificate does."""
     record = {
         "_id": number,
         "enrolment_id": enrolment_id,
-        "programme_id": programme_id,
-        "agency_id": agency_id,
+        "programme_id": programme.id,
+        "programme_name": programme.name,
+        "agency_id": programme.agency_id,
         "issued_on": datetime.combine(issued_on, time(), tzinfo=UTC),
     }
     await tx.db[CERTIFICATES].insert_one(record, session=tx.session)

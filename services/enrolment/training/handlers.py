@@ -170,7 +170,7 @@ async def complete(
         completed, event, certificate = domain.complete(enrolment, programme, marks, passed, on=on, by=by)
         await enrolment_store.save_enrolment(tx, completed)
         number = certificate.certificate_number
-        await certificate_store.add_certificate(tx, number, enrolment_id, programme.id, programme.agency_id, on)
+        await certificate_store.add_certificate(tx, number, enrolment_id, programme, on)
         await tx.publish(event, subject=completed.id, sequence=completed.version)
         await tx.publish(certificate, subject=number, sequence=1)
         return completed, number

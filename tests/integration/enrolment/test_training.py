@@ -100,6 +100,17 @@ async def test_a_participant_who_attends_and_passes_completes_and_the_certificat
     unknown = await enrolment.http.get("/certificates/PK-2027-NOTAREALONE/verification")
     assert unknown.json()["valid"] is False
 
+    # the certificate names the programme as it was called when issued, as the printed one does
+    renamed = {"name": "Hidroponik sayuran lanjutan"}
+    assert (await enrolment.http.patch(f"/programmes/{programme['id']}", json=renamed, headers=staff)).is_success
+    still = await enrolment.http.get(f"/certificates/{number}/verification")
+    assert still.json()["programme"] == "Hidroponik sayuran"
+    # one issued before certificates kept the name reads the programme's
+    certificates = enrolment.runtime.database.db["certificates"]
+    await certificates.update_one({"_id": number}, {"$unset": {"programme_name": ""}})
+    verified = await enrolment.http.get(f"/certificates/{number}/verification")
+    assert verified.json()["programme"] == "Hidroponik sayuran lanjutan"
+
     reader = await notifications.mint_key("events:read")
 
     async def certificate_event() -> list[dict[str, Any]]:
