@@ -3,7 +3,7 @@ enrolment's events, so that listings show them."""
 
 from dataclasses import dataclass
 
-from services.marketplace.facts import await_facts
+from shared.awaited import await_facts
 from shared.database import Transaction
 from shared.events.enrolment import AgencyRegistered, FacilityRegistered
 
@@ -29,7 +29,7 @@ async def learn_agency(tx: Transaction, agency: AgencyRegistered) -> None:
 
 
 async def names(tx: Transaction, facility_ids: list[str], agency_ids: list[str]) -> Names:
-    """The names learnt of those given; the others are awaited (see `facts.await_facts`)."""
+    """The names learnt of those given; the others are awaited (see `shared.awaited`)."""
     return Names(await _names(tx, FACILITIES, facility_ids), await _names(tx, AGENCIES, agency_ids))
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from pymongo import ASCENDING, IndexModel
 
-from services.marketplace.facts import await_facts
+from shared.awaited import await_facts
 from shared.database import Document, Transaction
 
 PROGRAMMES = "programmes"
@@ -31,7 +31,7 @@ async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str
 
 
 async def programmes(tx: Transaction, programme_ids: list[str]) -> dict[str, Programme]:
-    """The programmes learnt of those given; the others are awaited (see `facts.await_facts`)."""
+    """The programmes learnt of those given; the others are awaited (see `shared.awaited`)."""
     found = await tx.db[PROGRAMMES].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
     known = {document["_id"]: _programme(document) for document in found if "agency_id" in document}
     await await_facts(tx, PROGRAMMES, sorted(set(programme_ids) - set(known)))

@@ -1,6 +1,6 @@
 """The marketplace's read model of production sites: the facility each belongs to."""
 
-from services.marketplace.facts import await_facts
+from shared.awaited import await_facts
 from shared.database import Transaction
 from shared.events.production import SiteRegistered
 

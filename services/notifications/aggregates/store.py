@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.notifications.aggregates.domain import Link
+from shared.awaited import await_facts
 from shared.database import Transaction
 from shared.events import Envelope
 
@@ -45,18 +46,12 @@ async def links(tx: Transaction, keys: Iterable[str]) -> dict[str, Link]:
 
 
 async def park(tx: Transaction, waiting: Sequence[tuple[Envelope, frozenset[str]]]) -> None:
-    """Keep events until the links they wait for are learnt.
-
-    Parking writes each awaited link's document, as learning it does: of a transaction parking an event and
-    a concurrent one (another partition) learning its link, one conflicts and runs again, and so sees the
-    other's link or parked event. Without it each could miss the other, and the event would wait forever.
-    """
+    """Keep events until the links they wait for are learnt; the links are awaited (see `shared.awaited`), so a
+    concurrent transaction learning one (another partition) cannot miss the event parked here, nor it the link."""
     if not waiting:
         return
     now = datetime.now(UTC)
-    awaited = sorted({k for _, keys in waiting for k in keys})
-    touches = [UpdateOne({"_id": k}, {"$set": {"awaited_at": now}}, upsert=True) for k in awaited]
-    await tx.db[LINKS].bulk_write(touches, session=tx.session)
+    await await_facts(tx, LINKS, sorted({k for _, keys in waiting for k in keys}))
     writes = [
         UpdateOne(
             {"_id": envelope.id},
