@@ -5,14 +5,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
 from shared.database import OUTBOX, ServiceDatabase, Transaction
-from shared.events import Envelope
 from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
+from shared.kafka import PLAINTEXT, ensure_topics, new_producer
 from shared.outbox import OUTBOX_SET_ASIDE, OutboxRelay
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
@@ -38,15 +36,14 @@ async def register(database: ServiceDatabase, participant_id: str) -> None:
 
 
 async def subjects_on(infrastructure: Infrastructure, topic: str) -> list[str]:
-    servers = infrastructure.kafka_bootstrap_servers
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers, auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(await partitions_of(topic, security=PLAINTEXT, bootstrap_servers=servers))
-        batches = await consumer.getmany(timeout_ms=2000)
-    finally:
-        await consumer.stop()
-    return sorted(Envelope.from_bytes(m.value).subject for records in batches.values() for m in records)
+    return sorted(event.subject for event in await events_on(infrastructure, topic))
+
+
+async def registered_all(database: ServiceDatabase, count: int) -> list[str]:
+    subjects = [f"p-{index:03}" for index in range(count)]
+    for subject in subjects:
+        await register(database, subject)
+    return subjects
 
 
 async def test_a_record_kafka_can_never_take_is_set_aside_and_the_rest_are_published(
@@ -58,16 +55,7 @@ async def test_a_record_kafka_can_never_take_is_set_aside_and_the_rest_are_publi
     oversized = {"key": "p-oversized"}
     await database.db[OUTBOX].update_one(oversized, {"$set": {"value": b"x" * 2_000_000}})
 
-    producer = new_producer(
-        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test"
-    )
-    await producer.start()
-    try:
-        relay = OutboxRelay(database=database, producer=producer, service="test", poll_seconds=1, batch_size=10)
-        assert await relay.publish_pending() == 2
-    finally:
-        await producer.stop()
-
+    assert await relay_once(infrastructure, database, batch_size=10) == 2
     assert await subjects_on(infrastructure, f"{namespace}enrolment.events") == ["p-after", "p-before"]
     [set_aside] = await database.db[OUTBOX_SET_ASIDE].find({}).to_list()
     assert set_aside["key"] == "p-oversized"
@@ -78,9 +66,7 @@ async def test_a_record_kafka_can_never_take_is_set_aside_and_the_rest_are_publi
 async def test_two_replicas_relaying_at_once_send_each_record_once(
     infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
 ) -> None:
-    subjects = [f"p-{index:03}" for index in range(60)]
-    for subject in subjects:
-        await register(database, subject)
+    subjects = await registered_all(database, 60)
     producers = [
         new_producer(
             security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id=f"replica-{replica}"
@@ -121,9 +107,7 @@ async def relay_once(infrastructure: Infrastructure, database: ServiceDatabase, 
 async def test_a_backlog_is_read_once_and_an_early_straggler_is_not_sent_again_when_the_read_reaches_it(
     infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
 ) -> None:
-    subjects = [f"p-{index:03}" for index in range(25)]
-    for subject in subjects:
-        await register(database, subject)
+    subjects = await registered_all(database, 25)
 
     # an aggregate whose second event sorts first and whose first event sorts last, as another writer leaves them
     async def follow_up(tx: Transaction) -> None:
