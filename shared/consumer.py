@@ -35,8 +35,7 @@ class Delivered:
     message: Message
     envelope: Envelope
     payload: EventData
-    row: Row
-    """The reaction table's row for it: its reaction, and how that reaction is run (see `OnRun`)."""
+    row: Row  # its reaction, and how that reaction is run (see `OnRun`)
 
 
 def runs(events: list[Delivered]) -> list[list[Delivered]]:
@@ -215,10 +214,11 @@ class EventConsumer:
 
     def _handled_one(self, event: Delivered) -> None:
         """Counted, and logged with the event's correlation id: one request can be followed across services."""
-        message = event.message
-        with handling_event(trace_of(event.envelope)):
-            log.info("handled %s from %s[%d]@%d", event.envelope.type, message.topic, message.partition, message.offset)
-        self._count(message, event.envelope.type, "handled")
+        m, event_type = event.message, event.envelope.type
+        self._count(m, event_type, "handled")
+        if log.isEnabledFor(logging.INFO):  # the correlation is set only for a line that is written
+            with handling_event(trace_of(event.envelope)):
+                log.info("handled %s from %s[%d]@%d", event_type, m.topic, m.partition, m.offset)
 
     async def _wait_for_database(self, envelope: Envelope, error: Exception, outage: Backoff) -> None:
         """The event is sound and the database is not: wait it out (unready meanwhile), never dead-letter."""
