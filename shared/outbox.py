@@ -33,6 +33,7 @@ RETIRED_INDEXES = ("unpublished_in_order", "unpublished_by_aggregate", "publishe
 BATCHES_PER_READ = 20
 """Batches a relay round reads from one query of the backlog, before it queries again."""
 BACKLOG_MEASURE_SECONDS = 1.0
+HISTORY_FORGOTTEN_EVERY_SECONDS = 3600.0
 """Counting the backlog costs a scan of it: done at most this often, not every round."""
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
@@ -99,10 +100,11 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish forever; failures (broker or database down) are logged, counted and retried."""
         backoff = Backoff(first=self._poll_seconds, cap=RETRY_CAP_SECONDS)
-        forgotten = False
+        forgotten_at = -HISTORY_FORGOTTEN_EVERY_SECONDS
         while True:
             try:
-                forgotten = forgotten or await self.forget_published_history()
+                if time.monotonic() - forgotten_at > HISTORY_FORGOTTEN_EVERY_SECONDS:
+                    forgotten_at = await self.forget_published_history()
                 published = await self.publish_pending()
                 if time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
                     await self.measure_backlog()
@@ -118,14 +120,15 @@ class OutboxRelay:
                 metrics.OUTBOX_FAILURES.labels(self._service).inc()
                 await self._sleep(delay)
 
-    async def forget_published_history(self) -> bool:
-        """Once, after an upgrade from relays that kept published records (marked `published_at`) for a week:
-        those records and the indexes that served them go, so that publishing deletes instead of rewriting."""
+    async def forget_published_history(self) -> float:
+        """After an upgrade from relays that kept published records (marked `published_at`) for a week: those
+        records and the indexes that served them go, so that publishing deletes instead of rewriting. Done at
+        start and hourly after (an older replica may still be marking, mid-upgrade); when it was done."""
         for index in RETIRED_INDEXES:
             with contextlib.suppress(OperationFailure):  # already gone (or never made)
                 await self._db[OUTBOX].drop_index(index)
         await self._db[OUTBOX].delete_many({"published_at": {"$ne": None}})
-        return True
+        return time.monotonic()
 
     async def publish_pending(self) -> int:
         """While this relay holds the lease: read the unpublished records oldest first with one cursor, and
