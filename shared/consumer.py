@@ -69,7 +69,7 @@ class EventConsumer:
         database: ServiceDatabase,
         max_attempts: int,
         backoff_seconds: float,
-        batch_size: int = 200,
+        batch_size: int = 500,
         group: str | None = None,
     ) -> None:
         self.name = name

@@ -70,7 +70,7 @@ class ServiceSettings(KafkaSettings):
     max_request_bytes: int = 1_000_000
     outbox_poll_seconds: float = 0.5
     outbox_batch_size: int = 1000
-    consumer_batch_size: int = 200
+    consumer_batch_size: int = 500
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0
