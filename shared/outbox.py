@@ -33,8 +33,8 @@ RETIRED_INDEXES = ("unpublished_in_order", "unpublished_by_aggregate", "publishe
 BATCHES_PER_READ = 20
 """Batches a relay round reads from one query of the backlog, before it queries again."""
 BACKLOG_MEASURE_SECONDS = 1.0
-HISTORY_FORGOTTEN_EVERY_SECONDS = 3600.0
 """Counting the backlog costs a scan of it: done at most this often, not every round."""
+HISTORY_FORGOTTEN_EVERY_SECONDS = 3600.0
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
 
@@ -109,7 +109,7 @@ class OutboxRelay:
                 if time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
                     await self.measure_backlog()
                 backoff.reset()
-                if published >= self._batch_size * BATCHES_PER_READ:
+                if published:  # more may have come meanwhile: read again, and sleep once a read finds none
                     continue
                 await self._sleep(self._poll_seconds)
             except asyncio.CancelledError:
@@ -151,8 +151,8 @@ class OutboxRelay:
         return published
 
     async def _publish_batch(self, records: list[Document], so_far: ReadSoFar) -> int:
-        """Send the records, each aggregate's events in sequence order, mark what was sent published and set
-        aside what Kafka can never take; how many were sent."""
+        """Send the records, each aggregate's events in sequence order, delete what Kafka acknowledged and set
+        aside what it can never take; how many were sent."""
         if not records:
             return 0
         batch = await self.in_aggregate_order(records, so_far)
