@@ -2,7 +2,10 @@
 
 Prints figures; asserts nothing about speed. Four measurements, one run, one broker and database:
   0. the database: one client inserting N documents one after another (no transaction): its own pace.
-  1. raw aiokafka: produce N messages (acks=all, idempotent) then consume them all: the ceiling.
+  1. raw aiokafka: produce N messages (acks=all, idempotent) then consume them all: the ceiling. A broker just
+     started runs at half that pace or less until its JIT has warmed up, so rounds are repeated until one is no
+     more than 10% faster than the best before it (at most RAW_ROUNDS), and once more after the platform's run;
+     the best of all is the ceiling.
   2. outbox -> handler: N events already committed to enrolment's outbox when enrolment starts; the rate at
      which notifications' handler commits them, first to last.
   3. end to end: POST /participants accepted -> notifications' handler done, per event (p50, p99).
@@ -35,6 +38,8 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
 INSERTS = int(os.environ.get("BENCH_INSERTS", "3000"))
 COMMANDS = int(os.environ.get("BENCH_COMMANDS", "300"))
 RAW_MESSAGES = int(os.environ.get("BENCH_RAW_MESSAGES", "20000"))
+RAW_ROUNDS = int(os.environ.get("BENCH_RAW_ROUNDS", "8"))
+MIN_RAW_ROUNDS = 3
 
 
 async def raw_kafka(topic: str, payload: bytes) -> float:
@@ -66,6 +71,17 @@ async def raw_kafka(topic: str, payload: bytes) -> float:
     finally:
         await producer.stop()
         await consumer.stop()
+
+
+async def warm_raw_kafka(namespace: str, payload: bytes) -> tuple[float, int]:
+    """The raw ceiling on a warm broker, and how many rounds it took."""
+    best = 0.0
+    for round_number in range(1, RAW_ROUNDS + 1):
+        rate = await raw_kafka(f"{namespace}raw{round_number}", payload)
+        if round_number >= MIN_RAW_ROUNDS and rate <= best * 1.1:
+            return max(best, rate), round_number
+        best = rate
+    return best, RAW_ROUNDS
 
 
 async def database_inserts(client: AsyncMongoClient[Any], namespace: str, payload: bytes) -> float:
@@ -113,16 +129,8 @@ async def end_to_end(client: AsyncMongoClient[Any], namespace: str, enrolment_ur
     return [(entry["received_at"] - accepted[entry["subject"]]).total_seconds() async for entry in feed.find(query)]
 
 
-async def main() -> None:
-    namespace = f"bench{uuid4().hex[:8]}_"
-    payload = b"x" * 450
-    print(f"broker {KAFKA}, database {MONGODB}, {EVENTS} events, {COMMANDS} commands")
-    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
-    inserts = await database_inserts(client, namespace, payload)
-    print(f"database single inserts, one client: {inserts:,.0f} inserts/s over {INSERTS} documents")
-    raw = await raw_kafka(f"{namespace}raw", payload)
-    print(f"raw aiokafka produce+consume: {raw:,.0f} msg/s over {RAW_MESSAGES} messages")
-
+async def platform_run(client: AsyncMongoClient[Any], namespace: str) -> tuple[float, int, list[float]]:
+    """Outbox -> handler rate over a backlog, its size, and the end-to-end latencies; services stopped after."""
     ports = {"enrolment": 18101, "notifications": 18104}
     processes = [start_service("notifications", ports["notifications"], namespace, kafka=KAFKA, mongodb=MONGODB)]
     try:
@@ -136,11 +144,35 @@ async def main() -> None:
         count = len(await fill_outbox(enrolment, EVENTS))
         processes.append(start_service("enrolment", ports["enrolment"], namespace, kafka=KAFKA, mongodb=MONGODB))
         platform = await outbox_to_handler(client, namespace, count)
+        latencies = sorted(await end_to_end(client, namespace, f"http://127.0.0.1:{ports['enrolment']}"))
+        return platform, count, latencies
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+async def main() -> None:
+    namespace = f"bench{uuid4().hex[:8]}_"
+    payload = b"x" * 450
+    print(f"broker {KAFKA}, database {MONGODB}, {EVENTS} events, {COMMANDS} commands")
+    client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
+    try:
+        inserts = await database_inserts(client, namespace, payload)
+        print(f"database single inserts, one client: {inserts:,.0f} inserts/s over {INSERTS} documents")
+        before, rounds = await warm_raw_kafka(namespace, payload)
+        platform, count, latencies = await platform_run(client, namespace)
+        after = await raw_kafka(f"{namespace}raw-after", payload)  # the broker is warmest now
+        raw = max(before, after)
+        print(
+            f"raw aiokafka produce+consume: {raw:,.0f} msg/s over {RAW_MESSAGES} messages "
+            f"(the better of {before:,.0f} before the platform ran, best of {rounds} rounds, and {after:,.0f} after)"
+        )
         print(
             f"platform outbox -> handler: {platform:,.0f} events/s over {count} events "
             f"(ratio to raw aiokafka: {platform / raw:.3f}; to single inserts: {platform / inserts:.2f})"
         )
-        latencies = sorted(await end_to_end(client, namespace, f"http://127.0.0.1:{ports['enrolment']}"))
         p50 = statistics.median(latencies)
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
         print(
@@ -148,10 +180,6 @@ async def main() -> None:
             f"over {len(latencies)} commands"
         )
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
         await client.close()
         await forget(Infrastructure(KAFKA, MONGODB), namespace)
 
