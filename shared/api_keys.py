@@ -141,9 +141,12 @@ async def current_caller(request: Request, token: Annotated[str | None, Depends(
     """401 without a valid, unrevoked key (one revoked in the last `CALLER_KEPT_SECONDS` may pass here)."""
     if not token:
         raise HTTPException(401, "An API key is required (X-API-Key header).", headers={"WWW-Authenticate": "ApiKey"})
-    keys = ApiKeys(request.app.state.runtime.database.db)
+
+    async def authenticate(token: str) -> Caller | None:  # the database is asked only for a key not kept
+        return await ApiKeys(request.app.state.runtime.database.db).authenticate(token)
+
     recent: RecentCallers = request.app.state.recent_callers
-    caller = await recent.caller(token, keys.authenticate)
+    caller = await recent.caller(token, authenticate)
     if caller is None:
         raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
     return caller
