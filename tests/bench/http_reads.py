@@ -79,11 +79,11 @@ def measure(url: str, headers: dict[str, str] | None = None) -> Measured:
     return wrk(url, headers)
 
 
-def start_bare_app(namespace: str) -> subprocess.Popen[bytes]:
-    """The yardstick app, reading documents from the participants the enrolment service under test stores."""
+def start_bare_app(collection: str = "bench.documents") -> subprocess.Popen[bytes]:
+    """The yardstick app; its document read finds in `collection` (`<database>.<collection>`)."""
     command = [sys.executable, "-m", "uvicorn", "tests.bench.bare_app:app", "--port", str(BARE_PORT)]
     options = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
-    env = {**os.environ, "MONGODB_URL": MONGODB, "BENCH_COLLECTION": f"{namespace}enrolment.participants"}
+    env = {**os.environ, "MONGODB_URL": MONGODB, "BENCH_COLLECTION": collection}
     return subprocess.Popen(
         [*command, *options], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -186,7 +186,7 @@ async def main() -> None:
     namespace = f"benchhttp{uuid4().hex[:8]}_"
     print(f"HTTP reads: wrk, 1 thread, {CONNECTIONS} connections, {SECONDS} s each, after a 2 s warm-up")
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
-    processes = [start_bare_app(namespace)]
+    processes = [start_bare_app(f"{namespace}enrolment.participants")]  # the participants read below
     try:
         await wait_answering(f"http://127.0.0.1:{BARE_PORT}/ping")
         bare = measure(f"http://127.0.0.1:{BARE_PORT}/ping")
