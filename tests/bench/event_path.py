@@ -30,7 +30,7 @@ from shared.kafka import PLAINTEXT, ensure_topics, new_producer
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.outbox import fill_outbox
 from tests.support.participants import new_registration
-from tests.support.processes import start_service, wait_ready
+from tests.support.processes import start_service, stop_all, wait_ready
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
@@ -147,10 +147,7 @@ async def platform_run(client: AsyncMongoClient[Any], namespace: str) -> tuple[f
         latencies = sorted(await end_to_end(client, namespace, f"http://127.0.0.1:{ports['enrolment']}"))
         return platform, count, latencies
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop_all(processes)
 
 
 async def main() -> None:

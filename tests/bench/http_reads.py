@@ -27,7 +27,7 @@ from pymongo import AsyncMongoClient
 from shared.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.participants import new_registration
-from tests.support.processes import REPO, start_service, wait_ready
+from tests.support.processes import REPO, start_service, stop_all, wait_ready
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
@@ -203,10 +203,7 @@ async def main() -> None:
             f"(one client, {CONNECTIONS} at once; ratio to bare {database / bare.requests_per_second:.2f})"
         )
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop_all(processes)
         await client.close()
         await forget(Infrastructure(KAFKA, MONGODB), namespace)
 

@@ -23,7 +23,7 @@ from tests.bench.http_reads import BARE_PORT, CONNECTIONS, Measured, measure, re
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.kafka import publish
 from tests.support.marketplace import COMPLETE, Season
-from tests.support.processes import start_service, wait_ready
+from tests.support.processes import start_service, stop_all, wait_ready
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
@@ -100,10 +100,7 @@ async def main() -> None:
             listings = await stocked(http, namespace)
         await searches_and_orders(base_url, bare, admin, buyer, [listing["id"] for listing in listings])
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop_all(processes)
         await client.close()
         await forget(Infrastructure(KAFKA, MONGODB), namespace)
 

@@ -17,7 +17,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
 from tests.support.participants import new_registration
 from tests.support.private_servers import free_port
-from tests.support.processes import start_service, wait_ready
+from tests.support.processes import start_service, stop_all, wait_ready
 from tests.support.services import eventually
 
 
@@ -25,9 +25,7 @@ from tests.support.services import eventually
 def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
     yield started
-    for process in started:
-        process.terminate()
-        process.wait(timeout=30)
+    stop_all(started)
 
 
 def json_lines(log: Path) -> list[dict[str, Any]]:

@@ -43,3 +43,11 @@ async def wait_ready(base_url: str, *, timeout: float = 60.0) -> None:
                 pass
             await asyncio.sleep(0.1)
     raise RuntimeError(f"{base_url} never became ready")
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]], *, timeout: float = 30.0) -> None:
+    """Ask every process to stop (SIGTERM), all at once, then wait for each."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=timeout)
