@@ -32,8 +32,9 @@ and kept, during a rolling upgrade."""
 RETIRED_INDEXES = ("unpublished_in_order", "unpublished_by_aggregate", "published_ttl", "event_id")
 BATCHES_PER_READ = 20
 """Batches a relay round reads from one query of the backlog, before it queries again."""
-BACKLOG_MEASURE_SECONDS = 1.0
-"""Counting the backlog costs a scan of it: done at most this often, not every round."""
+BACKLOG_MEASURE_SECONDS = 15.0
+"""Counting the backlog costs a scan of it (and finding its oldest record, a sort of it): done at most this often
+(Prometheus' scrape interval), and only while no round of this relay has read to its end."""
 HISTORY_FORGOTTEN_EVERY_SECONDS = 3600.0
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
@@ -94,6 +95,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._wake = asyncio.Event()
         self._measured_at = 0.0
+        self._caught_up = False
         self._lease = RelayLease(database, owner=f"{service}-{uuid4().hex[:12]}", seconds=lease_seconds)
         database.on_events_committed(self._wake.set)
 
@@ -106,8 +108,7 @@ class OutboxRelay:
                 if time.monotonic() - forgotten_at > HISTORY_FORGOTTEN_EVERY_SECONDS:
                     forgotten_at = await self.forget_published_history()
                 published = await self.publish_pending()
-                if time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
-                    await self.measure_backlog()
+                await self.account_for_backlog()
                 backoff.reset()
                 if published:  # more may have come meanwhile: read again, and sleep once a read finds none
                     continue
@@ -136,6 +137,7 @@ class OutboxRelay:
 
         One read per round, not one per batch: a server that does not stop a sorted scan at its limit (SecantusDB)
         would otherwise go over the whole backlog for every batch of it."""
+        self._caught_up = False
         if not await self._lease.hold():
             return 0
         published, so_far = 0, ReadSoFar()
@@ -144,7 +146,10 @@ class OutboxRelay:
             for _ in range(BATCHES_PER_READ):
                 batch = await unpublished.to_list(self._batch_size)
                 published += await self._publish_batch([r for r in batch if r["_id"] not in so_far.sent], so_far)
-                if len(batch) < self._batch_size or not await self._lease.hold():
+                if len(batch) < self._batch_size:
+                    self._caught_up = True
+                    break
+                if not await self._lease.hold():
                     break
         finally:
             await unpublished.close()
@@ -233,14 +238,26 @@ class OutboxRelay:
         delivery: asyncio.Future[object] = await self._producer.send(topic, value=value, key=key, headers=headers)
         return delivery
 
+    async def account_for_backlog(self) -> None:
+        """The backlog gauges after a round: none left when the round read the backlog to its end and sent it,
+        else measured, at most every BACKLOG_MEASURE_SECONDS (a replica without the lease measures what the one
+        with it has still to send)."""
+        if self._caught_up:
+            self._report_backlog(0, 0.0)
+        elif time.monotonic() - self._measured_at > BACKLOG_MEASURE_SECONDS:
+            await self.measure_backlog()
+
     async def measure_backlog(self) -> None:
         self._measured_at = time.monotonic()
         unpublished = self._db[OUTBOX]
         backlog = await unpublished.count_documents(UNPUBLISHED)
-        metrics.OUTBOX_BACKLOG.labels(self._service).set(backlog)
         oldest = await unpublished.find_one(UNPUBLISHED, sort=[("_id", 1)])
         age = (datetime.now(UTC) - oldest["created_at"].replace(tzinfo=UTC)).total_seconds() if oldest else 0.0
-        metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(max(age, 0.0))
+        self._report_backlog(backlog, age)
+
+    def _report_backlog(self, backlog: int, oldest_age: float) -> None:
+        metrics.OUTBOX_BACKLOG.labels(self._service).set(backlog)
+        metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(max(oldest_age, 0.0))
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

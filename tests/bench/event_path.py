@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
 from shared.api_keys import ApiKeys
-from shared.database import ServiceDatabase
+from shared.database import POSITIONS, ServiceDatabase
 from shared.kafka import PLAINTEXT, ensure_topics, new_producer
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.outbox import fill_outbox
@@ -94,18 +94,24 @@ async def database_inserts(client: AsyncMongoClient[Any], namespace: str, payloa
 
 
 async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> float:
-    """Wait until `expected` documents match. Counted twice a second: a count goes over the whole feed, and
-    counting more often would take the database from the services being measured (their own timestamps time
-    them, not this wait)."""
+    """Wait until `expected` documents match, counted twice a second."""
     while await collection.count_documents(query) < expected:
         await asyncio.sleep(0.5)
     return time.perf_counter()
 
 
+async def feed_reaches(database: Any, count: int) -> None:
+    """Wait until the feed has given out `count` positions: its one counter, read twice a second, where counting
+    the feed itself would scan it and take the database from the services being measured."""
+    while ((await database[POSITIONS].find_one({"_id": "event_feed"})) or {}).get("last", 0) < count:
+        await asyncio.sleep(0.5)
+
+
 async def outbox_to_handler(client: AsyncMongoClient[Any], namespace: str, count: int) -> float:
     """Events per second from the outbox to notifications' handler, first to last handled."""
-    feed = client[f"{namespace}notifications"]["event_feed"]
-    await count_when(feed, count, {})
+    notifications = client[f"{namespace}notifications"]
+    feed = notifications["event_feed"]
+    await feed_reaches(notifications, count)
     first = await feed.find_one({}, sort=[("received_at", 1)])
     last = await feed.find_one({}, sort=[("received_at", -1)])
     assert first is not None

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from bson import ObjectId
+from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
 from shared.database import OUTBOX, ServiceDatabase, Transaction
 from shared.events.enrolment import ParticipantRegistered
 from shared.kafka import PLAINTEXT, ensure_topics, new_producer
-from shared.outbox import OUTBOX_SET_ASIDE, OutboxRelay
+from shared.outbox import BATCHES_PER_READ, OUTBOX_SET_ASIDE, OutboxRelay
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
 from tests.support.outbox import published
@@ -141,3 +142,34 @@ async def test_records_an_earlier_version_kept_after_publishing_them_are_forgott
     assert [event.subject for event in await events_on(infrastructure, f"{namespace}enrolment.events")] == ["p-new"]
     assert await outbox.count_documents({}) == 0
     assert set(await outbox.index_information()) == {"_id_"}
+
+
+async def test_the_backlog_is_measured_while_a_round_leaves_some_and_is_none_once_a_round_reads_it_to_the_end(
+    infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
+) -> None:
+    await registered_all(database, BATCHES_PER_READ + 5)
+    producer = new_producer(
+        security=PLAINTEXT, bootstrap_servers=infrastructure.kafka_bootstrap_servers, client_id="test"
+    )
+    await producer.start()
+    service = f"{namespace}relay"
+
+    def gauges() -> tuple[float | None, float | None]:
+        labels = {"service": service}
+        backlog = REGISTRY.get_sample_value("outbox_backlog_events", labels)
+        return backlog, REGISTRY.get_sample_value("outbox_oldest_unpublished_age_seconds", labels)
+
+    try:
+        relay = OutboxRelay(database=database, producer=producer, service=service, poll_seconds=1, batch_size=1)
+        assert await relay.publish_pending() == BATCHES_PER_READ  # a round reads BATCHES_PER_READ batches of one
+        await relay.account_for_backlog()
+        backlog, oldest_age = gauges()
+        assert backlog == 5
+        assert oldest_age is not None
+        assert oldest_age > 0
+
+        assert await relay.publish_pending() == 5
+        await relay.account_for_backlog()
+        assert gauges() == (0, 0)
+    finally:
+        await producer.stop()
