@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -167,8 +168,8 @@ class OutboxRelay:
             await self._db[OUTBOX].delete_many({"_id": {"$in": [record["_id"] for record in sent]}})
         for record, error in refused:
             await self._set_aside(record, error)
-        for record in sent:
-            metrics.EVENTS_PUBLISHED.labels(self._service, record["topic"]).inc()
+        for topic, count in Counter(record["topic"] for record in sent).items():
+            metrics.EVENTS_PUBLISHED.labels(self._service, topic).inc(count)
         return len(sent)
 
     async def _send_all(self, batch: list[Document]) -> tuple[list[Document], list[tuple[Document, Exception]]]:
