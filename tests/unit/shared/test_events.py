@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
 
@@ -31,6 +32,13 @@ def test_the_envelope_carries_the_cloudevents_attributes() -> None:
     assert wire["specversion"] == "1.0"
     assert wire["correlationid"] == "req-1"
     assert wire["sequence"] == 1
+
+
+def test_event_ids_are_uuid7s_that_rise_with_time_so_dedupe_indexes_grow_at_their_end() -> None:
+    ids = [registered().id for _ in range(1000)]
+    assert {UUID(event_id).version for event_id in ids} == {7}
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
 
 
 @pytest.mark.parametrize("raw", [b"", b"{not json", b"[]", b'{"type": "x"}'])
