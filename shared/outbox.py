@@ -10,20 +10,13 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import (
-    CorruptRecordException,
-    InvalidTimestampError,
-    InvalidTopicError,
-    MessageSizeTooLargeError,
-    RecordListTooLargeError,
-    RecordTooLargeError,
-)
 from pymongo.errors import OperationFailure
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
 from shared.relay_lease import RelayLease
+from shared.relay_sends import send_all
 
 log = logging.getLogger(__name__)
 OUTBOX_SET_ASIDE = "outbox_set_aside"
@@ -37,28 +30,10 @@ BACKLOG_MEASURE_SECONDS = 15.0
 """Counting the backlog costs a scan of it (and finding its oldest record, a sort of it): done at most this often
 (Prometheus' scrape interval), and only while no round of this relay has read to its end."""
 HISTORY_FORGOTTEN_EVERY_SECONDS = 3600.0
-STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
-"""The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""
 
 
 def in_sequence(record: Document) -> tuple[str, int, object]:
     return record["key"], record.get("sequence", 0), record["_id"]
-
-
-class MalformedRecord(ValueError):
-    """An outbox record without the topic, key or bytes a message needs."""
-
-
-NEVER_SENDABLE = (
-    MalformedRecord,
-    MessageSizeTooLargeError,
-    RecordTooLargeError,
-    RecordListTooLargeError,
-    InvalidTopicError,
-    CorruptRecordException,
-    InvalidTimestampError,
-)
-"""What Kafka refuses whatever the retries: such a record is set aside, not retried forever."""
 
 
 @dataclass
@@ -162,34 +137,16 @@ class OutboxRelay:
         if not records:
             return 0
         batch = await self.in_aggregate_order(records, so_far)
-        sent, refused = await self._send_all(batch)
+        sends = await send_all(self._producer, batch)
+        sent = sends.sent
         so_far.record(sent)
         if sent:  # Kafka holds them now: an outbox keeps only what is still to publish
             await self._db[OUTBOX].delete_many({"_id": {"$in": [record["_id"] for record in sent]}})
-        for record, error in refused:
+        for record, error in sends.refused:
             await self._set_aside(record, error)
         for topic, count in Counter(record["topic"] for record in sent).items():
             metrics.EVENTS_PUBLISHED.labels(self._service, topic).inc(count)
         return len(sent)
-
-    async def _send_all(self, batch: list[Document]) -> tuple[list[Document], list[tuple[Document, Exception]]]:
-        """Send every record and wait for the acks: those sent, and those refused for good. Any other
-        failure (the broker away) fails the round, and the whole batch is sent again later."""
-        deliveries: list[tuple[Document, asyncio.Future[object]]] = []
-        refused: list[tuple[Document, Exception]] = []
-        for record in batch:
-            try:
-                deliveries.append((record, await self._send(record)))
-            except NEVER_SENDABLE as error:
-                refused.append((record, error))
-        acks = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
-        for (record, _), ack in zip(deliveries, acks, strict=True):
-            if isinstance(ack, NEVER_SENDABLE):
-                refused.append((record, ack))
-            elif isinstance(ack, BaseException):
-                raise ack
-        refused_ids = {record["_id"] for record, _ in refused}
-        return [record for record, _ in deliveries if record["_id"] not in refused_ids], refused
 
     async def _set_aside(self, record: Document, error: Exception) -> None:
         """Move a record Kafka can never take out of the way, with the reason, for an operator to look at."""
@@ -228,16 +185,6 @@ class OutboxRelay:
             .to_list()
         )
         return sorted(batch + stragglers, key=in_sequence)
-
-    async def _send(self, record: Document) -> asyncio.Future[object]:
-        try:
-            topic, key = record["topic"], record["key"].encode()
-            value = None if record["value"] is None else bytes(record["value"])  # None: a compaction tombstone
-        except (KeyError, TypeError, AttributeError) as error:
-            raise MalformedRecord(f"not a record the relay can send ({error!r})") from None
-        headers = [] if value is None else [STRUCTURED_CONTENT_TYPE]
-        delivery: asyncio.Future[object] = await self._producer.send(topic, value=value, key=key, headers=headers)
-        return delivery
 
     async def account_for_backlog(self) -> None:
         """The backlog gauges after a round: none left when the round read the backlog to its end and sent it,

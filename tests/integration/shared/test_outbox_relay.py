@@ -5,13 +5,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from bson import ObjectId
 from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
 from shared.database import OUTBOX, ServiceDatabase, Transaction
 from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, ensure_topics, new_producer
+from shared.kafka import PLAINTEXT, ensure_topics, new_admin, new_producer
 from shared.outbox import BATCHES_PER_READ, OUTBOX_SET_ASIDE, OutboxRelay
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
@@ -173,3 +174,20 @@ async def test_the_backlog_is_measured_while_a_round_leaves_some_and_is_none_onc
         assert gauges() == (0, 0)
     finally:
         await producer.stop()
+
+
+async def test_records_a_topic_refuses_as_one_batch_are_sent_one_by_one_and_none_is_set_aside(
+    infrastructure: Infrastructure, namespace: str, database: ServiceDatabase
+) -> None:
+    topic = f"{namespace}enrolment.events"
+    admin = new_admin(bootstrap_servers=infrastructure.kafka_bootstrap_servers, security=PLAINTEXT)
+    await admin.start()
+    try:  # room for any one of the events, not for a batch of them
+        await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {"max.message.bytes": "1500"})])
+    finally:
+        await admin.close()
+    subjects = await registered_all(database, 6)
+
+    assert await relay_once(infrastructure, database, batch_size=10) == 6
+    assert await subjects_on(infrastructure, topic) == subjects
+    assert await database.db[OUTBOX_SET_ASIDE].count_documents({}) == 0
