@@ -70,14 +70,16 @@ async def send_all(producer: AIOKafkaProducer, records: list[Document]) -> Sends
     """Send every record, each partition's in the order given, and wait for the acks. Any failure but a refusal
     for good (the broker away) raises, and the caller sends them all again later."""
     sends, partitions = Sends(), dict[tuple[str, int], list[Message]]()
+    topics: dict[str, list[int]] = {}
     for record in records:
         try:
             message = Message.of(record)
-            all_partitions = sorted(await producer.partitions_for(message.topic))
+            if message.topic not in topics:
+                topics[message.topic] = sorted(await producer.partitions_for(message.topic))
         except NEVER_SENDABLE as error:
             sends.refused.append((record, error))
             continue
-        partition = partition_for_key(message.key, all_partitions, all_partitions)
+        partition = partition_for_key(message.key, topics[message.topic], topics[message.topic])
         partitions.setdefault((message.topic, partition), []).append(message)
     async with asyncio.TaskGroup() as each:  # partitions side by side; within one, batch after batch
         for (topic, partition), messages in partitions.items():
