@@ -81,9 +81,12 @@ async def send_all(producer: AIOKafkaProducer, records: list[Document]) -> Sends
             continue
         partition = partition_for_key(message.key, topics[message.topic], topics[message.topic])
         partitions.setdefault((message.topic, partition), []).append(message)
-    async with asyncio.TaskGroup() as each:  # partitions side by side; within one, batch after batch
-        for (topic, partition), messages in partitions.items():
-            each.create_task(_send_partition(producer, topic, partition, messages, sends))
+    try:
+        async with asyncio.TaskGroup() as each:  # partitions side by side; within one, batch after batch
+            for (topic, partition), messages in partitions.items():
+                each.create_task(_send_partition(producer, topic, partition, messages, sends))
+    except ExceptionGroup as failed:  # the first partition's failure, as the relay logs and retries it
+        raise failed.exceptions[0] from failed
     return sends
 
 
