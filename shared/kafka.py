@@ -45,7 +45,7 @@ MURMUR2_SEED = 0x9747B28C
 
 def partition_for_key(key: bytes | None, all_partitions: list[int], available: list[int]) -> int:
     """Kafka's default partitioner (aiokafka's and the Java client's): a key's partition is its murmur2 hash,
-    taken here with a C implementation of the hash instead of aiokafka's pure-Python loop (a fifth of a relay's
+    taken here with a C implementation of the hash instead of aiokafka's pure-Python loop (14% of a relay's
     CPU); a message without a key goes where aiokafka would send it."""
     if key is None:
         chosen: int = DefaultPartitioner()(key, all_partitions, available)

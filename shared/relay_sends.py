@@ -106,6 +106,8 @@ async def _send_partition(
     acks = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
     for (members, _), ack in zip(deliveries, acks, strict=True):
         if isinstance(ack, NEVER_SENDABLE) and len(members) > 1:  # which of them? each on its own tells
+            # only a topic whose max.message.bytes is below the producer's batch size gets here, and then these
+            # records follow the partition's later batches: an aggregate's events may arrive out of order
             await _send_one_by_one(producer, members, sends)
         elif isinstance(ack, NEVER_SENDABLE):
             sends.refused.append((members[0].record, ack))

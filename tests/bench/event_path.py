@@ -93,11 +93,10 @@ async def database_inserts(client: AsyncMongoClient[Any], namespace: str, payloa
     return INSERTS / (time.perf_counter() - started)
 
 
-async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> float:
+async def count_when(collection: Any, expected: int, query: dict[str, Any]) -> None:
     """Wait until `expected` documents match, counted twice a second."""
     while await collection.count_documents(query) < expected:
         await asyncio.sleep(0.5)
-    return time.perf_counter()
 
 
 async def feed_reaches(database: Any, count: int) -> None:
