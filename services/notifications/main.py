@@ -21,6 +21,7 @@ from services.notifications.endpoints import api as endpoints_api
 from services.notifications.endpoints import store as endpoints_store
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
+from services.notifications.feed import upgrades as feed_upgrades
 from services.notifications.grants import api as grants_api
 from shared import pages
 from shared.database import ServiceDatabase
@@ -65,8 +66,10 @@ class NotificationsSettings(ServiceSettings):
 INDEXES = merge_indexes(feed_store.INDEXES, aggregates_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
 
-async def place_unpositioned(database: ServiceDatabase) -> None:
+async def upgrade_feed(database: ServiceDatabase) -> None:
+    """Entries earlier versions stored: placed in commit order first (by their ObjectIds), then rekeyed."""
     await pages.place_unpositioned(database, feed_store.LISTED)
+    await feed_upgrades.key_entries_by_event(database)
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -77,7 +80,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=reactions.reactions(),
         indexes=INDEXES,
-        on_start=place_unpositioned,
+        on_start=upgrade_feed,
     )
     app = create_service_app(
         runtime=runtime,

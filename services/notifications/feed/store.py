@@ -14,13 +14,12 @@ from shared.errors import InvalidInput
 
 FEED = "event_feed"
 LISTED = {FEED: "_id"}
+"""Entries from before positions existed are placed in the order received, at start."""
 LINK_WAIT = timedelta(minutes=10)
 """How long an agency's feed waits at an entry whose programme is not known yet before passing it over."""
-"""Entries from before positions existed are placed in the order received, at start."""
 
-INDEXES = {
+INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer's dedupe record, with no index more
     FEED: [
-        IndexModel([("event_id", ASCENDING)], name="event_id", unique=True),
         IndexModel([(POSITION, ASCENDING)], name=POSITION, unique=True, sparse=True),
         IndexModel([("type", ASCENDING), (POSITION, ASCENDING)], name="type_in_commit_order"),
     ],
@@ -36,18 +35,22 @@ async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Rea
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
     documents = [  # shallow: an event's payload is written as it is, not deep-copied first as asdict would
-        {**vars(entry), **vars(reach), POSITION: position, "received_at": received_at}
+        {"_id": entry.event_id, **vars(entry), **vars(reach), POSITION: position, "received_at": received_at}
         for position, (entry, reach) in zip(positions, entries, strict=True)
     ]
-    await tx.insert_once_per_event(FEED, documents)  # its unique event_id is this consumer's dedupe record
+    await tx.insert_once_per_event(FEED, documents)
 
 
 async def scope_entries(tx: Transaction, scopes: dict[str, Scope]) -> None:
     """Entries that waited for their links, given whom they concern."""
-    if scopes:
-        writes = [
-            UpdateOne({"event_id": event_id}, {"$set": asdict(Reach.of(scope))}) for event_id, scope in scopes.items()
-        ]
+    if not scopes:
+        return
+    reaches = {event_id: {"$set": asdict(Reach.of(scope))} for event_id, scope in scopes.items()}
+    found = await tx.db[FEED].bulk_write(
+        [UpdateOne({"_id": event_id}, reach) for event_id, reach in reaches.items()], session=tx.session
+    )
+    if found.matched_count < len(reaches):  # an older replica's entries, keyed otherwise until rekeyed (upgrades.py)
+        writes = [UpdateOne({"event_id": event_id}, reach) for event_id, reach in reaches.items()]
         await tx.db[FEED].bulk_write(writes, session=tx.session)
 
 

@@ -1,0 +1,105 @@
+"""A feed stored by an earlier version (entries keyed by ObjectIds, a unique index on `event_id`) is brought to
+this version's shape at start without losing an entry, its place, or the promise that an event is held once."""
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from pymongo import ASCENDING
+
+from services.notifications.aggregates.domain import Scope
+from services.notifications.feed import store, upgrades
+from services.notifications.feed.domain import FeedEntry, Reach
+from services.notifications.main import upgrade_feed
+from shared.database import POSITION, POSITIONS, AlreadyHandled, ServiceDatabase, Transaction
+from tests.support.services import RunningService
+
+
+def entry(event_id: str, *, waiting: bool = False) -> tuple[FeedEntry, Reach]:
+    return FeedEntry(
+        event_id=event_id,
+        type="production.site.registered",
+        source="/tests",
+        subject=event_id,
+        time=datetime.now(UTC),
+        dataschema="urn:pembinaan:event:production.site.registered:v1",
+        sequence=1,
+        correlation_id=None,
+        data={},
+    ), Reach(bound=waiting, agency_ids=[], waiting=waiting)
+
+
+def as_an_earlier_version_stored(event_id: str, position: int, *, waiting: bool = False) -> dict[str, Any]:
+    feed_entry, reach = entry(event_id, waiting=waiting)
+    return {
+        "_id": ObjectId(),
+        **asdict(feed_entry),
+        **asdict(reach),
+        POSITION: position,
+        "received_at": datetime.now(UTC),
+    }
+
+
+async def feed_of_an_earlier_version(database: ServiceDatabase, count: int) -> None:
+    feed = database.db[store.FEED]
+    await feed.create_index([("event_id", ASCENDING)], name=upgrades.RETIRED_INDEX, unique=True)
+    await feed.insert_many([as_an_earlier_version_stored(f"old-{index}", index + 1) for index in range(count)])
+    await database.db[POSITIONS].replace_one({"_id": store.FEED}, {"last": count, "placed": True}, upsert=True)
+
+
+async def read_all(notifications: RunningService) -> list[str]:
+    reader = await notifications.mint_key("events:read")
+    response = await notifications.http.get("/events", params={"limit": 500}, headers=reader)
+    assert response.status_code == 200, response.text
+    return [event["event_id"] for event in response.json()["events"]]
+
+
+async def test_a_feed_begun_by_this_version_has_no_index_on_event_ids(notifications: RunningService) -> None:
+    database = notifications.runtime.database
+    assert upgrades.RETIRED_INDEX not in await database.db[store.FEED].index_information()
+    assert await database.db[POSITIONS].find_one({"_id": store.FEED, upgrades.KEYED_BY_EVENT: True}) is not None
+
+
+async def test_an_earlier_versions_entries_are_rekeyed_in_place_and_their_index_goes_at_the_next_start(
+    notifications: RunningService,
+) -> None:
+    database = notifications.runtime.database
+    await database.db[POSITIONS].delete_many({})
+    await feed_of_an_earlier_version(database, 1500)  # more than one transaction's worth
+
+    await upgrade_feed(database)  # the first start of this version
+
+    feed = database.db[store.FEED]
+    rekeyed = await feed.find({}, sort=[(POSITION, ASCENDING)]).to_list()
+    assert [document["_id"] for document in rekeyed] == [f"old-{index}" for index in range(1500)]
+    assert [document[POSITION] for document in rekeyed] == list(range(1, 1501))
+    assert upgrades.RETIRED_INDEX in await feed.index_information()  # an older replica may still rely on it
+
+    async def handled_again(tx: Transaction) -> None:
+        await store.append_to_feed(tx, [entry("old-7")])
+
+    with pytest.raises(AlreadyHandled):
+        await database.transaction(handled_again)
+
+    await upgrade_feed(database)  # the next start finds nothing left to rekey
+
+    assert upgrades.RETIRED_INDEX not in await feed.index_information()
+    assert (await read_all(notifications))[:3] == ["old-0", "old-1", "old-2"]
+    with pytest.raises(AlreadyHandled):
+        await database.transaction(handled_again)
+
+
+async def test_an_entry_an_older_replica_wrote_mid_upgrade_is_given_its_scope(notifications: RunningService) -> None:
+    database = notifications.runtime.database
+    await database.db[store.FEED].insert_one(as_an_earlier_version_stored("waited", 1, waiting=True))
+    await database.db[store.FEED].insert_one({**as_an_earlier_version_stored("keyed", 2, waiting=True), "_id": "keyed"})
+
+    async def learnt(tx: Transaction) -> None:
+        await store.scope_entries(tx, {"waited": Scope(), "keyed": Scope()})
+
+    await database.transaction(learnt)
+
+    waiting = await database.db[store.FEED].count_documents({"waiting": True})
+    assert waiting == 0
