@@ -67,7 +67,9 @@ INDEXES = merge_indexes(feed_store.INDEXES, aggregates_store.INDEXES, endpoints_
 
 
 async def upgrade_feed(database: ServiceDatabase) -> None:
-    """Entries earlier versions stored: placed in commit order first (by their ObjectIds), then rekeyed."""
+    """Entries and indexes earlier versions stored: entries placed in commit order first (by their ObjectIds),
+    then rekeyed."""
+    await feed_upgrades.drop_unique_positions(database)
     await pages.place_unpositioned(database, feed_store.LISTED)
     await feed_upgrades.key_entries_by_event(database)
 

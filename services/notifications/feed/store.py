@@ -20,7 +20,9 @@ LINK_WAIT = timedelta(minutes=10)
 
 INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer's dedupe record, with no index more
     FEED: [
-        IndexModel([(POSITION, ASCENDING)], name=POSITION, unique=True, sparse=True),
+        # not unique (positions are unique by how they are given), nor on the keys of earlier versions' unique index
+        # either, which a database will not index twice with other options while that one is being retired
+        IndexModel([(POSITION, ASCENDING), ("type", ASCENDING)], name="in_commit_order"),
         IndexModel([("type", ASCENDING), (POSITION, ASCENDING)], name="type_in_commit_order"),
     ],
 }

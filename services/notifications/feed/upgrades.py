@@ -11,8 +11,17 @@ from shared.database import POSITIONS, ServiceDatabase, Transaction
 
 KEYED_BY_EVENT = "keyed_by_event"
 """Set on the feed's counter once no entry has another key and the index that served them is gone."""
-RETIRED_INDEX = "event_id"
+EVENT_ID_INDEX = "event_id"
+"""Earlier versions' unique index of event ids: the dedupe record while entries were keyed by ObjectIds."""
+UNIQUE_POSITIONS_INDEX = "position"
+"""Earlier versions' unique index of positions. Positions are unique by how they are given (one counter, written
+in each appending transaction), and checking it again cost a sixth of every entry's insert."""
 REKEYED_PER_TRANSACTION = 1000
+
+
+async def drop_unique_positions(database: ServiceDatabase) -> None:
+    with contextlib.suppress(OperationFailure):  # already gone, or never made
+        await database.db[FEED].drop_index(UNIQUE_POSITIONS_INDEX)
 
 
 async def key_entries_by_event(database: ServiceDatabase) -> None:
@@ -31,7 +40,7 @@ async def key_entries_by_event(database: ServiceDatabase) -> None:
     if ids:
         return
     with contextlib.suppress(OperationFailure):  # already gone, or never made (a feed begun by this version)
-        await database.db[FEED].drop_index(RETIRED_INDEX)
+        await database.db[FEED].drop_index(EVENT_ID_INDEX)
     await counters.update_one({"_id": FEED}, {"$set": {KEYED_BY_EVENT: True}, "$setOnInsert": {"last": 0}}, upsert=True)
 
 

@@ -44,7 +44,8 @@ def as_an_earlier_version_stored(event_id: str, position: int, *, waiting: bool 
 
 async def feed_of_an_earlier_version(database: ServiceDatabase, count: int) -> None:
     feed = database.db[store.FEED]
-    await feed.create_index([("event_id", ASCENDING)], name=upgrades.RETIRED_INDEX, unique=True)
+    await feed.create_index([("event_id", ASCENDING)], name=upgrades.EVENT_ID_INDEX, unique=True)
+    await feed.create_index([(POSITION, ASCENDING)], name=upgrades.UNIQUE_POSITIONS_INDEX, unique=True, sparse=True)
     await feed.insert_many([as_an_earlier_version_stored(f"old-{index}", index + 1) for index in range(count)])
     await database.db[POSITIONS].replace_one({"_id": store.FEED}, {"last": count, "placed": True}, upsert=True)
 
@@ -56,9 +57,13 @@ async def read_all(notifications: RunningService) -> list[str]:
     return [event["event_id"] for event in response.json()["events"]]
 
 
-async def test_a_feed_begun_by_this_version_has_no_index_on_event_ids(notifications: RunningService) -> None:
+async def test_a_feed_begun_by_this_version_has_no_index_on_event_ids_nor_a_unique_one_on_positions(
+    notifications: RunningService,
+) -> None:
     database = notifications.runtime.database
-    assert upgrades.RETIRED_INDEX not in await database.db[store.FEED].index_information()
+    indexes = await database.db[store.FEED].index_information()
+    assert upgrades.EVENT_ID_INDEX not in indexes
+    assert not [index for index in indexes.values() if index.get("unique")]  # `_id` is unique without saying so
     assert await database.db[POSITIONS].find_one({"_id": store.FEED, upgrades.KEYED_BY_EVENT: True}) is not None
 
 
@@ -75,7 +80,9 @@ async def test_an_earlier_versions_entries_are_rekeyed_in_place_and_their_index_
     rekeyed = await feed.find({}, sort=[(POSITION, ASCENDING)]).to_list()
     assert [document["_id"] for document in rekeyed] == [f"old-{index}" for index in range(1500)]
     assert [document[POSITION] for document in rekeyed] == list(range(1, 1501))
-    assert upgrades.RETIRED_INDEX in await feed.index_information()  # an older replica may still rely on it
+    indexes = await feed.index_information()
+    assert upgrades.EVENT_ID_INDEX in indexes  # an older replica may still rely on it
+    assert upgrades.UNIQUE_POSITIONS_INDEX not in indexes  # positions are unique by how they are given
 
     async def handled_again(tx: Transaction) -> None:
         await store.append_to_feed(tx, [entry("old-7")])
@@ -85,7 +92,7 @@ async def test_an_earlier_versions_entries_are_rekeyed_in_place_and_their_index_
 
     await upgrade_feed(database)  # the next start finds nothing left to rekey
 
-    assert upgrades.RETIRED_INDEX not in await feed.index_information()
+    assert upgrades.EVENT_ID_INDEX not in await feed.index_information()
     assert (await read_all(notifications))[:3] == ["old-0", "old-1", "old-2"]
     with pytest.raises(AlreadyHandled):
         await database.transaction(handled_again)
