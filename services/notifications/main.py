@@ -36,6 +36,9 @@ class NotificationsSettings(ServiceSettings):
 
     service_name: str = "notifications"
     http_port: int = 8004
+    consumer_batch_size: int = 1000
+    """Its transactions take turns (each writes the feed's counter), so fewer and larger: 11% more events a
+    second than 500 alone in four alternated runs, and no more again with 2,000."""
     webhook_retry_schedule_seconds: list[float] = Field(list(DEFAULT_SCHEDULE), min_length=1)
     webhook_failure_period_seconds: float = Field(5 * 86_400, gt=0)
     webhook_timeout_seconds: float = Field(10.0, gt=0)
