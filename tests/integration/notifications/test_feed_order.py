@@ -6,25 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.notifications.feed import store
-from services.notifications.feed.domain import FeedEntry, Reach
 from shared import pages
 from shared.database import POSITIONS, Transaction
+from tests.support.feed import site_registered_entry
 from tests.support.services import RunningService
-
-
-def entry(event_id: str) -> tuple[FeedEntry, Reach]:
-    """A feed entry bound to no programme, as a site's registration is."""
-    return FeedEntry(
-        event_id=event_id,
-        type="production.site.registered",
-        source="/tests",
-        subject=event_id,
-        time=datetime.now(UTC),
-        dataschema="urn:pembinaan:event:production.site.registered:v1",
-        sequence=1,
-        correlation_id=None,
-        data={},
-    ), Reach(bound=False, agency_ids=[], waiting=False)
 
 
 async def read_after(notifications: RunningService, headers: dict[str, str], cursor: str | None) -> Any:
@@ -42,12 +27,12 @@ async def test_an_entry_that_commits_after_a_later_one_is_still_read_once_by_a_c
     first_appended, release_first = asyncio.Event(), asyncio.Event()
 
     async def slow(tx: Transaction) -> None:
-        await store.append_to_feed(tx, [entry("first")])
+        await store.append_to_feed(tx, [site_registered_entry("first")])
         first_appended.set()
         await release_first.wait()  # holds its transaction open while "second" is appended and committed
 
     async def quick(tx: Transaction) -> None:
-        await store.append_to_feed(tx, [entry("second")])
+        await store.append_to_feed(tx, [site_registered_entry("second")])
 
     slow_commit = asyncio.create_task(database.transaction(slow))
     await first_appended.wait()
@@ -69,7 +54,9 @@ async def test_entries_stored_before_positions_existed_are_placed_in_the_order_r
 ) -> None:
     reader = await notifications.mint_key("events:read")
     database = notifications.runtime.database
-    older = [{**asdict(entry(f"old-{index}")[0]), "received_at": datetime.now(UTC)} for index in range(3)]
+    older = [
+        {**asdict(site_registered_entry(f"old-{index}")[0]), "received_at": datetime.now(UTC)} for index in range(3)
+    ]
     await database.db[store.FEED].insert_many(older)
     await database.db[POSITIONS].delete_many({})  # as a database from before positions: no counter yet
 

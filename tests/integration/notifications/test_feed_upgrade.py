@@ -11,28 +11,14 @@ from pymongo import ASCENDING
 
 from services.notifications.aggregates.domain import Scope
 from services.notifications.feed import store, upgrades
-from services.notifications.feed.domain import FeedEntry, Reach
 from services.notifications.main import upgrade_feed
 from shared.database import POSITION, POSITIONS, AlreadyHandled, ServiceDatabase, Transaction
+from tests.support.feed import site_registered_entry
 from tests.support.services import RunningService
 
 
-def entry(event_id: str, *, waiting: bool = False) -> tuple[FeedEntry, Reach]:
-    return FeedEntry(
-        event_id=event_id,
-        type="production.site.registered",
-        source="/tests",
-        subject=event_id,
-        time=datetime.now(UTC),
-        dataschema="urn:pembinaan:event:production.site.registered:v1",
-        sequence=1,
-        correlation_id=None,
-        data={},
-    ), Reach(bound=waiting, agency_ids=[], waiting=waiting)
-
-
 def as_an_earlier_version_stored(event_id: str, position: int, *, waiting: bool = False) -> dict[str, Any]:
-    feed_entry, reach = entry(event_id, waiting=waiting)
+    feed_entry, reach = site_registered_entry(event_id, waiting=waiting)
     return {
         "_id": ObjectId(),
         **asdict(feed_entry),
@@ -85,7 +71,7 @@ async def test_an_earlier_versions_entries_are_rekeyed_in_place_and_their_index_
     assert upgrades.UNIQUE_POSITIONS_INDEX not in indexes  # positions are unique by how they are given
 
     async def handled_again(tx: Transaction) -> None:
-        await store.append_to_feed(tx, [entry("old-7")])
+        await store.append_to_feed(tx, [site_registered_entry("old-7")])
 
     with pytest.raises(AlreadyHandled):
         await database.transaction(handled_again)
