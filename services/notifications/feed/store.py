@@ -20,8 +20,8 @@ LINK_WAIT = timedelta(minutes=10)
 
 INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer's dedupe record, with no index more
     FEED: [
-        # not unique (positions are unique by how they are given), nor on the keys of earlier versions' unique index
-        # either, which a database will not index twice with other options while that one is being retired
+        # Not unique: positions are unique by how they are given. Not on position alone either, the keys of earlier
+        # versions' unique index, as a database refuses a second index of the same keys with other options.
         IndexModel([(POSITION, ASCENDING), ("type", ASCENDING)], name="in_commit_order"),
         IndexModel([("type", ASCENDING), (POSITION, ASCENDING)], name="type_in_commit_order"),
     ],

@@ -20,6 +20,7 @@ REKEYED_PER_TRANSACTION = 1000
 
 
 async def drop_unique_positions(database: ServiceDatabase) -> None:
+    """At every start: an older replica has no use for it (its reads take the index of positions that replaced it)."""
     with contextlib.suppress(OperationFailure):  # already gone, or never made
         await database.db[FEED].drop_index(UNIQUE_POSITIONS_INDEX)
 
