@@ -2,11 +2,14 @@
 service's own with them. The outbox holds only unpublished records (each is deleted once Kafka has it), so its
 oldest-first read goes by `_id` and needs no index of its own."""
 
+import contextlib
 from datetime import timedelta
 
 from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import OperationFailure
 
-from shared.database import OUTBOX, PROCESSED_EVENTS
+from shared.database import OUTBOX, PROCESSED_EVENTS, Document
 
 PROCESSED_EVENTS_RETENTION = timedelta(days=30)
 
@@ -30,3 +33,9 @@ def merge_indexes(*indexes: dict[str, list[IndexModel]]) -> dict[str, list[Index
         for collection, models in each.items():
             together.setdefault(collection, []).extend(models)
     return together
+
+
+async def drop_retired_index(collection: AsyncCollection[Document], name: str) -> None:
+    """An index an earlier version made and this one does not need; nothing if it is gone or was never made."""
+    with contextlib.suppress(OperationFailure):
+        await collection.drop_index(name)

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
-from pymongo.errors import OperationFailure
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.database import OUTBOX, Document, ServiceDatabase
+from shared.indexes import drop_retired_index
 from shared.relay_lease import RelayLease
 from shared.relay_sends import send_all
 
@@ -102,8 +102,7 @@ class OutboxRelay:
         records and the indexes that served them go, so that publishing deletes instead of rewriting. Done at
         start and hourly after (an older replica may still be marking, mid-upgrade); when it was done."""
         for index in RETIRED_INDEXES:
-            with contextlib.suppress(OperationFailure):  # already gone (or never made)
-                await self._db[OUTBOX].drop_index(index)
+            await drop_retired_index(self._db[OUTBOX], index)
         await self._db[OUTBOX].delete_many({"published_at": {"$ne": None}})
         return time.monotonic()
 

@@ -1,13 +1,12 @@
 """The feed's entries as earlier versions stored them, brought to this version's shape at start."""
 
-import contextlib
 from functools import partial
 
 from bson import ObjectId
-from pymongo.errors import OperationFailure
 
 from services.notifications.feed.store import FEED
 from shared.database import POSITIONS, ServiceDatabase, Transaction
+from shared.indexes import drop_retired_index
 
 KEYED_BY_EVENT = "keyed_by_event"
 """Set on the feed's counter once no entry has another key and the index that served them is gone."""
@@ -21,8 +20,7 @@ REKEYED_PER_TRANSACTION = 1000
 
 async def drop_unique_positions(database: ServiceDatabase) -> None:
     """At every start: an older replica has no use for it (its reads take the index of positions that replaced it)."""
-    with contextlib.suppress(OperationFailure):  # already gone, or never made
-        await database.db[FEED].drop_index(UNIQUE_POSITIONS_INDEX)
+    await drop_retired_index(database.db[FEED], UNIQUE_POSITIONS_INDEX)
 
 
 async def key_entries_by_event(database: ServiceDatabase) -> None:
@@ -40,8 +38,7 @@ async def key_entries_by_event(database: ServiceDatabase) -> None:
         await database.transaction(partial(_rekey, ids[start : start + REKEYED_PER_TRANSACTION]))
     if ids:
         return
-    with contextlib.suppress(OperationFailure):  # already gone, or never made (a feed begun by this version)
-        await database.db[FEED].drop_index(EVENT_ID_INDEX)
+    await drop_retired_index(database.db[FEED], EVENT_ID_INDEX)
     await counters.update_one({"_id": FEED}, {"$set": {KEYED_BY_EVENT: True}, "$setOnInsert": {"last": 0}}, upsert=True)
 
 
