@@ -19,7 +19,7 @@ from pymongo import AsyncMongoClient
 from deploy.demo_market import load_market
 from deploy.demo_season import load_season
 from deploy.demo_webhooks import demo_endpoints
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 
 SERVICES = ("enrolment", "production", "marketplace", "notifications")
 FACILITY = "rutan-serang"

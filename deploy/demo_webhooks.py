@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 
 AGENCIES = ("dkpp", "dinas-perikanan", "diskoperindag")
 

@@ -9,16 +9,17 @@ from typing import TypeVar
 from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient, IndexModel
 
+import shared.contracts  # noqa: F401  (every contract registered, so any event on a consumed topic decodes)
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.consumer import EventConsumer
-from shared.database import Document, ServiceDatabase, Transaction
-from shared.dead_letters import dead_letter_topic
-from shared.indexes import PLUMBING_INDEXES, merge_indexes
-from shared.kafka import ensure_topics, new_consumer, new_producer
-from shared.outbox import OutboxRelay
-from shared.reactions import Reactions
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.dead_letters import dead_letter_topic
+from shared.messaging.kafka import ensure_topics, new_consumer, new_producer
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.reactions import Reactions
 from shared.settings import ServiceSettings
+from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.indexes import PLUMBING_INDEXES, merge_indexes
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0

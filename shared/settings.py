@@ -5,7 +5,7 @@ from typing import Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.kafka import KafkaSecurity, SaslMechanism, SecurityProtocol, TopicLayout
+from shared.messaging.kafka import KafkaSecurity, SaslMechanism, SecurityProtocol, TopicLayout
 
 
 def platform_wide(name: str) -> AliasChoices:

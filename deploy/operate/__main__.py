@@ -14,8 +14,9 @@ from pymongo import AsyncMongoClient
 
 from deploy.operate import backups, credentials, offsets, read_models
 from deploy.operate.parser import command_line
-from shared.dead_letters import replay_dead_letters
-from shared.kafka import KafkaSecurity
+from shared.http.api_keys import EmptyAttribute
+from shared.messaging.dead_letters import replay_dead_letters
+from shared.messaging.kafka import KafkaSecurity
 from shared.settings import KafkaSettings
 
 Command = Callable[[argparse.Namespace], Awaitable[str]]
@@ -74,6 +75,34 @@ async def rebuild(args: argparse.Namespace) -> str:
     return f"{args.service}'s read model cleared ({summary}); start the service to replay it"
 
 
+async def mint_api_key(args: argparse.Namespace) -> str:
+    attributes = dict(pair.partition("=")[::2] for pair in args.attribute)
+    client = mongo(args)
+    try:
+        return await credentials.mint_api_key(
+            client, database_of(args), name=args.name, scopes=args.scope, attributes=attributes
+        )
+    finally:
+        await client.close()
+
+
+async def revoke_api_key(args: argparse.Namespace) -> str:
+    client = mongo(args)
+    try:
+        await credentials.revoke_api_key(client, database_of(args), args.key_id)
+    finally:
+        await client.close()
+    return f"{args.key_id} revoked"
+
+
+async def list_api_keys(args: argparse.Namespace) -> str:
+    client = mongo(args)
+    try:
+        return "\n".join(await credentials.api_key_lines(client, database_of(args)))
+    finally:
+        await client.close()
+
+
 async def rotate_api_key(args: argparse.Namespace) -> str:
     client = mongo(args)
     try:
@@ -125,6 +154,9 @@ COMMANDS: dict[str, Command] = {
     "replay-dead-letters": replay,
     "reset-group": reset,
     "rebuild-read-model": rebuild,
+    "mint-api-key": mint_api_key,
+    "revoke-api-key": revoke_api_key,
+    "list-api-keys": list_api_keys,
     "rotate-api-key": rotate_api_key,
     "rotate-webhook-secret": rotate_webhook_secret,
     "reenable-webhook": reenable_webhook,
@@ -139,6 +171,8 @@ def main() -> None:
         print(asyncio.run(COMMANDS[args.command](args)))
     except (offsets.GroupStillActive, backups.TargetNotEmpty, credentials.NoSuchKey) as refused:
         sys.exit(f"refused: {refused}")
+    except EmptyAttribute as refused:
+        sys.exit(f"refused: {refused.detail}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 
 
 class NoSuchKey(LookupError):
@@ -22,6 +22,26 @@ async def rotate_api_key(client: AsyncMongoClient[Any], database: str, key_id: s
     token = await keys.mint(name=old["name"], scopes=old["scopes"], attributes=old["attributes"])
     await keys.revoke(key_id)
     return token, old["name"]
+
+
+async def mint_api_key(
+    client: AsyncMongoClient[Any], database: str, *, name: str, scopes: list[str], attributes: dict[str, str]
+) -> str:
+    """A new key's token, shown once."""
+    return await ApiKeys(client[database]).mint(name=name, scopes=scopes, attributes=attributes)
+
+
+async def revoke_api_key(client: AsyncMongoClient[Any], database: str, key_id: str) -> None:
+    if not await ApiKeys(client[database]).revoke(key_id):
+        raise NoSuchKey(f"no active key {key_id} in {database}")
+
+
+async def api_key_lines(client: AsyncMongoClient[Any], database: str) -> list[str]:
+    """One line a key: id, holder, scopes, and whether it is active."""
+    return [
+        f"{key['_id']}  {key['name']}  {','.join(key['scopes'])}  {'revoked' if key['revoked_at'] else 'active'}"
+        for key in await ApiKeys(client[database]).listing()
+    ]
 
 
 def notifications_api(base_url: str, api_key: str) -> httpx.AsyncClient:

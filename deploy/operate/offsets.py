@@ -5,7 +5,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError
 
-from shared.kafka import KafkaSecurity, partitions_of
+from shared.messaging.kafka import KafkaSecurity, partitions_of
 
 ACTIVE_GROUP = (CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError)
 

@@ -41,6 +41,19 @@ def kafka_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def credential_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    mint_key = commands.add_parser("mint-api-key", help="print a new key's token (shown once)")
+    service_argument(mint_key)
+    mint_key.add_argument("--name", required=True, help="who holds the key, e.g. dkpp-reporting")
+    mint_key.add_argument("--scope", action="append", required=True, help="repeat for several scopes")
+    mint_key.add_argument("--attribute", action="append", default=[], help="key=value, e.g. facility_id=...")
+
+    revoke_key = commands.add_parser("revoke-api-key", help="revoke a key at once")
+    service_argument(revoke_key)
+    revoke_key.add_argument("key_id")
+
+    list_keys = commands.add_parser("list-api-keys", help="a service's keys: id, holder, scopes, active or revoked")
+    service_argument(list_keys)
+
     rotate_key = commands.add_parser("rotate-api-key", help="mint a key like one, then revoke that one")
     service_argument(rotate_key)
     rotate_key.add_argument("key_id")

@@ -15,10 +15,10 @@ from services.production.enrolments.store import COHORTS, ENROLMENTS
 from services.production.participants.store import PARTICIPANTS
 from services.production.programmes.store import PROGRAMMES
 from services.production.reactions import REACTIONS as PRODUCTION_REACTIONS
-from shared.database import PROCESSED_EVENTS
-from shared.events import Envelope, MalformedEvent
-from shared.events.marketplace import LotSold
-from shared.kafka import KafkaSecurity, partitions_of
+from shared.contracts.marketplace import LotSold
+from shared.messaging.envelope import Envelope, MalformedEvent
+from shared.messaging.kafka import KafkaSecurity, partitions_of
+from shared.storage.database import PROCESSED_EVENTS
 
 BATCH = 1000
 

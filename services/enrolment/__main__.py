@@ -1,7 +1,7 @@
 """`python -m services.enrolment` serves the enrolment API."""
 
 from services.enrolment.main import EnrolmentSettings, create_app
-from shared.serving import serve
+from shared.http.serving import serve
 
 
 def main() -> None:

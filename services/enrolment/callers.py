@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 
-from shared.api_keys import Caller, scoped
 from shared.errors import Forbidden
+from shared.http.api_keys import Caller, scoped
 
 
 def signature(caller: Caller) -> str:

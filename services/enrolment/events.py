@@ -1,6 +1,6 @@
 """The topics the enrolment service publishes to and consumes."""
 
-from shared.events import enrolment
+from shared.contracts import enrolment
 
 PUBLISHES = enrolment.TOPIC
 CONSUMES: list[str] = ["marketplace.events"]

@@ -21,13 +21,13 @@ from services.enrolment.references import api as references_api
 from services.enrolment.references import handlers as references
 from services.enrolment.training import api as training_api
 from services.enrolment.training import store as training_store
-from shared import pages
-from shared.database import ServiceDatabase
-from shared.http import create_service_app
-from shared.indexes import merge_indexes
+from shared.http.app import create_service_app
 from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase
+from shared.storage.indexes import merge_indexes
 
 
 class EnrolmentSettings(ServiceSettings):

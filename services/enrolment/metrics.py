@@ -4,7 +4,7 @@ from prometheus_client import Gauge
 
 from services.enrolment.enrolments.domain import EnrolmentState
 from services.enrolment.figures import store as figures_store
-from shared.database import ServiceDatabase
+from shared.storage.database import ServiceDatabase
 
 ENROLMENTS = Gauge("enrolment_enrolments", "Enrolments in each state", ["state"])
 

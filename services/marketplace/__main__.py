@@ -1,7 +1,7 @@
 """`python -m services.marketplace` serves the marketplace API."""
 
 from services.marketplace.main import MarketplaceSettings, create_app
-from shared.serving import serve
+from shared.http.serving import serve
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ read their own; the catalogue needs no key at all."""
 
 from typing import Annotated
 
-from shared.api_keys import Caller, scoped
+from shared.http.api_keys import Caller, scoped
 
 ListingWriter = Annotated[Caller, scoped("listings:write")]
 OrderPlacer = Annotated[Caller, scoped("orders:write")]

@@ -1,6 +1,6 @@
 """The topics the marketplace service publishes to and consumes."""
 
-from shared.events import marketplace
+from shared.contracts import marketplace
 
 PUBLISHES = marketplace.TOPIC
 COMPACTED = [marketplace.LISTINGS_TOPIC]

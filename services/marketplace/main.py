@@ -25,13 +25,13 @@ from services.marketplace.reactions import REACTIONS
 from services.marketplace.settlement import api as settlement_api
 from services.marketplace.settlement import store as settlement_store
 from services.marketplace.storefront import pages as storefront_pages
-from shared import pages
-from shared.database import ServiceDatabase
-from shared.http import create_service_app
-from shared.indexes import merge_indexes
+from shared.http.app import create_service_app
 from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase
+from shared.storage.indexes import merge_indexes
 
 ROUTERS = [
     catalogue_api.router,

@@ -7,7 +7,7 @@ from services.marketplace.listings.store import LISTINGS
 from services.marketplace.orders.domain import OrderStatus
 from services.marketplace.orders.store import ORDERS
 from services.marketplace.settlement.store import SETTLEMENTS
-from shared.database import ServiceDatabase
+from shared.storage.database import ServiceDatabase
 
 LISTINGS_LIVE = Gauge("marketplace_listings_live", "Listings published in the catalogue")
 ORDERS_BY_STATUS = Gauge("marketplace_orders", "Orders in each status", ["status"])

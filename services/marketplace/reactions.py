@@ -8,8 +8,8 @@ from services.marketplace.listings.learning import (
 )
 from services.marketplace.parties.handlers import agency_learnt, facility_learnt
 from services.marketplace.sources.handlers import batch_learnt, harvest_learnt
-from shared.events.enrolment import AgencyRegistered, FacilityRegistered, ProgrammePublished, ProgrammeUpdated
-from shared.events.production import (
+from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered, ProgrammePublished, ProgrammeUpdated
+from shared.contracts.production import (
     BatchProduced,
     HarvestRecorded,
     LotDisposed,
@@ -18,7 +18,7 @@ from shared.events.production import (
     LotWrittenOff,
     SiteRegistered,
 )
-from shared.reactions import On, Reactions
+from shared.messaging.reactions import On, Reactions
 
 REACTIONS = Reactions(
     On(FacilityRegistered, facility_learnt),

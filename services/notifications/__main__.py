@@ -1,7 +1,7 @@
 """`python -m services.notifications` serves the notifications API."""
 
 from services.notifications.main import NotificationsSettings, create_app
-from shared.serving import serve
+from shared.http.serving import serve
 
 
 def main() -> None:

@@ -23,12 +23,12 @@ from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.feed import upgrades as feed_upgrades
 from services.notifications.grants import api as grants_api
-from shared import pages
-from shared.database import ServiceDatabase
-from shared.http import create_service_app
-from shared.indexes import merge_indexes
+from shared.http.app import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase
+from shared.storage.indexes import merge_indexes
 
 
 class NotificationsSettings(ServiceSettings):

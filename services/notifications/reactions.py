@@ -3,13 +3,14 @@ goes to the webhook endpoints that receive it."""
 
 from collections.abc import Sequence
 
+import shared.contracts  # noqa: F401  (every contract registered, so any event on a consumed topic decodes)
 from services.notifications.aggregates import handlers as aggregates
 from services.notifications.deliveries import handlers as deliveries
 from services.notifications.endpoints import store as endpoints
 from services.notifications.feed import handlers as feed
-from shared.database import Transaction
-from shared.events import EventData, registry
-from shared.reactions import OnRun, Reactions, Received
+from shared.messaging.reactions import OnRun, Reactions, Received
+from shared.messaging.registry import EventData, registry
+from shared.storage.database import Transaction
 
 
 async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventData]]) -> None:

@@ -1,7 +1,7 @@
 """`python -m services.production` serves the production API."""
 
 from services.production.main import ProductionSettings, create_app
-from shared.serving import serve
+from shared.http.serving import serve
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from shared.api_keys import Caller, scoped
+from shared.http.api_keys import Caller, scoped
 
 ProductionWriter = Annotated[Caller, scoped("production:write")]
 ProductionReader = Annotated[Caller, scoped("production:read")]

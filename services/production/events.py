@@ -1,6 +1,6 @@
 """The topics the production service publishes to and consumes."""
 
-from shared.events import production
+from shared.contracts import production
 
 PUBLISHES = production.TOPIC
 CONSUMES: list[str] = ["enrolment.events", "marketplace.events"]

@@ -23,13 +23,13 @@ from services.production.programmes import store as programmes_store
 from services.production.reactions import REACTIONS
 from services.production.sites import api as sites_api
 from services.production.sites import store as sites_store
-from shared import pages
-from shared.database import ServiceDatabase
-from shared.http import create_service_app
-from shared.indexes import merge_indexes
+from shared.http.app import create_service_app
 from shared.metrics import refreshed_every
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase
+from shared.storage.indexes import merge_indexes
 
 ROUTERS = [
     sites_api.router,

@@ -6,7 +6,7 @@ from prometheus_client import Gauge
 
 from services.production.figures import store as figures_store
 from services.production.figures.domain import Period, tally
-from shared.database import ServiceDatabase, Transaction
+from shared.storage.database import ServiceDatabase, Transaction
 
 KG_THIS_MONTH = Gauge(
     "production_harvested_this_month_kilograms", "Mass harvested since the first of this month (UTC), in kg"

@@ -4,7 +4,7 @@ from services.production.enrolments.handlers import learn_cohort, learn_enrolmen
 from services.production.lots.handlers import account_sale
 from services.production.participants.handlers import learn_participant
 from services.production.programmes.handlers import learn_programme
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     CohortOpened,
     EnrolmentActivated,
     EnrolmentCompleted,
@@ -17,8 +17,8 @@ from shared.events.enrolment import (
     ProgrammePublished,
     ProgrammeUpdated,
 )
-from shared.events.marketplace import LotSold
-from shared.reactions import On, Reactions
+from shared.contracts.marketplace import LotSold
+from shared.messaging.reactions import On, Reactions
 
 REACTIONS = Reactions(
     On(ParticipantRegistered, learn_participant),

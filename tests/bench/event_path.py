@@ -24,9 +24,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
-from shared.database import POSITIONS, ServiceDatabase
-from shared.kafka import PLAINTEXT, ensure_topics, new_producer
+from shared.http.api_keys import ApiKeys
+from shared.messaging.kafka import PLAINTEXT, ensure_topics, new_producer
+from shared.storage.database import POSITIONS, ServiceDatabase
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.outbox import fill_outbox
 from tests.support.participants import new_registration

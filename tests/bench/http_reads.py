@@ -24,7 +24,7 @@ from uuid import uuid4
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.participants import new_registration
 from tests.support.processes import REPO, start_service, stop_all, wait_ready

@@ -17,8 +17,8 @@ from uuid import uuid4
 import httpx
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
-from shared.kafka import PLAINTEXT, ensure_topics
+from shared.http.api_keys import ApiKeys
+from shared.messaging.kafka import PLAINTEXT, ensure_topics
 from tests.bench.http_reads import BARE_PORT, CONNECTIONS, Measured, measure, report, start_bare_app, wait_answering
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.kafka import publish

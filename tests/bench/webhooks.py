@@ -30,10 +30,10 @@ from services.notifications.grants.domain import Grant
 from services.notifications.main import INDEXES
 from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
-from shared.database import ServiceDatabase, Transaction
-from shared.events.production import SiteRegistered
-from shared.events.registry import envelope_for
-from shared.indexes import PLUMBING_INDEXES, merge_indexes
+from shared.contracts.production import SiteRegistered
+from shared.messaging.registry import envelope_for
+from shared.storage.database import ServiceDatabase, Transaction
+from shared.storage.indexes import PLUMBING_INDEXES, merge_indexes
 from tests.support.processes import REPO, wait_ready
 
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")

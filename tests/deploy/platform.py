@@ -11,7 +11,7 @@ from services.notifications import events as notifications_events
 from services.notifications.main import NotificationsSettings
 from services.production import events as production_events
 from services.production.main import ProductionSettings
-from shared.dead_letters import dead_letter_topic
+from shared.messaging.dead_letters import dead_letter_topic
 
 SETTINGS: dict[str, type[BaseSettings]] = {
     "enrolment": EnrolmentSettings,

@@ -6,7 +6,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka_event
 
-from shared.kafka import PLAINTEXT, partitions_of
+from shared.messaging.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.participants import new_registration

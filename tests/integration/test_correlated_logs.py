@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
 from tests.support.participants import new_registration
@@ -65,7 +65,7 @@ async def test_the_service_that_handles_an_event_logs_the_request_id_that_caused
     published = await events_on(infrastructure, f"{namespace}enrolment.events")
     [event] = [e for e in published if e.subject == answer.json()["id"]]
     assert handled["service"] == "production"
-    assert handled["logger"] == "shared.consumer"
+    assert handled["logger"] == "shared.messaging.consumer"
     assert handled["event_id"] == event.id
     [access] = [line for line in json_lines(logs["enrolment"]) if line.get("request_id") == request_id]
     assert access["service"] == "enrolment"

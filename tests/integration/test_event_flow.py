@@ -4,7 +4,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import messages_on
 from tests.support.participants import new_registration

@@ -9,7 +9,7 @@ import pytest
 
 from deploy.demo_data import PARTICIPANTS, load_participants, load_training, registration, run_training
 from deploy.demo_season import load_season
-from shared.logs import JsonFormatter
+from shared.http.logs import JsonFormatter
 from tests.support.services import RunningService
 
 

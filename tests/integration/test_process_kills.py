@@ -14,9 +14,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from shared.database import ServiceDatabase
-from shared.events.enrolment import ParticipantRegistered
-from shared.events.registry import envelope_for
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.registry import envelope_for
+from shared.storage.database import ServiceDatabase
 from tests.support.infrastructure import Infrastructure
 from tests.support.outbox import REGISTRATIONS, fill_outbox
 from tests.support.private_servers import free_port

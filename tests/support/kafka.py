@@ -5,10 +5,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
-from shared.events import Envelope
-from shared.events.enrolment import ParticipantRegistered
-from shared.events.registry import envelope_for
-from shared.kafka import PLAINTEXT, partitions_of
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.envelope import Envelope
+from shared.messaging.kafka import PLAINTEXT, partitions_of
+from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.outbox import published
 from tests.support.services import RunningService, eventually

@@ -7,9 +7,8 @@ from typing import Any
 from uuid import uuid4
 
 from services.enrolment.references import domain as references
-from shared.events import EventData
-from shared.events.enrolment import ProgrammePublished
-from shared.events.production import (
+from shared.contracts.enrolment import ProgrammePublished
+from shared.contracts.production import (
     BatchProduced,
     Credit,
     HarvestRecorded,
@@ -17,8 +16,8 @@ from shared.events.production import (
     LotReleasedForSale,
     SiteRegistered,
 )
-from shared.events.registry import envelope_for
-from shared.kafka import PLAINTEXT, ensure_topics
+from shared.messaging.kafka import PLAINTEXT, ensure_topics
+from shared.messaging.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.services import RunningService, eventually

@@ -4,11 +4,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.events import EventData
-from shared.events.enrolment import ProgrammePublished
-from shared.events.marketplace import ListingSoldOut, ListingWithdrawn
-from shared.events.production import CycleStarted, LotDistributed, LotGraded, SiteRegistered
-from shared.events.registry import envelope_for
+from shared.contracts.enrolment import ProgrammePublished
+from shared.contracts.marketplace import ListingSoldOut, ListingWithdrawn
+from shared.contracts.production import CycleStarted, LotDistributed, LotGraded, SiteRegistered
+from shared.messaging.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.services import RunningService

@@ -5,8 +5,8 @@ from uuid import uuid4
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.database import Document, ServiceDatabase, Transaction
-from shared.events.enrolment import ParticipantRegistered
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 REGISTRATIONS = {"type": ParticipantRegistered.event_type}
 """The feed entries `fill_outbox` makes, beside what enrolment tells at its first start (facilities, agencies)."""

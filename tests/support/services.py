@@ -10,7 +10,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from shared.api_keys import ApiKeys
+from shared.http.api_keys import ApiKeys
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from tests.support.infrastructure import Infrastructure

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from services.enrolment.certificates import handlers
 from services.enrolment.certificates.domain import Verification
-from shared.http import DatabaseDep
+from shared.http.app import DatabaseDep
 
 router = APIRouter()
 

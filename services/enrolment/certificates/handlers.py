@@ -3,7 +3,7 @@
 from services.enrolment.certificates import store
 from services.enrolment.certificates.domain import Verification
 from services.enrolment.programmes import store as programme_store
-from shared.database import ServiceDatabase, Transaction
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def verify_certificate(database: ServiceDatabase, number: str) -> Verification:

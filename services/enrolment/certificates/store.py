@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from pymongo import ASCENDING, IndexModel
 
 from services.enrolment.programmes.domain import Programme
-from shared.database import Document, Transaction
+from shared.storage.database import Document, Transaction
 
 CERTIFICATES = "certificates"
 

@@ -10,11 +10,11 @@ from services.enrolment.callers import reach_of, signature
 from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.responses import NOT_FOUND
-from shared.api_keys import Caller, scoped
-from shared.bounds import Count, Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Count, Day
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter()
 

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from services.enrolment.programmes.domain import Programme, ProgrammeStatus
+from shared.contracts.enrolment import CohortOpened
 from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import CohortOpened
 
 
 class InvalidCohort(InvalidInput):

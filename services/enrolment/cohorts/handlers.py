@@ -17,10 +17,10 @@ from services.enrolment.programmes import store as programme_store
 from services.enrolment.references import store as reference_store
 from services.enrolment.training import domain as training
 from services.enrolment.training.domain import EndReason
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
-from shared.events import EventData
-from shared.events.enrolment import CohortCapacityChanged, CohortClosed, CohortStarted
+from shared.contracts.enrolment import CohortCapacityChanged, CohortClosed, CohortStarted
+from shared.messaging.registry import EventData
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def open_cohort(database: ServiceDatabase, *, programme_id: str, reach: Reach, **details: Any) -> Cohort:

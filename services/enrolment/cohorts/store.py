@@ -7,9 +7,9 @@ from pymongo import ASCENDING, IndexModel
 
 from services.enrolment.callers import EVERYWHERE, Reach
 from services.enrolment.cohorts.domain import Cohort
-from shared import pages
-from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
+from shared.storage import pages
+from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
 
 COHORTS = "cohorts"
 OPENED_AT = "opened_at"

@@ -9,10 +9,10 @@ from services.enrolment.callers import facility_staff, reach_of, sees_personal_d
 from services.enrolment.enrolments import handlers
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
 from services.enrolment.responses import NOT_FOUND
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter()
 

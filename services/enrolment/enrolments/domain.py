@@ -9,9 +9,9 @@ from services.enrolment.cohorts import domain as cohorts
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.participants.domain import Participant, ParticipantStatus
 from services.enrolment.programmes.domain import Programme
+from shared.contracts.enrolment import EnrolmentApproved, EnrolmentRejected, EnrolmentWaitlisted, EnrolmentWithdrawn
 from shared.errors import Conflict, InvalidInput
-from shared.events import EventData
-from shared.events.enrolment import EnrolmentApproved, EnrolmentRejected, EnrolmentWaitlisted, EnrolmentWithdrawn
+from shared.messaging.registry import EventData
 
 
 class EnrolmentState(StrEnum):

@@ -12,9 +12,9 @@ from services.enrolment.participants import store as participant_store
 from services.enrolment.programmes import store as programme_store
 from services.enrolment.training import domain as training
 from services.enrolment.training.domain import EndReason
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Conflict
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class AlreadyEnrolled(Conflict):

@@ -17,9 +17,9 @@ from services.enrolment.enrolments.domain import (
     Transition,
 )
 from services.enrolment.programmes.store import PROGRAMMES
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 ENROLMENTS = "enrolments"
 HOLDING_STATES = ["approved", "active", "suspended"]

@@ -9,9 +9,9 @@ from services.enrolment.callers import agency_of
 from services.enrolment.figures import handlers
 from services.enrolment.figures.domain import Figures
 from services.enrolment.responses import NOT_FOUND
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
-from shared.parameters import Filter, PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.parameters import Filter, PathId
 
 router = APIRouter()
 

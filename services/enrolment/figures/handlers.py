@@ -3,7 +3,7 @@
 from services.enrolment.figures import domain, store
 from services.enrolment.figures.domain import Figures
 from services.enrolment.programmes import store as programme_store
-from shared.database import ServiceDatabase, Transaction
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def programme_figures(database: ServiceDatabase, programme_id: str, *, agency: str | None) -> Figures:

@@ -6,7 +6,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.enrolment.cohorts.store import COHORTS
 from services.enrolment.enrolments.store import ENROLMENTS
-from shared.database import Transaction
+from shared.storage.database import Transaction
 
 
 async def counts_by_programme(tx: Transaction, match: dict[str, object]) -> dict[str, dict[str, int]]:

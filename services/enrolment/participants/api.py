@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.enrolment.callers import facility_of, facility_staff, signature
 from services.enrolment.participants import handlers
 from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
-from shared.api_keys import Caller
-from shared.bounds import Day, PastDay
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.api_keys import Caller
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day, PastDay
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["participants"])
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from uuid import uuid4
 
+from shared.contracts.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
 NIK_PATTERN = re.compile(r"[0-9]{16}")
 """Sixteen ASCII digits, matched whole: `\\d` takes any script's digits and `$` a trailing newline."""

@@ -7,9 +7,9 @@ from services.enrolment.participants import domain, store
 from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
 from services.enrolment.references import store as reference_store
 from services.enrolment.training.domain import EndReason
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class OutsideFacility(Forbidden):

@@ -14,9 +14,9 @@ from services.enrolment.participants.domain import (
     ParticipantStatus,
     SecurityClassification,
 )
-from shared import pages
-from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import NotFound
+from shared.storage import pages
+from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
 
 PARTICIPANTS = "participants"
 REGISTERED_AT = "registered_at"

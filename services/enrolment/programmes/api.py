@@ -11,11 +11,11 @@ from services.enrolment.participants.domain import SecurityClassification
 from services.enrolment.programmes import handlers
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
 from services.enrolment.responses import NOT_FOUND
-from shared.api_keys import Caller, scoped
-from shared.bounds import Count
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Count
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter()
 

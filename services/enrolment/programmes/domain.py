@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from uuid import uuid4
 
 from services.enrolment.participants.domain import SecurityClassification
+from shared.contracts.enrolment import ProgrammePublished, ProgrammeUpdated
 from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
 
 
 class ProgrammeStatus(StrEnum):

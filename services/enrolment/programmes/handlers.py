@@ -6,9 +6,9 @@ from services.enrolment.callers import Reach
 from services.enrolment.programmes import domain, store
 from services.enrolment.programmes.domain import Programme
 from services.enrolment.references import store as reference_store
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class OtherAgencysProgramme(Forbidden):

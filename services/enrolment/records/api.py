@@ -12,8 +12,8 @@ from services.enrolment.callers import facility_of
 from services.enrolment.participants.api import ParticipantOut, ParticipantReader
 from services.enrolment.records import handlers
 from services.enrolment.records.domain import TrainingRecord
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["participants"])
 

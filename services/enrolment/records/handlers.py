@@ -8,9 +8,9 @@ from services.enrolment.records import domain, store
 from services.enrolment.records.domain import TrainingRecord
 from services.enrolment.training import domain as training
 from services.enrolment.training import store as training_store
-from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope
-from shared.events.marketplace import PremiSettled
+from shared.contracts.marketplace import PremiSettled
+from shared.messaging.envelope import Envelope
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def record_premi(tx: Transaction, envelope: Envelope, payload: PremiSettled) -> None:

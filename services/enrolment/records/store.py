@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from bson.decimal128 import Decimal128
 
 from services.enrolment.records.domain import PremiEntry
-from shared.database import Transaction
-from shared.events.marketplace import PremiSettled
+from shared.contracts.marketplace import PremiSettled
+from shared.storage.database import Transaction
 
 PREMI_LEDGER = "premi_ledger"
 

@@ -7,8 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.references import handlers
 from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
 
 router = APIRouter(tags=["reference data"])
 ReferenceWriter = Annotated[Caller, scoped("reference:write")]

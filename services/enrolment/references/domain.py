@@ -4,8 +4,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered
 from shared.errors import InvalidInput
-from shared.events.enrolment import AgencyRegistered, FacilityRegistered
 
 SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 

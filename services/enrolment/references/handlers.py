@@ -2,7 +2,7 @@
 
 from services.enrolment.references import domain, store
 from services.enrolment.references.domain import Facility, PartnerAgency, SkillTrack
-from shared.database import ServiceDatabase, Transaction
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def seed_founding_parties(database: ServiceDatabase) -> None:

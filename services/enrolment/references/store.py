@@ -6,8 +6,8 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
-from shared.database import Document, ServiceDatabase, Transaction
 from shared.errors import Conflict, NotFound
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 FACILITIES = "facilities"
 AGENCIES = "agencies"

@@ -12,10 +12,10 @@ from services.enrolment.enrolments.api import EnrolmentOut, EnrolmentWriter
 from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND
 from services.enrolment.training import handlers
 from services.enrolment.training.domain import Absence, EndReason
-from shared.api_keys import Caller, scoped
-from shared.bounds import Day
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import PathId
 
 router = APIRouter()
 

@@ -8,8 +8,7 @@ from services.enrolment.certificates.domain import certificate_number
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, IllegalTransition, ids_of, transition
 from services.enrolment.programmes.domain import Programme
-from shared.errors import Conflict, InvalidInput
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     CertificateIssued,
     EnrolmentActivated,
     EnrolmentCompleted,
@@ -17,6 +16,7 @@ from shared.events.enrolment import (
     EnrolmentResumed,
     EnrolmentSuspended,
 )
+from shared.errors import Conflict, InvalidInput
 
 
 class Absence(StrEnum):

@@ -13,8 +13,8 @@ from services.enrolment.enrolments.domain import Enrolment, EnrolmentState
 from services.enrolment.programmes import store as programme_store
 from services.enrolment.training import domain, store
 from services.enrolment.training.domain import Absence, EndReason, Mark
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden, InvalidInput
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class NotTheCohortsTrainer(Forbidden):

@@ -6,7 +6,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 
 from services.enrolment.training.domain import Absence, Mark
-from shared.database import Document, Transaction
+from shared.storage.database import Document, Transaction
 
 ATTENDANCE = "attendance"
 ASSESSMENTS = "assessments"

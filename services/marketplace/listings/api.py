@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.marketplace.callers import ListingWriter, facility_reach
 from services.marketplace.listings import handlers
 from services.marketplace.listings.domain import Category, Listing, ListingStatus, LotStock, Revision
-from shared.bounds import Amount, Rupiah
-from shared.events.amounts import ExactDecimal
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import PathId
+from shared.contracts.amounts import ExactDecimal
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Amount, Rupiah
+from shared.http.parameters import PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["listings (officers)"])
 PermitNumber = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9./\- ]+$")]

@@ -14,8 +14,8 @@ from typing import Any
 
 from services.marketplace.listings.store import LISTINGS
 from services.marketplace.parties import store as parties
-from shared.database import POSITION, Document, ServiceDatabase
-from shared.pages import InvalidCursor
+from shared.storage.database import POSITION, Document, ServiceDatabase
+from shared.storage.pages import InvalidCursor
 
 PROJECTION = ["public", "status", POSITION, "changed_at"]
 

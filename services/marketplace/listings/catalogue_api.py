@@ -15,10 +15,10 @@ from services.marketplace.listings.catalogue import Search
 from services.marketplace.listings.domain import Category, ListingNotFound
 from services.marketplace.listings.pages_cache import Rendered, RenderedPages
 from services.marketplace.listings.rates import CatalogueClient
-from shared.bounds import LARGEST_COUNT
-from shared.events.marketplace import ListingState
-from shared.http import DatabaseDep
-from shared.parameters import PathId, query_model, query_parameters
+from shared.contracts.marketplace import ListingState
+from shared.http.app import DatabaseDep
+from shared.http.bounds import LARGEST_COUNT
+from shared.http.parameters import PathId, query_model, query_parameters
 
 router = APIRouter(tags=["catalogue"])
 JSON_LD = "application/ld+json"

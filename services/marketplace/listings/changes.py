@@ -7,8 +7,8 @@ from services.marketplace.listings.publication import Facts, Public
 from services.marketplace.parties import store as parties
 from services.marketplace.programmes import store as programmes
 from services.marketplace.sources import store as sources
-from shared.database import Transaction
-from shared.events.marketplace import LISTINGS_TOPIC, ListingWithdrawn
+from shared.contracts.marketplace import LISTINGS_TOPIC, ListingWithdrawn
+from shared.storage.database import Transaction
 
 
 async def facts_for(tx: Transaction, listing: Listing) -> Facts:

@@ -4,8 +4,8 @@ from services.marketplace.listings import catalogue, domain, store
 from services.marketplace.listings.changes import facts_for, save_change
 from services.marketplace.listings.domain import Listing, ListingNotFound, ListingStatus, Revision
 from services.marketplace.listings.publication import Public
-from shared import pages
-from shared.database import POSITION, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import POSITION, ServiceDatabase, Transaction
 
 
 async def reached(tx: Transaction, listing_id: str, facility_id: str | None) -> tuple[Listing, Public | None]:

@@ -10,16 +10,16 @@ from services.marketplace.lots import store as lots
 from services.marketplace.lots.store import ReleasedLot
 from services.marketplace.programmes import store as programmes
 from services.marketplace.sites import store as sites
-from shared.database import Transaction
-from shared.events import Envelope
-from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
-from shared.events.production import (
+from shared.contracts.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.contracts.production import (
     LotDisposed,
     LotDistributed,
     LotReleasedForSale,
     LotWrittenOff,
     SiteRegistered,
 )
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 RETURNED = "reservation_released"
 

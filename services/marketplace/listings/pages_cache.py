@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from services.marketplace.listings.store import LISTINGS
-from shared.database import POSITIONS, ServiceDatabase
+from shared.storage.database import POSITIONS, ServiceDatabase
 
 KEPT_AT_MOST = 2048
 

@@ -10,8 +10,7 @@ from services.marketplace.listings.domain import Listing, ListingStatus, now
 from services.marketplace.parties.store import Names
 from services.marketplace.programmes.store import Programme
 from services.marketplace.sources.store import Source
-from shared.events import EventData
-from shared.events.marketplace import (
+from shared.contracts.marketplace import (
     ListingPublished,
     ListingSnapshot,
     ListingSoldOut,
@@ -19,6 +18,7 @@ from shared.events.marketplace import (
     ListingWithdrawn,
     Provenance,
 )
+from shared.messaging.registry import EventData
 
 Public = dict[str, Any]
 """A listing as the catalogue shows it: the fields of `ListingState`, as JSON."""

@@ -11,7 +11,7 @@ from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.exceptions import HTTPException
 
-from shared.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
+from shared.http.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
 
 
 class CatalogueRates:

@@ -15,7 +15,7 @@ from services.marketplace.listings.domain import (
     PriceChange,
 )
 from services.marketplace.listings.publication import Public
-from shared.database import POSITION, Document, Transaction
+from shared.storage.database import POSITION, Document, Transaction
 
 LISTINGS = "listings"
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pymongo import ASCENDING, IndexModel
 
-from shared.database import Document, Transaction
-from shared.events.production import LotReleasedForSale
+from shared.contracts.production import LotReleasedForSale
+from shared.storage.database import Document, Transaction
 
 LOTS = "lots"
 

@@ -12,12 +12,12 @@ from services.marketplace.callers import OrderManager, OrderPlacer, facility_rea
 from services.marketplace.orders import handlers
 from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderStatus, PaymentMethod
 from services.marketplace.orders.handlers import Reach
-from shared.api_keys import Caller, current_caller
-from shared.bounds import Amount, PastDay
-from shared.events.amounts import ExactDecimal
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import PathId
+from shared.contracts.amounts import ExactDecimal
+from shared.http.api_keys import Caller, current_caller
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Amount, PastDay
+from shared.http.parameters import PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["orders"])
 

@@ -13,9 +13,7 @@ from services.marketplace.orders import domain, store
 from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderNotFound, PaymentMethod
 from services.marketplace.programmes import store as programmes
 from services.marketplace.settlement.handlers import settle_order
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
-from shared.events.marketplace import (
+from shared.contracts.marketplace import (
     LotSold,
     OrderCancelled,
     OrderConfirmed,
@@ -23,6 +21,8 @@ from shared.events.marketplace import (
     OrderLine,
     OrderPlaced,
 )
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from services.marketplace.orders.domain import (
     OrderStatus,
     PaymentMethod,
 )
-from shared import pages
-from shared.database import Document, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, Transaction
 
 ORDERS = "orders"
 

@@ -4,9 +4,9 @@ from services.marketplace.listings import store as listings
 from services.marketplace.listings.learning import refresh
 from services.marketplace.parties import store
 from services.marketplace.programmes import store as programmes
-from shared.database import Transaction
-from shared.events import Envelope
-from shared.events.enrolment import AgencyRegistered, FacilityRegistered
+from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 
 async def facility_learnt(tx: Transaction, envelope: Envelope, payload: FacilityRegistered) -> None:

@@ -3,9 +3,9 @@ enrolment's events, so that listings show them."""
 
 from dataclasses import dataclass
 
-from shared.awaited import await_facts
-from shared.database import Transaction
-from shared.events.enrolment import AgencyRegistered, FacilityRegistered
+from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered
+from shared.storage.awaited import await_facts
+from shared.storage.database import Transaction
 
 FACILITIES = "facilities"
 AGENCIES = "agencies"
@@ -29,7 +29,7 @@ async def learn_agency(tx: Transaction, agency: AgencyRegistered) -> None:
 
 
 async def names(tx: Transaction, facility_ids: list[str], agency_ids: list[str]) -> Names:
-    """The names learnt of those given; the others are awaited (see `shared.awaited`)."""
+    """The names learnt of those given; the others are awaited (see `shared.storage.awaited`)."""
     return Names(await _names(tx, FACILITIES, facility_ids), await _names(tx, AGENCIES, agency_ids))
 
 

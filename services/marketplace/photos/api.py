@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request, Response
 from services.marketplace.callers import ListingWriter, facility_reach
 from services.marketplace.listings.api import ListingOut
 from services.marketplace.photos import handlers
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["photos"])
 IMAGE_TYPES = {

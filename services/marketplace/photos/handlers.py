@@ -6,7 +6,7 @@ from services.marketplace.listings.changes import save_change
 from services.marketplace.listings.domain import Listing, ListingNotFound, ListingStatus
 from services.marketplace.listings.handlers import reached
 from services.marketplace.photos import images, store
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 
 async def add_photo(

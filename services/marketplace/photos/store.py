@@ -8,7 +8,7 @@ from bson import Binary
 from pymongo import ASCENDING, IndexModel
 
 from services.marketplace.photos.images import CheckedImage
-from shared.database import Document, Transaction
+from shared.storage.database import Document, Transaction
 
 PHOTOS = "photos"
 

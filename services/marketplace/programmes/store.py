@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from pymongo import ASCENDING, IndexModel
 
-from shared.awaited import await_facts
-from shared.database import Document, Transaction
+from shared.storage.awaited import await_facts
+from shared.storage.database import Document, Transaction
 
 PROGRAMMES = "programmes"
 TERMS = "programme_terms"
@@ -31,7 +31,7 @@ async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str
 
 
 async def programmes(tx: Transaction, programme_ids: list[str]) -> dict[str, Programme]:
-    """The programmes learnt of those given; the others are awaited (see `shared.awaited`)."""
+    """The programmes learnt of those given; the others are awaited (see `shared.storage.awaited`)."""
     found = await tx.db[PROGRAMMES].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
     known = {document["_id"]: _programme(document) for document in found if "agency_id" in document}
     await await_facts(tx, PROGRAMMES, sorted(set(programme_ids) - set(known)))

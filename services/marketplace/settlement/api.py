@@ -10,10 +10,10 @@ from services.marketplace.callers import SettlementReader, TermsWriter
 from services.marketplace.settlement import handlers
 from services.marketplace.settlement.domain import Terms
 from services.marketplace.settlement.report import ProgrammeLedger, Report, report
-from shared.bounds import Day
 from shared.errors import InvalidInput
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["settlement"])
 Percent = Annotated[int, Field(ge=0, le=100)]

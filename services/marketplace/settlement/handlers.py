@@ -8,8 +8,8 @@ from services.marketplace.programmes import store as programmes
 from services.marketplace.settlement import domain, store
 from services.marketplace.settlement.domain import Hours, Settlement, Terms
 from services.marketplace.sources import store as sources
-from shared.database import ServiceDatabase, Transaction
-from shared.events.marketplace import PremiSettled, SaleSettled, Split
+from shared.contracts.marketplace import PremiSettled, SaleSettled, Split
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def settle_order(tx: Transaction, order: Order, on: date) -> list[Settlement]:

@@ -8,7 +8,7 @@ from services.marketplace.orders.store import ORDERS
 from services.marketplace.programmes import store as programmes
 from services.marketplace.settlement import store
 from services.marketplace.settlement.domain import Settlement
-from shared.database import ServiceDatabase, Transaction
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pymongo import ASCENDING, IndexModel
 
 from services.marketplace.settlement.domain import Settlement, Terms
-from shared.database import Document, Transaction
+from shared.storage.database import Document, Transaction
 
 SETTLEMENTS = "settlements"
 

@@ -1,8 +1,8 @@
 """The marketplace's read model of production sites: the facility each belongs to."""
 
-from shared.awaited import await_facts
-from shared.database import Transaction
-from shared.events.production import SiteRegistered
+from shared.contracts.production import SiteRegistered
+from shared.storage.awaited import await_facts
+from shared.storage.database import Transaction
 
 SITES = "sites"
 

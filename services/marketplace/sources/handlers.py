@@ -3,9 +3,9 @@
 from services.marketplace.listings.learning import refresh_listings_of_source
 from services.marketplace.settlement.handlers import pay_pending
 from services.marketplace.sources import store
-from shared.database import Transaction
-from shared.events import Envelope
-from shared.events.production import BatchProduced, HarvestRecorded
+from shared.contracts.production import BatchProduced, HarvestRecorded
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 
 async def harvest_learnt(tx: Transaction, envelope: Envelope, payload: HarvestRecorded) -> None:

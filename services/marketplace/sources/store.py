@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from shared.awaited import await_facts
-from shared.database import Document, Transaction
-from shared.events.production import BatchProduced, Credit, HarvestRecorded
+from shared.contracts.production import BatchProduced, Credit, HarvestRecorded
+from shared.storage.awaited import await_facts
+from shared.storage.database import Document, Transaction
 
 SOURCES = "sources"
 
@@ -48,7 +48,7 @@ async def _save(
 
 
 async def sources(tx: Transaction, source_ids: list[str]) -> dict[str, Source]:
-    """The harvests and batches learnt of those given; the others are awaited (see `shared.awaited`)."""
+    """The harvests and batches learnt of those given; the others are awaited (see `shared.storage.awaited`)."""
     found = await tx.db[SOURCES].find({"_id": {"$in": source_ids}}, session=tx.session).to_list()
     known = {document["_id"]: _source(document) for document in found if "kind" in document}
     await await_facts(tx, SOURCES, sorted(set(source_ids) - set(known)))

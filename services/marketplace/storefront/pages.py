@@ -16,8 +16,8 @@ from services.marketplace.listings import catalogue
 from services.marketplace.listings.catalogue_api import product
 from services.marketplace.listings.rates import CatalogueRates, address_of
 from services.marketplace.storefront import formatting, searches
-from shared.http import DatabaseDep
-from shared.pages import InvalidCursor
+from shared.http.app import DatabaseDep
+from shared.storage.pages import InvalidCursor
 
 router = APIRouter(include_in_schema=False)
 HEADERS = {

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from services.marketplace.listings.catalogue import Search
 from services.marketplace.listings.domain import Category
-from shared.bounds import LARGEST_COUNT
+from shared.http.bounds import LARGEST_COUNT
 
 FIELDS = ("q", "category", "price_min", "price_max", "in_stock", "facility_id", "agency_id")
 LONGEST_TEXT = 100

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 
 from services.notifications.aggregates import domain, store
 from services.notifications.aggregates.domain import Link, Scope
-from shared.database import Transaction
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 
 async def learn(tx: Transaction, envelopes: Sequence[Envelope]) -> None:

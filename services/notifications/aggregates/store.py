@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.notifications.aggregates.domain import Link
-from shared.awaited import await_facts
-from shared.database import Transaction
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
+from shared.storage.awaited import await_facts
+from shared.storage.database import Transaction
 
 LINKS = "aggregate_links"
 AWAITING = "awaiting_links"
@@ -46,7 +46,7 @@ async def links(tx: Transaction, keys: Iterable[str]) -> dict[str, Link]:
 
 
 async def park(tx: Transaction, waiting: Sequence[tuple[Envelope, frozenset[str]]]) -> None:
-    """Keep events until the links they wait for are learnt; the links are awaited (see `shared.awaited`), so a
+    """Keep events until the links they wait for are learnt; the links are awaited (see `shared.storage.awaited`), so a
     concurrent transaction learning one (another partition) cannot miss the event parked here, nor it the link."""
     if not waiting:
         return

@@ -10,10 +10,10 @@ from services.notifications.deliveries import handlers
 from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints.api import NOT_FOUND, EndpointReader, EndpointWriter
 from services.notifications.endpoints.handlers import owner_of
-from shared.database import Document
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.parameters import PathId
+from shared.storage.database import Document
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["webhook deliveries"])
 DELIVERY_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No delivery of this key's endpoints"}}

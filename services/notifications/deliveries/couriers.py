@@ -24,7 +24,7 @@ from services.notifications.deliveries.outcomes import Outcomes, outcome
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint
-from shared.database import ServiceDatabase
+from shared.storage.database import ServiceDatabase
 
 log = logging.getLogger(__name__)
 GAUGES_EVERY_SECONDS = 5.0

@@ -11,9 +11,10 @@ from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Owner, receives
 from services.notifications.grants import store as grants
-from shared import idempotency, pages
-from shared.database import Document, ServiceDatabase, Transaction
-from shared.events import Envelope
+from shared.http import idempotency
+from shared.messaging.envelope import Envelope
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 
 def owned_by(owner: Owner | None) -> Document:

@@ -18,7 +18,7 @@ from services.notifications.deliveries import domain, store
 from services.notifications.deliveries.domain import Answer, Delivery, Schedule, State, Verdict
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint
-from shared.database import Document, ServiceDatabase
+from shared.storage.database import Document, ServiceDatabase
 
 log = logging.getLogger(__name__)
 GONE_REASON = "The receiver answered 410 Gone."

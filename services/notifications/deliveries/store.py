@@ -12,8 +12,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 
 from services.notifications.deliveries.domain import Answer, Delivery, DeliveryNotFound, State
-from shared import pages
-from shared.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
 
 DELIVERIES = "deliveries"
 ATTEMPTS_KEPT = 50

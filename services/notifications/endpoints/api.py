@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import handlers
 from services.notifications.endpoints.domain import Endpoint, Filters
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.parameters import PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["webhook endpoints"])
 

@@ -11,11 +11,11 @@ from services.notifications.endpoints import addresses, domain, store
 from services.notifications.endpoints.domain import Endpoint, Filters, NoOwner, Owner, OwnerKind
 from services.notifications.grants import store as grants
 from services.notifications.grants.handlers import known_types
-from shared import idempotency, pages
-from shared.api_keys import Caller
-from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope
-from shared.events.envelope import new_event_id
+from shared.http import idempotency
+from shared.http.api_keys import Caller
+from shared.messaging.envelope import Envelope, new_event_id
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 TEST_EVENT_TYPE = "notifications.endpoint.tested"
 

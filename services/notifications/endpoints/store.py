@@ -5,8 +5,8 @@ from datetime import datetime
 from pymongo import ASCENDING, IndexModel
 
 from services.notifications.endpoints.domain import Endpoint, EndpointNotFound, Filters, Owner, OwnerKind, Secret
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 ENDPOINTS = "endpoints"
 LISTED = {ENDPOINTS: "created_at"}

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from services.notifications.feed import handlers
 from services.notifications.feed.domain import FeedEntry
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
 
 router = APIRouter(tags=["event feed"])
 

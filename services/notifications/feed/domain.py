@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from services.notifications.aggregates.domain import Scope
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
 
 
 @dataclass(frozen=True)

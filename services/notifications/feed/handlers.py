@@ -8,9 +8,9 @@ from services.notifications.feed.domain import FeedEntry
 from services.notifications.grants import store as grants
 from services.notifications.grants.domain import visible_types
 from services.notifications.grants.handlers import known_types
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class NotSubscribed(Forbidden):

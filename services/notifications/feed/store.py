@@ -9,8 +9,8 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.notifications.aggregates.domain import Scope
 from services.notifications.feed.domain import FeedEntry, Reach
-from shared.database import POSITION, Document, ServiceDatabase, Transaction
 from shared.errors import InvalidInput
+from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
 
 FEED = "event_feed"
 LISTED = {FEED: "_id"}

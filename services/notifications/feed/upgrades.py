@@ -5,8 +5,8 @@ from functools import partial
 from bson import ObjectId
 
 from services.notifications.feed.store import FEED
-from shared.database import POSITIONS, ServiceDatabase, Transaction
-from shared.indexes import drop_retired_index
+from shared.storage.database import POSITIONS, ServiceDatabase, Transaction
+from shared.storage.indexes import drop_retired_index
 
 KEYED_BY_EVENT = "keyed_by_event"
 """Set on the feed's counter once no entry has another key and the index that served them is gone."""

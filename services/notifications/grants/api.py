@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.notifications.feed.api import FeedReader
 from services.notifications.grants import handlers
 from services.notifications.grants.domain import Grant
-from shared.api_keys import Caller, scoped
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.api_keys import Caller, scoped
+from shared.http.app import DatabaseDep
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["subscriptions"])
 

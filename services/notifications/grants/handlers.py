@@ -2,9 +2,9 @@
 
 from services.notifications.grants import domain, store
 from services.notifications.grants.domain import Grant
-from shared.database import ServiceDatabase
 from shared.errors import Forbidden
-from shared.events import registry
+from shared.messaging.registry import registry
+from shared.storage.database import ServiceDatabase
 
 
 class OtherAgency(Forbidden):

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from services.notifications.grants.domain import Grant
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 GRANTS = "subscriptions"
 

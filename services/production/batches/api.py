@@ -11,10 +11,10 @@ from services.production.batches.domain import Batch
 from services.production.callers import ProductionReader, ProductionWriter
 from services.production.credits.api import NOT_CREDITABLE, CreditIn, CreditOut, credits_in, credits_out
 from services.production.quantities.api import AmountOut
-from shared.bounds import Count, Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Count, Day
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 # Batches share the harvests tag: the API documents what cycles yield in one place.
 router = APIRouter(tags=["harvests"])

@@ -6,8 +6,8 @@ from services.production.batches import domain, store
 from services.production.batches.domain import Batch
 from services.production.credits.handlers import Credits, standings
 from services.production.cycles import store as cycles
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def produce_batch(

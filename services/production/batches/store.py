@@ -5,8 +5,8 @@ from pymongo import ASCENDING, IndexModel
 from services.production.batches.domain import Batch, BatchNotFound, DuplicateBatchCode
 from services.production.credits import store as credits
 from services.production.quantities.store import amount, date_of, date_or_none, day, day_or_none, exact
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 BATCHES = "batches"
 

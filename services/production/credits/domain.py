@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from services.production.enrolments.domain import Standing
+from shared.contracts.production import Credit
 from shared.errors import InvalidInput
-from shared.events.production import Credit
 
 
 class NotCreditable(InvalidInput):

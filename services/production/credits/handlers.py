@@ -7,7 +7,7 @@ from services.production.cycles.domain import Cycle
 from services.production.enrolments import handlers as enrolments
 from services.production.enrolments.domain import Standing
 from services.production.sites import store as sites
-from shared.database import Transaction
+from shared.storage.database import Transaction
 
 Credits = list[tuple[str, Decimal]]
 

@@ -2,7 +2,7 @@
 
 from services.production.credits.domain import Credited
 from services.production.quantities.store import exact
-from shared.database import Document
+from shared.storage.database import Document
 
 
 def to_documents(credits: tuple[Credited, ...]) -> list[Document]:

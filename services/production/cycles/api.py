@@ -11,10 +11,10 @@ from services.production.cycles import handlers
 from services.production.cycles.domain import Cycle, CycleKind, CycleStatus
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
-from shared.bounds import Count, Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Count, Day
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["cycles"])
 

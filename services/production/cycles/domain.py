@@ -8,8 +8,8 @@ from uuid import uuid4
 
 from services.production.quantities.domain import Quantity, Unit, now, quantity
 from services.production.sites.domain import Site, SiteKind
+from shared.contracts.production import CycleClosed, CycleStarted
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.production import CycleClosed, CycleStarted
 
 
 class CycleKind(StrEnum):

@@ -7,8 +7,8 @@ from services.production.cycles import domain, store
 from services.production.cycles.domain import Cycle, CycleStatus
 from services.production.quantities.domain import Unit
 from services.production.sites import store as sites
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def start_cycle(

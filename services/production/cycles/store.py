@@ -5,8 +5,8 @@ from datetime import date
 from services.production.cycles.domain import Cycle, CycleKind, CycleNotFound, CycleStatus
 from services.production.quantities.domain import Quantity, Unit
 from services.production.quantities.store import amount_of, date_of, date_or_none, day, day_or_none, exact
-from shared import pages
-from shared.database import ConcurrentChange, Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ConcurrentChange, Document, ServiceDatabase, Transaction
 
 CYCLES = "cycles"
 

@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 from services.production.callers import ProductionReader
 from services.production.enrolments import handlers
 from services.production.enrolments.domain import EnrolmentRecord
-from shared.bounds import Day
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["crediting"])
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     EnrolmentActivated,
     EnrolmentCompleted,
     EnrolmentEnded,

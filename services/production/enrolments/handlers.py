@@ -4,9 +4,9 @@ from datetime import date
 
 from services.production.enrolments import domain, store
 from services.production.enrolments.domain import EnrolmentRecord, Standing
-from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope
-from shared.events.enrolment import CohortOpened
+from shared.contracts.enrolment import CohortOpened
+from shared.messaging.envelope import Envelope
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def known_enrolments(database: ServiceDatabase, participant_id: str) -> list[tuple[EnrolmentRecord, str | None]]:

@@ -4,8 +4,8 @@ from pymongo import ASCENDING, IndexModel
 
 from services.production.enrolments.domain import EnrolmentRecord, Fact, FactKind
 from services.production.quantities.store import date_of, day
-from shared.database import Document, Transaction
-from shared.events.enrolment import CohortOpened
+from shared.contracts.enrolment import CohortOpened
+from shared.storage.database import Document, Transaction
 
 ENROLMENTS = "enrolments"
 COHORTS = "cohorts"

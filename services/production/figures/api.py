@@ -14,13 +14,13 @@ from services.production.cycles.domain import CycleKind
 from services.production.figures import handlers
 from services.production.figures.domain import CycleFigures, Output, Period, ProgrammeFigures
 from services.production.quantities.api import AmountOut
-from shared.bounds import Day
-from shared.http import DatabaseDep
-from shared.parameters import PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import PathId
 
 router = APIRouter(tags=["figures"])
 
-# Not shared.parameters.Filter: commodities run to 100 characters, and an empty filter is refused here.
+# Not shared.http.parameters.Filter: commodities run to 100 characters, and an empty filter is refused here.
 FigureFilter = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 

@@ -5,8 +5,8 @@ from services.production.cycles.domain import CycleNotFound
 from services.production.figures import domain, store
 from services.production.figures.domain import CycleFigures, Period, ProgrammeFigures
 from services.production.programmes import store as programmes
-from shared.database import ServiceDatabase, Transaction
 from shared.errors import Forbidden, NotFound
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 class ProgrammeNotKnown(NotFound):

@@ -16,7 +16,7 @@ from services.production.lots.domain import DispositionKind, Lot
 from services.production.quantities.store import day
 from services.production.sites import store as sites_store
 from services.production.sites.domain import Site
-from shared.database import Document, Transaction
+from shared.storage.database import Document, Transaction
 
 
 def scope(programme_ids: list[str] | None, commodity: str | None, commodity_field: str) -> Document:

@@ -12,10 +12,10 @@ from services.production.harvests import handlers
 from services.production.harvests.domain import Harvest
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
-from shared.bounds import Count, Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Count, Day
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["harvests"])
 

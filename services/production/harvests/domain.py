@@ -9,8 +9,8 @@ from services.production.credits.domain import Credited, credit_contracts, credi
 from services.production.cycles.domain import Cycle, CycleKind, WrongCycleKind, not_before_start, still_open
 from services.production.enrolments.domain import Standing
 from services.production.quantities.domain import Dimension, Quantity, Unit, dimension, now, quantity
+from shared.contracts.production import HarvestRecorded
 from shared.errors import InvalidInput, NotFound
-from shared.events.production import HarvestRecorded
 
 
 class NotApplicableToHarvest(InvalidInput):

@@ -8,8 +8,8 @@ from services.production.cycles import store as cycles
 from services.production.harvests import domain, store
 from services.production.harvests.domain import Harvest
 from services.production.quantities.domain import Unit
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def record_harvest(

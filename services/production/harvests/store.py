@@ -3,8 +3,8 @@
 from services.production.credits import store as credits
 from services.production.harvests.domain import Harvest, HarvestNotFound
 from services.production.quantities.store import amount, date_of, day, exact, quantity_of
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 HARVESTS = "harvests"
 

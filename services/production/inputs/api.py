@@ -11,10 +11,10 @@ from services.production.inputs import handlers
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
-from shared.bounds import Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import Filter
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["inputs"])
 

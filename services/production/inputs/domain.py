@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from services.production.quantities.domain import Quantity, Unit, now, quantity
 from services.production.sites.domain import Site
-from shared.events.production import InputReceived
+from shared.contracts.production import InputReceived
 
 
 class InputKind(StrEnum):

@@ -7,8 +7,8 @@ from services.production.inputs import domain, store
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.domain import Unit
 from services.production.sites import store as sites
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def receive_input(

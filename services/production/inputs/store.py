@@ -2,8 +2,8 @@
 
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.store import date_of, day, exact, quantity_of
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 INPUTS = "inputs"
 

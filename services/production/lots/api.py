@@ -11,10 +11,10 @@ from services.production.lots import handlers
 from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec, spec
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.quantities.domain import Unit
-from shared.bounds import Day
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["lots"])
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "More than the lot holds, or already released"}}

@@ -10,9 +10,9 @@ from uuid import uuid4
 from services.production.batches.domain import Batch
 from services.production.harvests.domain import Harvest
 from services.production.quantities.domain import Quantity, Unit, now, quantity
+from shared.contracts.marketplace import LotSold
+from shared.contracts.production import LotDisposed, LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.marketplace import LotSold
-from shared.events.production import LotDisposed, LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
 
 
 class Grade(StrEnum):

@@ -8,13 +8,13 @@ from services.production.harvests import store as harvests
 from services.production.lots import domain, store
 from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec
 from services.production.quantities.domain import Unit
-from shared import pages
-from shared.consumer import Unprocessable
-from shared.database import ServiceDatabase, Transaction
+from shared.contracts.marketplace import LotSold
+from shared.contracts.production import LotGraded
 from shared.errors import DomainError
-from shared.events import Envelope
-from shared.events.marketplace import LotSold
-from shared.events.production import LotGraded
+from shared.messaging.consumer import Unprocessable
+from shared.messaging.envelope import Envelope
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def grade_harvest(database: ServiceDatabase, harvest_id: str, specs: list[LotSpec]) -> list[Lot]:

@@ -5,8 +5,8 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
 from services.production.quantities.store import date_of, date_or_none, day, day_or_none, exact, quantity_of
-from shared import pages
-from shared.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
 
 LOTS = "lots"
 

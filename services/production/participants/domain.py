@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
+from shared.contracts.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
 
 class CustodyStatus(StrEnum):

@@ -1,8 +1,8 @@
 """Reactions that keep production's read model of participants."""
 
 from services.production.participants import domain, store
-from shared.database import Transaction
-from shared.events import Envelope
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 
 async def learn_participant(tx: Transaction, envelope: Envelope, payload: domain.ParticipantEvent) -> None:

@@ -3,7 +3,7 @@
 from pymongo import IndexModel
 
 from services.production.participants.domain import CustodyStatus, KnownParticipant
-from shared.database import Transaction
+from shared.storage.database import Transaction
 
 PARTICIPANTS = "participants"
 

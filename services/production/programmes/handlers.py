@@ -1,9 +1,9 @@
 """Reactions that keep production's read model of programmes."""
 
 from services.production.programmes import store
-from shared.database import Transaction
-from shared.events import Envelope
-from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.contracts.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.messaging.envelope import Envelope
+from shared.storage.database import Transaction
 
 
 async def learn_programme(tx: Transaction, envelope: Envelope, payload: ProgrammePublished | ProgrammeUpdated) -> None:

@@ -2,8 +2,8 @@
 
 from pymongo import ASCENDING, IndexModel
 
-from shared.database import Transaction
-from shared.events.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.contracts.enrolment import ProgrammePublished, ProgrammeUpdated
+from shared.storage.database import Transaction
 
 PROGRAMMES = "programmes"
 

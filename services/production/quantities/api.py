@@ -1,7 +1,7 @@
 """Exact amounts in requests and responses, the same way on every production route."""
 
-from shared.bounds import Amount
-from shared.events.amounts import ExactDecimal
+from shared.contracts.amounts import ExactDecimal
+from shared.http.bounds import Amount
 
 AmountIn = Amount
 """An amount in a request: a JSON number or a numeric string, at most 18 digits and 6 decimal places."""

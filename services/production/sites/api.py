@@ -10,9 +10,9 @@ from services.production.callers import ProductionReader, ProductionWriter
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.sites import handlers
 from services.production.sites.domain import Site, SiteKind
-from shared.http import DatabaseDep
-from shared.pages import After, Limit, Page
-from shared.parameters import Filter, PathId
+from shared.http.app import DatabaseDep
+from shared.http.parameters import Filter, PathId
+from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["sites"])
 

@@ -7,8 +7,8 @@ from enum import StrEnum
 from uuid import uuid4
 
 from services.production.quantities.domain import now
+from shared.contracts.production import SiteRegistered
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.production import SiteRegistered
 
 
 class SiteKind(StrEnum):

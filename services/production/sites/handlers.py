@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from services.production.sites import domain, store
 from services.production.sites.domain import Site, SiteKind
-from shared import pages
-from shared.database import ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import ServiceDatabase, Transaction
 
 
 async def register_site(

@@ -4,8 +4,8 @@ from pymongo import ASCENDING, IndexModel
 
 from services.production.quantities.store import amount_of, exact
 from services.production.sites.domain import DuplicateSiteName, Site, SiteKind, SiteNotFound
-from shared import pages
-from shared.database import Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 SITES = "sites"
 

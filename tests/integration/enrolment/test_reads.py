@@ -8,7 +8,7 @@ from services.enrolment.cohorts import handlers as cohorts
 from services.enrolment.enrolments import handlers as enrolments
 from services.enrolment.participants import handlers as participants
 from services.enrolment.programmes import handlers as programmes
-from shared.database import ServiceDatabase
+from shared.storage.database import ServiceDatabase
 from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
 from tests.support.services import RunningService
 

@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared.events.marketplace import PremiSettled
-from shared.events.registry import envelope_for
+from shared.contracts.marketplace import PremiSettled
+from shared.messaging.registry import envelope_for
 from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish

@@ -10,8 +10,8 @@ from aiokafka import AIOKafkaConsumer
 from PIL import Image
 
 from services.marketplace.main import MarketplaceSettings, create_app
-from shared.events import Envelope
-from shared.kafka import PLAINTEXT, partitions_of
+from shared.messaging.envelope import Envelope
+from shared.messaging.kafka import PLAINTEXT, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.services import RunningService, eventually, serving, settings_for

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.notifications.feed import store
-from shared import pages
-from shared.database import POSITIONS, Transaction
+from shared.storage import pages
+from shared.storage.database import POSITIONS, Transaction
 from tests.support.feed import site_registered_entry
 from tests.support.services import RunningService
 

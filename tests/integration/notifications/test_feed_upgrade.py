@@ -12,7 +12,7 @@ from pymongo import ASCENDING
 from services.notifications.aggregates.domain import Scope
 from services.notifications.feed import store, upgrades
 from services.notifications.main import upgrade_feed
-from shared.database import POSITION, POSITIONS, AlreadyHandled, ServiceDatabase, Transaction
+from shared.storage.database import POSITION, POSITIONS, AlreadyHandled, ServiceDatabase, Transaction
 from tests.support.feed import site_registered_entry
 from tests.support.services import RunningService
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from shared.events.production import LotGraded
+from shared.contracts.production import LotGraded
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish, registered
 from tests.support.marketplace import Message, Season, learn, message

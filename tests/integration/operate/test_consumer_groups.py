@@ -8,9 +8,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from services.production.main import ProductionSettings
 from services.production.main import create_app as create_production
-from shared.events.enrolment import ParticipantRegistered
-from shared.events.registry import envelope_for
-from shared.kafka import PLAINTEXT, partitions_of
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.kafka import PLAINTEXT, partitions_of
+from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.operate import operate
 from tests.support.services import RunningService, eventually, serving, settings_for

@@ -9,7 +9,7 @@ from pymongo import AsyncMongoClient
 
 from services.production.main import ProductionSettings
 from services.production.main import create_app as create_production
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     CohortOpened,
     EnrolmentActivated,
     EnrolmentSuspended,
@@ -18,7 +18,7 @@ from shared.events.enrolment import (
     ProgrammePublished,
     ProgrammeUpdated,
 )
-from shared.events.registry import EventData, envelope_for
+from shared.messaging.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.operate import collections_as_json, operate
 from tests.support.services import RunningService, eventually, serving, settings_for

@@ -4,14 +4,14 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     CohortOpened,
     EnrolmentActivated,
     EnrolmentCompleted,
     EnrolmentResumed,
     EnrolmentSuspended,
 )
-from shared.events.registry import EventData, envelope_for
+from shared.messaging.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.production import created, fed, pond, problem_of, rack, workshop

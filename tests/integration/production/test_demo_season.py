@@ -6,7 +6,7 @@ from decimal import Decimal
 import httpx
 
 from deploy.demo_season import load_season
-from shared.events.enrolment import EnrolmentActivated
+from shared.contracts.enrolment import EnrolmentActivated
 from tests.integration.production.test_crediting import Enrolment
 from tests.integration.production.test_figures import published
 from tests.support.infrastructure import Infrastructure

@@ -3,8 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
-from shared.events.enrolment import ProgrammePublished
-from shared.events.registry import envelope_for
+from shared.contracts.enrolment import ProgrammePublished
+from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.production import created, pond, problem_of, rack

@@ -5,8 +5,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from shared.events.marketplace import LotSold
-from shared.events.registry import envelope_for
+from shared.contracts.marketplace import LotSold
+from shared.messaging.registry import envelope_for
 from tests.integration.production.test_lots import created_list, harvested, lot
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.api_keys import API_KEYS, ApiKeys, EmptyAttribute
+from shared.http.api_keys import API_KEYS, ApiKeys, EmptyAttribute
 from tests.support.enrolment import STAFF_SCOPES, registered_participant
 from tests.support.services import RunningService
 

@@ -4,8 +4,8 @@ partition that moves away stops being reported by this member."""
 from aiokafka import TopicPartition
 from prometheus_client import REGISTRY
 
-from shared.kafka import PLAINTEXT, TopicLayout, ensure_topics, new_consumer
-from shared.partitions import forget_lag, measure_lag
+from shared.messaging.kafka import PLAINTEXT, TopicLayout, ensure_topics, new_consumer
+from shared.messaging.partitions import forget_lag, measure_lag
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 

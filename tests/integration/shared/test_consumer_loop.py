@@ -9,12 +9,13 @@ import pytest
 from pymongo.errors import OperationFailure, WriteConcernError
 
 from services.production.main import ProductionSettings
-from shared.database import Transaction
-from shared.events import Envelope, EventData
-from shared.events.enrolment import ParticipantRegistered
-from shared.http import create_service_app
-from shared.reactions import On, Reaction, Reactions
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.http.app import create_service_app
+from shared.messaging.envelope import Envelope
+from shared.messaging.reactions import On, Reaction, Reactions
+from shared.messaging.registry import EventData
 from shared.runtime import ServiceRuntime
+from shared.storage.database import Transaction
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish, registered
 from tests.support.services import RunningService, eventually, serving, settings_for

@@ -3,8 +3,8 @@
 import json
 from typing import Any
 
-from shared.dead_letters import replay_dead_letters
-from shared.kafka import PLAINTEXT
+from shared.messaging.dead_letters import replay_dead_letters
+from shared.messaging.kafka import PLAINTEXT
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish, registered
 from tests.support.services import RunningService, eventually

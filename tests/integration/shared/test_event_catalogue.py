@@ -1,6 +1,6 @@
 """Every service serves the event catalogue's page at /events/catalogue, outside its OpenAPI document."""
 
-from shared.events import registry
+from shared.messaging.registry import registry
 from tests.support.services import RunningService
 
 

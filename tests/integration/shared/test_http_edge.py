@@ -94,7 +94,7 @@ async def test_without_a_valid_key_it_is_401_and_without_the_scope_403(enrolment
 
 
 async def test_a_revoked_key_is_refused(enrolment: RunningService) -> None:
-    from shared.api_keys import ApiKeys
+    from shared.http.api_keys import ApiKeys
 
     headers = await enrolment.mint_key("participants:read")
     key_id = headers["X-API-Key"].split(".")[1]

@@ -7,8 +7,8 @@ import pytest
 
 from services.enrolment.main import EnrolmentSettings
 from services.enrolment.main import create_app as create_enrolment
-from shared.events import enrolment
-from shared.kafka import new_consumer
+from shared.contracts import enrolment
+from shared.messaging.kafka import new_consumer
 from shared.settings import ServiceSettings
 from tests.support.infrastructure import Infrastructure
 from tests.support.outbox import published

@@ -8,11 +8,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from shared.consumer import EventConsumer
-from shared.database import ServiceDatabase, Transaction
-from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, TopicLayout, ensure_topics
-from shared.reactions import OnRun, Reactions, Received
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.kafka import PLAINTEXT, TopicLayout, ensure_topics
+from shared.messaging.reactions import OnRun, Reactions, Received
+from shared.storage.database import ServiceDatabase, Transaction
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import registered
 

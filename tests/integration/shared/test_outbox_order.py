@@ -6,11 +6,11 @@ from aiokafka import AIOKafkaConsumer
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
-from shared.database import OUTBOX, ServiceDatabase, Transaction
-from shared.events import Envelope
-from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
-from shared.outbox import OutboxRelay
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.envelope import Envelope
+from shared.messaging.kafka import PLAINTEXT, ensure_topics, new_producer, partitions_of
+from shared.messaging.outbox import OutboxRelay
+from shared.storage.database import OUTBOX, ServiceDatabase, Transaction
 from tests.support.infrastructure import Infrastructure
 
 

@@ -10,10 +10,10 @@ from bson import ObjectId
 from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
-from shared.database import OUTBOX, ServiceDatabase, Transaction
-from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, ensure_topics, new_admin, new_producer
-from shared.outbox import BATCHES_PER_READ, OUTBOX_SET_ASIDE, OutboxRelay
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.kafka import PLAINTEXT, ensure_topics, new_admin, new_producer
+from shared.messaging.outbox import BATCHES_PER_READ, OUTBOX_SET_ASIDE, OutboxRelay
+from shared.storage.database import OUTBOX, ServiceDatabase, Transaction
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events_on
 from tests.support.outbox import published

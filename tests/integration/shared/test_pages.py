@@ -4,7 +4,7 @@ import asyncio
 
 from services.production.sites import store
 from services.production.sites.domain import Site, SiteKind, register_site
-from shared.database import Transaction
+from shared.storage.database import Transaction
 from tests.support.services import RunningService
 
 

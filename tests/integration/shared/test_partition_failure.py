@@ -8,12 +8,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaTimeoutError
 from pymongo import AsyncMongoClient
 
-from shared.consumer import EventConsumer, Message
-from shared.database import ServiceDatabase, Transaction
-from shared.events import Envelope, EventData
-from shared.events.enrolment import ParticipantRegistered
-from shared.kafka import PLAINTEXT, TopicLayout, ensure_topics
-from shared.reactions import On, Reactions
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.consumer import EventConsumer, Message
+from shared.messaging.envelope import Envelope
+from shared.messaging.kafka import PLAINTEXT, TopicLayout, ensure_topics
+from shared.messaging.reactions import On, Reactions
+from shared.messaging.registry import EventData
+from shared.storage.database import ServiceDatabase, Transaction
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import registered
 

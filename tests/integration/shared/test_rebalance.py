@@ -8,8 +8,8 @@ from aiokafka import AIOKafkaProducer
 
 from services.production.main import ProductionSettings
 from services.production.main import create_app as create_production
-from shared.events.enrolment import ParticipantRegistered
-from shared.events.registry import envelope_for
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import eventually, serving, settings_for
 

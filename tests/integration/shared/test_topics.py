@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from shared.kafka import PLAINTEXT, TopicLayout, TopicsRefused, ensure_topics, new_consumer, partitions_of
+from shared.messaging.kafka import PLAINTEXT, TopicLayout, TopicsRefused, ensure_topics, new_consumer, partitions_of
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import eventually
 

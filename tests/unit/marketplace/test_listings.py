@@ -9,7 +9,7 @@ import pytest
 from services.marketplace.listings import domain, stock
 from services.marketplace.listings.domain import Category, Incomplete, ListingStatus, LotStock, Revision
 from services.marketplace.listings.publication import Facts, changes, public_state
-from shared.events.marketplace import (
+from shared.contracts.marketplace import (
     ListingPublished,
     ListingSnapshot,
     ListingSoldOut,

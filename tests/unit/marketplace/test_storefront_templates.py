@@ -10,7 +10,7 @@ from services.marketplace.listings.catalogue import Choices, Found
 from services.marketplace.listings.catalogue_api import product
 from services.marketplace.storefront.pages import TEMPLATES
 from services.marketplace.storefront.searches import asked
-from shared.events.marketplace import ListingState, Provenance
+from shared.contracts.marketplace import ListingState, Provenance
 
 HOSTILE = '</script><script>alert("judul")</script><b onmouseover=alert(1)>'
 

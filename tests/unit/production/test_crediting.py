@@ -16,7 +16,7 @@ from services.production.enrolments.domain import (
     refusal,
     standing,
 )
-from shared.events.enrolment import (
+from shared.contracts.enrolment import (
     EnrolmentActivated,
     EnrolmentCompleted,
     EnrolmentEnded,

@@ -12,7 +12,7 @@ from services.production.cycles.domain import BeforeCycleStart, Cycle, WrongCycl
 from services.production.enrolments.domain import Standing
 from services.production.harvests.domain import Harvest, NotApplicableToHarvest, record_harvest
 from services.production.sites.domain import SiteKind, register_site
-from shared.events.production import HarvestRecorded
+from shared.contracts.production import HarvestRecorded
 
 START = date(2026, 12, 2)
 

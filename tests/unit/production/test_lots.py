@@ -20,7 +20,7 @@ from services.production.lots.domain import (
     spec,
 )
 from services.production.quantities.domain import IncompatibleUnits
-from shared.events.production import LotDisposed
+from shared.contracts.production import LotDisposed
 from tests.unit.production.test_harvests import WORKSHOP, harvest
 
 ON = date(2026, 12, 21)

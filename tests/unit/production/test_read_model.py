@@ -24,7 +24,7 @@ def test_each_enrolment_event_says_where_the_participant_is() -> None:
     from datetime import UTC, date, datetime
 
     from services.production.participants.domain import as_known
-    from shared.events.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
+    from shared.contracts.enrolment import ParticipantRegistered, ParticipantReleased, ParticipantTransferred
 
     registered = ParticipantRegistered(
         participant_id="p-1", facility_id="rutan-serang", registered_at=datetime.now(UTC)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.events import registry
-from shared.events.__main__ import asyncapi_yaml, catalogue_page
-from shared.events.asyncapi import asyncapi_document, message_id
-from shared.events.catalogue import published_page
+from deploy.catalogue.__main__ import asyncapi_yaml, catalogue_page
+from deploy.catalogue.asyncapi import asyncapi_document, message_id
+from shared.http.app import published_page
+from shared.messaging.registry import registry
 
 REPO = Path(__file__).resolve().parents[3]
 PUBLISHED = REPO / "docs" / "events" / "asyncapi.yaml"
@@ -48,9 +48,11 @@ def test_the_asyncapi_cli_refuses_a_document_with_a_dangling_reference(tmp_path:
 
 
 def test_the_published_document_and_page_match_the_contracts() -> None:
-    """A contract change must come with its regenerated catalogue (`python -m shared.events`)."""
-    assert PUBLISHED.read_text() == asyncapi_yaml(), "docs/events/asyncapi.yaml is stale: run `python -m shared.events`"
-    assert published_page() == catalogue_page(), "shared/events/catalogue.html is stale: run `python -m shared.events`"
+    """A contract change must come with its regenerated catalogue (`python -m deploy.catalogue`)."""
+    assert PUBLISHED.read_text() == asyncapi_yaml(), (
+        "docs/events/asyncapi.yaml is stale: run `python -m deploy.catalogue`"
+    )
+    assert published_page() == catalogue_page(), "shared/http/catalogue.html is stale: run `python -m deploy.catalogue`"
 
 
 def test_every_topic_has_a_channel_and_every_consumed_one_its_dead_letters() -> None:

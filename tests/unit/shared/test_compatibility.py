@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from shared.events import registry
-from shared.events.compatibility import breaking_changes, incompatible_contracts
-from shared.events.marketplace import OrderPlaced
+from deploy.catalogue.compatibility import breaking_changes, incompatible_contracts
+from shared.contracts.marketplace import OrderPlaced
+from shared.messaging.registry import registry
 
 PUBLISHED = Path(__file__).resolve().parents[3] / "docs" / "events"
 Schema = dict[str, Any]
@@ -82,7 +82,7 @@ def test_a_published_schema_that_the_registry_no_longer_honours_is_reported_by_f
 def test_the_generator_refuses_to_overwrite_a_published_schema_with_an_incompatible_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from shared.events.__main__ import main
+    from deploy.catalogue.__main__ import main
 
     published = json.loads((PUBLISHED / "marketplace.order.placed.v1.json").read_text())
     published["properties"]["buyer_note"] = {"type": "string"}  # as if the contract had since lost this field

@@ -4,7 +4,7 @@ import time
 
 from aiokafka import TopicPartition
 
-from shared.health import RESTARTS_BEFORE_UNREADY, ConsumerHealth
+from shared.messaging.health import RESTARTS_BEFORE_UNREADY, ConsumerHealth
 
 
 def test_a_consumer_that_polls_and_commits_is_ready() -> None:

@@ -6,9 +6,9 @@ from uuid import UUID
 
 import pytest
 
-from shared.events import Envelope, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
-from shared.events.enrolment import ParticipantRegistered
-from shared.events.registry import envelope_for
+from shared.contracts.enrolment import ParticipantRegistered
+from shared.messaging.envelope import Envelope, MalformedEvent
+from shared.messaging.registry import InvalidEventPayload, UnknownEventType, envelope_for, registry
 
 
 def registered() -> Envelope:
@@ -77,14 +77,14 @@ def test_every_contract_exports_a_json_schema_with_its_urn() -> None:
 
 
 def test_the_published_schemas_in_docs_match_the_contracts() -> None:
-    """A contract change must come with its regenerated schema (`python -m shared.events`)."""
+    """A contract change must come with its regenerated schema (`python -m deploy.catalogue`)."""
     from pathlib import Path
 
-    from shared.events.__main__ import schema_files
+    from deploy.catalogue.__main__ import schema_files
 
     published = Path(__file__).resolve().parents[3] / "docs" / "events"
     for name, text in schema_files().items():
-        assert (published / name).read_text() == text, f"{name} is stale: run `python -m shared.events`"
+        assert (published / name).read_text() == text, f"{name} is stale: run `python -m deploy.catalogue`"
 
 
 def test_no_contract_has_a_field_for_personal_data() -> None:

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from shared.errors import Conflict
-from shared.middleware import BodyLimit, RequestContext
-from shared.problems import install_problem_handlers
+from shared.http.middleware import BodyLimit, RequestContext
+from shared.http.problems import install_problem_handlers
 
 
 class Visit(BaseModel):

@@ -3,12 +3,12 @@
 import json
 import logging
 
-from shared.logs import JsonFormatter
+from shared.http.logs import JsonFormatter
 from shared.tracing import Trace, handling_event, request_id
 
 
 def formatted(message: str) -> dict[str, str]:
-    record = logging.LogRecord("shared.consumer", logging.INFO, __file__, 1, message, None, None)
+    record = logging.LogRecord("shared.messaging.consumer", logging.INFO, __file__, 1, message, None, None)
     line: dict[str, str] = json.loads(JsonFormatter("production").format(record))
     return line
 

@@ -6,7 +6,7 @@ import random
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from shared.kafka import partition_for_key
+from shared.messaging.kafka import partition_for_key
 
 
 def test_every_key_goes_to_the_partition_kafkas_default_partitioner_gives_it() -> None:

@@ -6,8 +6,8 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from shared.parameters import query_model, query_parameters
-from shared.problems import install_problem_handlers
+from shared.http.parameters import query_model, query_parameters
+from shared.http.problems import install_problem_handlers
 
 
 class Wanted(BaseModel):

@@ -1,6 +1,6 @@
 """A burst of requests with one API key looks the key up once; a revoked key stops working within seconds."""
 
-from shared.api_keys import CALLER_KEPT_SECONDS, Caller, RecentCallers
+from shared.http.api_keys import CALLER_KEPT_SECONDS, Caller, RecentCallers
 
 TOKEN = "pk.0123456789abcdef.secret"
 

@@ -7,8 +7,8 @@ import inspect
 from uvicorn.loops.auto import auto_loop_factory
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from shared.http import service_database
-from shared.serving import tune_garbage_collection
+from shared.http.app import service_database
+from shared.http.serving import tune_garbage_collection
 
 
 def test_uvicorn_serves_the_services_with_httptools_rather_than_h11() -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from shared.database import ServiceDatabase
+from shared.storage.database import ServiceDatabase
 
 LEASES = "leases"
 

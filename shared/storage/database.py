@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.backoff import Backoff
-from shared.events.registry import EventData, envelope_for
+from shared.messaging.registry import EventData, envelope_for
 from shared.tracing import Trace
 
 Document = dict[str, Any]

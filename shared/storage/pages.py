@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.database import POSITION, POSITIONS, Document, ServiceDatabase, Transaction
 from shared.errors import InvalidInput
+from shared.storage.database import POSITION, POSITIONS, Document, ServiceDatabase, Transaction
 
 After = Annotated[
     str | None, Query(max_length=64, description="The `next_cursor` of the previous page; omit for the first")

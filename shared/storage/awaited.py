@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from pymongo import UpdateOne
 
-from shared.database import Transaction
+from shared.storage.database import Transaction
 
 AWAITED_AT = "awaited_at"
 

@@ -13,13 +13,14 @@ from aiokafka.structs import OffsetAndMetadata
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.database import AlreadyHandled, ServiceDatabase, Transaction
-from shared.dead_letters import send_to_dead_letters
-from shared.events import Envelope, EventData, InvalidEventPayload, MalformedEvent, UnknownEventType, registry
-from shared.health import ConsumerHealth
-from shared.outages import waits_for_database
-from shared.partitions import CommitOnRevoke, measure_lag
-from shared.reactions import Reactions, Row, trace_of
+from shared.messaging.dead_letters import send_to_dead_letters
+from shared.messaging.envelope import Envelope, MalformedEvent
+from shared.messaging.health import ConsumerHealth
+from shared.messaging.partitions import CommitOnRevoke, measure_lag
+from shared.messaging.reactions import Reactions, Row, trace_of
+from shared.messaging.registry import EventData, InvalidEventPayload, UnknownEventType, registry
+from shared.storage.database import AlreadyHandled, ServiceDatabase, Transaction
+from shared.storage.outages import waits_for_database
 from shared.tracing import handling_event
 
 log = logging.getLogger(__name__)

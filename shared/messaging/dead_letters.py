@@ -1,14 +1,11 @@
 """Dead-letter topics: `<topic>.dlq` keeps the original message and why it failed; replay sends it back."""
 
-import argparse
-import asyncio
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 
-from shared.kafka import KafkaSecurity, new_consumer, new_producer, partitions_of
-from shared.settings import KafkaSettings
+from shared.messaging.kafka import KafkaSecurity, new_consumer, new_producer, partitions_of
 
 DLQ_SUFFIX = ".dlq"
 REASON = "dlq.reason"
@@ -94,23 +91,3 @@ async def replay_dead_letters(*, bootstrap_servers: str, security: KafkaSecurity
         await reader.stop()
         await writer.stop()
     return replayed
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Replay a consumer's dead letters to their topic.")
-    parser.add_argument("topic", help="the original topic, e.g. enrolment.events")
-    parser.add_argument("--consumer", required=True, help="the consuming service, e.g. production")
-    parser.add_argument("--bootstrap-servers", help="default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092")
-    args = parser.parse_args()
-    kafka = KafkaSettings()  # the credentials come from the environment, as a service's do
-    servers = args.bootstrap_servers or kafka.kafka_bootstrap_servers
-    count = asyncio.run(
-        replay_dead_letters(
-            bootstrap_servers=servers, security=kafka.kafka_security, topic=args.topic, consumer=args.consumer
-        )
-    )
-    print(f"replayed {count} dead letter(s) of {args.consumer} to {args.topic}")
-
-
-if __name__ == "__main__":
-    main()

@@ -19,9 +19,9 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.database import Transaction
 from shared.errors import Conflict, InvalidInput
-from shared.problems import problem
+from shared.http.problems import problem
+from shared.storage.database import Transaction
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEYS = "idempotency_keys"

@@ -3,8 +3,8 @@
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from shared.events.envelope import Envelope
-from shared.events.registry import SCHEMA_URN, EventData
+from shared.messaging.envelope import Envelope
+from shared.messaging.registry import SCHEMA_URN, EventData
 
 EXAMPLE_DAY = "2026-10-23"
 EXAMPLE_TIME = "2026-10-23T08:00:00Z"
@@ -48,7 +48,7 @@ def string_example(name: str, schema: Schema) -> str:
         return EXAMPLE_DAY
     if schema.get("format") == "date-time":
         return EXAMPLE_TIME
-    if schema.get("pattern") == r"^-?\d+(\.\d+)?$":  # shared.events.amounts.ExactDecimal
+    if schema.get("pattern") == r"^-?\d+(\.\d+)?$":  # shared.contracts.amounts.ExactDecimal
         return "12.5"
     if name in NAMED_EXAMPLES:
         return NAMED_EXAMPLES[name]

@@ -5,7 +5,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.events.envelope import Envelope, new_event_id, now
+from shared.messaging.envelope import Envelope, new_event_id, now
 
 SCHEMA_URN = "urn:pembinaan:event:{type}:v{version}"
 

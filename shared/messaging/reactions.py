@@ -4,8 +4,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from shared.database import Transaction
-from shared.events import Envelope, EventData, UnknownEventType
+from shared.messaging.envelope import Envelope
+from shared.messaging.registry import EventData, UnknownEventType
+from shared.storage.database import Transaction
 from shared.tracing import Trace, handling_event
 
 Payload = TypeVar("Payload", bound=EventData)

@@ -133,7 +133,7 @@ class RecentCallers:
 
 
 api_key_header = APIKeyHeader(
-    name="X-API-Key", auto_error=False, description="An API key minted with `python -m shared.api_keys mint`."
+    name="X-API-Key", auto_error=False, description="An API key minted with `python -m deploy.operate mint-api-key`."
 )
 
 
@@ -161,49 +161,3 @@ def scoped(scope: str) -> Any:
         return caller
 
     return Depends(check)
-
-
-async def run_admin_command(args: Any) -> str:
-    from pymongo import AsyncMongoClient
-
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_url, tz_aware=True)
-    keys = ApiKeys(client[args.database or args.service])
-    try:
-        if args.command == "mint":
-            attributes = dict(pair.partition("=")[::2] for pair in args.attribute)
-            return await keys.mint(name=args.name, scopes=args.scope, attributes=attributes)
-        if args.command == "revoke":
-            return "revoked" if await keys.revoke(args.key_id) else f"no active key {args.key_id}"
-        return "\n".join(
-            f"{key['_id']}  {key['name']}  {','.join(key['scopes'])}  {'revoked' if key['revoked_at'] else 'active'}"
-            for key in await keys.listing()
-        )
-    finally:
-        await client.close()
-
-
-def main() -> None:
-    import argparse
-    import asyncio
-    import os
-
-    parser = argparse.ArgumentParser(description="Mint, revoke and list a service's API keys.")
-    parser.add_argument("--service", required=True, help="whose keys: enrolment, production, ...")
-    parser.add_argument("--mongodb-url", default=os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017"))
-    parser.add_argument("--database", help="the service's database, when not named after the service")
-    commands = parser.add_subparsers(dest="command", required=True)
-    mint = commands.add_parser("mint", help="print a new key's token (shown once)")
-    mint.add_argument("--name", required=True, help="who holds the key, e.g. dkpp-reporting")
-    mint.add_argument("--scope", action="append", required=True, help="repeat for several scopes")
-    mint.add_argument("--attribute", action="append", default=[], help="key=value, e.g. facility_id=...")
-    revoke = commands.add_parser("revoke")
-    revoke.add_argument("key_id")
-    commands.add_parser("list")
-    try:
-        print(asyncio.run(run_admin_command(parser.parse_args())))
-    except EmptyAttribute as refused:
-        parser.error(refused.detail)
-
-
-if __name__ == "__main__":
-    main()

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from shared.events.amounts import ExactDecimal
-from shared.events.registry import EventData, contract
+from shared.contracts.amounts import ExactDecimal
+from shared.messaging.registry import EventData, contract
 
 TOPIC = "marketplace.events"
 LISTINGS_TOPIC = "marketplace.listings"

@@ -8,7 +8,7 @@ from uuid import uuid4
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import metrics
-from shared.problems import problem
+from shared.http.problems import problem
 from shared.tracing import request_id
 
 access = logging.getLogger("shared.access")

@@ -15,8 +15,8 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 
-from shared.database import Document
-from shared.kafka import partition_for_key
+from shared.messaging.kafka import partition_for_key
+from shared.storage.database import Document
 
 STRUCTURED_CONTENT_TYPE = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 """The CloudEvents Kafka binding's structured content mode: the whole event, as JSON, in the value."""

@@ -13,10 +13,10 @@ from aiokafka import AIOKafkaProducer
 
 from shared import metrics
 from shared.backoff import RETRY_CAP_SECONDS, Backoff
-from shared.database import OUTBOX, Document, ServiceDatabase
-from shared.indexes import drop_retired_index
-from shared.relay_lease import RelayLease
-from shared.relay_sends import send_all
+from shared.messaging.relay_lease import RelayLease
+from shared.messaging.relay_sends import send_all
+from shared.storage.database import OUTBOX, Document, ServiceDatabase
+from shared.storage.indexes import drop_retired_index
 
 log = logging.getLogger(__name__)
 OUTBOX_SET_ASIDE = "outbox_set_aside"

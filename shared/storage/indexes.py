@@ -9,7 +9,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import OperationFailure
 
-from shared.database import OUTBOX, PROCESSED_EVENTS, Document
+from shared.storage.database import OUTBOX, PROCESSED_EVENTS, Document
 
 PROCESSED_EVENTS_RETENTION = timedelta(days=30)
 

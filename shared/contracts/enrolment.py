@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from shared.events.registry import EventData, contract
+from shared.messaging.registry import EventData, contract
 
 TOPIC = "enrolment.events"
 

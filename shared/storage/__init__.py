@@ -1,0 +1,1 @@
+"""MongoDB: transactions and versioned saves, pages, indexes, facts awaited from events, outage errors."""
