@@ -3,7 +3,8 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from aiokafka import AIOKafkaProducer
@@ -20,10 +21,12 @@ from shared.messaging.reactions import Reactions
 from shared.settings import ServiceSettings
 from shared.storage.database import Document, ServiceDatabase, Transaction
 from shared.storage.indexes import PLUMBING_INDEXES, merge_indexes
+from shared.storage.migrations import Migration, migrate
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0
 Started = TypeVar("Started")
+Loop = Callable[[ServiceDatabase], Awaitable[None]]
 
 
 class ServiceRuntime:
@@ -33,26 +36,34 @@ class ServiceRuntime:
         self,
         settings: ServiceSettings,
         *,
-        publishes: str,
+        publishes: str | None,
         consumes: list[str],
         reactions: Reactions,
         indexes: dict[str, list[IndexModel]],
-        on_start: Callable[[ServiceDatabase], Awaitable[None]] | None = None,
+        migrations: Sequence[Migration] = (),
         compacted_topics: list[str] | None = None,
-        background: list[Callable[[ServiceDatabase], Awaitable[None]]] | None = None,
+        resources: Sequence[AbstractAsyncContextManager[object]] = (),
+        background: Sequence[Loop] = (),
+        on_events_committed: Sequence[Callable[[], None]] = (),
     ) -> None:
-        """`compacted_topics` are published to besides `publishes`, created compacted; `background` are loops
-        that run while the service is up (say, expiring holds), each restarted after a failure."""
+        """`publishes` is the service's topic, None for a service that publishes nothing; `compacted_topics` are
+        published to besides it, created compacted; `migrations` run at start, before anything serves or
+        consumes (see shared.storage.migrations); `resources` (say, an HTTP client) are entered at start and
+        exited at stop, around `background`: loops that run while the service is up (say, expiring holds), each
+        restarted after a failure; `on_events_committed` are told each time a transaction commits events."""
         self.settings = settings
-        self._published_topic = settings.topic(publishes)
+        self._published_topic = settings.topic(publishes) if publishes is not None else None
         self._compacted_topics = {name: settings.topic(name) for name in compacted_topics or []}
-        self._background = background or []
+        self._resources = list(resources)
+        self._background = list(background)
+        self._commit_listeners = list(on_events_committed)
         self._consumed_topics = [settings.topic(name) for name in consumes]
         self._reactions = reactions
         self._indexes = indexes
-        self._on_start = on_start
+        self._migrations = list(migrations)
         self._client: AsyncMongoClient[Document] | None = None
         self._database: ServiceDatabase | None = None
+        self._entered = contextlib.AsyncExitStack()
         self.producer: AIOKafkaProducer | None = None
         self.consumer: EventConsumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -80,9 +91,10 @@ class ServiceRuntime:
         )
         for step in self.before_committing_events:
             self._database.before_committing_events(step)
+        for listener in self._commit_listeners:
+            self._database.on_events_committed(listener)
         await self._database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, self._indexes))
-        if self._on_start is not None:
-            await self._on_start(self._database)
+        await migrate(self._database, self._migrations)
         self.consumer = EventConsumer(
             name=settings.service_name,
             topics=self._consumed_topics,
@@ -94,6 +106,8 @@ class ServiceRuntime:
             group=settings.consumer_group,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
+        for resource in self._resources:
+            await self._entered.enter_async_context(resource)
         for loop in self._background:
             name = f"{settings.service_name}-{getattr(loop, '__name__', 'background')}"
             self._tasks.append(asyncio.create_task(_kept_running(loop, self._database, name), name=name))
@@ -106,6 +120,7 @@ class ServiceRuntime:
         for task in self._tasks:
             await _within_grace(_cancelled(task), what=task.get_name())
         self._tasks.clear()
+        await _within_grace(self._entered.aclose(), what="the background work's resources")
         if self.producer is not None:
             await _within_grace(self.producer.stop(), what="the Kafka producer")
         if self._client is not None:
@@ -114,7 +129,8 @@ class ServiceRuntime:
     async def _run_kafka_side(self) -> None:
         settings = self.settings
         compacted = frozenset(self._compacted_topics.values())
-        topics = [self._published_topic, *compacted, *self._consumed_topics]
+        published = [self._published_topic] if self._published_topic is not None else []
+        topics = [*published, *compacted, *self._consumed_topics]
         topics += [dead_letter_topic(topic) for topic in self._consumed_topics]
         await retry_until_done(
             lambda: ensure_topics(

@@ -11,7 +11,7 @@ create() {
     --partitions "$PARTITIONS" --replication-factor 1 --config min.insync.replicas=1 "$@"
 }
 
-for topic in enrolment.events production.events marketplace.events notifications.events; do
+for topic in enrolment.events production.events marketplace.events; do
   create --topic "$topic" --config retention.ms=-1
 done
 create --topic marketplace.listings --config cleanup.policy=compact

@@ -28,6 +28,7 @@ from shared.settings import ServiceSettings
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
+from shared.storage.migrations import Migration
 
 
 class EnrolmentSettings(ServiceSettings):
@@ -51,10 +52,15 @@ INDEXES = merge_indexes(
 LISTED = (participants_store.LISTED, programmes_store.LISTED, cohorts_store.LISTED, enrolments_store.LISTED)
 
 
-async def prepare(database: ServiceDatabase) -> None:
-    await references.seed_founding_parties(database)
-    await enrolments_store.fill_enrolment_facilities(database)
+async def place_listed(database: ServiceDatabase) -> None:
     await pages.place_unpositioned(database, *LISTED)
+
+
+MIGRATIONS = [
+    Migration("founding parties", references.seed_founding_parties),
+    Migration("enrolments' facilities", enrolments_store.fill_enrolment_facilities),
+    Migration("listed records placed", place_listed),
+]
 
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
@@ -64,7 +70,7 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
         publishes=events.PUBLISHES,
         consumes=events.CONSUMES,
         reactions=reactions.REACTIONS,
-        on_start=prepare,
+        migrations=MIGRATIONS,
         indexes=INDEXES,
         background=[refreshed_every(settings.figures_refresh_seconds, measure_figures)],
     )

@@ -32,6 +32,7 @@ from shared.settings import ServiceSettings
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
+from shared.storage.migrations import Migration
 
 ROUTERS = [
     catalogue_api.router,
@@ -63,8 +64,11 @@ def expiring_holds(settings: "MarketplaceSettings") -> Callable[[ServiceDatabase
     return expire_holds
 
 
-async def prepare(database: ServiceDatabase) -> None:
+async def place_listed(database: ServiceDatabase) -> None:
     await pages.place_unpositioned(database, orders_store.LISTED)
+
+
+MIGRATIONS = [Migration("listed records placed", place_listed)]
 
 
 class MarketplaceSettings(ServiceSettings):
@@ -86,10 +90,6 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
     settings = settings or MarketplaceSettings()
     rendered = RenderedPages(fresh_for=settings.catalogue_fresh_seconds)
 
-    async def start(database: ServiceDatabase) -> None:
-        await prepare(database)
-        database.on_events_committed(rendered.changed)
-
     runtime = ServiceRuntime(
         settings,
         publishes=events.PUBLISHES,
@@ -97,8 +97,9 @@ def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=REACTIONS,
         indexes=INDEXES,
-        on_start=start,
+        migrations=MIGRATIONS,
         background=[expiring_holds(settings), refreshed_every(settings.figures_refresh_seconds, measure_figures)],
+        on_events_committed=[rendered.changed],
     )
     app = create_service_app(
         runtime=runtime,

@@ -1,4 +1,4 @@
-"""The topics the notifications service publishes to and consumes."""
+"""The topics the notifications service consumes; it publishes none (its feed and webhooks are its output)."""
 
-PUBLISHES = "notifications.events"
+PUBLISHES = None
 CONSUMES: list[str] = ["enrolment.events", "production.events", "marketplace.events"]

@@ -29,6 +29,7 @@ from shared.settings import ServiceSettings
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
+from shared.storage.migrations import Migration
 
 
 class NotificationsSettings(ServiceSettings):
@@ -77,6 +78,9 @@ async def upgrade_feed(database: ServiceDatabase) -> None:
     await feed_upgrades.key_entries_by_event(database)
 
 
+MIGRATIONS = [Migration("feed upgraded", upgrade_feed)]
+
+
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
     runtime = ServiceRuntime(
@@ -85,7 +89,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=reactions.reactions(),
         indexes=INDEXES,
-        on_start=upgrade_feed,
+        migrations=MIGRATIONS,
     )
     app = create_service_app(
         runtime=runtime,

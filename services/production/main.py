@@ -30,6 +30,7 @@ from shared.settings import ServiceSettings
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
+from shared.storage.migrations import Migration
 
 ROUTERS = [
     sites_api.router,
@@ -65,8 +66,11 @@ LISTED = (
 )
 
 
-async def prepare(database: ServiceDatabase) -> None:
+async def place_listed(database: ServiceDatabase) -> None:
     await pages.place_unpositioned(database, *LISTED)
+
+
+MIGRATIONS = [Migration("listed records placed", place_listed)]
 
 
 class ProductionSettings(ServiceSettings):
@@ -84,7 +88,7 @@ def create_app(settings: ProductionSettings | None = None) -> FastAPI:
         consumes=events.CONSUMES,
         reactions=REACTIONS,
         indexes=INDEXES,
-        on_start=prepare,
+        migrations=MIGRATIONS,
         background=[refreshed_every(settings.figures_refresh_seconds, measure_figures)],
     )
     return create_service_app(

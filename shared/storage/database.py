@@ -43,7 +43,7 @@ class Transaction:
         db: AsyncDatabase[Document],
         session: AsyncClientSession | None,
         source: str,
-        topic: str,
+        topic: str | None,
         trace: Trace,
         other_topics: dict[str, str] | None = None,
     ) -> None:
@@ -97,8 +97,18 @@ class Transaction:
         await self.db[OUTBOX].insert_one(record, session=self.session)
         self.appended += 1
 
+    async def document(
+        self, collection: str, query: str | Document, *, projection: list[str] | None = None
+    ) -> Document | None:
+        """The one way a store reads one document: by `_id`, or the first that `query` matches; None if none.
+        Inside a transaction it reads the transaction's snapshot; in `ServiceDatabase.read` it stands alone."""
+        found = {"_id": query} if isinstance(query, str) else query
+        return await self.db[collection].find_one(found, projection=projection, session=self.session)
+
     def _topic_of(self, name: str | None) -> str:
         if name is None:
+            if self._topic is None:
+                raise RuntimeError("the service publishes nothing; its events need a topic of their own")
             return self._topic
         if name not in self._other_topics:
             raise RuntimeError(f"the service does not publish to {name}; name it in the runtime's other topics")
@@ -174,7 +184,7 @@ class ServiceDatabase:
         client: AsyncMongoClient[Document],
         name: str,
         source: str,
-        topic: str,
+        topic: str | None,
         other_topics: dict[str, str] | None = None,
     ) -> None:
         self.client = client

@@ -19,7 +19,7 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.errors import InvalidInput
-from shared.storage.database import POSITION, POSITIONS, Document, ServiceDatabase, Transaction
+from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
 
 After = Annotated[
     str | None, Query(max_length=64, description="The `next_cursor` of the previous page; omit for the first")
@@ -88,21 +88,14 @@ PLACED_PER_TRANSACTION = 1000
 
 async def place_unpositioned(database: ServiceDatabase, *listed: dict[str, str]) -> None:
     """Give records stored before positions existed theirs, per collection in the order of the field named,
-    a thousand per transaction. Done once: the collection's counter then says so, and later starts read only
-    that one document instead of scanning the collection."""
-    counters = database.db[POSITIONS]
+    a thousand per transaction (a start-up migration: see shared.storage.migrations)."""
     for collection, made in (item for each in listed for item in each.items()):
-        if await counters.find_one({"_id": collection, "placed": True}) is not None:
-            continue
         unplaced = database.db[collection].find(
             {POSITION: {"$exists": False}}, projection=["_id"], sort=[(made, ASCENDING), ("_id", ASCENDING)]
         )
         ids = [document["_id"] async for document in unplaced]
         for start in range(0, len(ids), PLACED_PER_TRANSACTION):
             await database.transaction(partial(_place, collection, ids[start : start + PLACED_PER_TRANSACTION]))
-        await counters.update_one(
-            {"_id": collection}, {"$set": {"placed": True}, "$setOnInsert": {"last": 0}}, upsert=True
-        )
 
 
 async def _place(collection: str, record_ids: list[object], tx: Transaction) -> None:

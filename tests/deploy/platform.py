@@ -45,7 +45,7 @@ def setting_names(service: str) -> set[str]:
 
 def topics() -> dict[str, bool]:
     """Every topic the services publish to, consume or dead-letter into, and whether it is compacted."""
-    published = {events.PUBLISHES for events in EVENTS}
+    published = {events.PUBLISHES for events in EVENTS if events.PUBLISHES is not None}
     consumed = {topic for events in EVENTS for topic in events.CONSUMES}
     compacted = set(marketplace_events.COMPACTED)
     dead_letters = {dead_letter_topic(topic) for topic in consumed}
