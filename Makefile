@@ -35,12 +35,13 @@ infra-up: setup
 infra-down:
 	$(PYTHON) deploy/local/infra.py down
 
-## lint: ruff, strict mypy, and the import boundaries
+## lint: ruff, strict mypy, the import boundaries, and no package cycles inside a service
 lint: setup
 	$(VENV)/bin/ruff check shared services tests deploy
 	$(VENV)/bin/ruff format --check shared services tests deploy
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) -m deploy.checks.package_cycles
 
 ## unit: the tests that need no server
 unit: setup
