@@ -22,7 +22,7 @@ from services.notifications.endpoints import store as endpoints_store
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.feed import upgrades as feed_upgrades
-from services.notifications.grants import api as grants_api
+from services.notifications.subscriptions import api as subscriptions_api
 from shared.http.app import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -93,7 +93,7 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     )
     app = create_service_app(
         runtime=runtime,
-        routers=[feed_api.router, grants_api.router, endpoints_api.router, deliveries_api.router],
+        routers=[feed_api.router, subscriptions_api.router, endpoints_api.router, deliveries_api.router],
         title="Notifications service",
         description="Keeps partner agencies' systems informed: the platform's event feed, the grants that say who "
         "reads what, and signed webhooks pushed to agencies' and integrators' endpoints.",

@@ -25,11 +25,11 @@ from services.notifications.deliveries.domain import Schedule, new_delivery
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.addresses import TargetPolicy, system_resolver
 from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, create_endpoint
-from services.notifications.grants import store as grants
-from services.notifications.grants.domain import Grant
 from services.notifications.main import INDEXES
 from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.domain import Subscription
 from shared.contracts.production import SiteRegistered
 from shared.messaging.registry import envelope_for
 from shared.storage.database import ServiceDatabase, Transaction
@@ -135,7 +135,7 @@ async def _saved(tx: Transaction, hooked: list[Endpoint], made: list[Any]) -> No
 
 async def fan_out(database: ServiceDatabase, courier: webhooks.Courier, url: str) -> tuple[float, float]:
     """Seconds to store one event's deliveries to 100 endpoints, and until all 100 are delivered."""
-    await grants.save_grant(database, Grant("dkpp", frozenset({"production.*"})))
+    await subscriptions.save_subscription(database, Subscription("dkpp", frozenset({"production.*"})))
     await database.transaction(lambda tx: _saved(tx, [an_endpoint(url) for _ in range(FAN_OUT)], []))
     payload = SiteRegistered(
         site_id="rak-1",

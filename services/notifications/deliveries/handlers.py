@@ -10,7 +10,7 @@ from services.notifications.deliveries import domain, store
 from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Owner, receives
-from services.notifications.grants import store as grants
+from services.notifications.subscriptions import store as subscriptions
 from shared.http import idempotency
 from shared.messaging.envelope import Envelope
 from shared.storage import pages
@@ -23,7 +23,7 @@ def owned_by(owner: Owner | None) -> Document:
 
 async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], endpoint_list: list[Endpoint]) -> None:
     """A delivery per event and endpoint that receives it; a disabled endpoint's are kept as missed."""
-    granted = await grants.all_grants(tx)
+    subscribed = await subscriptions.all_subscriptions(tx)
     now = datetime.now(UTC)
     bodies = {envelope.id: envelope.model_dump_json() for envelope, _ in scoped}  # once per event, not per endpoint
     made = [
@@ -41,7 +41,7 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
         )
         for envelope, scope in scoped
         for endpoint in endpoint_list
-        if receives(endpoint, envelope.type, scope, granted.get(endpoint.owner.id))
+        if receives(endpoint, envelope.type, scope, subscribed.get(endpoint.owner.id))
     ]
     await store.add(tx, domain.holding(made, await store.pending_pairs(tx, made)))
 

@@ -6,18 +6,16 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.notifications.callers import EndpointReader, EndpointWriter
 from services.notifications.deliveries.webhooks import Courier
 from services.notifications.endpoints import handlers
 from services.notifications.endpoints.domain import Endpoint, Filters
-from shared.http.api_keys import Caller, scoped
 from shared.http.app import DatabaseDep
 from shared.http.parameters import PathId
 from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["webhook endpoints"])
 
-EndpointReader = Annotated[Caller, scoped("endpoints:read")]
-EndpointWriter = Annotated[Caller, scoped("endpoints:write")]
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=100)]
 EventTypes = Annotated[list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=100)]
 Url = Annotated[str, Field(min_length=1, max_length=2048, description="http(s) URL reaching a public address")]

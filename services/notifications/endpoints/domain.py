@@ -13,7 +13,7 @@ from enum import StrEnum
 from uuid import uuid4
 
 from services.notifications.aggregates.domain import Scope
-from services.notifications.grants.domain import PUBLIC_TYPES, Grant, check_patterns, expand, matches
+from services.notifications.subscriptions.domain import PUBLIC_TYPES, Subscription, check_patterns, expand, matches
 from shared.errors import Forbidden, InvalidInput, NotFound
 
 SECRET_PREFIX = "whsec_"
@@ -93,10 +93,10 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def allowed_types(owner: Owner, grant: Grant | None, known: frozenset[str]) -> frozenset[str]:
+def allowed_types(owner: Owner, subscription: Subscription | None, known: frozenset[str]) -> frozenset[str]:
     if owner.kind is OwnerKind.INTEGRATOR:
         return PUBLIC_TYPES & known
-    return expand(grant.event_types, known) if grant is not None else frozenset()
+    return expand(subscription.event_types, known) if subscription is not None else frozenset()
 
 
 def check_types(patterns: list[str], allowed: frozenset[str], known: frozenset[str]) -> None:
@@ -107,7 +107,7 @@ def check_types(patterns: list[str], allowed: frozenset[str], known: frozenset[s
         raise TypeOutsideGrant(f"Not granted to this key: {', '.join(outside)}.", field="event_types")
 
 
-def receives(endpoint: Endpoint, event_type: str, scope: Scope, grant: Grant | None) -> bool:
+def receives(endpoint: Endpoint, event_type: str, scope: Scope, subscription: Subscription | None) -> bool:
     """Whether the endpoint gets this event (disabled ones too: what they miss is kept for recovery)."""
     if not any(matches(pattern, event_type) for pattern in endpoint.event_types):
         return False
@@ -115,9 +115,9 @@ def receives(endpoint: Endpoint, event_type: str, scope: Scope, grant: Grant | N
         return False
     if endpoint.owner.kind is OwnerKind.INTEGRATOR:
         return event_type in PUBLIC_TYPES
-    if grant is None or not grant.allows(event_type):
+    if subscription is None or not subscription.allows(event_type):
         return False
-    return grant.all_programmes or not scope.bound or endpoint.owner.id in scope.agency_ids
+    return subscription.all_programmes or not scope.bound or endpoint.owner.id in scope.agency_ids
 
 
 def create_endpoint(

@@ -9,8 +9,8 @@ from services.notifications.deliveries.domain import Answer, State
 from services.notifications.deliveries.store import DELIVERIES
 from services.notifications.endpoints import addresses, domain, store
 from services.notifications.endpoints.domain import Endpoint, Filters, NoOwner, Owner, OwnerKind
-from services.notifications.grants import store as grants
-from services.notifications.grants.handlers import known_types
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.handlers import known_types
 from shared.http import idempotency
 from shared.http.api_keys import Caller
 from shared.messaging.envelope import Envelope, new_event_id
@@ -37,9 +37,11 @@ def required_owner(caller: Caller) -> Owner:
 
 
 async def _check_types(database: ServiceDatabase, owner: Owner, event_types: list[str]) -> None:
-    grant = await grants.grant(database, owner.id) if owner.kind is OwnerKind.AGENCY else None
+    subscribed = None
+    if owner.kind is OwnerKind.AGENCY:
+        subscribed = await database.read(lambda tx: subscriptions.subscription(tx, owner.id))
     known = known_types()
-    domain.check_types(event_types, domain.allowed_types(owner, grant, known), known)
+    domain.check_types(event_types, domain.allowed_types(owner, subscribed, known), known)
 
 
 async def create_endpoint(

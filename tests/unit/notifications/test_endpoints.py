@@ -19,7 +19,7 @@ from services.notifications.endpoints.domain import (
     receives,
     rotated,
 )
-from services.notifications.grants.domain import Grant, UnknownEventType
+from services.notifications.subscriptions.domain import Subscription, UnknownEventType
 
 NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
 KNOWN = frozenset(
@@ -58,17 +58,17 @@ def endpoint(owner: Owner, types: list[str], filters: Filters = NO_FILTERS) -> E
 
 
 def test_an_agency_receives_its_own_programmes_events_unless_granted_all_programmes() -> None:
-    grant = Grant("dinas-perikanan", frozenset({"production.*"}))
+    grant = Subscription("dinas-perikanan", frozenset({"production.*"}))
     hooked = endpoint(FISHERIES, ["production.lot.*"])
     assert receives(hooked, "production.lot.graded", OWN_LOT, grant)
     assert not receives(hooked, "production.lot.graded", OTHER_LOT, grant)
-    assert receives(hooked, "production.lot.graded", OTHER_LOT, Grant("dinas-perikanan", frozenset({"*"}), True))
+    assert receives(hooked, "production.lot.graded", OTHER_LOT, Subscription("dinas-perikanan", frozenset({"*"}), True))
     assert not receives(hooked, "production.site.registered", Scope(), grant)  # not among the endpoint's types
     assert not receives(hooked, "production.lot.graded", OWN_LOT, None)  # no grant (or a revoked one)
 
 
 def test_filters_each_must_meet_the_event() -> None:
-    grant = Grant("dinas-perikanan", frozenset({"*"}))
+    grant = Subscription("dinas-perikanan", frozenset({"*"}))
     nila_only = endpoint(FISHERIES, ["production.*"], Filters(commodities=frozenset({"nila"})))
     assert not receives(nila_only, "production.lot.graded", OWN_LOT, grant)
     by_programme = endpoint(FISHERIES, ["production.*"], Filters(programme_ids=frozenset({"lele"})))
