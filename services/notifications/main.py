@@ -10,7 +10,6 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
-from services.notifications.aggregates import store as aggregates_store
 from services.notifications.deliveries import api as deliveries_api
 from services.notifications.deliveries import store as deliveries_store
 from services.notifications.deliveries import webhooks
@@ -21,13 +20,11 @@ from services.notifications.endpoints import api as endpoints_api
 from services.notifications.endpoints import store as endpoints_store
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
-from services.notifications.feed import upgrades as feed_upgrades
+from services.notifications.links import store as links_store
 from services.notifications.subscriptions import api as subscriptions_api
 from shared.http.app import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.storage import pages
-from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
 from shared.storage.migrations import Migration
 
@@ -67,18 +64,9 @@ class NotificationsSettings(ServiceSettings):
         return addresses.TargetPolicy.of(networks, ports, any_port=self.webhook_any_port)
 
 
-INDEXES = merge_indexes(feed_store.INDEXES, aggregates_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
+INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
-
-async def upgrade_feed(database: ServiceDatabase) -> None:
-    """Entries and indexes earlier versions stored: entries placed in commit order first (by their ObjectIds),
-    then rekeyed."""
-    await feed_upgrades.drop_unique_positions(database)
-    await pages.place_unpositioned(database, feed_store.LISTED)
-    await feed_upgrades.key_entries_by_event(database)
-
-
-MIGRATIONS = [Migration("feed upgraded", upgrade_feed)]
+MIGRATIONS = [Migration("feed upgraded", feed_store.upgrade_feed)]
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:

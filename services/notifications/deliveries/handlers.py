@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.notifications.aggregates.domain import Scope
 from services.notifications.deliveries import domain, store
 from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Owner, receives
+from services.notifications.links.domain import Scope
 from services.notifications.subscriptions import store as subscriptions
 from shared.http import idempotency
 from shared.messaging.envelope import Envelope

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import uuid4
 
-from services.notifications.aggregates.domain import Scope
+from services.notifications.links.domain import Scope
 from services.notifications.subscriptions.domain import PUBLIC_TYPES, Subscription, check_patterns, expand, matches
 from shared.errors import Forbidden, InvalidInput, NotFound
 

@@ -2,9 +2,9 @@
 
 from collections.abc import Sequence
 
-from services.notifications.aggregates.domain import Scope
 from services.notifications.feed import domain, store
 from services.notifications.feed.domain import FeedEntry
+from services.notifications.links.domain import Scope
 from services.notifications.subscriptions import store as subscriptions
 from services.notifications.subscriptions.domain import visible_types
 from services.notifications.subscriptions.handlers import known_types

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.notifications.aggregates.domain import Link, Scope, key, links_taught, resolve
 from services.notifications.endpoints.domain import (
     Endpoint,
     Filters,
@@ -19,6 +18,7 @@ from services.notifications.endpoints.domain import (
     receives,
     rotated,
 )
+from services.notifications.links.domain import Link, Scope, key, links_taught, resolve
 from services.notifications.subscriptions.domain import Subscription, UnknownEventType
 
 NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
