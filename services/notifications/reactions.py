@@ -5,7 +5,6 @@ from collections.abc import Sequence
 
 import shared.contracts  # noqa: F401  (every contract registered, so any event on a consumed topic decodes)
 from services.notifications.deliveries import handlers as deliveries
-from services.notifications.endpoints import store as endpoints
 from services.notifications.feed import handlers as feed
 from services.notifications.links import handlers as links
 from shared.messaging.reactions import OnRun, Reactions, Received
@@ -21,9 +20,7 @@ async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventD
     envelopes = [envelope for envelope, _ in received]
     scoped = await links.scope_events(tx, envelopes)
     await feed.record_in_feed(tx, envelopes, scoped)
-    endpoint_list = await endpoints.all_endpoints(tx)
-    if endpoint_list:
-        await deliveries.fan_out(tx, scoped, endpoint_list)
+    await deliveries.fan_out(tx, scoped)
 
 
 def reactions() -> Reactions:
