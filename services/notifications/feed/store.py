@@ -44,12 +44,21 @@ class InvalidCursor(InvalidInput):
     """A cursor is the `next_cursor` of an earlier page."""
 
 
+def to_document(entry: FeedEntry, audience: Audience) -> Document:
+    """Shallow: an event's payload is written as it is, not deep-copied first as asdict would."""
+    return {"_id": entry.event_id, **vars(entry), **vars(audience)}
+
+
+def from_document(document: Document) -> FeedEntry:
+    return FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__})
+
+
 async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Audience]]) -> None:
     """The entries, at the feed's next positions in commit order, with one bulk write."""
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
-    documents = [  # shallow: an event's payload is written as it is, not deep-copied first as asdict would
-        {"_id": entry.event_id, **vars(entry), **vars(audience), POSITION: position, "received_at": received_at}
+    documents = [
+        {**to_document(entry, audience), POSITION: position, "received_at": received_at}
         for position, (entry, audience) in zip(positions, entries, strict=True)
     ]
     await tx.insert_once_per_event(FEED, documents)
@@ -85,7 +94,7 @@ async def feed_page(
     documents = await database.db[FEED].find(query, sort=[(POSITION, ASCENDING)], limit=limit).to_list()
     if agency is not None:
         documents = _before_the_first_waiting(documents, datetime.now(UTC) - LINK_WAIT)
-    entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__}) for document in documents]
+    entries = [from_document(document) for document in documents]
     cursor = str(documents[-1][POSITION]) if documents else after
     return entries, cursor
 
