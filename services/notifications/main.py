@@ -1,8 +1,5 @@
 """The notifications service: settings and the app, wired by hand."""
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -10,24 +7,22 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
-from services.notifications.aggregates import store as aggregates_store
+from services.notifications.couriers import api as couriers_api
+from services.notifications.couriers.domain import DEFAULT_SCHEDULE, Schedule, Timing
+from services.notifications.couriers.handlers import Courier, sending_deliveries
 from services.notifications.deliveries import api as deliveries_api
 from services.notifications.deliveries import store as deliveries_store
-from services.notifications.deliveries import webhooks
-from services.notifications.deliveries.couriers import Couriers, Timing
-from services.notifications.deliveries.domain import DEFAULT_SCHEDULE, Schedule
-from services.notifications.endpoints import addresses
 from services.notifications.endpoints import api as endpoints_api
 from services.notifications.endpoints import store as endpoints_store
+from services.notifications.endpoints.domain import TargetPolicy
+from services.notifications.endpoints.handlers import Targets, system_resolver
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
-from services.notifications.feed import upgrades as feed_upgrades
-from services.notifications.grants import api as grants_api
+from services.notifications.links import store as links_store
+from services.notifications.subscriptions import api as subscriptions_api
 from shared.http.app import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.storage import pages
-from shared.storage.database import ServiceDatabase
 from shared.storage.indexes import merge_indexes
 from shared.storage.migrations import Migration
 
@@ -62,27 +57,23 @@ class NotificationsSettings(ServiceSettings):
         )
 
     @property
-    def target_policy(self) -> addresses.TargetPolicy:
+    def targets(self) -> Targets:
         networks, ports = self.webhook_allowed_networks, self.webhook_allowed_ports
-        return addresses.TargetPolicy.of(networks, ports, any_port=self.webhook_any_port)
+        return Targets(TargetPolicy.of(networks, ports, any_port=self.webhook_any_port), system_resolver)
 
 
-INDEXES = merge_indexes(feed_store.INDEXES, aggregates_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
+INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
+
+MIGRATIONS = [Migration("feed upgraded", feed_store.upgrade_feed)]
 
 
-async def upgrade_feed(database: ServiceDatabase) -> None:
-    """Entries and indexes earlier versions stored: entries placed in commit order first (by their ObjectIds),
-    then rekeyed."""
-    await feed_upgrades.drop_unique_positions(database)
-    await pages.place_unpositioned(database, feed_store.LISTED)
-    await feed_upgrades.key_entries_by_event(database)
-
-
-MIGRATIONS = [Migration("feed upgraded", upgrade_feed)]
+ROUTERS = [feed_api.router, subscriptions_api.router, endpoints_api.router, couriers_api.router, deliveries_api.router]
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     settings = settings or NotificationsSettings()
+    targets = settings.targets
+    courier = Courier(targets, settings.webhook_timeout_seconds)  # its client opens at start, closes at stop
     runtime = ServiceRuntime(
         settings,
         publishes=events.PUBLISHES,
@@ -90,40 +81,16 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
         reactions=reactions.reactions(),
         indexes=INDEXES,
         migrations=MIGRATIONS,
+        resources=[courier],
+        background=[sending_deliveries(courier, settings.courier_timing)],
     )
     app = create_service_app(
         runtime=runtime,
-        routers=[feed_api.router, grants_api.router, endpoints_api.router, deliveries_api.router],
+        routers=ROUTERS,
         title="Notifications service",
         description="Keeps partner agencies' systems informed: the platform's event feed, the grants that say who "
         "reads what, and signed webhooks pushed to agencies' and integrators' endpoints.",
     )
-    with_couriers(app, runtime, settings)
+    app.state.targets = targets  # where endpoints' URLs may go, checked when one is created or changed
+    app.state.courier = courier  # test sends go out through it, as the couriers' sends do
     return app
-
-
-def with_couriers(app: FastAPI, runtime: ServiceRuntime, settings: NotificationsSettings) -> None:
-    """Run the couriers while the app runs: started after the runtime, stopped before it."""
-    service_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with service_lifespan(app):
-            client = webhooks.new_client(settings.webhook_timeout_seconds)
-            courier = webhooks.Courier(
-                client, settings.target_policy, addresses.system_resolver, settings.webhook_timeout_seconds
-            )
-            app.state.courier = courier
-            couriers = Couriers(runtime.database, courier, settings.courier_timing)
-            app.state.couriers = couriers
-            task = asyncio.create_task(couriers.run(), name="notifications-couriers")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                await couriers.stop()
-                await client.aclose()
-
-    app.router.lifespan_context = lifespan

@@ -4,10 +4,9 @@ goes to the webhook endpoints that receive it."""
 from collections.abc import Sequence
 
 import shared.contracts  # noqa: F401  (every contract registered, so any event on a consumed topic decodes)
-from services.notifications.aggregates import handlers as aggregates
 from services.notifications.deliveries import handlers as deliveries
-from services.notifications.endpoints import store as endpoints
 from services.notifications.feed import handlers as feed
+from services.notifications.links import handlers as links
 from shared.messaging.reactions import OnRun, Reactions, Received
 from shared.messaging.registry import EventData, registry
 from shared.storage.database import Transaction
@@ -19,11 +18,9 @@ async def record_and_deliver(tx: Transaction, received: Sequence[Received[EventD
     whose scope is not known yet waits in the feed (hidden from agencies) and for its deliveries, until the
     links it needs are learnt."""
     envelopes = [envelope for envelope, _ in received]
-    scoped = await aggregates.scopes(tx, envelopes)
+    scoped = await links.scope_events(tx, envelopes)
     await feed.record_in_feed(tx, envelopes, scoped)
-    endpoint_list = await endpoints.all_endpoints(tx)
-    if endpoint_list:
-        await deliveries.fan_out(tx, scoped, endpoint_list)
+    await deliveries.fan_out(tx, scoped)
 
 
 def reactions() -> Reactions:

@@ -18,18 +18,18 @@ from uuid import uuid4
 
 from pymongo import AsyncMongoClient
 
+from services.notifications.couriers.domain import Schedule, Timing, signed_headers
+from services.notifications.couriers.handlers import Courier, Couriers, new_client
 from services.notifications.deliveries import store as deliveries
-from services.notifications.deliveries import webhooks
-from services.notifications.deliveries.couriers import Couriers, Timing
-from services.notifications.deliveries.domain import Schedule, new_delivery
+from services.notifications.deliveries.domain import new_delivery
 from services.notifications.endpoints import store as endpoints
-from services.notifications.endpoints.addresses import TargetPolicy, system_resolver
-from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, create_endpoint
-from services.notifications.grants import store as grants
-from services.notifications.grants.domain import Grant
+from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, TargetPolicy, create_endpoint
+from services.notifications.endpoints.handlers import Targets, system_resolver
 from services.notifications.main import INDEXES
 from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.domain import Subscription
 from shared.contracts.production import SiteRegistered
 from shared.messaging.registry import envelope_for
 from shared.storage.database import ServiceDatabase, Transaction
@@ -59,13 +59,13 @@ def an_endpoint(url: str) -> Endpoint:
     )
 
 
-async def plain_loop(courier: webhooks.Courier, url: str, secret: str, body: str) -> float:
+async def plain_loop(courier: Courier, url: str, secret: str, body: str) -> float:
     """Signed POSTs per second, CONCURRENCY loops at once, nothing stored."""
     remaining = iter(range(DELIVERIES))
 
     async def loop() -> None:
         for _ in remaining:
-            headers = webhooks.signed_headers([secret], str(uuid4()), body, datetime.now(UTC))
+            headers = signed_headers([secret], str(uuid4()), body, datetime.now(UTC))
             (await courier.client.post(url, content=body.encode(), headers=headers)).raise_for_status()
 
     started = time.perf_counter()
@@ -90,7 +90,7 @@ async def delivered(count: int) -> None:
         await asyncio.sleep(0.05)
 
 
-async def with_couriers(database: ServiceDatabase, courier: webhooks.Courier, count: int) -> float:
+async def with_couriers(database: ServiceDatabase, courier: Courier, count: int) -> float:
     """Seconds until the couriers have delivered `count` deliveries."""
     timing = Timing(Schedule(), timedelta(days=5), timedelta(seconds=60), poll_seconds=0.5)
     couriers = Couriers(database, courier, timing)
@@ -133,9 +133,9 @@ async def _saved(tx: Transaction, hooked: list[Endpoint], made: list[Any]) -> No
     await deliveries.add(tx, made)
 
 
-async def fan_out(database: ServiceDatabase, courier: webhooks.Courier, url: str) -> tuple[float, float]:
+async def fan_out(database: ServiceDatabase, courier: Courier, url: str) -> tuple[float, float]:
     """Seconds to store one event's deliveries to 100 endpoints, and until all 100 are delivered."""
-    await grants.save_grant(database, Grant("dkpp", frozenset({"production.*"})))
+    await subscriptions.save_subscription(database, Subscription("dkpp", frozenset({"production.*"})))
     await database.transaction(lambda tx: _saved(tx, [an_endpoint(url) for _ in range(FAN_OUT)], []))
     payload = SiteRegistered(
         site_id="rak-1",
@@ -161,8 +161,8 @@ async def main() -> None:
     )
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
     database = ServiceDatabase(client=client, name=f"{namespace}notifications", source="/bench", topic="bench")
-    http = webhooks.new_client(10.0)
-    courier = webhooks.Courier(http, LOOPBACK, system_resolver, 10.0)
+    courier = Courier(Targets(LOOPBACK, system_resolver), 10.0)
+    await courier.open()
     url = f"http://127.0.0.1:{PORT}/hooks"
     try:
         await wait_ready_receiver(url)
@@ -202,7 +202,7 @@ async def main() -> None:
             f"all delivered in {all_delivered * 1000:.0f} ms"
         )
     finally:
-        await http.aclose()
+        await courier.close()
         await client.drop_database(f"{namespace}notifications")
         await client.close()
         receiver.terminate()
@@ -210,7 +210,7 @@ async def main() -> None:
 
 
 async def wait_ready_receiver(url: str) -> None:
-    async with webhooks.new_client(1.0) as http:
+    async with new_client(1.0) as http:
         for _ in range(300):
             try:
                 await http.post(url, content=b"{}")

@@ -123,7 +123,7 @@ def test_the_marketplace_package_carries_its_storefront_templates_and_no_other_s
 
 def test_the_notifications_package_carries_its_webhooks(tmp_path: Path) -> None:
     names = image_package(tmp_path, "notifications")
-    assert "services/notifications/deliveries/webhooks.py" in names
+    assert "services/notifications/couriers/handlers.py" in names
     assert not any(name.startswith("services/marketplace/") for name in names)
 
 

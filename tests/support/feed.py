@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from services.notifications.feed.domain import FeedEntry, Reach
+from services.notifications.feed.domain import Audience, FeedEntry
 
 
-def site_registered_entry(event_id: str, *, waiting: bool = False) -> tuple[FeedEntry, Reach]:
+def site_registered_entry(event_id: str, *, waiting: bool = False) -> tuple[FeedEntry, Audience]:
     """A site's registration: bound to no programme, or still waiting to learn whom it concerns."""
     return FeedEntry(
         event_id=event_id,
@@ -17,4 +17,4 @@ def site_registered_entry(event_id: str, *, waiting: bool = False) -> tuple[Feed
         sequence=1,
         correlation_id=None,
         data={},
-    ), Reach(bound=waiting, agency_ids=[], waiting=waiting)
+    ), Audience(bound=waiting, agency_ids=[], waiting=waiting)

@@ -13,6 +13,15 @@ from tests.support.kafka import publish
 from tests.support.services import RunningService
 
 NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
+FAST = {
+    "webhook_allowed_networks": ["127.0.0.0/8", "::1/128"],
+    "webhook_any_port": True,
+    "webhook_retry_schedule_seconds": [0.2, 0.2, 0.2],
+    "webhook_poll_seconds": 0.05,
+    "webhook_lease_seconds": 10.0,
+    "webhook_timeout_seconds": 2.0,
+}
+"""Settings of the service as the webhook tests run it: loopback receivers allowed, clocks shortened."""
 Event = tuple[str, bytes, bytes]
 """topic (without the namespace), key, value."""
 

@@ -6,9 +6,10 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.notifications.callers import EndpointReader, EndpointWriter
 from services.notifications.deliveries import handlers
 from services.notifications.deliveries.domain import Delivery, State
-from services.notifications.endpoints.api import NOT_FOUND, EndpointReader, EndpointWriter
+from services.notifications.endpoints.api import NOT_FOUND
 from services.notifications.endpoints.handlers import owner_of
 from shared.http.app import DatabaseDep
 from shared.http.parameters import PathId

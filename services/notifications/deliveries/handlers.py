@@ -1,16 +1,17 @@
 """Delivery use cases: fan each event out to the endpoints that receive it (in the transaction that handles
-the event), replay and recover, and read the log (the couriers send; `outcomes` records what they got)."""
+the event), replay and recover, and read the log (the couriers, services.notifications.couriers, send them and
+record what they got)."""
 
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.notifications.aggregates.domain import Scope
 from services.notifications.deliveries import domain, store
 from services.notifications.deliveries.domain import Delivery, State
 from services.notifications.endpoints import store as endpoints
-from services.notifications.endpoints.domain import Endpoint, Owner, receives
-from services.notifications.grants import store as grants
+from services.notifications.endpoints.domain import Owner, receives
+from services.notifications.links.domain import Scope
+from services.notifications.subscriptions import store as subscriptions
 from shared.http import idempotency
 from shared.messaging.envelope import Envelope
 from shared.storage import pages
@@ -21,9 +22,12 @@ def owned_by(owner: Owner | None) -> Document:
     return {} if owner is None else {"owner_id": owner.id, "owner_kind": owner.kind.value}
 
 
-async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], endpoint_list: list[Endpoint]) -> None:
+async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]]) -> None:
     """A delivery per event and endpoint that receives it; a disabled endpoint's are kept as missed."""
-    granted = await grants.all_grants(tx)
+    endpoint_list = await endpoints.all_endpoints(tx)
+    if not endpoint_list:
+        return
+    subscribed = await subscriptions.all_subscriptions(tx)
     now = datetime.now(UTC)
     bodies = {envelope.id: envelope.model_dump_json() for envelope, _ in scoped}  # once per event, not per endpoint
     made = [
@@ -41,7 +45,7 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]], end
         )
         for envelope, scope in scoped
         for endpoint in endpoint_list
-        if receives(endpoint, envelope.type, scope, granted.get(endpoint.owner.id))
+        if receives(endpoint, envelope.type, scope, subscribed.get(endpoint.owner.id))
     ]
     await store.add(tx, domain.holding(made, await store.pending_pairs(tx, made)))
 

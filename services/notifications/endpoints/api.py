@@ -6,30 +6,29 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.notifications.deliveries.webhooks import Courier
+from services.notifications.callers import EndpointReader, EndpointWriter
 from services.notifications.endpoints import handlers
 from services.notifications.endpoints.domain import Endpoint, Filters
-from shared.http.api_keys import Caller, scoped
+from services.notifications.endpoints.handlers import Targets
 from shared.http.app import DatabaseDep
 from shared.http.parameters import PathId
 from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["webhook endpoints"])
 
-EndpointReader = Annotated[Caller, scoped("endpoints:read")]
-EndpointWriter = Annotated[Caller, scoped("endpoints:write")]
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=100)]
 EventTypes = Annotated[list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=100)]
 Url = Annotated[str, Field(min_length=1, max_length=2048, description="http(s) URL reaching a public address")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No endpoint of this key's agency has this id"}}
 
 
-async def courier(request: Request) -> Courier:
-    found: Courier = request.app.state.courier
+async def targets(request: Request) -> Targets:
+    """Where webhooks may go, as the service's settings say (set by main.py)."""
+    found: Targets = request.app.state.targets
     return found
 
 
-CourierDep = Annotated[Courier, Depends(courier)]
+TargetsDep = Annotated[Targets, Depends(targets)]
 
 
 class FiltersIn(BaseModel):
@@ -126,13 +125,6 @@ class RotatedSecret(BaseModel):
     previous_secrets_expire_at: datetime | None
 
 
-class TestSendOut(BaseModel):
-    status: int | None
-    latency_seconds: float
-    answer: str = Field(description="The start of the receiver's answer")
-    error: str | None
-
-
 @router.post(
     "/endpoints",
     status_code=201,
@@ -140,11 +132,11 @@ class TestSendOut(BaseModel):
     responses={403: {"description": "A key of neither an agency nor an integrator"}},
 )
 async def create_endpoint(
-    body: EndpointIn, database: DatabaseDep, courier: CourierDep, caller: EndpointWriter
+    body: EndpointIn, database: DatabaseDep, targets: TargetsDep, caller: EndpointWriter
 ) -> EndpointCreated:
     fields = body.model_dump()
     made = await handlers.create_endpoint(
-        database, courier, caller=caller, **fields | {"filters": filters_of(body.filters)}
+        database, targets, caller=caller, **fields | {"filters": filters_of(body.filters)}
     )
     return EndpointCreated(**EndpointOut.from_domain(made).model_dump(), secret=made.secrets[0].value)
 
@@ -168,11 +160,11 @@ async def get_endpoint(endpoint_id: PathId, database: DatabaseDep, caller: Endpo
 
 @router.patch("/endpoints/{endpoint_id}", summary="Change or re-enable an endpoint", responses=NOT_FOUND)
 async def change_endpoint(
-    endpoint_id: PathId, body: EndpointChange, database: DatabaseDep, courier: CourierDep, caller: EndpointWriter
+    endpoint_id: PathId, body: EndpointChange, database: DatabaseDep, targets: TargetsDep, caller: EndpointWriter
 ) -> EndpointChanged:
     given = body.model_dump(exclude_unset=True)  # a null rate limit lifts it; other nulls change nothing
     changes = {name: value for name, value in given.items() if value is not None or name == "rate_limit_per_second"}
-    changed, missed = await handlers.change_endpoint(database, courier, endpoint_id, caller=caller, changes=changes)
+    changed, missed = await handlers.change_endpoint(database, targets, endpoint_id, caller=caller, changes=changes)
     return EndpointChanged(**EndpointOut.from_domain(changed).model_dump(), missed_deliveries=missed)
 
 
@@ -188,17 +180,3 @@ async def rotate_secret(
     rotated = await handlers.rotate_secret(database, endpoint_id, caller=caller, overlap=overlap)
     expiring = [secret.expires_at for secret in rotated.secrets[1:] if secret.expires_at is not None]
     return RotatedSecret(secret=rotated.secrets[0].value, previous_secrets_expire_at=max(expiring, default=None))
-
-
-@router.post(
-    "/endpoints/{endpoint_id}/test-sends",
-    summary="Send a signed sample event now and show the receiver's answer",
-    responses=NOT_FOUND,
-)
-async def test_send(
-    endpoint_id: PathId, database: DatabaseDep, courier: CourierDep, caller: EndpointWriter
-) -> TestSendOut:
-    answer = await handlers.test_send(database, courier, endpoint_id, caller=caller)
-    return TestSendOut(
-        status=answer.status, latency_seconds=answer.latency_seconds, answer=answer.excerpt, error=answer.error
-    )

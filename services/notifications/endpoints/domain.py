@@ -3,21 +3,35 @@
 An endpoint receives an event when its owner may (the agency's grant, its own programmes unless the grant
 covers all; an integrator the public catalogue only), when one of its types or prefixes names it, and when
 the event passes its filters (programme, facility, commodity: each, when given, must meet the event's).
+
+Where a webhook may go (server-side request forgery is refused at creation and at every send): a target is
+http(s) on an allowed port; every address its host resolves to must be public (not private, loopback,
+link-local, multicast, reserved, a cloud metadata address, nor such an address wrapped in an IPv6 form:
+IPv4-mapped, NAT64, 6to4, Teredo) unless configuration allows its network (the tests allow loopback). The
+address checked is the one connected to: the sender pins it.
 """
 
 import base64
+import functools
+import ipaddress
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import SplitResult, urlsplit
 from uuid import uuid4
 
-from services.notifications.aggregates.domain import Scope
-from services.notifications.grants.domain import PUBLIC_TYPES, Grant, check_patterns, expand, matches
+from services.notifications.links.domain import Scope
+from services.notifications.subscriptions.domain import PUBLIC_TYPES, Subscription, check_patterns, expand, matches
 from shared.errors import Forbidden, InvalidInput, NotFound
 
 SECRET_PREFIX = "whsec_"
 DEFAULT_OVERLAP = timedelta(hours=24)
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+DEFAULT_PORTS = {"http": 80, "https": 443}
+METADATA = frozenset(ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254"))
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class OwnerKind(StrEnum):
@@ -35,6 +49,10 @@ class NoOwner(Forbidden):
 
 class TypeOutsideGrant(InvalidInput):
     """An endpoint names only types its owner may receive."""
+
+
+class ForbiddenTarget(InvalidInput):
+    """A webhook URL is http(s), on an allowed port, and reaches only public addresses."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +111,10 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def allowed_types(owner: Owner, grant: Grant | None, known: frozenset[str]) -> frozenset[str]:
+def allowed_types(owner: Owner, subscription: Subscription | None, known: frozenset[str]) -> frozenset[str]:
     if owner.kind is OwnerKind.INTEGRATOR:
         return PUBLIC_TYPES & known
-    return expand(grant.event_types, known) if grant is not None else frozenset()
+    return expand(subscription.event_types, known) if subscription is not None else frozenset()
 
 
 def check_types(patterns: list[str], allowed: frozenset[str], known: frozenset[str]) -> None:
@@ -107,7 +125,7 @@ def check_types(patterns: list[str], allowed: frozenset[str], known: frozenset[s
         raise TypeOutsideGrant(f"Not granted to this key: {', '.join(outside)}.", field="event_types")
 
 
-def receives(endpoint: Endpoint, event_type: str, scope: Scope, grant: Grant | None) -> bool:
+def receives(endpoint: Endpoint, event_type: str, scope: Scope, subscription: Subscription | None) -> bool:
     """Whether the endpoint gets this event (disabled ones too: what they miss is kept for recovery)."""
     if not any(matches(pattern, event_type) for pattern in endpoint.event_types):
         return False
@@ -115,9 +133,9 @@ def receives(endpoint: Endpoint, event_type: str, scope: Scope, grant: Grant | N
         return False
     if endpoint.owner.kind is OwnerKind.INTEGRATOR:
         return event_type in PUBLIC_TYPES
-    if grant is None or not grant.allows(event_type):
+    if subscription is None or not subscription.allows(event_type):
         return False
-    return grant.all_programmes or not scope.bound or endpoint.owner.id in scope.agency_ids
+    return subscription.all_programmes or not scope.bound or endpoint.owner.id in scope.agency_ids
 
 
 def create_endpoint(
@@ -174,3 +192,77 @@ def enabled(endpoint: Endpoint, *, now: datetime) -> Endpoint:
         version=endpoint.version + 1,
         updated_at=now,
     )
+
+
+@dataclass(frozen=True)
+class TargetPolicy:
+    allowed_networks: tuple[Network, ...] = ()
+    allowed_ports: frozenset[int] = frozenset({80, 443})
+    any_port: bool = False
+
+    @classmethod
+    def of(cls, networks: list[str], ports: list[int], *, any_port: bool = False) -> "TargetPolicy":
+        parsed = tuple(ipaddress.ip_network(network, strict=False) for network in networks)
+        return cls(parsed, frozenset(ports), any_port)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL and the address to connect to for it."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: str
+
+
+def parse(url: str, policy: TargetPolicy, *, field: str = "url") -> SplitResult:
+    """The URL's parts, when it is an absolute http(s) URL without credentials on an allowed port."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ForbiddenTarget("The URL is malformed.", field=field) from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ForbiddenTarget("A webhook URL is an absolute http or https URL.", field=field)
+    if parts.username is not None or parts.password is not None:
+        raise ForbiddenTarget("A webhook URL carries no credentials; the signature authenticates it.", field=field)
+    port = port or DEFAULT_PORTS[parts.scheme]
+    if not policy.any_port and port not in policy.allowed_ports:
+        allowed = ", ".join(str(p) for p in sorted(policy.allowed_ports))
+        raise ForbiddenTarget(f"Port {port} is not allowed; allowed: {allowed}.", field=field)
+    return parts
+
+
+def embedded(address: Address) -> list[Address]:
+    """The address and any IPv4 address an IPv6 form carries."""
+    found: list[Address] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        if address in NAT64:
+            inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        found += [each for each in inner if each is not None]
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def forbidden(address: Address, policy: TargetPolicy) -> bool:
+    """Kept per address and policy: every send checks again, and the answer never changes."""
+    if any(address in network for network in policy.allowed_networks):
+        return False
+    return any(
+        each in METADATA or not each.is_global or each.is_multicast or each.is_reserved or each.is_unspecified
+        for each in embedded(address)
+    )
+
+
+def pinned_target(url: str, parts: SplitResult, resolved: list[Address], policy: TargetPolicy, *, field: str) -> Target:
+    """The target of a parsed URL, pinned to the first address its host resolved to; ForbiddenTarget when it
+    resolved to none, or when any address is refused."""
+    if not resolved:
+        raise ForbiddenTarget("The URL's host does not resolve.", field=field)
+    if any(forbidden(address, policy) for address in resolved):
+        raise ForbiddenTarget("The URL reaches a private, loopback, link-local or metadata address.", field=field)
+    host, port = parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
+    return Target(url=url, scheme=parts.scheme, host=host, port=port, address=str(resolved[0]))

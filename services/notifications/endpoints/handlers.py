@@ -1,23 +1,62 @@
-"""Endpoint use cases: an agency's (or integrator's) key creates, changes, rotates and test-sends its own."""
+"""Endpoint use cases: an agency's (or integrator's) key creates, changes and rotates its own; and the check of
+where a webhook may go, resolving the URL's host as it is now."""
 
-from dataclasses import replace
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.notifications.deliveries import webhooks
-from services.notifications.deliveries.domain import Answer, State
-from services.notifications.deliveries.store import DELIVERIES
-from services.notifications.endpoints import addresses, domain, store
-from services.notifications.endpoints.domain import Endpoint, Filters, NoOwner, Owner, OwnerKind
-from services.notifications.grants import store as grants
-from services.notifications.grants.handlers import known_types
+from services.notifications.endpoints import domain, store
+from services.notifications.endpoints.domain import (
+    DEFAULT_PORTS,
+    Endpoint,
+    Filters,
+    ForbiddenTarget,
+    NoOwner,
+    Owner,
+    OwnerKind,
+    Target,
+    TargetPolicy,
+)
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.handlers import known_types
 from shared.http import idempotency
 from shared.http.api_keys import Caller
-from shared.messaging.envelope import Envelope, new_event_id
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
 
-TEST_EVENT_TYPE = "notifications.endpoint.tested"
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+"""host, port -> the addresses it resolves to."""
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where webhooks may go: the policy, and the resolver that says where a host goes now."""
+
+    policy: TargetPolicy
+    resolve: Resolver
+
+
+async def checked(url: str, policy: TargetPolicy, resolve: Resolver, *, field: str = "url") -> Target:
+    """The target of `url`, pinned to an address it resolves to; ForbiddenTarget when any is refused."""
+    parts = domain.parse(url, policy, field=field)
+    host, port = parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
+    try:
+        resolved: list[domain.Address] = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            resolved = [ipaddress.ip_address(a.split("%")[0]) for a in await resolve(host, port)]
+        except OSError:
+            raise ForbiddenTarget("The URL's host does not resolve.", field=field) from None
+    return domain.pinned_target(url, parts, resolved, policy, field=field)
 
 
 def owner_of(caller: Caller) -> Owner | None:
@@ -37,14 +76,16 @@ def required_owner(caller: Caller) -> Owner:
 
 
 async def _check_types(database: ServiceDatabase, owner: Owner, event_types: list[str]) -> None:
-    grant = await grants.grant(database, owner.id) if owner.kind is OwnerKind.AGENCY else None
+    subscribed = None
+    if owner.kind is OwnerKind.AGENCY:
+        subscribed = await database.read(lambda tx: subscriptions.subscription(tx, owner.id))
     known = known_types()
-    domain.check_types(event_types, domain.allowed_types(owner, grant, known), known)
+    domain.check_types(event_types, domain.allowed_types(owner, subscribed, known), known)
 
 
 async def create_endpoint(
     database: ServiceDatabase,
-    courier: webhooks.Courier,
+    targets: Targets,
     *,
     caller: Caller,
     url: str,
@@ -53,7 +94,7 @@ async def create_endpoint(
 ) -> Endpoint:
     """A new endpoint with a new secret; its URL must reach a public address, its types be granted."""
     owner = required_owner(caller)
-    await addresses.checked(url, courier.policy, courier.resolve)
+    await checked(url, targets.policy, targets.resolve)
     await _check_types(database, owner, event_types)
     made = domain.create_endpoint(owner=owner, url=url, event_types=event_types, now=datetime.now(UTC), **rest)
 
@@ -76,12 +117,12 @@ async def endpoints_page(
 
 
 async def change_endpoint(
-    database: ServiceDatabase, courier: webhooks.Courier, endpoint_id: str, *, caller: Caller, changes: dict[str, Any]
+    database: ServiceDatabase, targets: Targets, endpoint_id: str, *, caller: Caller, changes: dict[str, Any]
 ) -> tuple[Endpoint, int]:
     """The endpoint changed as asked, and how many deliveries it missed while disabled (to recover)."""
     found = await endpoint(database, endpoint_id, caller=caller)
     if "url" in changes:
-        await addresses.checked(changes["url"], courier.policy, courier.resolve)
+        await checked(changes["url"], targets.policy, targets.resolve)
     if "event_types" in changes:
         await _check_types(database, found.owner, changes["event_types"])
         changes["event_types"] = frozenset(changes["event_types"])
@@ -99,10 +140,7 @@ async def change_endpoint(
         else:
             changed = replace(changed, version=current.version + 1, updated_at=now)
         await store.save_endpoint(tx, changed)
-        missed = await tx.db[DELIVERIES].count_documents(
-            {"endpoint_id": endpoint_id, "state": State.MISSED.value}, session=tx.session
-        )
-        return changed, missed
+        return changed, await store.missed_deliveries(tx, endpoint_id)
 
     return await database.transaction(work)
 
@@ -118,30 +156,3 @@ async def rotate_secret(database: ServiceDatabase, endpoint_id: str, *, caller: 
         return changed
 
     return await database.transaction(work)
-
-
-def sample_event(endpoint: Endpoint, now: datetime) -> Envelope:
-    return Envelope(
-        id=new_event_id(),
-        source="/services/notifications",
-        specversion="1.0",
-        type=TEST_EVENT_TYPE,
-        time=now,
-        subject=endpoint.id,
-        dataschema=f"urn:pembinaan:event:{TEST_EVENT_TYPE}:v1",
-        sequence=1,
-        data={"endpoint_id": endpoint.id, "note": "A test send: a sample event, signed like every other."},
-    )
-
-
-async def test_send(
-    database: ServiceDatabase, courier: webhooks.Courier, endpoint_id: str, *, caller: Caller
-) -> Answer:
-    """A sample event sent at once (whether the endpoint is enabled or not), and the receiver's answer."""
-    found = await endpoint(database, endpoint_id, caller=caller)
-    now = datetime.now(UTC)
-    sample = sample_event(found, now)
-    secrets = found.signing_secrets(now)
-    return await webhooks.post(
-        courier, url=found.url, message_id=sample.id, body=sample.model_dump_json(), secrets=secrets
-    )

@@ -10,6 +10,11 @@ from shared.storage.database import Document, ServiceDatabase, Transaction
 
 ENDPOINTS = "endpoints"
 LISTED = {ENDPOINTS: "created_at"}
+DELIVERIES = "deliveries"
+"""The deliveries' collection (services.notifications.deliveries.store), counted here: deliveries build on
+endpoints, and so endpoints never import them."""
+MISSED = "missed"
+"""A delivery's state while the endpoint was disabled when its event came (deliveries.domain.State.MISSED)."""
 
 INDEXES = {
     ENDPOINTS: [
@@ -73,7 +78,7 @@ def reach(owner: Owner | None) -> Document:
 
 
 async def endpoint(tx: Transaction, endpoint_id: str, *, owner: Owner | None) -> Endpoint:
-    document = await tx.db[ENDPOINTS].find_one({"_id": endpoint_id, **reach(owner)}, session=tx.session)
+    document = await tx.document(ENDPOINTS, {"_id": endpoint_id, **reach(owner)})
     if document is None:
         raise EndpointNotFound(f"No endpoint {endpoint_id}.", field="endpoint_id")
     return from_document(document)
@@ -88,6 +93,11 @@ async def endpoints_page(
     database: ServiceDatabase, *, owner: Owner | None, after: str | None, limit: int
 ) -> pages.Listing[Endpoint]:
     return await pages.page(database.db[ENDPOINTS], reach(owner), from_document, after=after, limit=limit)
+
+
+async def missed_deliveries(tx: Transaction, endpoint_id: str) -> int:
+    """How many deliveries the endpoint missed while it was disabled (POST .../recoveries sends them)."""
+    return await tx.db[DELIVERIES].count_documents({"endpoint_id": endpoint_id, "state": MISSED}, session=tx.session)
 
 
 async def mark_failing(database: ServiceDatabase, endpoint_id: str, since: datetime) -> None:

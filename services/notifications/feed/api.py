@@ -6,14 +6,12 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from services.notifications.callers import FeedReader
 from services.notifications.feed import handlers
 from services.notifications.feed.domain import FeedEntry
-from shared.http.api_keys import Caller, scoped
 from shared.http.app import DatabaseDep
 
 router = APIRouter(tags=["event feed"])
-
-FeedReader = Annotated[Caller, scoped("events:read")]
 
 
 class FeedEntryOut(BaseModel):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.notifications.aggregates.domain import Scope
+from services.notifications.links.domain import Scope
 from shared.messaging.envelope import Envelope
 
 
@@ -24,23 +24,23 @@ class FeedEntry:
 
 
 @dataclass(frozen=True)
-class Reach:
-    """Whom an entry concerns: `bound` to programmes (and so to `agency_ids`) or to none; `waiting` while the
-    links that tell are not known yet."""
+class Audience:
+    """Which agencies' reads show an entry: those of `agency_ids` when it is `bound` to programmes, every agency
+    when it is bound to none; `waiting` while the links that tell are not known yet."""
 
     bound: bool
     agency_ids: list[str]
     waiting: bool
 
     @classmethod
-    def of(cls, scope: Scope | None) -> "Reach":
+    def of(cls, scope: Scope | None) -> "Audience":
         if scope is None:
             return cls(bound=True, agency_ids=[], waiting=True)
         return cls(bound=scope.bound, agency_ids=sorted(scope.agency_ids), waiting=False)
 
 
-def feed_entry(envelope: Envelope, scope: Scope | None) -> tuple[FeedEntry, Reach]:
-    return _entry(envelope), Reach.of(scope)
+def feed_entry(envelope: Envelope, scope: Scope | None) -> tuple[FeedEntry, Audience]:
+    return _entry(envelope), Audience.of(scope)
 
 
 def _entry(envelope: Envelope) -> FeedEntry:

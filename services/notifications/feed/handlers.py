@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
-from services.notifications.aggregates.domain import Scope
 from services.notifications.feed import domain, store
 from services.notifications.feed.domain import FeedEntry
-from services.notifications.grants import store as grants
-from services.notifications.grants.domain import visible_types
-from services.notifications.grants.handlers import known_types
+from services.notifications.links.domain import Scope
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.domain import visible_types
+from services.notifications.subscriptions.handlers import known_types
 from shared.errors import Forbidden
 from shared.messaging.envelope import Envelope
 from shared.storage.database import ServiceDatabase, Transaction
@@ -34,7 +34,7 @@ async def feed(
     """A page of the feed; an agency's key sees only the types its agency subscribed to."""
     found = None
     if agency is not None:
-        found = await grants.grant(database, agency)
+        found = await database.read(lambda tx: subscriptions.subscription(tx, agency))
         if found is None:
             raise NotSubscribed(f"Agency {agency} has no subscription yet; an administrator sets one.")
     types = visible_types(requested, found, known=known_types())

@@ -1,16 +1,20 @@
 """The event feed's documents, each at a position given in commit order, so a cursor never passes an entry
-that has yet to commit."""
+that has yet to commit; and the start-up migration of the entries earlier versions stored."""
 
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
+from bson import ObjectId
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
-from services.notifications.aggregates.domain import Scope
-from services.notifications.feed.domain import FeedEntry, Reach
+from services.notifications.feed.domain import Audience, FeedEntry
+from services.notifications.links.domain import Scope
 from shared.errors import InvalidInput
-from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.storage import pages
+from shared.storage.database import POSITION, POSITIONS, Document, ServiceDatabase, Transaction
+from shared.storage.indexes import drop_retired_index
 
 FEED = "event_feed"
 LISTED = {FEED: "_id"}
@@ -26,19 +30,36 @@ INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer'
         IndexModel([("type", ASCENDING), (POSITION, ASCENDING)], name="type_in_commit_order"),
     ],
 }
+KEYED_BY_EVENT = "keyed_by_event"
+"""Set on the feed's counter once no entry has another key and the index that served them is gone."""
+EVENT_ID_INDEX = "event_id"
+"""Earlier versions' unique index of event ids: the dedupe record while entries were keyed by ObjectIds."""
+UNIQUE_POSITIONS_INDEX = "position"
+"""Earlier versions' unique index of positions. Positions are unique by how they are given (one counter, written
+in each appending transaction), and checking it again cost a sixth of every entry's insert."""
+REKEYED_PER_TRANSACTION = 1000
 
 
 class InvalidCursor(InvalidInput):
     """A cursor is the `next_cursor` of an earlier page."""
 
 
-async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Reach]]) -> None:
+def to_document(entry: FeedEntry, audience: Audience) -> Document:
+    """Shallow: an event's payload is written as it is, not deep-copied first as asdict would."""
+    return {"_id": entry.event_id, **vars(entry), **vars(audience)}
+
+
+def from_document(document: Document) -> FeedEntry:
+    return FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__})
+
+
+async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Audience]]) -> None:
     """The entries, at the feed's next positions in commit order, with one bulk write."""
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
-    documents = [  # shallow: an event's payload is written as it is, not deep-copied first as asdict would
-        {"_id": entry.event_id, **vars(entry), **vars(reach), POSITION: position, "received_at": received_at}
-        for position, (entry, reach) in zip(positions, entries, strict=True)
+    documents = [
+        {**to_document(entry, audience), POSITION: position, "received_at": received_at}
+        for position, (entry, audience) in zip(positions, entries, strict=True)
     ]
     await tx.insert_once_per_event(FEED, documents)
 
@@ -47,12 +68,12 @@ async def scope_entries(tx: Transaction, scopes: dict[str, Scope]) -> None:
     """Entries that waited for their links, given whom they concern."""
     if not scopes:
         return
-    reaches = {event_id: {"$set": asdict(Reach.of(scope))} for event_id, scope in scopes.items()}
+    audiences = {event_id: {"$set": asdict(Audience.of(scope))} for event_id, scope in scopes.items()}
     found = await tx.db[FEED].bulk_write(
-        [UpdateOne({"_id": event_id}, reach) for event_id, reach in reaches.items()], session=tx.session
+        [UpdateOne({"_id": event_id}, audience) for event_id, audience in audiences.items()], session=tx.session
     )
-    if found.matched_count < len(reaches):  # an older replica's entries, keyed otherwise until rekeyed (upgrades.py)
-        writes = [UpdateOne({"event_id": event_id}, reach) for event_id, reach in reaches.items()]
+    if found.matched_count < len(audiences):  # an older replica's entries, keyed otherwise until rekeyed (below)
+        writes = [UpdateOne({"event_id": event_id}, audience) for event_id, audience in audiences.items()]
         await tx.db[FEED].bulk_write(writes, session=tx.session)
 
 
@@ -73,7 +94,7 @@ async def feed_page(
     documents = await database.db[FEED].find(query, sort=[(POSITION, ASCENDING)], limit=limit).to_list()
     if agency is not None:
         documents = _before_the_first_waiting(documents, datetime.now(UTC) - LINK_WAIT)
-    entries = [FeedEntry(**{name: document[name] for name in FeedEntry.__dataclass_fields__}) for document in documents]
+    entries = [from_document(document) for document in documents]
     cursor = str(documents[-1][POSITION]) if documents else after
     return entries, cursor
 
@@ -95,3 +116,44 @@ def position_of(cursor: str | None) -> int:
     if not cursor.isascii() or not cursor.isdigit():
         raise InvalidCursor("Unknown cursor.", field="after")
     return int(cursor)
+
+
+async def upgrade_feed(database: ServiceDatabase) -> None:
+    """The start-up migration of the entries and indexes earlier versions stored: entries placed in commit order
+    first (by their ObjectIds), then rekeyed."""
+    await drop_unique_positions(database)
+    await pages.place_unpositioned(database, LISTED)
+    await key_entries_by_event(database)
+
+
+async def drop_unique_positions(database: ServiceDatabase) -> None:
+    """An older replica has no use for it (its reads take the index of positions that replaced it)."""
+    await drop_retired_index(database.db[FEED], UNIQUE_POSITIONS_INDEX)
+
+
+async def key_entries_by_event(database: ServiceDatabase) -> None:
+    """Earlier versions keyed an entry by an ObjectId, with a unique index on `event_id` as the consumer's dedupe
+    record; an entry's `_id` is now its event's id. Their entries are rekeyed a thousand per transaction. The
+    index goes at the first run that finds none left: until then an older replica may still be writing them,
+    mid-upgrade, and the index keeps an event from being held twice. Done once: the counter then says so, and
+    later runs read only that one document."""
+    if await database.read(lambda tx: tx.document(POSITIONS, {"_id": FEED, KEYED_BY_EVENT: True})) is not None:
+        return
+    keyed_otherwise = database.db[FEED].find({"_id": {"$type": "objectId"}}, projection=["_id"])
+    ids: list[ObjectId] = [document["_id"] async for document in keyed_otherwise]
+    for start in range(0, len(ids), REKEYED_PER_TRANSACTION):
+        await database.transaction(partial(_rekey, ids[start : start + REKEYED_PER_TRANSACTION]))
+    if ids:
+        return
+    await drop_retired_index(database.db[FEED], EVENT_ID_INDEX)
+    await database.db[POSITIONS].update_one(
+        {"_id": FEED}, {"$set": {KEYED_BY_EVENT: True}, "$setOnInsert": {"last": 0}}, upsert=True
+    )
+
+
+async def _rekey(entry_ids: list[ObjectId], tx: Transaction) -> None:
+    feed = tx.db[FEED]
+    entries = await feed.find({"_id": {"$in": entry_ids}}, session=tx.session).to_list()
+    await feed.delete_many({"_id": {"$in": entry_ids}}, session=tx.session)
+    if entries:  # the unique index on event_id is still there: an event has at most one of these
+        await feed.insert_many([{**entry, "_id": entry["event_id"]} for entry in entries], session=tx.session)

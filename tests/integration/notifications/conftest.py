@@ -8,16 +8,8 @@ import pytest
 
 from services.notifications.main import NotificationsSettings, create_app
 from tests.support.infrastructure import Infrastructure
+from tests.support.notifications import FAST
 from tests.support.services import RunningService, serving, settings_for
-
-FAST = {
-    "webhook_allowed_networks": ["127.0.0.0/8", "::1/128"],
-    "webhook_any_port": True,
-    "webhook_retry_schedule_seconds": [0.2, 0.2, 0.2],
-    "webhook_poll_seconds": 0.05,
-    "webhook_lease_seconds": 10.0,
-    "webhook_timeout_seconds": 2.0,
-}
 
 Start = Callable[..., AbstractAsyncContextManager[RunningService]]
 

@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from services.notifications.main import NotificationsSettings, create_app
-from tests.integration.notifications.conftest import FAST
 from tests.support.infrastructure import Infrastructure
+from tests.support.notifications import FAST
 from tests.support.services import RunningService, serving, settings_for
 
 

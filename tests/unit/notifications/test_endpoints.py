@@ -1,17 +1,19 @@
-"""Who receives what: an agency its grant's types for its own programmes (all programmes when granted), an
-integrator the public catalogue, each endpoint its types, prefixes and filters; and what an event concerns,
-learnt from events in any order; pure."""
+"""Who receives what: an agency its subscription's types for its own programmes (all programmes when granted),
+an integrator the public catalogue, each endpoint its types, prefixes and filters; pure. And webhook targets:
+every form of a private, loopback, link-local, multicast or metadata address is refused, by address or by a
+name resolving to one (a resolver of our own stands in for DNS); public ones are pinned."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from services.notifications.aggregates.domain import Link, Scope, key, links_taught, resolve
 from services.notifications.endpoints.domain import (
     Endpoint,
     Filters,
+    ForbiddenTarget,
     Owner,
     OwnerKind,
+    TargetPolicy,
     TypeOutsideGrant,
     allowed_types,
     check_types,
@@ -19,7 +21,9 @@ from services.notifications.endpoints.domain import (
     receives,
     rotated,
 )
-from services.notifications.grants.domain import Grant, UnknownEventType
+from services.notifications.endpoints.handlers import Resolver, checked
+from services.notifications.links.domain import Scope
+from services.notifications.subscriptions.domain import Subscription, UnknownEventType
 
 NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
 KNOWN = frozenset(
@@ -43,6 +47,36 @@ OTHER_LOT = Scope(
 )
 
 
+STRICT = TargetPolicy()
+LOOPBACK_ALLOWED = TargetPolicy.of(["127.0.0.0/8"], [80, 443])
+FORBIDDEN = [
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "127.0.0.1",
+    "0.0.0.0",
+    "169.254.169.254",
+    "169.254.10.1",
+    "100.100.100.200",
+    "100.64.0.1",
+    "224.0.0.1",
+    "239.1.2.3",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd00:ec2::254",
+    "ff02::1",
+    "ff0e::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "64:ff9b::a00:1",
+    "2002:7f00:1::1",
+]
+
+
 def endpoint(owner: Owner, types: list[str], filters: Filters = NO_FILTERS) -> Endpoint:
     return create_endpoint(
         owner=owner,
@@ -58,17 +92,17 @@ def endpoint(owner: Owner, types: list[str], filters: Filters = NO_FILTERS) -> E
 
 
 def test_an_agency_receives_its_own_programmes_events_unless_granted_all_programmes() -> None:
-    grant = Grant("dinas-perikanan", frozenset({"production.*"}))
+    grant = Subscription("dinas-perikanan", frozenset({"production.*"}))
     hooked = endpoint(FISHERIES, ["production.lot.*"])
     assert receives(hooked, "production.lot.graded", OWN_LOT, grant)
     assert not receives(hooked, "production.lot.graded", OTHER_LOT, grant)
-    assert receives(hooked, "production.lot.graded", OTHER_LOT, Grant("dinas-perikanan", frozenset({"*"}), True))
+    assert receives(hooked, "production.lot.graded", OTHER_LOT, Subscription("dinas-perikanan", frozenset({"*"}), True))
     assert not receives(hooked, "production.site.registered", Scope(), grant)  # not among the endpoint's types
     assert not receives(hooked, "production.lot.graded", OWN_LOT, None)  # no grant (or a revoked one)
 
 
 def test_filters_each_must_meet_the_event() -> None:
-    grant = Grant("dinas-perikanan", frozenset({"*"}))
+    grant = Subscription("dinas-perikanan", frozenset({"*"}))
     nila_only = endpoint(FISHERIES, ["production.*"], Filters(commodities=frozenset({"nila"})))
     assert not receives(nila_only, "production.lot.graded", OWN_LOT, grant)
     by_programme = endpoint(FISHERIES, ["production.*"], Filters(programme_ids=frozenset({"lele"})))
@@ -96,35 +130,59 @@ def test_a_rotated_secret_keeps_the_old_one_signing_for_the_overlap_only() -> No
     assert second.signing_secrets(NOW + timedelta(hours=25)) == [second.secrets[0].value]
 
 
-def test_a_lots_events_learn_their_programme_and_agency_from_events_arriving_in_any_order() -> None:
-    distributed = {"lot_id": "lot-1", "quantity": "1"}
-    assert resolve(distributed, {}).waiting_on == {key("lot", "lot-1")}
-    links = {
-        link.key: link
-        for link in links_taught(
-            "production.lot.graded",
-            {"lot_id": "lot-1", "programme_id": "lele", "site_id": "kolam-1", "commodity": "lele"},
-        )
-    }
-    assert resolve(distributed, links).waiting_on == {key("site", "kolam-1"), key("programme", "lele")}
-    links |= {
-        key("site", "kolam-1"): Link(key("site", "kolam-1"), facility_id="rutan-serang"),
-        key("programme", "lele"): Link(key("programme", "lele"), agency_id="dinas-perikanan"),
-    }
-    resolved = resolve(distributed, links)
-    assert resolved.waiting_on == frozenset()
-    assert resolved.scope == Scope(
-        frozenset({"lele"}), frozenset({"dinas-perikanan"}), frozenset({"rutan-serang"}), frozenset({"lele"})
-    )
+def resolving_to(*addresses: str) -> Resolver:
+    async def resolve(host: str, port: int) -> list[str]:
+        return list(addresses)
+
+    return resolve
 
 
-def test_listings_name_their_agencies_and_wait_for_nothing() -> None:
-    sold_out = {
-        "listing_id": "l-1",
-        "facility_id": "rutan-serang",
-        "programme_ids": ["lele"],
-        "agency_ids": ["dinas-perikanan"],
-    }
-    resolved = resolve(sold_out, {})
-    assert resolved.waiting_on == frozenset()
-    assert resolved.scope.agency_ids == {"dinas-perikanan"}
+@pytest.mark.parametrize("address", FORBIDDEN)
+async def test_a_forbidden_address_is_refused_literally_and_by_a_name_resolving_to_it(address: str) -> None:
+    literal = f"[{address}]" if ":" in address else address
+    with pytest.raises(ForbiddenTarget) as given:
+        await checked(f"https://{literal}/hooks", STRICT, resolving_to("93.184.216.34"))
+    assert given.value.field == "url"
+    with pytest.raises(ForbiddenTarget):
+        await checked("https://hooks.dkpp.example/hooks", STRICT, resolving_to(address))
+
+
+async def test_a_name_is_refused_when_any_of_its_addresses_is_forbidden() -> None:
+    with pytest.raises(ForbiddenTarget):
+        await checked("https://hooks.example/x", STRICT, resolving_to("93.184.216.34", "10.0.0.1"))
+
+
+async def test_a_public_name_is_pinned_to_the_address_it_resolved_to() -> None:
+    target = await checked("https://hooks.example:443/x?y=1", STRICT, resolving_to("93.184.216.34"))
+    assert (target.host, target.address, target.port, target.scheme) == ("hooks.example", "93.184.216.34", 443, "https")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://hooks.example/x",
+        "hooks.example/x",
+        "https://u:p@hooks.example/x",
+        "https://hooks.example:22/x",
+        "http://[::1/x",
+        "https://hooks.example:99999/x",
+    ],
+)
+async def test_only_http_and_https_on_allowed_ports_without_credentials(url: str) -> None:
+    with pytest.raises(ForbiddenTarget):
+        await checked(url, STRICT, resolving_to("93.184.216.34"))
+
+
+async def test_configuration_may_allow_loopback_but_not_its_ipv4_mapped_form_or_other_private_networks() -> None:
+    assert (await checked("http://127.0.0.1/x", LOOPBACK_ALLOWED, resolving_to())).address == "127.0.0.1"
+    for url in ["http://[::ffff:127.0.0.1]/x", "http://10.0.0.1/x"]:
+        with pytest.raises(ForbiddenTarget):
+            await checked(url, LOOPBACK_ALLOWED, resolving_to())
+
+
+async def test_a_name_that_does_not_resolve_is_refused() -> None:
+    async def nowhere(host: str, port: int) -> list[str]:
+        raise OSError("no such name")
+
+    with pytest.raises(ForbiddenTarget):
+        await checked("https://nowhere.example/x", STRICT, nowhere)

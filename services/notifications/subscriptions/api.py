@@ -1,20 +1,17 @@
-"""Routes of grants (agencies' subscriptions): which event types each agency reads from the feed and receives."""
+"""Routes of agencies' subscriptions: which event types each agency reads from the feed and receives."""
 
-from typing import Annotated, Self
+from typing import Self
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.notifications.feed.api import FeedReader
-from services.notifications.grants import handlers
-from services.notifications.grants.domain import Grant
-from shared.http.api_keys import Caller, scoped
+from services.notifications.callers import FeedReader, SubscriptionWriter
+from services.notifications.subscriptions import handlers
+from services.notifications.subscriptions.domain import Subscription
 from shared.http.app import DatabaseDep
 from shared.http.parameters import PathId
 
 router = APIRouter(tags=["subscriptions"])
-
-SubscriptionWriter = Annotated[Caller, scoped("subscriptions:write")]
 
 
 class SubscriptionIn(BaseModel):
@@ -39,9 +36,11 @@ class SubscriptionOut(BaseModel):
     all_programmes: bool
 
     @classmethod
-    def from_domain(cls, grant: Grant) -> Self:
+    def from_domain(cls, subscription: Subscription) -> Self:
         return cls(
-            agency_id=grant.agency_id, event_types=sorted(grant.event_types), all_programmes=grant.all_programmes
+            agency_id=subscription.agency_id,
+            event_types=sorted(subscription.event_types),
+            all_programmes=subscription.all_programmes,
         )
 
 

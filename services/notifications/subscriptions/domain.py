@@ -1,7 +1,8 @@
-"""Grants: which event types platform staff let an agency (or an integrator) read and receive; pure, no I/O.
+"""Subscriptions: which event types platform staff let an agency (or an integrator) read and receive; pure, no
+I/O.
 
-A grant names event types exactly or by prefix (`production.*`; `*` is every type). Programme-bound events
-reach an agency only for its own programmes unless the grant covers all programmes (the directorate's).
+A subscription names event types exactly or by prefix (`production.*`; `*` is every type). Programme-bound events
+reach an agency only for its own programmes unless its subscription covers all programmes (the directorate's).
 Integrators may receive the public marketplace events and nothing else.
 """
 
@@ -22,12 +23,13 @@ PUBLIC_TYPES = frozenset(
 
 
 class UnknownEventType(InvalidInput):
-    """A grant or an endpoint names event types the platform publishes, or prefixes of some."""
+    """A subscription or an endpoint names event types the platform publishes, or prefixes of some."""
 
 
 @dataclass(frozen=True)
-class Grant:
-    """The event types an agency may read from the feed and receive, and whether beyond its own programmes."""
+class Subscription:
+    """The event types platform staff granted an agency: what it may read from the feed and receive, and
+    whether beyond its own programmes."""
 
     agency_id: str
     event_types: frozenset[str]
@@ -35,10 +37,6 @@ class Grant:
 
     def allows(self, event_type: str) -> bool:
         return any(matches(pattern, event_type) for pattern in self.event_types)
-
-
-Subscription = Grant
-"""The name the feed's API still uses: an agency's subscription is the grant staff gave it."""
 
 
 def matches(pattern: str, event_type: str) -> bool:
@@ -61,18 +59,20 @@ def check_patterns(patterns: list[str], known: frozenset[str], *, field: str = "
         raise UnknownEventType(f"Unknown event type(s): {', '.join(unknown)}.", field=field)
 
 
-def subscribe(agency_id: str, event_types: list[str], *, known: frozenset[str], all_programmes: bool = False) -> Grant:
+def subscribe(
+    agency_id: str, event_types: list[str], *, known: frozenset[str], all_programmes: bool = False
+) -> Subscription:
     check_patterns(event_types, known)
-    return Grant(agency_id, frozenset(event_types), all_programmes)
+    return Subscription(agency_id, frozenset(event_types), all_programmes)
 
 
 def visible_types(
-    requested: list[str], grant: Grant | None, *, known: frozenset[str] | None = None
+    requested: list[str], subscription: Subscription | None, *, known: frozenset[str] | None = None
 ) -> list[str] | None:
-    """The types a feed read returns: all requested (None: every type) without a grant to apply, else the
-    requested ones the grant allows (all it allows when none is requested)."""
-    if grant is None:
+    """The types a feed read returns: all requested (None: every type) without a subscription to apply, else
+    the requested ones the subscription allows (all it allows when none is requested)."""
+    if subscription is None:
         return requested or None
-    allowed = expand(grant.event_types, known) if known is not None else grant.event_types
+    allowed = expand(subscription.event_types, known) if known is not None else subscription.event_types
     wanted = set(requested) if requested else allowed
     return sorted(wanted & allowed)

@@ -1,4 +1,5 @@
-"""Links learnt from events (`aggregate_links`) and the events waiting for one (`awaiting_links`)."""
+"""Links learnt from events (in `aggregate_links`, the collection's first name) and the events waiting for one
+(`awaiting_links`)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -6,15 +7,22 @@ from datetime import UTC, datetime
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
-from services.notifications.aggregates.domain import Link
+from services.notifications.links.domain import Link
 from shared.messaging.envelope import Envelope
 from shared.storage.awaited import await_facts
-from shared.storage.database import Transaction
+from shared.storage.database import Document, Transaction
 
 LINKS = "aggregate_links"
 AWAITING = "awaiting_links"
 
 INDEXES = {AWAITING: [IndexModel([("waiting_on", ASCENDING)], name="waiting_on")]}
+
+
+def from_document(document: Document) -> Link:
+    """A link only awaited so far has none of its fields yet."""
+    return Link(
+        key=document["_id"], **{name: document.get(name) for name in Link.__dataclass_fields__ if name != "key"}
+    )
 
 
 async def learn(tx: Transaction, links: Sequence[Link]) -> None:
@@ -37,12 +45,7 @@ async def links(tx: Transaction, keys: Iterable[str]) -> dict[str, Link]:
     if not wanted:
         return {}
     documents = await tx.db[LINKS].find({"_id": {"$in": wanted}}, session=tx.session).to_list()
-    return {
-        document["_id"]: Link(
-            key=document["_id"], **{name: document.get(name) for name in Link.__dataclass_fields__ if name != "key"}
-        )  # a link only awaited so far has none of its fields yet
-        for document in documents
-    }
+    return {document["_id"]: from_document(document) for document in documents}
 
 
 async def park(tx: Transaction, waiting: Sequence[tuple[Envelope, frozenset[str]]]) -> None:

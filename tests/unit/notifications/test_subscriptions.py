@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifications.grants.domain import Subscription, UnknownEventType, subscribe, visible_types
+from services.notifications.subscriptions.domain import Subscription, UnknownEventType, subscribe, visible_types
 
 KNOWN = frozenset({"production.harvest.recorded", "production.lot.distributed", "enrolment.cohort.opened"})
 FISHERIES = Subscription("dinas-perikanan", frozenset({"production.harvest.recorded", "production.lot.distributed"}))

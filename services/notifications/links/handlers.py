@@ -1,22 +1,15 @@
-"""Reactions of the read model: learn links from each run of events, and tell what each event concerns once
-its links are known (parking the events that wait, waking those a new link completes)."""
+"""The reaction of the links read model: learn links from each run of events, and tell what each event concerns
+once its links are known (parking the events that wait, waking those a new link completes)."""
 
 from collections.abc import Sequence
 
-from services.notifications.aggregates import domain, store
-from services.notifications.aggregates.domain import Link, Scope
+from services.notifications.links import domain, store
+from services.notifications.links.domain import Link, Scope
 from shared.messaging.envelope import Envelope
 from shared.storage.database import Transaction
 
 
-async def learn(tx: Transaction, envelopes: Sequence[Envelope]) -> None:
-    """Learn the run's links only (no endpoint to deliver to: nothing waits)."""
-    await store.learn(
-        tx, [link for envelope in envelopes for link in domain.links_taught(envelope.type, envelope.data)]
-    )
-
-
-async def scopes(tx: Transaction, envelopes: Sequence[Envelope]) -> list[tuple[Envelope, Scope]]:
+async def scope_events(tx: Transaction, envelopes: Sequence[Envelope]) -> list[tuple[Envelope, Scope]]:
     """The run's events whose scope is known, then the earlier events the run's links complete, each
     aggregate's in `sequence` order; the rest are parked."""
     taught = [link for envelope in envelopes for link in domain.links_taught(envelope.type, envelope.data)]

@@ -1,4 +1,5 @@
-"""Which programme, agency, facility and commodity an event concerns, learnt from events alone; pure, no I/O.
+"""Links: which programme, agency, facility and commodity each event concerns, learnt from events alone; pure,
+no I/O.
 
 Events name some of it directly (`programme_id`, `agency_ids`, `facility_id`, `commodity`); the rest comes
 from links learnt from earlier (or later) events: a programme's agency from enrolment, a site's facility and
@@ -32,7 +33,7 @@ class Link:
 @dataclass(frozen=True)
 class Scope:
     """Whom and what an event concerns. A programme- or agency-bound event reaches an agency only when it is
-    one of `agency_ids` (or its grant covers every programme)."""
+    one of `agency_ids` (or its subscription covers every programme)."""
 
     programme_ids: frozenset[str] = frozenset()
     agency_ids: frozenset[str] = frozenset()

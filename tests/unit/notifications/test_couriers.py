@@ -1,0 +1,106 @@
+"""What each answer means for a delivery, the retry schedule with its jitter and Retry-After, and the failure
+period; a lane holds what it can send within its lease and sends a delivery only while its lease outlasts the
+send; pure."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from services.notifications.couriers.domain import (
+    IN_HAND_PER_SEND,
+    Answer,
+    Schedule,
+    Verdict,
+    excerpt,
+    failing_too_long,
+    judge,
+    new_lane,
+    retry_after_seconds,
+)
+from services.notifications.endpoints.domain import Filters, Owner, OwnerKind, create_endpoint
+
+NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
+SCHEDULE = Schedule((5.0, 300.0, 1800.0))
+LEASE = timedelta(seconds=60)
+
+
+def answer(status: int | None, retry_after: float | None = None) -> Answer:
+    return Answer(status=status, latency_seconds=0.01, retry_after_seconds=retry_after)
+
+
+def test_2xx_delivers_410_is_gone_and_anything_else_is_retried_until_the_schedule_is_spent() -> None:
+    rng = random.Random(1)
+    assert judge(answer(204), 1, SCHEDULE, rng) == (Verdict.DELIVERED, None)
+    assert judge(answer(410), 1, SCHEDULE, rng) == (Verdict.GONE, None)
+    for status in (None, 301, 400, 429, 500, 503):
+        verdict, delay = judge(answer(status), 2, SCHEDULE, rng)
+        assert verdict is Verdict.RETRY
+        assert delay is not None
+        assert 270 <= delay <= 330
+    assert judge(answer(500), 4, SCHEDULE, rng) == (Verdict.EXHAUSTED, None)
+
+
+def test_jitter_spreads_the_delays_and_retry_after_is_never_cut_short() -> None:
+    rng = random.Random(7)
+    delays = {SCHEDULE.delay(1, None, rng) for _ in range(20)}
+    assert len(delays) > 1
+    assert all(d is not None and 4.5 <= d <= 5.5 for d in delays)
+    assert SCHEDULE.delay(1, 120.0, rng) == 120.0
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    assert retry_after_seconds("120", NOW) == 120
+    assert retry_after_seconds("Tue, 01 Dec 2026 08:01:00 GMT", NOW) == 60
+    assert retry_after_seconds("soon", NOW) is None
+    assert retry_after_seconds(None, NOW) is None
+
+
+def test_the_failure_period_counts_from_the_first_failure_of_a_run() -> None:
+    period = timedelta(days=5)
+    assert not failing_too_long(None, NOW, period)
+    assert not failing_too_long(NOW - timedelta(days=4), NOW, period)
+    assert failing_too_long(NOW - timedelta(days=5), NOW, period)
+
+
+def test_the_receivers_answer_is_kept_cut_to_a_few_hundred_bytes() -> None:
+    assert len(excerpt(b"x" * 10_000)) == 300
+    assert excerpt(b"\xff ok") == "\ufffd ok"
+
+
+def endpoint(concurrency: int, rate: float | None):  # type: ignore[no-untyped-def]
+    return create_endpoint(
+        owner=Owner(OwnerKind.AGENCY, "dkpp"),
+        url="https://x.example/h",
+        event_types=["production.*"],
+        filters=Filters(),
+        description="",
+        enabled=True,
+        max_concurrency=concurrency,
+        rate_limit_per_second=rate,
+        now=NOW,
+    )
+
+
+async def test_a_rate_limited_lane_holds_no_more_than_half_a_lease_of_sends() -> None:
+    assert new_lane(endpoint(4, None), LEASE).depth == 4 * IN_HAND_PER_SEND
+    assert new_lane(endpoint(4, 0.5), LEASE).depth == 15
+    assert new_lane(endpoint(4, 0.001), LEASE).depth == 1
+
+
+async def test_a_lane_refills_once_half_is_sent() -> None:
+    lane = new_lane(endpoint(1, None), LEASE)
+    assert lane.wants == lane.depth
+    lane.in_hand = {f"d{n}": NOW + LEASE for n in range(lane.depth // 2 + 1)}
+    assert lane.wants == 0
+    lane.in_hand.popitem()
+    assert lane.wants == lane.depth - lane.depth // 2
+
+
+async def test_a_delivery_is_sent_only_while_its_lease_outlasts_the_longest_send_and_the_lane_is_open() -> None:
+    lane = new_lane(endpoint(1, None), LEASE)
+    lane.in_hand = {"fresh": NOW + LEASE, "ending": NOW + timedelta(seconds=5)}
+    longest = timedelta(seconds=15)
+    assert lane.may_send("fresh", NOW, longest)
+    assert not lane.may_send("ending", NOW, longest)
+    assert not lane.may_send("not-in-hand", NOW, longest)
+    lane.closed = True
+    assert not lane.may_send("fresh", NOW, longest)
