@@ -1,7 +1,8 @@
 """Start-up migrations: named steps that bring documents an earlier version stored to the shape this version
 reads. The runtime runs them in order when the service starts, before it serves or consumes, and records each
-one done, so a later start skips it. Each is idempotent all the same: two replicas starting at once may both
-run one, and a start that stops half-way runs it again."""
+one done, so a later start skips it; a migration that must see a later start too (say, to drop an index once
+older replicas have stopped writing what it needs) answers False, and runs again then. Each is idempotent all
+the same: two replicas starting at once may both run one, and a start that stops half-way runs it again."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -17,10 +18,11 @@ REWRITTEN_PER_BATCH = 1000
 
 @dataclass(frozen=True)
 class Migration:
-    """`name` is its record in the `migrations` collection: never rename one that has shipped."""
+    """`name` is its record in the `migrations` collection: never rename one that has shipped. `apply` answers
+    None (or True) when it is done for good, False when a later start must run it again."""
 
     name: str
-    apply: Callable[[ServiceDatabase], Awaitable[None]]
+    apply: Callable[[ServiceDatabase], Awaitable[bool | None]]
 
 
 async def migrate(database: ServiceDatabase, migrations: Sequence[Migration]) -> None:
@@ -29,7 +31,8 @@ async def migrate(database: ServiceDatabase, migrations: Sequence[Migration]) ->
     for migration in migrations:
         if migration.name in done:
             continue
-        await migration.apply(database)
+        if await migration.apply(database) is False:
+            continue
         await database.db[MIGRATIONS].update_one(
             {"_id": migration.name}, {"$setOnInsert": {"done_at": datetime.now(UTC)}}, upsert=True
         )

@@ -118,12 +118,13 @@ def position_of(cursor: str | None) -> int:
     return int(cursor)
 
 
-async def upgrade_feed(database: ServiceDatabase) -> None:
+async def upgrade_feed(database: ServiceDatabase) -> bool:
     """The start-up migration of the entries and indexes earlier versions stored: entries placed in commit order
-    first (by their ObjectIds), then rekeyed."""
+    first (by their ObjectIds), then rekeyed; unfinished (run again at the next start) until a start finds no
+    entry left to rekey."""
     await drop_unique_positions(database)
     await pages.place_unpositioned(database, LISTED)
-    await key_entries_by_event(database)
+    return await key_entries_by_event(database)
 
 
 async def drop_unique_positions(database: ServiceDatabase) -> None:
@@ -131,24 +132,25 @@ async def drop_unique_positions(database: ServiceDatabase) -> None:
     await drop_retired_index(database.db[FEED], UNIQUE_POSITIONS_INDEX)
 
 
-async def key_entries_by_event(database: ServiceDatabase) -> None:
+async def key_entries_by_event(database: ServiceDatabase) -> bool:
     """Earlier versions keyed an entry by an ObjectId, with a unique index on `event_id` as the consumer's dedupe
     record; an entry's `_id` is now its event's id. Their entries are rekeyed a thousand per transaction. The
     index goes at the first run that finds none left: until then an older replica may still be writing them,
     mid-upgrade, and the index keeps an event from being held twice. Done once: the counter then says so, and
-    later runs read only that one document."""
+    later runs read only that one document. True once the index is gone."""
     if await database.read(lambda tx: tx.document(POSITIONS, {"_id": FEED, KEYED_BY_EVENT: True})) is not None:
-        return
+        return True
     keyed_otherwise = database.db[FEED].find({"_id": {"$type": "objectId"}}, projection=["_id"])
     ids: list[ObjectId] = [document["_id"] async for document in keyed_otherwise]
     for start in range(0, len(ids), REKEYED_PER_TRANSACTION):
         await database.transaction(partial(_rekey, ids[start : start + REKEYED_PER_TRANSACTION]))
     if ids:
-        return
+        return False
     await drop_retired_index(database.db[FEED], EVENT_ID_INDEX)
     await database.db[POSITIONS].update_one(
         {"_id": FEED}, {"$set": {KEYED_BY_EVENT: True}, "$setOnInsert": {"last": 0}}, upsert=True
     )
+    return True
 
 
 async def _rekey(entry_ids: list[ObjectId], tx: Transaction) -> None:
