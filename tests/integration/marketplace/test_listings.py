@@ -170,5 +170,5 @@ async def test_a_listing_stored_with_decimal_text_and_iso_days_reads_the_same_af
         "2026-12-01",
         "12.50",
         "2.5",
-        "10.0",
+        "10.00",
     )
