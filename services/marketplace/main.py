@@ -8,11 +8,12 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from services.marketplace import events
+from services.marketplace.catalogue import api as catalogue_api
+from services.marketplace.catalogue.api import CatalogueRates
+from services.marketplace.catalogue.handlers import RenderedPages
+from services.marketplace.ledgers import api as ledgers_api
 from services.marketplace.listings import api as listings_api
-from services.marketplace.listings import catalogue_api
 from services.marketplace.listings import store as listings_store
-from services.marketplace.listings.pages_cache import RenderedPages
-from services.marketplace.listings.rates import CatalogueRates
 from services.marketplace.lots import store as lots_store
 from services.marketplace.metrics import measure_figures
 from services.marketplace.orders import api as orders_api
@@ -24,6 +25,7 @@ from services.marketplace.programmes import store as programmes_store
 from services.marketplace.reactions import REACTIONS
 from services.marketplace.settlement import api as settlement_api
 from services.marketplace.settlement import store as settlement_store
+from services.marketplace.sources import store as sources_store
 from services.marketplace.storefront import pages as storefront_pages
 from shared.http.app import create_service_app
 from shared.metrics import refreshed_every
@@ -40,6 +42,7 @@ ROUTERS = [
     photos_api.router,
     orders_api.router,
     settlement_api.router,
+    ledgers_api.router,
     storefront_pages.router,
 ]
 
@@ -68,7 +71,15 @@ async def place_listed(database: ServiceDatabase) -> None:
     await pages.place_unpositioned(database, orders_store.LISTED)
 
 
-MIGRATIONS = [Migration("listed records placed", place_listed)]
+MIGRATIONS = [
+    Migration("listed records placed", place_listed),
+    Migration(
+        "listings' amounts and days stored as Decimal128 and midnight UTC", listings_store.store_amounts_and_days
+    ),
+    Migration("lots' amounts and days stored as Decimal128 and midnight UTC", lots_store.store_amounts_and_days),
+    Migration("sources' hours and days stored as Decimal128 and midnight UTC", sources_store.store_amounts_and_days),
+    Migration("orders' quantities stored as Decimal128", orders_store.store_amounts),
+]
 
 
 class MarketplaceSettings(ServiceSettings):

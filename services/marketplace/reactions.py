@@ -1,13 +1,18 @@
-"""The one table of the marketplace's reactions: each contract it consumes, and the reaction that receives it."""
+"""The one table of the marketplace's reactions: each contract it consumes, and the reaction that receives it.
 
-from services.marketplace.listings.learning import (
-    lot_reduced,
-    lot_released,
-    programme_learnt,
-    site_registered,
-)
-from services.marketplace.parties.handlers import agency_learnt, facility_learnt
-from services.marketplace.sources.handlers import batch_learnt, harvest_learnt
+Every reaction keeps a read model (lots, sites, programmes, sources, parties) in its own package's handlers;
+what its learning does to listings and settlements is the function given to it here. Listings and settlement
+read those read models, so a read model never imports them: this table is the one place that knows both."""
+
+from functools import partial
+
+from services.marketplace.listings import handlers as listings
+from services.marketplace.lots.handlers import dispose_of_lot, reduce_lot, stock_lot
+from services.marketplace.parties.handlers import learn_agency, learn_facility
+from services.marketplace.programmes.handlers import learn_programme
+from services.marketplace.settlement.handlers import pay_pending
+from services.marketplace.sites.handlers import learn_site
+from services.marketplace.sources.handlers import learn_batch, learn_harvest
 from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered, ProgrammePublished, ProgrammeUpdated
 from shared.contracts.production import (
     BatchProduced,
@@ -21,15 +26,15 @@ from shared.contracts.production import (
 from shared.messaging.reactions import On, Reactions
 
 REACTIONS = Reactions(
-    On(FacilityRegistered, facility_learnt),
-    On(AgencyRegistered, agency_learnt),
-    On(ProgrammePublished, programme_learnt),
-    On(ProgrammeUpdated, programme_learnt),
-    On(SiteRegistered, site_registered),
-    On(HarvestRecorded, harvest_learnt),
-    On(BatchProduced, batch_learnt),
-    On(LotReleasedForSale, lot_released),
-    On(LotDistributed, lot_reduced),
-    On(LotWrittenOff, lot_reduced),
-    On(LotDisposed, lot_reduced),
+    On(FacilityRegistered, partial(learn_facility, refresh=listings.refresh_listings_at)),
+    On(AgencyRegistered, partial(learn_agency, refresh=listings.refresh_listings_of_agency)),
+    On(ProgrammePublished, partial(learn_programme, refresh=listings.refresh_listings_of_programme)),
+    On(ProgrammeUpdated, partial(learn_programme, refresh=listings.refresh_listings_of_programme)),
+    On(SiteRegistered, partial(learn_site, place=listings.place_lots_at)),
+    On(HarvestRecorded, partial(learn_harvest, refresh=listings.refresh_listings_of_source, pay=pay_pending)),
+    On(BatchProduced, partial(learn_batch, refresh=listings.refresh_listings_of_source, pay=pay_pending)),
+    On(LotReleasedForSale, partial(stock_lot, place=listings.place_lot)),
+    On(LotDistributed, partial(reduce_lot, restock=listings.restock_lot)),
+    On(LotWrittenOff, partial(reduce_lot, restock=listings.restock_lot)),
+    On(LotDisposed, partial(dispose_of_lot, restock=listings.restock_lot)),
 )

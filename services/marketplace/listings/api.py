@@ -135,7 +135,9 @@ async def revise_listing(
     listing_id: PathId, body: ListingRevision, database: DatabaseDep, caller: ListingWriter
 ) -> ListingOut:
     revision = Revision(**body.model_dump())
-    listing = await handlers.revise(database, listing_id, revision, by=caller.name, reach=facility_reach(caller))
+    listing = await handlers.revise_listing(
+        database, listing_id, revision, by=caller.name, reach=facility_reach(caller)
+    )
     return ListingOut.from_domain(listing)
 
 
@@ -145,12 +147,12 @@ async def revise_listing(
     responses={404: {}, 409: {"description": "Already published"}, 422: {"description": "Incomplete"}},
 )
 async def publish_listing(listing_id: PathId, database: DatabaseDep, caller: ListingWriter) -> ListingOut:
-    return ListingOut.from_domain(await handlers.publish(database, listing_id, reach=facility_reach(caller)))
+    return ListingOut.from_domain(await handlers.publish_listing(database, listing_id, reach=facility_reach(caller)))
 
 
 @router.post("/listings/{listing_id}/withdraw", summary="Take a listing out of the catalogue", responses={404: {}})
 async def withdraw_listing(
     listing_id: PathId, body: Withdrawal, database: DatabaseDep, caller: ListingWriter
 ) -> ListingOut:
-    withdrawn = await handlers.withdraw(database, listing_id, reason=body.reason, reach=facility_reach(caller))
+    withdrawn = await handlers.withdraw_listing(database, listing_id, reason=body.reason, reach=facility_reach(caller))
     return ListingOut.from_domain(withdrawn)

@@ -10,8 +10,7 @@ from starlette.exceptions import HTTPException
 
 from services.marketplace.callers import OrderManager, OrderPlacer, facility_reach
 from services.marketplace.orders import handlers
-from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderStatus, PaymentMethod
-from services.marketplace.orders.handlers import Reach
+from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderReach, OrderStatus, PaymentMethod
 from shared.contracts.amounts import ExactDecimal
 from shared.http.api_keys import Caller, current_caller
 from shared.http.app import DatabaseDep
@@ -120,7 +119,7 @@ class OrderOut(BaseModel):
         return cls.model_validate({**vars(order), "buyer": vars(order.buyer), "lines": lines, "total": order.total})
 
 
-async def order_reach(caller: Annotated[Caller, Depends(current_caller)]) -> Reach:
+async def order_reach(caller: Annotated[Caller, Depends(current_caller)]) -> OrderReach:
     """A key that places or manages orders; 403 for any other."""
     manages = caller.may("orders:manage")
     if not manages and not caller.may("orders:write"):
@@ -128,11 +127,11 @@ async def order_reach(caller: Annotated[Caller, Depends(current_caller)]) -> Rea
     return _reach(caller)
 
 
-OrderReach = Annotated[Reach, Depends(order_reach)]
+OrderReachDep = Annotated[OrderReach, Depends(order_reach)]
 
 
-def _reach(caller: Caller) -> Reach:
-    return Reach(caller.key_id, caller.may("orders:manage"), facility_reach(caller))
+def _reach(caller: Caller) -> OrderReach:
+    return OrderReach(caller.key_id, caller.may("orders:manage"), facility_reach(caller))
 
 
 @router.post(
@@ -143,7 +142,7 @@ def _reach(caller: Caller) -> Reach:
 )
 async def place_order(body: OrderIn, request: Request, database: DatabaseDep, caller: OrderPlacer) -> OrderOut:
     minutes: int = request.app.state.runtime.settings.order_hold_minutes
-    order = await handlers.place(
+    order = await handlers.place_order(
         database,
         wanted=[(line.listing_id, line.quantity) for line in body.lines],
         buyer=Buyer(body.buyer.name, body.buyer.contact),
@@ -155,20 +154,24 @@ async def place_order(body: OrderIn, request: Request, database: DatabaseDep, ca
 
 @router.get("/orders", summary="Orders the key placed, or (managing orders) its facility's, oldest first")
 async def list_orders(
-    database: DatabaseDep, reach: OrderReach, status: OrderStatus | None = None, after: After = None, limit: Limit = 50
+    database: DatabaseDep,
+    reach: OrderReachDep,
+    status: OrderStatus | None = None,
+    after: After = None,
+    limit: Limit = 50,
 ) -> Page[OrderOut]:
     found, cursor = await handlers.orders_page(database, reach, status=status, after=after, limit=limit)
     return Page(items=[OrderOut.from_domain(order) for order in found], next_cursor=cursor)
 
 
 @router.get("/orders/{order_id}", summary="An order", responses={404: {}})
-async def get_order(order_id: PathId, database: DatabaseDep, reach: OrderReach) -> OrderOut:
+async def get_order(order_id: PathId, database: DatabaseDep, reach: OrderReachDep) -> OrderOut:
     return OrderOut.from_domain(await handlers.order(database, order_id, reach))
 
 
 @router.post("/orders/{order_id}/confirm", summary="Record the payment of a held order", responses={404: {}})
 async def confirm_order(order_id: PathId, body: Payment, database: DatabaseDep, caller: OrderManager) -> OrderOut:
-    order = await handlers.confirm(
+    order = await handlers.confirm_order(
         database, order_id, _reach(caller), method=body.payment_method, reference=body.payment_reference,
         paid_on=body.paid_on,
     )  # fmt: skip
@@ -181,7 +184,9 @@ async def confirm_order(order_id: PathId, body: Payment, database: DatabaseDep, 
     responses={404: {}},
 )
 async def fulfil_order(order_id: PathId, body: Handover, database: DatabaseDep, caller: OrderManager) -> OrderOut:
-    order = await handlers.fulfil(database, order_id, _reach(caller), fulfilment=body.fulfilment, on=body.fulfilled_on)
+    order = await handlers.fulfil_order(
+        database, order_id, _reach(caller), fulfilment=body.fulfilment, on=body.fulfilled_on
+    )
     return OrderOut.from_domain(order)
 
 
@@ -190,5 +195,5 @@ async def fulfil_order(order_id: PathId, body: Handover, database: DatabaseDep, 
     summary="Cancel an order; its stock returns. A buyer cancels only while unpaid",
     responses={404: {}},
 )
-async def cancel_order(order_id: PathId, body: Cancellation, database: DatabaseDep, reach: OrderReach) -> OrderOut:
-    return OrderOut.from_domain(await handlers.cancel(database, order_id, reach, reason=body.reason))
+async def cancel_order(order_id: PathId, body: Cancellation, database: DatabaseDep, reach: OrderReachDep) -> OrderOut:
+    return OrderOut.from_domain(await handlers.cancel_order(database, order_id, reach, reason=body.reason))

@@ -7,11 +7,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
-from services.marketplace.listings import stock as listings
+from services.marketplace.listings import domain as listings
 from services.marketplace.listings.domain import Listing, now
-from services.marketplace.settlement.money import rupiah, shares
+from services.marketplace.settlement.domain import rupiah, shares
+from shared.contracts.marketplace import (
+    LotSold,
+    OrderCancelled,
+    OrderConfirmed,
+    OrderFulfilled,
+    OrderLine,
+    OrderPlaced,
+)
 from shared.errors import Conflict, InvalidInput, NotFound
 
 
@@ -114,6 +123,19 @@ class Order:
         return str(uuid5(NAMESPACE_URL, f"urn:pembinaan:sale:{self.id}:{allocation.lot_id}"))
 
 
+@dataclass(frozen=True)
+class OrderReach:
+    """Whose orders a key sees: its own (as a buyer or integrator), and, managing orders, its facility's."""
+
+    key_id: str
+    manages: bool
+    facility_id: str | None
+
+    def sees(self, order: Order) -> bool:
+        managed = self.manages and self.facility_id in (None, order.facility_id)
+        return managed or order.placed_by == self.key_id
+
+
 def place(
     *, facility_id: str, placed_by: str, buyer: Buyer, wanted: list[tuple[Listing, Decimal]], hold_for: timedelta
 ) -> tuple[Order, list[Listing]]:
@@ -137,7 +159,7 @@ def place(
     return order, held
 
 
-def _line(listing: Listing, quantity: Decimal, taken: list[listings.Allocation]) -> Line:
+def _line(listing: Listing, quantity: Decimal, taken: list[listings.Held]) -> Line:
     assert listing.price is not None  # a published listing has one
     amount = rupiah(listing.price * quantity)
     amounts = shares(amount, dict(taken))
@@ -149,36 +171,90 @@ def _line(listing: Listing, quantity: Decimal, taken: list[listings.Allocation])
     return Line(listing.id, quantity, listing.unit, listing.price, amount, tuple(allocations))
 
 
-def taken_from(order: Order, listing_id: str) -> list[listings.Allocation]:
+def taken_from(order: Order, listing_id: str) -> list[listings.Held]:
     line = next(line for line in order.lines if line.listing_id == listing_id)
     return [(allocation.lot_id, allocation.quantity) for allocation in line.allocations]
 
 
-def confirm(order: Order, *, method: PaymentMethod, reference: str | None, paid_on: date) -> Order:
+def placed(order: Order, agency_ids: list[str]) -> OrderPlaced:
+    """What an order placed tells; `agency_ids` are the partner agencies of its programmes."""
+    lines = [
+        OrderLine(
+            listing_id=line.listing_id, quantity=line.quantity, unit=line.unit, price=line.price, amount=line.amount
+        )
+        for line in order.lines
+    ]
+    return OrderPlaced(**_mark(order, agency_ids), lines=lines, total=order.total, held_until=order.held_until)
+
+
+def confirm(
+    order: Order, *, method: PaymentMethod, reference: str | None, paid_on: date, agency_ids: list[str]
+) -> tuple[Order, OrderConfirmed]:
     _expect(order, OrderStatus.HELD, "confirmed")
     if order.held_until <= now():
         raise HoldExpired(f"Order {order.id} expired unpaid at {order.held_until.isoformat()}.", field="order_id")
-    return _changed(
+    confirmed = _changed(
         order, status=OrderStatus.CONFIRMED, payment_method=method, payment_reference=reference, paid_on=paid_on
     )
+    told = OrderConfirmed(**_mark(order, agency_ids), payment_method=method.value, paid_on=paid_on, total=order.total)
+    return confirmed, told
 
 
-def fulfil(order: Order, *, fulfilment: Fulfilment, on: date) -> Order:
+def fulfil(
+    order: Order, *, fulfilment: Fulfilment, on: date, agency_ids: list[str]
+) -> tuple[Order, OrderFulfilled, list[LotSold]]:
+    """The order fulfilled, and each lot's part of it as a sale for production to account."""
     _expect(order, OrderStatus.CONFIRMED, "fulfilled")
-    return _changed(order, status=OrderStatus.FULFILLED, fulfilment=fulfilment, fulfilled_on=on)
+    fulfilled = _changed(order, status=OrderStatus.FULFILLED, fulfilment=fulfilment, fulfilled_on=on)
+    told = OrderFulfilled(**_mark(order, agency_ids), fulfilment=fulfilment.value, fulfilled_on=on)
+    sales = [
+        LotSold(sale_id=order.sale_id(taken), lot_id=taken.lot_id, quantity=taken.quantity, unit=line.unit, sold_on=on)
+        for line in order.lines
+        for taken in line.allocations
+    ]
+    return fulfilled, told, sales
 
 
-def cancel(order: Order, *, reason: str) -> Order:
+def cancel(order: Order, *, reason: str, reach: OrderReach, agency_ids: list[str]) -> tuple[Order, OrderCancelled]:
+    """A buyer cancels an order only while it is unpaid; a manager, held or confirmed ones."""
+    if not reach.manages and order.status is not OrderStatus.HELD:
+        raise WrongState("A buyer cancels an order only while it is unpaid.", field="status")
     if order.status not in (OrderStatus.HELD, OrderStatus.CONFIRMED):
         raise WrongState(f"A {order.status.value} order cannot be cancelled.", field="status")
-    return _changed(order, status=OrderStatus.CANCELLED, cancel_reason=reason)
+    return _cancelled(_changed(order, status=OrderStatus.CANCELLED, cancel_reason=reason), agency_ids)
 
 
-def expire(order: Order, at: datetime) -> Order | None:
+def due(order: Order, at: datetime) -> bool:
+    """Still held past its hold: the order expires."""
+    return order.status is OrderStatus.HELD and order.held_until <= at
+
+
+def expire(order: Order, at: datetime, agency_ids: list[str]) -> tuple[Order, OrderCancelled] | None:
     """The order expired, when it is still held past its hold; None otherwise."""
-    if order.status is not OrderStatus.HELD or order.held_until > at:
+    if not due(order, at):
         return None
-    return _changed(order, status=OrderStatus.CANCELLED, cancel_reason="expired unpaid", expired=True)
+    expired = _changed(order, status=OrderStatus.CANCELLED, cancel_reason="expired unpaid", expired=True)
+    return _cancelled(expired, agency_ids)
+
+
+def _cancelled(order: Order, agency_ids: list[str]) -> tuple[Order, OrderCancelled]:
+    told = OrderCancelled(
+        **_mark(order, agency_ids),
+        reason=order.cancel_reason or "",
+        expired=order.expired,
+        cancelled_at=order.updated_at,
+    )
+    return order, told
+
+
+def _mark(order: Order, agency_ids: list[str]) -> dict[str, Any]:
+    """Which facility, programmes and agencies an order concerns, for subscribers to route it by."""
+    return {
+        "order_id": order.id,
+        "facility_ids": [order.facility_id],
+        "programme_ids": order.programme_ids,
+        "agency_ids": agency_ids,
+    }
 
 
 def _expect(order: Order, status: OrderStatus, becoming: str) -> None:

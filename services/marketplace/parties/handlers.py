@@ -1,22 +1,27 @@
-"""Reactions to facilities and partner agencies joining: listings that name them show their names."""
+"""Reactions to facilities and partner agencies joining: the read model keeps their names, and the listings that
+name them show them, refreshed by the functions the reactions table gives (`refresh`), so that this read model,
+which listings read, never imports them."""
 
-from services.marketplace.listings import store as listings
-from services.marketplace.listings.learning import refresh
+from collections.abc import Awaitable, Callable
+
 from services.marketplace.parties import store
-from services.marketplace.programmes import store as programmes
 from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered
 from shared.messaging.envelope import Envelope
 from shared.storage.database import Transaction
 
+RefreshListings = Callable[[Transaction, str], Awaitable[None]]
+"""Refresh the listings that name a facility, or an agency."""
 
-async def facility_learnt(tx: Transaction, envelope: Envelope, payload: FacilityRegistered) -> None:
+
+async def learn_facility(
+    tx: Transaction, envelope: Envelope, payload: FacilityRegistered, *, refresh: RefreshListings
+) -> None:
     await store.learn_facility(tx, payload)
-    for listing_id in await listings.listings_at(tx, payload.facility_id):
-        await refresh(tx, listing_id)
+    await refresh(tx, payload.facility_id)
 
 
-async def agency_learnt(tx: Transaction, envelope: Envelope, payload: AgencyRegistered) -> None:
+async def learn_agency(
+    tx: Transaction, envelope: Envelope, payload: AgencyRegistered, *, refresh: RefreshListings
+) -> None:
     await store.learn_agency(tx, payload)
-    for programme_id in await programmes.programme_ids_of(tx, payload.agency_id):
-        for listing_id in await listings.listings_with(tx, programme_id=programme_id):
-            await refresh(tx, listing_id)
+    await refresh(tx, payload.agency_id)

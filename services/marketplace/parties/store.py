@@ -1,20 +1,13 @@
 """The marketplace's read model of the programme's parties: facilities' and partner agencies' names, learnt from
 enrolment's events, so that listings show them."""
 
-from dataclasses import dataclass
-
+from services.marketplace.parties.domain import Names
 from shared.contracts.enrolment import AgencyRegistered, FacilityRegistered
 from shared.storage.awaited import await_facts
 from shared.storage.database import Transaction
 
 FACILITIES = "facilities"
 AGENCIES = "agencies"
-
-
-@dataclass(frozen=True)
-class Names:
-    facilities: dict[str, str]
-    agencies: dict[str, str]
 
 
 async def learn_facility(tx: Transaction, facility: FacilityRegistered) -> None:

@@ -1,23 +1,22 @@
 """Use cases of listing photos: officers add and remove them; anyone sees those of a published listing."""
 
-from services.marketplace.listings import domain
-from services.marketplace.listings import store as listings
-from services.marketplace.listings.changes import save_change
+from services.marketplace.listings import domain as listings
+from services.marketplace.listings import store as listing_store
 from services.marketplace.listings.domain import Listing, ListingNotFound, ListingStatus
-from services.marketplace.listings.handlers import reached
-from services.marketplace.photos import images, store
+from services.marketplace.listings.handlers import reached, save_change
+from services.marketplace.photos import domain, store
 from shared.storage.database import Document, ServiceDatabase, Transaction
 
 
 async def add_photo(
     database: ServiceDatabase, listing_id: str, data: bytes, *, max_bytes: int, reach: str | None
 ) -> tuple[Listing, str]:
-    image = images.checked(data, max_bytes=max_bytes)
+    image = domain.checked(data, max_bytes=max_bytes)
 
     async def work(tx: Transaction) -> tuple[Listing, str]:
         before, was = await reached(tx, listing_id, reach)
         photo_id = await store.add_photo(tx, listing_id, data, image)
-        after = domain.add_photo(before, photo_id)
+        after = listings.add_photo(before, photo_id)
         await save_change(tx, before, was, after)
         return after, photo_id
 
@@ -27,7 +26,7 @@ async def add_photo(
 async def remove_photo(database: ServiceDatabase, listing_id: str, photo_id: str, *, reach: str | None) -> Listing:
     async def work(tx: Transaction) -> Listing:
         before, was = await reached(tx, listing_id, reach)
-        after = domain.remove_photo(before, photo_id)
+        after = listings.remove_photo(before, photo_id)
         await store.remove_photo(tx, listing_id, photo_id)
         await save_change(tx, before, was, after)
         return after
@@ -39,7 +38,7 @@ async def public_photo(database: ServiceDatabase, listing_id: str, photo_id: str
     """A photo of a published listing; 404 for any other."""
 
     async def work(tx: Transaction) -> Document | None:
-        listing, _ = await listings.listing(tx, listing_id)
+        listing, _ = await listing_store.listing(tx, listing_id)
         shown = listing.status is ListingStatus.PUBLISHED and photo_id in listing.photo_ids
         return await store.photo(tx, listing_id, photo_id) if shown else None
 

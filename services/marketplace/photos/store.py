@@ -7,7 +7,7 @@ from uuid import uuid4
 from bson import Binary
 from pymongo import ASCENDING, IndexModel
 
-from services.marketplace.photos.images import CheckedImage
+from services.marketplace.photos.domain import CheckedImage
 from shared.storage.database import Document, Transaction
 
 PHOTOS = "photos"
@@ -36,4 +36,4 @@ async def remove_photo(tx: Transaction, listing_id: str, photo_id: str) -> None:
 
 
 async def photo(tx: Transaction, listing_id: str, photo_id: str) -> Document | None:
-    return await tx.db[PHOTOS].find_one({"_id": photo_id, "listing_id": listing_id}, session=tx.session)
+    return await tx.document(PHOTOS, {"_id": photo_id, "listing_id": listing_id})

@@ -1,28 +1,19 @@
-"""The marketplace's read model of programmes (agency, name) and the settlement terms staff set for each."""
-
-from dataclasses import dataclass
+"""The marketplace's read model of programmes: each one's partner agency and name."""
 
 from pymongo import ASCENDING, IndexModel
 
+from services.marketplace.programmes.domain import Programme
 from shared.storage.awaited import await_facts
 from shared.storage.database import Document, Transaction
 
 PROGRAMMES = "programmes"
-TERMS = "programme_terms"
 
 INDEXES = {PROGRAMMES: [IndexModel([("agency_id", ASCENDING)], name="by_agency")]}
 
 
-@dataclass(frozen=True)
-class Programme:
-    id: str
-    agency_id: str
-    name: str
-
-
 async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str, sequence: int) -> bool:
     """Keep the programme as of its latest event; an older or repeated one changes nothing. True when changed."""
-    known = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
+    known = await tx.document(PROGRAMMES, programme_id)
     if known is not None and known.get("sequence", 0) >= sequence:
         return False
     values = {"agency_id": agency_id, "name": name, "sequence": sequence}
@@ -33,7 +24,7 @@ async def learn(tx: Transaction, *, programme_id: str, agency_id: str, name: str
 async def programmes(tx: Transaction, programme_ids: list[str]) -> dict[str, Programme]:
     """The programmes learnt of those given; the others are awaited (see `shared.storage.awaited`)."""
     found = await tx.db[PROGRAMMES].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
-    known = {document["_id"]: _programme(document) for document in found if "agency_id" in document}
+    known = {document["_id"]: from_document(document) for document in found if "agency_id" in document}
     await await_facts(tx, PROGRAMMES, sorted(set(programme_ids) - set(known)))
     return known
 
@@ -43,16 +34,5 @@ async def programme_ids_of(tx: Transaction, agency_id: str) -> list[str]:
     return [document["_id"] for document in await found.to_list()]
 
 
-def _programme(document: Document) -> Programme:
+def from_document(document: Document) -> Programme:
     return Programme(document["_id"], document["agency_id"], document["name"])
-
-
-async def terms(tx: Transaction, programme_ids: list[str]) -> dict[str, Document]:
-    found = await tx.db[TERMS].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
-    return {document["_id"]: document for document in found}
-
-
-async def save_terms(tx: Transaction, programme_id: str, percent: dict[str, int], by: str) -> None:
-    await tx.db[TERMS].update_one(
-        {"_id": programme_id}, {"$set": {"percent": percent, "set_by": by}}, upsert=True, session=tx.session
-    )

@@ -4,14 +4,41 @@ production by their hours, all to the rupiah (largest remainder), so no rupiah i
 
 A lot whose production's credits are not known yet keeps its premi pending until they are."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeVar
 from uuid import NAMESPACE_URL, uuid5
 
-from services.marketplace.orders.domain import Allocation, Order
-from services.marketplace.settlement.money import shares
+from shared.contracts.marketplace import PremiSettled, SaleSettled, Split
 from shared.errors import InvalidInput
+
+Key = TypeVar("Key")
+
+
+def shares(total: int, weights: dict[Key, Decimal]) -> dict[Key, int]:
+    """`total` divided in proportion to `weights` (all above zero), in whole rupiah that sum to `total` exactly.
+
+    Each share is first rounded down; the rupiah left go one each to the largest remainders, ties to the key
+    that sorts first, so the same inputs always give the same shares.
+    """
+    if not weights:
+        raise ValueError("nothing to divide among")
+    whole = sum(weights.values(), Decimal(0))
+    exact = {key: Decimal(total) * weight / whole for key, weight in weights.items()}
+    floors = {key: int(amount.to_integral_value(rounding="ROUND_FLOOR")) for key, amount in exact.items()}
+    left = total - sum(floors.values())
+    by_remainder = sorted(exact, key=lambda key: (-(exact[key] - floors[key]), str(key)))
+    for key in by_remainder[:left]:
+        floors[key] += 1
+    return floors
+
+
+def rupiah(amount: Decimal) -> int:
+    """An amount rounded half up to the whole rupiah."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
 
 Hours = dict[str, Decimal]
 """Participant id -> hours credited in one harvest or batch."""
@@ -55,11 +82,38 @@ class Settlement:
     """Harvest or batch id -> premi waiting for its credits to be learnt."""
 
 
+class SoldLot(Protocol):
+    """What a fulfilled order took of one lot: its programme, its source, and the rupiah it took."""
+
+    @property
+    def programme_id(self) -> str: ...
+    @property
+    def source_id(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+
+
+class SoldLine(Protocol):
+    @property
+    def allocations(self) -> Sequence[SoldLot]: ...
+
+
+class Sale(Protocol):
+    """A fulfilled order, as settlement reads it (`orders.domain.Order` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def lines(self) -> Sequence[SoldLine]: ...
+    @property
+    def programme_ids(self) -> list[str]: ...
+
+
 def settle(
-    order: Order, *, terms: dict[str, Terms], hours: dict[str, Hours], agencies: dict[str, str], on: date
+    order: Sale, *, terms: dict[str, Terms], hours: dict[str, Hours], agencies: dict[str, str], on: date
 ) -> list[Settlement]:
     """One settlement per programme whose lots the order sold."""
-    by_programme: dict[str, list[Allocation]] = {}
+    by_programme: dict[str, list[SoldLot]] = {}
     for allocation in (each for line in order.lines for each in line.allocations):
         by_programme.setdefault(allocation.programme_id, []).append(allocation)
     return [
@@ -69,7 +123,7 @@ def settle(
 
 
 def _settle(
-    order_id: str, programme_id: str, taken: list[Allocation], terms: Terms, hours: dict[str, Hours],
+    order_id: str, programme_id: str, taken: list[SoldLot], terms: Terms, hours: dict[str, Hours],
     agency_id: str | None, on: date,
 ) -> Settlement:  # fmt: skip
     totals = {"premi": 0, "pnbp": 0, "working_capital": 0}
@@ -111,3 +165,35 @@ def payment_id(settlement: Settlement, source_id: str | None) -> str:
     if source_id is None:
         return settlement.id
     return str(uuid5(NAMESPACE_URL, f"urn:pembinaan:settlement:{settlement.id}:{source_id}"))
+
+
+def sale_settled(settlement: Settlement) -> SaleSettled:
+    return SaleSettled(
+        settlement_id=settlement.id,
+        order_id=settlement.order_id,
+        programme_id=settlement.programme_id,
+        agency_id=settlement.agency_id,
+        proceeds=settlement.proceeds,
+        split=Split(premi=settlement.premi, pnbp=settlement.pnbp, working_capital=settlement.working_capital),
+        percent=Split(**vars(settlement.terms)),
+        settled_on=settlement.settled_on,
+    )
+
+
+def premi_settled(settlement: Settlement, payment_id: str, paid: dict[str, int]) -> list[PremiSettled]:
+    """One event per participant paid, in the order of their ids (each at its place in that order, from 2)."""
+    return [
+        PremiSettled(
+            settlement_id=payment_id,
+            participant_id=participant_id,
+            programme_id=settlement.programme_id,
+            amount=amount,
+            settled_on=settlement.settled_on,
+        )
+        for participant_id, amount in sorted(paid.items())
+    ]
+
+
+def settled(settlement: Settlement) -> list[SaleSettled | PremiSettled]:
+    """What a new settlement tells: the sale settled, and the premi fixed for each participant at once."""
+    return [sale_settled(settlement), *premi_settled(settlement, settlement.id, settlement.paid)]

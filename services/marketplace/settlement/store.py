@@ -1,14 +1,16 @@
 """The settlement ledger: one entry per fulfilled order and programme, with the premi fixed per participant and
-any still waiting for its production's credits."""
+any still waiting for its production's credits; and the terms staff set for each programme."""
 
-from datetime import date, datetime
+from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 
 from services.marketplace.settlement.domain import Settlement, Terms
-from shared.storage.database import Document, Transaction
+from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.values import day_of, stored_day
 
 SETTLEMENTS = "settlements"
+TERMS = "programme_terms"
 
 INDEXES = {
     SETTLEMENTS: [
@@ -30,7 +32,7 @@ def to_document(settlement: Settlement) -> Document:
         "pnbp": settlement.pnbp,
         "working_capital": settlement.working_capital,
         "terms": vars(settlement.terms),
-        "settled_on": datetime(settlement.settled_on.year, settlement.settled_on.month, settlement.settled_on.day),
+        "settled_on": stored_day(settlement.settled_on),
         "paid": [{"participant_id": who, "amount": amount} for who, amount in sorted(settlement.paid.items())],
         "pending": [{"source_id": source, "premi": premi} for source, premi in sorted(settlement.pending.items())],
     }
@@ -47,7 +49,7 @@ def from_document(document: Document) -> Settlement:
         pnbp=document["pnbp"],
         working_capital=document["working_capital"],
         terms=Terms(**document["terms"]),
-        settled_on=document["settled_on"].date(),
+        settled_on=day_of(document["settled_on"]),
         paid={line["participant_id"]: line["amount"] for line in document["paid"]},
         pending={line["source_id"]: line["premi"] for line in document["pending"]},
     )
@@ -64,12 +66,26 @@ async def awaiting(tx: Transaction, source_id: str) -> list[Settlement]:
 
 
 async def between(tx: Transaction, start: date, end: date, programme_ids: list[str] | None) -> list[Settlement]:
-    query: Document = {"settled_on": {"$gte": _midnight(start), "$lte": _midnight(end)}}
+    query: Document = {"settled_on": {"$gte": stored_day(start), "$lte": stored_day(end)}}
     if programme_ids is not None:
         query["programme_id"] = {"$in": programme_ids}
     found = tx.db[SETTLEMENTS].find(query, sort=[("settled_on", ASCENDING), ("_id", ASCENDING)], session=tx.session)
     return [from_document(document) for document in await found.to_list()]
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
+async def premi_settled(database: ServiceDatabase) -> int:
+    """The premi of every settled sale so far, paid and still pending."""
+    total = [{"$group": {"_id": None, "premi": {"$sum": "$premi"}}}]
+    return sum([row["premi"] async for row in await database.db[SETTLEMENTS].aggregate(total)])
+
+
+async def terms(tx: Transaction, programme_ids: list[str]) -> dict[str, Terms]:
+    """The terms staff set for those of the programmes given that have them."""
+    found = await tx.db[TERMS].find({"_id": {"$in": programme_ids}}, session=tx.session).to_list()
+    return {document["_id"]: Terms(**document["percent"]) for document in found}
+
+
+async def save_terms(tx: Transaction, programme_id: str, terms: Terms, by: str) -> None:
+    await tx.db[TERMS].update_one(
+        {"_id": programme_id}, {"$set": {"percent": vars(terms), "set_by": by}}, upsert=True, session=tx.session
+    )

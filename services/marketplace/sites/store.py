@@ -16,7 +16,7 @@ async def learn(tx: Transaction, site: SiteRegistered) -> None:
 async def facility_of(tx: Transaction, site_id: str) -> str | None:
     """The site's facility; None while its registration is not learnt, when a placeholder is written so that
     this transaction conflicts with (and is retried after) one learning the site meanwhile."""
-    found = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
+    found = await tx.document(SITES, site_id)
     if found is None or "facility_id" not in found:
         await await_facts(tx, SITES, [site_id])
         return None

@@ -1,6 +1,6 @@
 """The buyers' storefront: the catalogue and each product as web pages, in Indonesian, rendered on the server.
 
-Every page reads what the catalogue API reads (`catalogue.search`, `catalogue.listing`: the same query and the
+Every page reads what the catalogue API reads (`catalogue.handlers.search`, `.listing`: the same query and the
 same public state, in which no participant appears), counts against the same per-address rate limit, and
 answers a bad request with a page that says what to fix. The pages are not part of the API's OpenAPI document.
 """
@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.exceptions import HTTPException
 
-from services.marketplace.listings import catalogue
-from services.marketplace.listings.catalogue_api import product
-from services.marketplace.listings.rates import CatalogueRates, address_of
-from services.marketplace.storefront import formatting, searches
+from services.marketplace.catalogue import handlers as catalogue
+from services.marketplace.catalogue.api import CatalogueRates, address_of
+from services.marketplace.catalogue.domain import product
+from services.marketplace.storefront import domain
 from shared.http.app import DatabaseDep
 from shared.storage.pages import InvalidCursor
 
@@ -35,18 +35,18 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.filters.update(
-    rupiah=formatting.rupiah,
-    number=formatting.number,
-    quantity=formatting.quantity,
-    unit=formatting.unit,
-    day=formatting.day,
-    category=formatting.category,
-    source=formatting.source,
+    rupiah=domain.rupiah,
+    number=domain.number,
+    quantity=domain.quantity,
+    unit=domain.unit,
+    day=domain.day,
+    category=domain.category,
+    source=domain.source,
 )
 TEMPLATES.globals.update(
-    categories=formatting.CATEGORIES,
-    named=formatting.named,
-    yes=searches.YES,
+    categories=domain.CATEGORIES,
+    named=domain.named,
+    yes=domain.YES,
 )
 
 
@@ -54,7 +54,7 @@ TEMPLATES.globals.update(
 async def catalogue_page(request: Request, database: DatabaseDep) -> HTMLResponse:
     if (refused := await admitted(request)) is not None:
         return refused
-    asked = searches.asked(request.query_params)
+    asked = domain.asked(request.query_params)
     choices = await catalogue.choices(database)
     if asked.problem is not None:
         return render(request, "catalogue.html", status=422, asked=asked, choices=choices, found=None)
@@ -63,7 +63,7 @@ async def catalogue_page(request: Request, database: DatabaseDep) -> HTMLRespons
         found = await catalogue.search(database, asked.search, after=asked.after, limit=page_size)
     except InvalidCursor:
         unknown = "Tautan halaman berikutnya tidak dikenal; mulailah dari halaman pertama."
-        failed = searches.Asked(asked.form, problem=unknown)
+        failed = domain.Asked(asked.form, problem=unknown)
         return render(request, "catalogue.html", status=422, asked=failed, choices=choices, found=None)
     return render(request, "catalogue.html", asked=asked, choices=choices, found=found)
 
@@ -72,7 +72,7 @@ async def catalogue_page(request: Request, database: DatabaseDep) -> HTMLRespons
 async def product_page(listing_id: str, request: Request, database: DatabaseDep) -> HTMLResponse:
     if (refused := await admitted(request)) is not None:
         return refused
-    listing = await catalogue.listing(database, listing_id) if len(listing_id) <= searches.LONGEST_ID else None
+    listing = await catalogue.listing(database, listing_id) if len(listing_id) <= domain.LONGEST_ID else None
     if listing is None:
         return problem(request, 404, "Produk tidak ditemukan", "Produk ini tidak ada, atau sudah tidak dijual.")
     offer = product(listing, str(request.base_url))

@@ -1,8 +1,12 @@
 """Listings stocked from production's events on the real broker, completed and published by officers."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
+from bson.decimal128 import Decimal128
+
+from services.marketplace.listings import store as listings_store
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import FOOD_PERMITS, Season, draft_of, founding_parties, learn, published
 from tests.support.services import RunningService, eventually
@@ -114,3 +118,57 @@ async def test_an_officer_reaches_only_the_listings_of_their_facility(
     for key, status in ((elsewhere, 404), (integrator, 403)):
         refused = await marketplace.http.patch(f"/listings/{draft['id']}", json={"price": 1000}, headers=key)
         assert refused.status_code == status, refused.text
+
+
+async def test_a_listing_stored_with_decimal_text_and_iso_days_reads_the_same_after_its_migration(
+    marketplace: RunningService,
+) -> None:
+    database = marketplace.runtime.database
+    at = datetime(2026, 10, 21, 8, tzinfo=UTC)
+    lot = {
+        "lot_id": "lot-1", "lot_code": "L-1", "programme_id": "prog-1", "source": "harvest", "source_id": "h-1",
+        "grade": "A", "best_before": "2026-12-01", "available": "12.50", "held": "2.5", "sold": "0",
+    }  # fmt: skip
+    listing_id = str(uuid4())
+    await database.db["listings"].insert_one(
+        {
+            "_id": listing_id,
+            "facility_id": "rutan-serang",
+            "product": "kangkung",
+            "unit": "kg",
+            "status": "draft",
+            "title": "Kangkung",
+            "description": "",
+            "category": None,
+            "price": None,
+            "minimum_order": "0.5",
+            "food_declared": False,
+            "pirt_number": None,
+            "halal_number": None,
+            "photo_ids": [],
+            "lots": [lot],
+            "price_history": [],
+            "created_at": at,
+            "updated_at": at,
+            "published_at": None,
+            "version": 2,
+            "public": None,
+            "search": "kangkung",
+            "in_stock": True,
+            "changed_at": None,
+        }
+    )
+    await listings_store.store_amounts_and_days(database)
+    stored = await database.db["listings"].find_one({"_id": listing_id})
+    assert stored is not None
+    assert (type(stored["minimum_order"]), type(stored["lots"][0]["best_before"])) == (Decimal128, datetime)
+    officer = await marketplace.mint_key("listings:write")
+    shown = (await marketplace.http.get(f"/manage/listings/{listing_id}", headers=officer)).json()
+    assert (shown["minimum_order"], shown["stock"]) == ("0.5", "10.00")
+    [read] = shown["lots"]
+    assert (read["best_before"], read["available"], read["held"], read["free"]) == (
+        "2026-12-01",
+        "12.50",
+        "2.5",
+        "10.00",
+    )

@@ -1,13 +1,15 @@
 """Orders against the real database and broker: holds never oversell, expire, and settle to the rupiah."""
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
 import httpx
+from bson.decimal128 import Decimal128
 
 from services.marketplace.main import MarketplaceSettings, create_app
+from services.marketplace.orders import store as orders_store
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, draft_of, learn, published
 from tests.support.services import RunningService, eventually, serving, settings_for
@@ -149,3 +151,50 @@ async def test_a_fulfilled_order_settles_every_rupiah_by_the_programmes_terms_an
     # the 3 kg of h1 (Rp36.000, premi Rp14.400) by hours 2:1; the 3.5 kg of h2 (Rp42.000, premi Rp16.800) to p-3
     assert paid == {"p-1": 9600, "p-2": 4800, "p-3": 16800}
     assert sum(paid.values()) == ledger["premi"]
+
+
+async def test_an_order_stored_with_quantities_as_text_reads_the_same_after_its_migration(
+    marketplace: RunningService,
+) -> None:
+    database = marketplace.runtime.database
+    at = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    allocation = {"lot_id": "lot-1", "programme_id": "prog-1", "source_id": "h-1", "quantity": "2.5", "amount": 30000}
+    line = {"listing_id": "listing-1", "quantity": "2.5", "unit": "kg", "price": 12000, "amount": 30000}
+    order_id = str(uuid4())
+    await database.db["orders"].insert_one(
+        {
+            "_id": order_id,
+            "facility_id": "rutan-serang",
+            "placed_by": "platform",
+            "buyer": BUYER,
+            "lines": [{**line, "allocations": [allocation]}],
+            "total": 30000,
+            "status": "fulfilled",
+            "held_until": at,
+            "payment_method": "transfer",
+            "payment_reference": "TRX-1",
+            "paid_on": datetime(2026, 11, 2),
+            "fulfilment": "pickup",
+            "fulfilled_on": datetime(2026, 11, 3),
+            "cancel_reason": None,
+            "expired": False,
+            "created_at": at,
+            "updated_at": at,
+            "version": 3,
+        }
+    )
+    await orders_store.store_amounts(database)
+    stored = await database.db["orders"].find_one({"_id": order_id})
+    assert stored is not None
+    assert {type(stored["lines"][0]["quantity"]), type(stored["lines"][0]["allocations"][0]["quantity"])} == {
+        Decimal128
+    }
+    manager = await marketplace.mint_key("orders:manage")
+    shown = (await marketplace.http.get(f"/orders/{order_id}", headers=manager)).json()
+    [read] = shown["lines"]
+    assert (read["quantity"], read["lots"][0]["quantity"], shown["paid_on"], shown["fulfilled_on"]) == (
+        "2.5",
+        "2.5",
+        "2026-11-02",
+        "2026-11-03",
+    )

@@ -6,9 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from services.marketplace.listings import domain, stock
-from services.marketplace.listings.domain import Category, Incomplete, ListingStatus, LotStock, Revision
-from services.marketplace.listings.publication import Facts, changes, public_state
+from services.marketplace.listings import domain
+from services.marketplace.listings.domain import (
+    Category,
+    Facts,
+    Incomplete,
+    ListingStatus,
+    LotStock,
+    Revision,
+    changes,
+    public_state,
+)
 from shared.contracts.marketplace import (
     ListingPublished,
     ListingSnapshot,
@@ -39,21 +47,21 @@ def test_holds_take_the_earliest_best_before_first_and_never_more_than_the_stock
         lot("late", "5", date(2027, 1, 9)), lot("none", "5", None), lot("soon", "2", date(2027, 1, 2))
     )
     listing = domain.publish(domain.revise(listing, COMPLETE, by="officer"), food=False)
-    held, taken = stock.hold(listing, Decimal("4.5"))
+    held, taken = domain.hold(listing, Decimal("4.5"))
     assert taken == [("soon", Decimal(2)), ("late", Decimal("2.5"))]
     assert held.stock == Decimal("7.5")
     with pytest.raises(domain.OutOfStock):
-        stock.hold(held, Decimal("7.6"))
+        domain.hold(held, Decimal("7.6"))
     with pytest.raises(domain.BelowMinimumOrder):
-        stock.hold(held, Decimal("0.5"))
-    assert stock.release(held, taken).stock == 12
-    assert stock.sell(held, taken).stock == Decimal("7.5")
+        domain.hold(held, Decimal("0.5"))
+    assert domain.release(held, taken).stock == 12
+    assert domain.sell(held, taken).stock == Decimal("7.5")
 
 
 def test_stock_never_shows_more_than_production_still_offers() -> None:
     listing = listing_with(lot("a", "10", None))
     listing = domain.publish(domain.revise(listing, COMPLETE, by="officer"), food=False)
-    held, _ = stock.hold(listing, Decimal(8))
+    held, _ = domain.hold(listing, Decimal(8))
     # production then took 5 kg of the lot for a food-security programme: 2 kg free would be negative
     reduced = domain.restock(held, lot("a", "5", None))
     assert reduced.stock == 0
@@ -84,7 +92,7 @@ def test_a_change_tells_what_integrators_see_of_it() -> None:
     live = domain.publish(complete, food=False)
     shown = public_state(live, NO_FACTS)
     assert [type(e) for e in changes(complete, live, None, shown)] == [ListingPublished, ListingSnapshot]
-    sold, _ = stock.hold(live, Decimal(2))
+    sold, _ = domain.hold(live, Decimal(2))
     told = changes(live, sold, shown, public_state(sold, NO_FACTS))
     assert [type(e) for e in told] == [ListingUpdated, ListingSnapshot, ListingSoldOut]
     assert told[0].changed == ["stock"]  # type: ignore[attr-defined]

@@ -1,31 +1,25 @@
-"""Rendered catalogue answers kept in the process: each is kept with the catalogue's last position when it was
-made, and served again while that position has not moved. Every change integrators can see takes a new position
-(`store.save_listing`), so the counter tells whether an answer is still true.
+"""Use cases of the public catalogue: a search, a listing and the choices a search offers; and the rendered
+answers kept in the process (`RenderedPages`).
 
-The counter is read at most every `fresh_for` seconds, and at once after this process commits a change: a
-replica's own writes show at once, another replica's within `fresh_for`. A stale answer never makes a client
-miss a change: the cursor it gives continues from positions already shown, and a later change takes a later
-position."""
+Each answer is kept with the catalogue's last position when it was made, and served again while that position has
+not moved. Every change integrators can see takes a new position (`listings.store.save_listing`), so the counter
+tells whether an answer is still true. The counter is read at most every `fresh_for` seconds, and at once after
+this process commits a change: a replica's own writes show at once, another replica's within `fresh_for`. A stale
+answer never makes a client miss a change: the cursor it gives continues from positions already shown, and a
+later change takes a later position."""
 
 import asyncio
 import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from typing import Any
 
-from services.marketplace.listings.store import LISTINGS
-from shared.storage.database import POSITIONS, ServiceDatabase
+from services.marketplace.catalogue import store
+from services.marketplace.catalogue.domain import Choices, Found, Rendered, Search
+from shared.storage.database import ServiceDatabase
 
 KEPT_AT_MOST = 2048
-
-
-@dataclass(frozen=True)
-class Rendered:
-    content: bytes
-    etag: str
-    media_type: str
-    position: int
 
 
 class RenderedPages:
@@ -59,7 +53,7 @@ class RenderedPages:
     async def _read(self, database: ServiceDatabase) -> int:
         started, changes = self._clock(), self._changes
         try:
-            self._position = await latest_position(database)
+            self._position = await store.latest_position(database)
             if changes == self._changes:
                 self._read_at = started
             return self._position
@@ -82,6 +76,13 @@ class RenderedPages:
         return fresh
 
 
-async def latest_position(database: ServiceDatabase) -> int:
-    counter = await database.db[POSITIONS].find_one({"_id": LISTINGS}, projection={"last": True})
-    return int(counter["last"]) if counter else 0
+async def search(database: ServiceDatabase, search: Search, *, after: str | None, limit: int) -> Found:
+    return await store.search(database, search, after=after, limit=limit)
+
+
+async def listing(database: ServiceDatabase, listing_id: str) -> dict[str, Any] | None:
+    return await store.listing(database, listing_id)
+
+
+async def choices(database: ServiceDatabase) -> Choices:
+    return await store.choices(database)

@@ -4,8 +4,9 @@
 import asyncio
 from typing import Any
 
-from services.marketplace.listings import pages_cache
-from services.marketplace.listings.pages_cache import Rendered, RenderedPages
+from services.marketplace.catalogue import store
+from services.marketplace.catalogue.domain import Rendered
+from services.marketplace.catalogue.handlers import RenderedPages
 
 
 class Clock:
@@ -32,7 +33,7 @@ async def test_answers_follow_the_position_within_the_freshness_and_at_once_afte
     monkeypatch: Any,
 ) -> None:
     clock, counter = Clock(), Counter()
-    monkeypatch.setattr(pages_cache, "latest_position", counter.read)
+    monkeypatch.setattr(store, "latest_position", counter.read)
     pages = RenderedPages(fresh_for=0.25, clock=clock)
     renders: list[int] = []
 

@@ -1,4 +1,4 @@
-"""Checking that an uploaded photo is an image of a kind browsers show, by decoding it with Pillow."""
+"""Photos of listings: an upload is an image of a kind browsers show, checked by decoding it whole; pure."""
 
 import io
 from dataclasses import dataclass

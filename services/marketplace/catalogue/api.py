@@ -1,24 +1,73 @@
 """The public catalogue for integrators: no key needed (rate-limited per client), cursor pages in the commit
-order of each listing's last change, `ETag`/`If-None-Match`, and schema.org JSON-LD on request."""
+order of each listing's last change, `ETag`/`If-None-Match`, and schema.org JSON-LD on request.
+
+Rate limits are per client: by API key when one is given (a higher limit), else by address. They are kept in the
+process's memory by the `limits` library: with several replicas each counts its own."""
 
 import hashlib
 import json
+import math
+import time
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 
-from services.marketplace.listings import catalogue
-from services.marketplace.listings.catalogue import Search
+from services.marketplace.catalogue import handlers
+from services.marketplace.catalogue.domain import Rendered, Search, product
+from services.marketplace.catalogue.handlers import RenderedPages
 from services.marketplace.listings.domain import Category, ListingNotFound
-from services.marketplace.listings.pages_cache import Rendered, RenderedPages
-from services.marketplace.listings.rates import CatalogueClient
 from shared.contracts.marketplace import ListingState
+from shared.http.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
 from shared.http.app import DatabaseDep
 from shared.http.bounds import LARGEST_COUNT
 from shared.http.parameters import PathId, query_model, query_parameters
+
+
+class CatalogueRates:
+    def __init__(self, *, anonymous: str, keyed: str) -> None:
+        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._anonymous: RateLimitItem = parse(anonymous)
+        self._keyed: RateLimitItem = parse(keyed)
+
+    async def admit(self, client: str, *, keyed: bool) -> None:
+        """Count a request of `client`; 429 with Retry-After once its limit is used up."""
+        limit = self._keyed if keyed else self._anonymous
+        if await self._limiter.hit(limit, client):
+            return
+        reset_at, _ = await self._limiter.get_window_stats(limit, client)
+        wait = max(1, math.ceil(reset_at - time.time()))
+        raise HTTPException(
+            429, f"Too many requests; try again in {wait} s, or use an API key.", headers={"Retry-After": str(wait)}
+        )
+
+
+async def catalogue_client(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller | None:
+    """The caller when a key is given (401 when it is not valid), after counting the request against its limit."""
+    caller = None
+    if token:
+        recent: RecentCallers = request.app.state.recent_callers
+        caller = await recent.caller(token, ApiKeys(request.app.state.runtime.database.db).authenticate)
+        if caller is None:
+            raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
+    rates: CatalogueRates = request.app.state.catalogue_rates
+    client = f"key:{caller.key_id}" if caller else address_of(request)
+    await rates.admit(client, keyed=caller is not None)
+    return caller
+
+
+def address_of(request: Request) -> str:
+    """The client a request without a key counts against: its address (the storefront's pages count there too)."""
+    return f"address:{request.client.host if request.client else '-'}"
+
+
+CatalogueClient = Annotated[Caller | None, Depends(catalogue_client)]
+
 
 router = APIRouter(tags=["catalogue"])
 JSON_LD = "application/ld+json"
@@ -85,7 +134,7 @@ async def search_catalogue(
     )  # fmt: skip
 
     async def render(position: int) -> Rendered:
-        found = await catalogue.search(database, search, after=query.after, limit=query.limit)
+        found = await handlers.search(database, search, after=query.after, limit=query.limit)
         return rendered({"items": found.items, "next_cursor": found.cursor, "more": found.more}, position)
 
     return conditional(request, await _pages(request).answer(database, f"search?{request.url.query}", render))
@@ -103,7 +152,7 @@ async def catalogue_listing(
     as_json_ld = JSON_LD in request.headers.get("accept", "")
 
     async def render(position: int) -> Rendered:
-        listing = await catalogue.listing(database, listing_id)
+        listing = await handlers.listing(database, listing_id)
         if listing is None:
             raise ListingNotFound(f"No listing {listing_id} in the catalogue.", field="listing_id")
         if as_json_ld:
@@ -131,34 +180,3 @@ def conditional(request: Request, answer: Rendered) -> Response:
     if answer.etag in known or "*" in known:
         return Response(status_code=304, headers=headers)
     return Response(answer.content, media_type=answer.media_type, headers=headers)
-
-
-def product(listing: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """A listing as a schema.org Product with its Offer."""
-    url = f"{base_url}listings/{listing['listing_id']}"
-    in_stock = Decimal(listing["stock"]) > 0
-    return {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "@id": url,
-        "sku": listing["listing_id"],
-        "name": listing["title"],
-        "description": listing["description"],
-        "category": listing["category"],
-        "image": [f"{url}/photos/{photo_id}" for photo_id in listing["photo_ids"]],
-        "countryOfOrigin": "ID",
-        "offers": {
-            "@type": "Offer",
-            "url": url,
-            "price": listing["price"],
-            "priceCurrency": listing["currency"],
-            "availability": f"https://schema.org/{'InStock' if in_stock else 'OutOfStock'}",
-            "inventoryLevel": {"@type": "QuantitativeValue", "value": listing["stock"], "unitText": listing["unit"]},
-            "eligibleQuantity": {
-                "@type": "QuantitativeValue",
-                "minValue": listing["minimum_order"],
-                "unitText": listing["unit"],
-            },
-            "seller": {"@type": "Organization", "identifier": listing["facility_id"]},
-        },
-    }
