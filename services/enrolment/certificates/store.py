@@ -30,9 +30,9 @@ async def add_certificate(
 
 
 async def certificate(tx: Transaction, number: str) -> Document | None:
-    return await tx.db[CERTIFICATES].find_one({"_id": number}, session=tx.session)
+    return await tx.document(CERTIFICATES, number)
 
 
 async def certificate_of(tx: Transaction, enrolment_id: str) -> tuple[str, date] | None:
-    found = await tx.db[CERTIFICATES].find_one({"enrolment_id": enrolment_id}, session=tx.session)
+    found = await tx.document(CERTIFICATES, {"enrolment_id": enrolment_id})
     return None if found is None else (found["_id"], found["issued_on"].date())

@@ -61,10 +61,16 @@ def within_reach(cohort: Cohort, reach: Reach) -> bool:
 async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
     """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
     is not found."""
-    document = await tx.db[COHORTS].find_one({"_id": cohort_id}, session=tx.session)
+    document = await tx.document(COHORTS, cohort_id)
     if document is None or not within_reach(found := cohort_from(document), reach):
         raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
     return found
+
+
+async def facility_of(tx: Transaction, cohort_id: str) -> str | None:
+    """The facility a cohort runs at; None when there is no such cohort."""
+    document = await tx.document(COHORTS, cohort_id, projection=["facility_id"])
+    return None if document is None else str(document["facility_id"])
 
 
 async def cohorts(tx: Transaction, cohort_ids: list[str]) -> list[Cohort]:

@@ -1,6 +1,7 @@
 """The enrolments collection: each enrolment with its history, and the questions screening asks of them."""
 
 from dataclasses import asdict
+from functools import partial
 
 from pymongo import ASCENDING, IndexModel
 
@@ -70,7 +71,7 @@ def enrolment_from(document: Document) -> Enrolment:
 
 async def enrolment(tx: Transaction, enrolment_id: str, *, reach: Reach = EVERYWHERE) -> Enrolment:
     """The enrolment; one in a cohort beyond `reach` is not found."""
-    document = await tx.db[ENROLMENTS].find_one({"_id": enrolment_id}, session=tx.session)
+    document = await tx.document(ENROLMENTS, enrolment_id)
     if document is None or (
         reach != EVERYWHERE
         and not cohort_store.within_reach(await cohort_store.cohort(tx, document["cohort_id"]), reach)
@@ -97,7 +98,7 @@ async def background(tx: Transaction, participant_id: str) -> Background:
 
 async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id: str) -> bool:
     query = {"participant_id": participant_id, "cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
-    return await tx.db[ENROLMENTS].find_one(query, session=tx.session) is not None
+    return await tx.document(ENROLMENTS, query, projection=["_id"]) is not None
 
 
 async def live_enrolments(tx: Transaction, participant_id: str) -> list[Enrolment]:
@@ -119,11 +120,10 @@ async def fill_enrolment_facilities(database: ServiceDatabase) -> None:
     """Enrolments stored before they carried their cohort's facility get it; later starts change nothing."""
     enrolments = database.db[ENROLMENTS]
     for cohort_id in await enrolments.distinct("cohort_id", {"facility_id": {"$exists": False}}):
-        cohort = await database.db[COHORTS].find_one({"_id": cohort_id}, projection=["facility_id"])
-        if cohort is not None:
+        facility_id = await database.read(partial(cohort_store.facility_of, cohort_id=cohort_id))
+        if facility_id is not None:
             await enrolments.update_many(
-                {"cohort_id": cohort_id, "facility_id": {"$exists": False}},
-                {"$set": {"facility_id": cohort["facility_id"]}},
+                {"cohort_id": cohort_id, "facility_id": {"$exists": False}}, {"$set": {"facility_id": facility_id}}
             )
 
 

@@ -77,7 +77,7 @@ async def add_participant(tx: Transaction, participant: Participant) -> None:
 async def participant(tx: Transaction, participant_id: str, *, facility: str | None = None) -> Participant:
     """The participant; one held at another facility than `facility` (when given) is not found."""
     query = {"_id": participant_id} | ({"facility_id": facility} if facility else {})
-    document = await tx.db[PARTICIPANTS].find_one(query, session=tx.session)
+    document = await tx.document(PARTICIPANTS, query)
     if document is None:
         raise ParticipantNotFound(f"No participant {participant_id}.", field="participant_id")
     return from_document(document)

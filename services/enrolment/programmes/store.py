@@ -73,7 +73,7 @@ def reach_query(reach: Reach) -> Document:
 
 async def programme(tx: Transaction, programme_id: str, *, reach: Reach = EVERYWHERE) -> Programme:
     """The programme; one beyond `reach` is not found."""
-    document = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
+    document = await tx.document(PROGRAMMES, programme_id)
     if document is None or not within_reach(found := programme_from(document), reach):
         raise ProgrammeNotFound(f"No programme {programme_id}.", field="programme_id")
     return found

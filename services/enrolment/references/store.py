@@ -36,7 +36,7 @@ class AlreadyKnown(Conflict):
 
 
 async def known(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> bool:
-    return await tx.db[COLLECTION_OF[type(party)]].find_one({"_id": party.id}, session=tx.session) is not None
+    return await tx.document(COLLECTION_OF[type(party)], party.id, projection=["_id"]) is not None
 
 
 async def add(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> None:
@@ -87,15 +87,15 @@ async def skill_tracks(database: ServiceDatabase) -> list[SkillTrack]:
 
 
 async def ensure_skill_track(tx: Transaction, skill_track: str) -> None:
-    if await tx.db[SKILL_TRACKS].find_one({"_id": skill_track}, session=tx.session) is None:
+    if await tx.document(SKILL_TRACKS, skill_track, projection=["_id"]) is None:
         raise UnknownSkillTrack(f"No skill track {skill_track}; see GET /skill-tracks.", field="skill_track")
 
 
 async def ensure_facility(tx: Transaction, facility_id: str, *, field: str = "facility_id") -> None:
-    if await tx.db[FACILITIES].find_one({"_id": facility_id}, session=tx.session) is None:
+    if await tx.document(FACILITIES, facility_id, projection=["_id"]) is None:
         raise UnknownFacility(f"No facility {facility_id}.", field=field)
 
 
 async def ensure_agency(tx: Transaction, agency_id: str) -> None:
-    if await tx.db[AGENCIES].find_one({"_id": agency_id}, session=tx.session) is None:
+    if await tx.document(AGENCIES, agency_id, projection=["_id"]) is None:
         raise UnknownAgency(f"No partner agency {agency_id}.", field="agency_id")

@@ -34,7 +34,7 @@ def mark_from(document: Document) -> Mark:
 
 
 async def first_recorded(tx: Transaction, enrolment_id: str, session: int) -> datetime | None:
-    document = await tx.db[ATTENDANCE].find_one({"_id": f"{enrolment_id}:{session}"}, session=tx.session)
+    document = await tx.document(ATTENDANCE, f"{enrolment_id}:{session}", projection=["first_recorded_at"])
     return None if document is None else document["first_recorded_at"]
 
 
@@ -49,7 +49,7 @@ async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: 
         "recorded_at": mark.recorded_at,
     }
     key = {"_id": f"{enrolment_id}:{mark.session}"}
-    previous = await tx.db[ATTENDANCE].find_one(key, session=tx.session)
+    previous = await tx.document(ATTENDANCE, key)
     changes: list[Any] = [] if previous is None else [*previous["changes"], {k: previous[k] for k in current}]
     document = {
         **current,

@@ -53,7 +53,7 @@ async def save_batch(tx: Transaction, batch: Batch) -> None:
 
 
 async def batch(tx: Transaction, batch_id: str) -> Batch:
-    document = await tx.db[BATCHES].find_one({"_id": batch_id}, session=tx.session)
+    document = await tx.document(BATCHES, batch_id)
     if document is None:
         raise BatchNotFound(f"No batch {batch_id}.", field="batch_id")
     return from_document(document)

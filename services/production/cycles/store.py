@@ -66,7 +66,7 @@ async def save_cycle(tx: Transaction, cycle: Cycle) -> None:
 
 
 async def cycle(tx: Transaction, cycle_id: str) -> Cycle:
-    document = await tx.db[CYCLES].find_one({"_id": cycle_id}, session=tx.session)
+    document = await tx.document(CYCLES, cycle_id)
     if document is None:
         raise CycleNotFound(f"No production cycle {cycle_id}.", field="cycle_id")
     return from_document(document)

@@ -40,7 +40,7 @@ def from_document(document: Document) -> EnrolmentRecord:
 
 async def enrolment(tx: Transaction, enrolment_id: str) -> tuple[EnrolmentRecord | None, int]:
     """The record and the version it was read at (0 when there is none yet)."""
-    document = await tx.db[ENROLMENTS].find_one({"_id": enrolment_id}, session=tx.session)
+    document = await tx.document(ENROLMENTS, enrolment_id)
     if document is None:
         return None, 0
     return from_document(document), document["version"]

@@ -50,7 +50,7 @@ async def save_harvest(tx: Transaction, harvest: Harvest) -> None:
 
 
 async def harvest(tx: Transaction, harvest_id: str) -> Harvest:
-    document = await tx.db[HARVESTS].find_one({"_id": harvest_id}, session=tx.session)
+    document = await tx.document(HARVESTS, harvest_id)
     if document is None:
         raise HarvestNotFound(f"No harvest {harvest_id}.", field="harvest_id")
     return from_document(document)

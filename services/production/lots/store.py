@@ -110,7 +110,7 @@ def _duplicate_key(error: DuplicateKeyError | BulkWriteError) -> bool:
 
 
 async def lot(tx: Transaction, lot_id: str) -> Lot:
-    document = await tx.db[LOTS].find_one({"_id": lot_id}, session=tx.session)
+    document = await tx.document(LOTS, lot_id)
     if document is None:
         raise LotNotFound(f"No lot {lot_id}.", field="lot_id")
     return from_document(document)

@@ -11,7 +11,7 @@ INDEXES: dict[str, list[IndexModel]] = {PARTICIPANTS: []}
 
 
 async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:
-    document = await tx.db[PARTICIPANTS].find_one({"_id": participant_id}, session=tx.session)
+    document = await tx.document(PARTICIPANTS, participant_id)
     if document is None:
         return None
     return KnownParticipant(

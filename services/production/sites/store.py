@@ -54,7 +54,7 @@ async def save_site(tx: Transaction, site: Site) -> None:
 
 
 async def site(tx: Transaction, site_id: str) -> Site:
-    document = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
+    document = await tx.document(SITES, site_id)
     if document is None:
         raise SiteNotFound(f"No production site {site_id}.", field="site_id")
     return from_document(document)
