@@ -1,7 +1,6 @@
 """The cohorts collection: each cohort with its capacity, the places taken and the waiting list in one document."""
 
 from dataclasses import asdict
-from datetime import datetime, time
 
 from pymongo import ASCENDING, IndexModel
 
@@ -10,6 +9,7 @@ from services.enrolment.cohorts.domain import Cohort
 from shared.errors import NotFound
 from shared.storage import pages
 from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.storage.values import day_or_none, stored_day_or_none
 
 COHORTS = "cohorts"
 OPENED_AT = "opened_at"
@@ -35,15 +35,14 @@ def cohort_document(cohort: Cohort) -> Document:
     document: Document = asdict(cohort)
     document["_id"] = document.pop("id")
     for name in DAYS:
-        if document[name] is not None:
-            document[name] = datetime.combine(document[name], time())
+        document[name] = stored_day_or_none(document[name])
     return document
 
 
 def cohort_from(document: Document) -> Cohort:
     values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     for name in DAYS:
-        values[name] = values[name].date() if values.get(name) else None
+        values[name] = day_or_none(values.get(name))
     for name in ("trainer_ids", "approved", "waitlist"):
         values[name] = tuple(values[name])
     return Cohort(id=document["_id"], **values)

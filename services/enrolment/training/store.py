@@ -1,12 +1,13 @@
 """Documents of training in progress: attendance marks (with every correction kept) and assessments."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 
 from services.enrolment.training.domain import Absence, Mark
 from shared.storage.database import Document, Transaction
+from shared.storage.values import day_of, stored_day
 
 ATTENDANCE = "attendance"
 ASSESSMENTS = "assessments"
@@ -17,15 +18,11 @@ INDEXES = {
 }
 
 
-def as_datetime(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 def mark_from(document: Document) -> Mark:
     absence = Absence(document["absence"]) if document["absence"] else None
     return Mark(
         document["session"],
-        document["held_on"].date(),
+        day_of(document["held_on"]),
         document["attended"],
         absence,
         document["recorded_by"],
@@ -42,7 +39,7 @@ async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: 
     """Set the session's mark; the mark it replaces goes into `changes`."""
     current = {
         "session": mark.session,
-        "held_on": as_datetime(mark.held_on),
+        "held_on": stored_day(mark.held_on),
         "attended": mark.attended,
         "absence": mark.absence.value if mark.absence else None,
         "recorded_by": mark.recorded_by,

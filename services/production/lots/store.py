@@ -4,9 +4,10 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
-from services.production.quantities.store import date_of, date_or_none, day, day_or_none, exact, quantity_of
+from services.production.quantities.store import quantity_of
 from shared.storage import pages
 from shared.storage.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
+from shared.storage.values import day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
 
 LOTS = "lots"
 
@@ -42,8 +43,8 @@ def to_document(lot: Lot) -> Document:
     dispositions = [
         {
             "kind": d.kind.value,
-            "quantity": exact(d.quantity.amount),
-            "on": day(d.on),
+            "quantity": stored_amount(d.quantity.amount),
+            "on": stored_day(d.on),
             **{name: getattr(d, name) for name in DISPOSITION_FIELDS},
         }
         for d in lot.dispositions
@@ -52,9 +53,9 @@ def to_document(lot: Lot) -> Document:
         "_id": lot.id,
         **{name: getattr(lot, name) for name in FIELDS},
         "grade": lot.grade.value,
-        "quantity": exact(lot.quantity.amount),
+        "quantity": stored_amount(lot.quantity.amount),
         "unit": lot.quantity.unit.value,
-        "best_before": day_or_none(lot.best_before),
+        "best_before": stored_day_or_none(lot.best_before),
         "dispositions": dispositions,
     }
 
@@ -63,7 +64,7 @@ def disposition_of(stored: Document, unit: str) -> Disposition:
     return Disposition(
         kind=DispositionKind(stored["kind"]),
         quantity=quantity_of(stored["quantity"], unit),
-        on=date_of(stored["on"]),
+        on=day_of(stored["on"]),
         recipient=stored["recipient"],
         reason=stored["reason"],
         recorded_at=stored["recorded_at"],
@@ -78,7 +79,7 @@ def from_document(document: Document) -> Lot:
         **{name: document[name] for name in FIELDS},
         grade=Grade(document["grade"]),
         quantity=quantity_of(document["quantity"], document["unit"]),
-        best_before=date_or_none(document["best_before"]),
+        best_before=day_or_none(document["best_before"]),
         dispositions=tuple(disposition_of(d, document["unit"]) for d in document["dispositions"]),
     )
 
