@@ -31,7 +31,7 @@ class CohortNotFound(NotFound):
     """No cohort has this id."""
 
 
-def cohort_document(cohort: Cohort) -> Document:
+def to_document(cohort: Cohort) -> Document:
     document: Document = asdict(cohort)
     document["_id"] = document.pop("id")
     for name in DAYS:
@@ -39,7 +39,7 @@ def cohort_document(cohort: Cohort) -> Document:
     return document
 
 
-def cohort_from(document: Document) -> Cohort:
+def from_document(document: Document) -> Cohort:
     values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     for name in DAYS:
         values[name] = day_or_none(values.get(name))
@@ -61,7 +61,7 @@ async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) 
     """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
     is not found."""
     document = await tx.document(COHORTS, cohort_id)
-    if document is None or not within_reach(found := cohort_from(document), reach):
+    if document is None or not within_reach(found := from_document(document), reach):
         raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
     return found
 
@@ -74,11 +74,11 @@ async def facility_of(tx: Transaction, cohort_id: str) -> str | None:
 
 async def cohorts(tx: Transaction, cohort_ids: list[str]) -> list[Cohort]:
     found = tx.db[COHORTS].find({"_id": {"$in": cohort_ids}}, session=tx.session)
-    return [cohort_from(document) async for document in found]
+    return [from_document(document) async for document in found]
 
 
 async def save_cohort(tx: Transaction, cohort: Cohort) -> None:
-    await tx.save_versioned(COHORTS, cohort_document(cohort), listed=True)
+    await tx.save_versioned(COHORTS, to_document(cohort), listed=True)
 
 
 async def cohorts_page(
@@ -96,4 +96,4 @@ async def cohorts_page(
     if limits := pages.only(facility_id=reach.facility_id, agency_id=reach.agency_id, trainer_ids=reach.trainer_id):
         query["$and"] = [limits]
     collection = database.db[COHORTS]
-    return await pages.page(collection, query, cohort_from, after=after, limit=limit)
+    return await pages.page(collection, query, from_document, after=after, limit=limit)

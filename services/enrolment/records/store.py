@@ -2,10 +2,21 @@
 
 from services.enrolment.records.domain import PremiEntry
 from shared.contracts.marketplace import PremiSettled
-from shared.storage.database import Transaction
+from shared.storage.database import Document, Transaction
 from shared.storage.values import amount_of, day_of, stored_amount, stored_day
 
 PREMI_LEDGER = "premi_ledger"
+
+
+def from_document(line: Document) -> PremiEntry:
+    """A ledger line, keyed `<settlement>:<participant>`."""
+    return PremiEntry(
+        line["_id"].split(":")[0],
+        line["programme_id"],
+        amount_of(line["amount"]),
+        line["currency"],
+        day_of(line["settled_on"]),
+    )
 
 
 async def add_premi_line(tx: Transaction, settled: PremiSettled) -> None:
@@ -23,13 +34,4 @@ async def add_premi_line(tx: Transaction, settled: PremiSettled) -> None:
 
 async def premi_of(tx: Transaction, participant_id: str) -> list[PremiEntry]:
     found = tx.db[PREMI_LEDGER].find({"participant_id": participant_id}, sort=[("settled_on", 1)], session=tx.session)
-    return [
-        PremiEntry(
-            line["_id"].split(":")[0],
-            line["programme_id"],
-            amount_of(line["amount"]),
-            line["currency"],
-            day_of(line["settled_on"]),
-        )
-        async for line in found
-    ]
+    return [from_document(line) async for line in found]

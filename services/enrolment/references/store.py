@@ -1,7 +1,6 @@
 """The reference data's collections: facilities, partner agencies and skill tracks, each by its id."""
 
 from dataclasses import asdict
-from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
@@ -39,11 +38,27 @@ async def known(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -
     return await tx.document(COLLECTION_OF[type(party)], party.id, projection=["_id"]) is not None
 
 
-async def add(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> None:
-    document: dict[str, Any] = asdict(party)
+def to_document(party: Facility | PartnerAgency | SkillTrack) -> Document:
+    document: Document = asdict(party)
     document["_id"] = document.pop("id")
+    return document
+
+
+def facility_from_document(document: Document) -> Facility:
+    return Facility(document["_id"], document["name"], FacilityKind(document["kind"]), document["regency"])
+
+
+def agency_from_document(document: Document) -> PartnerAgency:
+    return PartnerAgency(document["_id"], document["name"], document["short_name"], document["regency"])
+
+
+def skill_track_from_document(document: Document) -> SkillTrack:
+    return SkillTrack(document["_id"], document["name"])
+
+
+async def add(tx: Transaction, party: Facility | PartnerAgency | SkillTrack) -> None:
     try:
-        await tx.db[COLLECTION_OF[type(party)]].insert_one(document, session=tx.session)
+        await tx.db[COLLECTION_OF[type(party)]].insert_one(to_document(party), session=tx.session)
     except DuplicateKeyError:
         raise AlreadyKnown(f"{party.id} is already registered.", field="id") from None
 
@@ -56,34 +71,26 @@ async def untold(tx: Transaction) -> list[Facility | PartnerAgency]:
     never = {TOLD: {"$ne": True}}
     facilities = await tx.db[FACILITIES].find(never, sort=[("_id", 1)], session=tx.session).to_list()
     agencies = await tx.db[AGENCIES].find(never, sort=[("_id", 1)], session=tx.session).to_list()
-    return [_facility(d) for d in facilities] + [_agency(d) for d in agencies]
+    return [facility_from_document(d) for d in facilities] + [agency_from_document(d) for d in agencies]
 
 
 async def mark_told(tx: Transaction, party: Facility | PartnerAgency) -> None:
     await tx.db[COLLECTION_OF[type(party)]].update_one({"_id": party.id}, {"$set": {TOLD: True}}, session=tx.session)
 
 
-def _facility(d: Document) -> Facility:
-    return Facility(d["_id"], d["name"], FacilityKind(d["kind"]), d["regency"])
-
-
-def _agency(d: Document) -> PartnerAgency:
-    return PartnerAgency(d["_id"], d["name"], d["short_name"], d["regency"])
-
-
 async def facilities(database: ServiceDatabase) -> list[Facility]:
     found = database.db[FACILITIES].find({}, sort=[("_id", 1)])
-    return [_facility(d) async for d in found]
+    return [facility_from_document(d) async for d in found]
 
 
 async def agencies(database: ServiceDatabase) -> list[PartnerAgency]:
     found = database.db[AGENCIES].find({}, sort=[("_id", 1)])
-    return [_agency(d) async for d in found]
+    return [agency_from_document(d) async for d in found]
 
 
 async def skill_tracks(database: ServiceDatabase) -> list[SkillTrack]:
     found = database.db[SKILL_TRACKS].find({}, sort=[("_id", 1)])
-    return [SkillTrack(d["_id"], d["name"]) async for d in found]
+    return [skill_track_from_document(d) async for d in found]
 
 
 async def ensure_skill_track(tx: Transaction, skill_track: str) -> None:

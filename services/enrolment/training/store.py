@@ -18,7 +18,19 @@ INDEXES = {
 }
 
 
-def mark_from(document: Document) -> Mark:
+def to_document(mark: Mark) -> Document:
+    """A mark's fields, as the session's attendance document holds them (and each of its `changes`)."""
+    return {
+        "session": mark.session,
+        "held_on": stored_day(mark.held_on),
+        "attended": mark.attended,
+        "absence": mark.absence.value if mark.absence else None,
+        "recorded_by": mark.recorded_by,
+        "recorded_at": mark.recorded_at,
+    }
+
+
+def from_document(document: Document) -> Mark:
     absence = Absence(document["absence"]) if document["absence"] else None
     return Mark(
         document["session"],
@@ -37,14 +49,7 @@ async def first_recorded(tx: Transaction, enrolment_id: str, session: int) -> da
 
 async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: Mark) -> None:
     """Set the session's mark; the mark it replaces goes into `changes`."""
-    current = {
-        "session": mark.session,
-        "held_on": stored_day(mark.held_on),
-        "attended": mark.attended,
-        "absence": mark.absence.value if mark.absence else None,
-        "recorded_by": mark.recorded_by,
-        "recorded_at": mark.recorded_at,
-    }
+    current = to_document(mark)
     key = {"_id": f"{enrolment_id}:{mark.session}"}
     previous = await tx.document(ATTENDANCE, key)
     changes: list[Any] = [] if previous is None else [*previous["changes"], {k: previous[k] for k in current}]
@@ -60,7 +65,7 @@ async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: 
 
 async def marks(tx: Transaction, enrolment_id: str) -> list[Mark]:
     found = tx.db[ATTENDANCE].find({"enrolment_id": enrolment_id}, sort=[("session", 1)], session=tx.session)
-    return [mark_from(document) async for document in found]
+    return [from_document(document) async for document in found]
 
 
 async def add_assessment(

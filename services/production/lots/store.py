@@ -40,15 +40,6 @@ DISPOSITION_FIELDS = ("recipient", "reason", "recorded_at", "sale_id")
 
 
 def to_document(lot: Lot) -> Document:
-    dispositions = [
-        {
-            "kind": d.kind.value,
-            "quantity": stored_amount(d.quantity.amount),
-            "on": stored_day(d.on),
-            **{name: getattr(d, name) for name in DISPOSITION_FIELDS},
-        }
-        for d in lot.dispositions
-    ]
     return {
         "_id": lot.id,
         **{name: getattr(lot, name) for name in FIELDS},
@@ -56,11 +47,20 @@ def to_document(lot: Lot) -> Document:
         "quantity": stored_amount(lot.quantity.amount),
         "unit": lot.quantity.unit.value,
         "best_before": stored_day_or_none(lot.best_before),
-        "dispositions": dispositions,
+        "dispositions": [disposition_to_document(d) for d in lot.dispositions],
     }
 
 
-def disposition_of(stored: Document, unit: str) -> Disposition:
+def disposition_to_document(disposition: Disposition) -> Document:
+    return {
+        "kind": disposition.kind.value,
+        "quantity": stored_amount(disposition.quantity.amount),
+        "on": stored_day(disposition.on),
+        **{name: getattr(disposition, name) for name in DISPOSITION_FIELDS},
+    }
+
+
+def disposition_from_document(stored: Document, unit: str) -> Disposition:
     return Disposition(
         kind=DispositionKind(stored["kind"]),
         quantity=quantity_of(stored["quantity"], unit),
@@ -80,7 +80,7 @@ def from_document(document: Document) -> Lot:
         grade=Grade(document["grade"]),
         quantity=quantity_of(document["quantity"], document["unit"]),
         best_before=day_or_none(document["best_before"]),
-        dispositions=tuple(disposition_of(d, document["unit"]) for d in document["dispositions"]),
+        dispositions=tuple(disposition_from_document(d, document["unit"]) for d in document["dispositions"]),
     )
 
 
