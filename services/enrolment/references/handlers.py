@@ -21,7 +21,7 @@ async def seed_founding_parties(database: ServiceDatabase) -> None:
     await database.transaction(work)
 
 
-async def add(database: ServiceDatabase, party: Facility | PartnerAgency | SkillTrack) -> None:
+async def add_reference(database: ServiceDatabase, party: Facility | PartnerAgency | SkillTrack) -> None:
     """Add a facility, partner agency or skill track; its id must be a slug not taken yet."""
     domain.checked_id(party.id, field="id")
     await database.transaction(lambda tx: _added(tx, party))
