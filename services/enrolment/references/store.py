@@ -4,7 +4,16 @@ from dataclasses import asdict
 
 from pymongo.errors import DuplicateKeyError
 
-from services.enrolment.references.domain import Facility, FacilityKind, PartnerAgency, SkillTrack
+from services.enrolment.references.domain import (
+    FOUNDING_AGENCIES,
+    FOUNDING_FACILITIES,
+    FOUNDING_SKILL_TRACKS,
+    Facility,
+    FacilityKind,
+    PartnerAgency,
+    SkillTrack,
+    registered,
+)
 from shared.errors import Conflict, NotFound
 from shared.storage.database import Document, ServiceDatabase, Transaction
 
@@ -76,6 +85,28 @@ async def untold(tx: Transaction) -> list[Facility | PartnerAgency]:
 
 async def mark_told(tx: Transaction, party: Facility | PartnerAgency) -> None:
     await tx.db[COLLECTION_OF[type(party)]].update_one({"_id": party.id}, {"$set": {TOLD: True}}, session=tx.session)
+
+
+async def tell(tx: Transaction, party: Facility | PartnerAgency) -> None:
+    """Tell the services that show a facility's or an agency's name, once."""
+    await tx.publish(registered(party), subject=party.id, sequence=1)
+    await mark_told(tx, party)
+
+
+async def seed_founding_parties(database: ServiceDatabase) -> None:
+    """A start-up migration: the memorandum's parties and tracks exist from the first start; every facility and
+    agency not yet told to the other services (those stored before these events existed too) is told once; later
+    starts change nothing."""
+    founding = (*FOUNDING_FACILITIES, *FOUNDING_AGENCIES, *FOUNDING_SKILL_TRACKS)
+
+    async def work(tx: Transaction) -> None:
+        for party in founding:
+            if not await known(tx, party):
+                await add(tx, party)
+        for party in await untold(tx):
+            await tell(tx, party)
+
+    await database.transaction(work)
 
 
 async def facilities(database: ServiceDatabase) -> list[Facility]:
