@@ -11,7 +11,7 @@ from services.enrolment.enrolments.domain import Background, EnrolmentState, Ove
 from services.enrolment.participants.domain import ParticipantStatus, SecurityClassification
 from services.enrolment.programmes import domain as programmes
 from services.enrolment.programmes.domain import Eligibility
-from tests.unit.enrolment.test_participants import register
+from tests.support.participants import register
 
 NOTHING = Background(completed_programme_ids=frozenset(), held_cohorts=())
 
