@@ -18,7 +18,7 @@ from services.enrolment.programmes import api as programmes_api
 from services.enrolment.programmes import store as programmes_store
 from services.enrolment.records import api as records_api
 from services.enrolment.references import api as references_api
-from services.enrolment.references import handlers as references
+from services.enrolment.references import store as references_store
 from services.enrolment.training import api as training_api
 from services.enrolment.training import store as training_store
 from shared.http.app import create_service_app
@@ -57,7 +57,7 @@ async def place_listed(database: ServiceDatabase) -> None:
 
 
 MIGRATIONS = [
-    Migration("founding parties", references.seed_founding_parties),
+    Migration("founding parties", references_store.seed_founding_parties),
     Migration("enrolments' facilities", enrolments_store.fill_enrolment_facilities),
     Migration("listed records placed", place_listed),
 ]

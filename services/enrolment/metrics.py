@@ -11,6 +11,6 @@ ENROLMENTS = Gauge("enrolment_enrolments", "Enrolments in each state", ["state"]
 
 async def measure_figures(database: ServiceDatabase) -> None:
     """One grouped count over the enrolments; every state is set, to zero when none is in it."""
-    counts = await figures_store.counts_by_state(database.db)
+    counts = await database.read(figures_store.counts_by_state)
     for state in EnrolmentState:
         ENROLMENTS.labels(state.value).set(counts.get(state.value, 0))

@@ -21,4 +21,4 @@ async def measure_figures(database: ServiceDatabase) -> None:
         harvests = await figures_store.harvests(tx, {}, Period(start=today.replace(day=1)))
         return float(tally(harvest.quantity for harvest in harvests).kg)
 
-    KG_THIS_MONTH.set(await database.transaction(harvested))
+    KG_THIS_MONTH.set(await database.read(harvested))

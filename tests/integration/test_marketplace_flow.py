@@ -4,8 +4,7 @@ production accounts the sale in the lot once, and the premi shows on the partici
 from decimal import Decimal
 from typing import Any
 
-from tests.integration.enrolment.test_record import completed_participant
-from tests.support.enrolment import STAFF_SCOPES
+from tests.support.enrolment import STAFF_SCOPES, completed_participant
 from tests.support.marketplace import draft_of, published
 from tests.support.production import created, rack
 from tests.support.services import RunningService, eventually

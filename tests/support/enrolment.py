@@ -1,4 +1,5 @@
-"""Programmes, cohorts and participants created through the enrolment API, for tests."""
+"""Programmes, cohorts and participants created through the enrolment API, for tests, and a participant who
+completed a programme with its certificate."""
 
 from typing import Any
 
@@ -76,3 +77,26 @@ async def known_facility(service: RunningService, headers: dict[str, str], facil
     body = {"id": facility_id, "name": facility_id.replace("-", " ").title(), "kind": "lapas", "regency": "Banten"}
     await created(service, headers, "/facilities", body)
     return facility_id
+
+
+async def completed_participant(service: RunningService, staff: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    programme = await published_programme(
+        service, staff, sessions=1, duration_hours=8, competencies=["packaging"], name="Produksi <makanan> ringan"
+    )
+    cohort = await opened_cohort(service, staff, programme["id"], capacity=1)
+    participant = await registered_participant(service, staff, full_name="Dedi <Setiawan>")
+    placed = await enrol(service, staff, participant, cohort["id"])
+    await service.http.post(f"/cohorts/{cohort['id']}/start", json={"started_on": "2027-01-11"}, headers=staff)
+    await service.http.put(
+        f"/cohorts/{cohort['id']}/sessions/1/attendance",
+        headers=staff,
+        json={"held_on": "2027-01-12", "marks": [{"enrolment_id": placed["id"], "attended": True}]},
+    )
+    await service.http.post(
+        f"/enrolments/{placed['id']}/assessments", json={"competency": "packaging", "passed": True}, headers=staff
+    )
+    done = await service.http.post(
+        f"/enrolments/{placed['id']}/complete", json={"completed_on": "2027-04-30"}, headers=staff
+    )
+    assert done.status_code == 200, done.text
+    return participant, programme | {"certificate_number": done.json()["certificate_number"]}

@@ -13,6 +13,18 @@ def certificate_number(issued_on: date) -> str:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """An issued certificate; `programme_name` is None on those issued before names were kept on them."""
+
+    number: str
+    enrolment_id: str
+    programme_id: str
+    programme_name: str | None
+    agency_id: str
+    issued_on: date
+
+
+@dataclass(frozen=True)
 class Verification:
     """What anyone may learn from a certificate number: nothing personal."""
 

@@ -11,9 +11,9 @@ async def verify_certificate(database: ServiceDatabase, number: str) -> Verifica
         found = await store.certificate(tx, number)
         if found is None:
             return Verification(valid=False)
-        name = found.get("programme_name")  # certificates issued before names were kept on them look it up
-        name = name or (await programme_store.programme(tx, found["programme_id"])).name
-        return Verification(True, name, found["agency_id"], found["issued_on"].date())
+        # certificates issued before names were kept on them look it up
+        name = found.programme_name or (await programme_store.programme(tx, found.programme_id)).name
+        return Verification(True, name, found.agency_id, found.issued_on)
 
     # the certificate never changes once issued and names a programme that exists: no snapshot is needed
     return await database.read(work)

@@ -1,4 +1,4 @@
-"""HTTP routes for cohorts: open, start, change capacity, close, read and list."""
+"""HTTP routes for cohorts: open, read and list (a cohort's start, capacity and close are enrolments' routes)."""
 
 from datetime import date
 from typing import Annotated, Self
@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import reach_of, signature
+from services.enrolment.callers import reach_of
 from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.responses import NOT_FOUND
@@ -67,12 +67,6 @@ class CohortOut(BaseModel):
         return cls.model_validate({**vars(cohort), "places_left": cohort.places_left})
 
 
-class CohortStart(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"started_on": "2027-01-11"}]})
-
-    started_on: Day
-
-
 @router.post(
     "/cohorts",
     status_code=201,
@@ -121,60 +115,3 @@ async def list_cohorts(
         limit=limit,
     )
     return Page(items=[CohortOut.from_domain(cohort) for cohort in found], next_cursor=cursor)
-
-
-@router.post(
-    "/cohorts/{cohort_id}/start",
-    tags=["cohorts"],
-    summary="Start a cohort: approved enrolments become active",
-    responses={**NOT_FOUND, 409: {"description": "Already started"}},
-)
-async def start_cohort(
-    cohort_id: PathId, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
-) -> CohortOut:
-    started = await handlers.start_cohort(
-        database, cohort_id, on=body.started_on, by=signature(caller), reach=reach_of(caller)
-    )
-    return CohortOut.from_domain(started)
-
-
-class CapacityChange(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"capacity": 25}]})
-
-    capacity: int = Field(ge=1, le=10_000)
-
-
-class CohortClosing(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
-
-    closed_on: Day
-
-
-@router.put(
-    "/cohorts/{cohort_id}/capacity",
-    tags=["cohorts"],
-    summary="Change a cohort's capacity; added places go to the head of the waiting list",
-    responses={**NOT_FOUND, 409: {"description": "The cohort is closed"}},
-)
-async def change_capacity(
-    cohort_id: PathId, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
-) -> CohortOut:
-    changed = await handlers.change_capacity(
-        database, cohort_id, capacity=body.capacity, by=signature(caller), reach=reach_of(caller)
-    )
-    return CohortOut.from_domain(changed)
-
-
-@router.post(
-    "/cohorts/{cohort_id}/close",
-    tags=["cohorts"],
-    summary="Close a cohort: training not completed ends, the waiting list is withdrawn",
-    responses={**NOT_FOUND, 409: {"description": "Already closed"}},
-)
-async def close_cohort(
-    cohort_id: PathId, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
-) -> CohortOut:
-    closed = await handlers.close_cohort(
-        database, cohort_id, on=body.closed_on, by=signature(caller), reach=reach_of(caller)
-    )
-    return CohortOut.from_domain(closed)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from services.enrolment.programmes.domain import Programme, ProgrammeStatus
-from shared.contracts.enrolment import CohortOpened
+from shared.contracts.enrolment import CohortCapacityChanged, CohortClosed, CohortOpened, CohortStarted
 from shared.errors import Conflict, InvalidInput
 
 
@@ -117,10 +117,18 @@ class CohortAlreadyStarted(Conflict):
     """A cohort starts once."""
 
 
-def start(cohort: Cohort, *, on: date) -> Cohort:
+def start(cohort: Cohort, *, on: date) -> tuple[Cohort, CohortStarted]:
+    """The started cohort: its approved enrolments become active (the caller activates them)."""
     if cohort.started_on is not None:
         raise CohortAlreadyStarted(f"The cohort started on {cohort.started_on}.", field="started_on")
-    return replace(cohort, started_on=on, version=cohort.version + 1)
+    started = replace(cohort, started_on=on, version=cohort.version + 1)
+    event = CohortStarted(
+        cohort_id=started.id,
+        programme_id=started.programme_id,
+        started_on=on,
+        active_enrolment_ids=list(started.approved),
+    )
+    return started, event
 
 
 class CapacityBelowApprovals(InvalidInput):
@@ -133,7 +141,7 @@ class CohortIsClosed(Conflict):
 
 def change_capacity(
     cohort: Cohort, capacity: int, *, clashing: frozenset[str] = frozenset()
-) -> tuple[Cohort, list[str]]:
+) -> tuple[Cohort, list[str], CohortCapacityChanged]:
     """The cohort with its new capacity, and the waiting enrolments (not `clashing`) promoted into added places."""
     if cohort.closed_on is not None:
         raise CohortIsClosed("The cohort is closed.", field="cohort_id")
@@ -141,12 +149,14 @@ def change_capacity(
         raise CapacityBelowApprovals(f"{len(cohort.approved)} places are already taken.", field="capacity")
     changed = replace(cohort, capacity=capacity, version=cohort.version + 1)
     promoted = promotable(changed, clashing)
-    return _promoted(changed, promoted), promoted
+    event = CohortCapacityChanged(cohort_id=cohort.id, programme_id=cohort.programme_id, capacity=capacity)
+    return _promoted(changed, promoted), promoted, event
 
 
-def close(cohort: Cohort, *, on: date, withdrawn: frozenset[str]) -> Cohort:
+def close(cohort: Cohort, *, on: date, withdrawn: frozenset[str]) -> tuple[Cohort, CohortClosed]:
     """The closed cohort: the `withdrawn` enrolments give up their places and the waiting list is empty."""
     if cohort.closed_on is not None:
         raise CohortIsClosed(f"The cohort closed on {cohort.closed_on}.", field="closed_on")
     approved = tuple(enrolment_id for enrolment_id in cohort.approved if enrolment_id not in withdrawn)
-    return replace(cohort, closed_on=on, approved=approved, waitlist=(), version=cohort.version + 1)
+    closed = replace(cohort, closed_on=on, approved=approved, waitlist=(), version=cohort.version + 1)
+    return closed, CohortClosed(cohort_id=closed.id, programme_id=closed.programme_id, closed_on=on)

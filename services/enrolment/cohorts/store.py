@@ -1,7 +1,6 @@
 """The cohorts collection: each cohort with its capacity, the places taken and the waiting list in one document."""
 
 from dataclasses import asdict
-from datetime import datetime, time
 
 from pymongo import ASCENDING, IndexModel
 
@@ -10,6 +9,7 @@ from services.enrolment.cohorts.domain import Cohort
 from shared.errors import NotFound
 from shared.storage import pages
 from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.storage.values import day_or_none, stored_day_or_none
 
 COHORTS = "cohorts"
 OPENED_AT = "opened_at"
@@ -31,19 +31,18 @@ class CohortNotFound(NotFound):
     """No cohort has this id."""
 
 
-def cohort_document(cohort: Cohort) -> Document:
+def to_document(cohort: Cohort) -> Document:
     document: Document = asdict(cohort)
     document["_id"] = document.pop("id")
     for name in DAYS:
-        if document[name] is not None:
-            document[name] = datetime.combine(document[name], time())
+        document[name] = stored_day_or_none(document[name])
     return document
 
 
-def cohort_from(document: Document) -> Cohort:
+def from_document(document: Document) -> Cohort:
     values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     for name in DAYS:
-        values[name] = values[name].date() if values.get(name) else None
+        values[name] = day_or_none(values.get(name))
     for name in ("trainer_ids", "approved", "waitlist"):
         values[name] = tuple(values[name])
     return Cohort(id=document["_id"], **values)
@@ -61,19 +60,25 @@ def within_reach(cohort: Cohort, reach: Reach) -> bool:
 async def cohort(tx: Transaction, cohort_id: str, *, reach: Reach = EVERYWHERE) -> Cohort:
     """The cohort; one beyond `reach` (another facility's, another agency's, one its trainer does not train)
     is not found."""
-    document = await tx.db[COHORTS].find_one({"_id": cohort_id}, session=tx.session)
-    if document is None or not within_reach(found := cohort_from(document), reach):
+    document = await tx.document(COHORTS, cohort_id)
+    if document is None or not within_reach(found := from_document(document), reach):
         raise CohortNotFound(f"No cohort {cohort_id}.", field="cohort_id")
     return found
 
 
+async def facility_of(tx: Transaction, cohort_id: str) -> str | None:
+    """The facility a cohort runs at; None when there is no such cohort."""
+    document = await tx.document(COHORTS, cohort_id, projection=["facility_id"])
+    return None if document is None else str(document["facility_id"])
+
+
 async def cohorts(tx: Transaction, cohort_ids: list[str]) -> list[Cohort]:
     found = tx.db[COHORTS].find({"_id": {"$in": cohort_ids}}, session=tx.session)
-    return [cohort_from(document) async for document in found]
+    return [from_document(document) async for document in found]
 
 
 async def save_cohort(tx: Transaction, cohort: Cohort) -> None:
-    await tx.save_versioned(COHORTS, cohort_document(cohort), listed=True)
+    await tx.save_versioned(COHORTS, to_document(cohort), listed=True)
 
 
 async def cohorts_page(
@@ -91,4 +96,4 @@ async def cohorts_page(
     if limits := pages.only(facility_id=reach.facility_id, agency_id=reach.agency_id, trainer_ids=reach.trainer_id):
         query["$and"] = [limits]
     collection = database.db[COHORTS]
-    return await pages.page(collection, query, cohort_from, after=after, limit=limit)
+    return await pages.page(collection, query, from_document, after=after, limit=limit)

@@ -1,16 +1,20 @@
-"""HTTP routes for enrolments: request, withdrawal, reads and listing."""
+"""HTTP routes for enrolments: request, withdrawal, reads and listing; and the changes of a cohort (start, capacity,
+close) or of a participant (release, transfer) that move enrolments."""
 
 from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import facility_staff, reach_of, sees_personal_data, signature
+from services.enrolment.callers import facility_of, facility_staff, reach_of, sees_personal_data, signature
+from services.enrolment.cohorts.api import CohortOut
 from services.enrolment.enrolments import handlers
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
+from services.enrolment.participants.api import ParticipantOut, ParticipantWriter
 from services.enrolment.responses import NOT_FOUND
 from shared.http.api_keys import Caller, scoped
 from shared.http.app import DatabaseDep
+from shared.http.bounds import Day
 from shared.http.parameters import Filter, PathId
 from shared.storage.pages import After, Limit, Page
 
@@ -171,3 +175,118 @@ async def list_enrolments(
         limit=limit,
     )
     return Page(items=[EnrolmentOut.shown_to(caller, enrolment) for enrolment in found], next_cursor=cursor)
+
+
+class CohortStart(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"started_on": "2027-01-11"}]})
+
+    started_on: Day
+
+
+@router.post(
+    "/cohorts/{cohort_id}/start",
+    tags=["cohorts"],
+    summary="Start a cohort: approved enrolments become active",
+    responses={**NOT_FOUND, 409: {"description": "Already started"}},
+)
+async def start_cohort(
+    cohort_id: PathId, body: CohortStart, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    started = await handlers.start_cohort(
+        database, cohort_id, on=body.started_on, by=signature(caller), reach=reach_of(caller)
+    )
+    return CohortOut.from_domain(started)
+
+
+class CapacityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"capacity": 25}]})
+
+    capacity: int = Field(ge=1, le=10_000)
+
+
+class CohortClosing(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closed_on": "2027-04-30"}]})
+
+    closed_on: Day
+
+
+@router.put(
+    "/cohorts/{cohort_id}/capacity",
+    tags=["cohorts"],
+    summary="Change a cohort's capacity; added places go to the head of the waiting list",
+    responses={**NOT_FOUND, 409: {"description": "The cohort is closed"}},
+)
+async def change_capacity(
+    cohort_id: PathId, body: CapacityChange, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    changed = await handlers.change_capacity(
+        database, cohort_id, capacity=body.capacity, by=signature(caller), reach=reach_of(caller)
+    )
+    return CohortOut.from_domain(changed)
+
+
+@router.post(
+    "/cohorts/{cohort_id}/close",
+    tags=["cohorts"],
+    summary="Close a cohort: training not completed ends, the waiting list is withdrawn",
+    responses={**NOT_FOUND, 409: {"description": "Already closed"}},
+)
+async def close_cohort(
+    cohort_id: PathId, body: CohortClosing, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
+) -> CohortOut:
+    closed = await handlers.close_cohort(
+        database, cohort_id, on=body.closed_on, by=signature(caller), reach=reach_of(caller)
+    )
+    return CohortOut.from_domain(closed)
+
+
+class Release(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"released_on": "2026-12-01"}]})
+
+    released_on: Day
+
+
+class Transfer(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}]},
+    )
+
+    to_facility_id: str = Field(min_length=1, max_length=64)
+    transferred_on: Day
+
+
+NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such participant"},
+    409: {"description": "The participant is no longer in custody"},
+}
+
+
+@router.post(
+    "/participants/{participant_id}/release",
+    tags=["participants"],
+    summary="Release a participant from custody",
+    responses=NOT_IN_CUSTODY,
+)
+async def release_participant(
+    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    released = await handlers.release_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
+    )
+    return ParticipantOut.from_domain(released)
+
+
+@router.post(
+    "/participants/{participant_id}/transfer",
+    tags=["participants"],
+    summary="Transfer a participant to another facility",
+    responses=NOT_IN_CUSTODY,
+)
+async def transfer_participant(
+    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
+) -> ParticipantOut:
+    moved = await handlers.transfer_participant(
+        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
+    )
+    return ParticipantOut.from_domain(moved)

@@ -9,9 +9,16 @@ from services.enrolment.cohorts import domain as cohorts
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.participants.domain import Participant, ParticipantStatus
 from services.enrolment.programmes.domain import Programme
-from shared.contracts.enrolment import EnrolmentApproved, EnrolmentRejected, EnrolmentWaitlisted, EnrolmentWithdrawn
+from shared.contracts.enrolment import (
+    CohortClosed,
+    EnrolmentActivated,
+    EnrolmentApproved,
+    EnrolmentEnded,
+    EnrolmentRejected,
+    EnrolmentWaitlisted,
+    EnrolmentWithdrawn,
+)
 from shared.errors import Conflict, InvalidInput
-from shared.messaging.registry import EventData
 
 
 class EnrolmentState(StrEnum):
@@ -23,6 +30,17 @@ class EnrolmentState(StrEnum):
     SUSPENDED = "suspended"
     COMPLETED = "completed"
     ENDED = "ended"
+
+
+class EndReason(StrEnum):
+    NOT_COMPLETED = "not_completed"
+    WITHDRAWN_BY_PARTICIPANT = "withdrawn_by_participant"
+    WITHDRAWN_BY_STAFF = "withdrawn_by_staff"
+    DISMISSED = "dismissed"
+    HEALTH = "health"
+    SECURITY = "security"
+    RELEASED = "released"
+    TRANSFERRED = "transferred"
 
 
 class Rule(StrEnum):
@@ -39,6 +57,9 @@ class Rule(StrEnum):
 BEFORE_TRAINING = (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED)
 IN_TRAINING = (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)
 NEVER_OVERRIDDEN = frozenset({Rule.IN_CUSTODY, Rule.FACILITY, Rule.SCHEDULE_CLASH})
+
+Decision = EnrolmentApproved | EnrolmentWaitlisted | EnrolmentRejected
+"""What a request comes to: a place, the waiting list, or a rejection naming every failed rule."""
 
 
 class RuleNotOverridable(InvalidInput):
@@ -129,7 +150,7 @@ def request_enrolment(
     *,
     overrides: list[Override],
     by: str,
-) -> tuple[Enrolment, Cohort, EventData]:
+) -> tuple[Enrolment, Cohort, Decision]:
     """Screen the request, then take a place, join the waiting list, or be rejected naming every failed rule."""
     if refused := [override for override in overrides if override.rule in NEVER_OVERRIDDEN]:
         raise RuleNotOverridable(f"The rule {refused[0].rule.value} cannot be overridden.", field="overrides")
@@ -160,7 +181,7 @@ def request_enrolment(
     return enrolment, cohort, event
 
 
-def decided(cohort: Cohort, failed: list[FailedRule], ids: dict[str, str]) -> tuple[Cohort, EnrolmentState, EventData]:
+def decided(cohort: Cohort, failed: list[FailedRule], ids: dict[str, str]) -> tuple[Cohort, EnrolmentState, Decision]:
     """Rejected when a rule failed, else a place when one is left, else the waiting list."""
     if failed:
         return cohort, EnrolmentState.REJECTED, EnrolmentRejected(**ids, failed_rules=[f.rule.value for f in failed])
@@ -178,7 +199,7 @@ def withdraw(
     by: str,
     reason: str,
     clashing: frozenset[str] = frozenset(),
-) -> tuple[Enrolment, Cohort, EventData, str | None]:
+) -> tuple[Enrolment, Cohort, EnrolmentWithdrawn, str | None]:
     """Withdraw an approved or waitlisted enrolment; returns the id of whoever the freed place promotes."""
     if enrolment.state not in (EnrolmentState.APPROVED, EnrolmentState.WAITLISTED):
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}; it cannot be withdrawn.", field="state")
@@ -198,6 +219,47 @@ def promote(enrolment: Enrolment, *, by: str) -> tuple[Enrolment, EnrolmentAppro
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not waitlisted.", field="state")
     approved = transition(enrolment, EnrolmentState.APPROVED, by=by, reason="a place was freed")
     return approved, EnrolmentApproved(**ids_of(enrolment), from_waitlist=True)
+
+
+def activate(enrolment: Enrolment, *, on: date, by: str) -> tuple[Enrolment, EnrolmentActivated]:
+    """An approved enrolment's training starts: its cohort started, or it took a place in a started one."""
+    if enrolment.state is not EnrolmentState.APPROVED:
+        raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not approved.", field="state")
+    active = transition(enrolment, EnrolmentState.ACTIVE, by=by, reason="the cohort started")
+    return active, EnrolmentActivated(**ids_of(enrolment), active_from=on)
+
+
+def end(
+    enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
+) -> tuple[Enrolment, EnrolmentEnded]:
+    """End an active or suspended enrolment without completion; the reason is kept and published."""
+    if enrolment.state not in (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED):
+        raise IllegalTransition(f"The enrolment is {enrolment.state.value}; only training can end.", field="state")
+    ended = transition(enrolment, EnrolmentState.ENDED, by=by, reason=f"{reason.value}: {note}" if note else reason)
+    return ended, EnrolmentEnded(**ids_of(enrolment), ended_on=on, reason=reason.value)
+
+
+Left = tuple[Enrolment, EnrolmentEnded | EnrolmentWithdrawn]
+"""An enrolment that a closing cohort ended or withdrew, and the event that says which."""
+
+
+def close_cohort(
+    cohort: Cohort, live: list[Enrolment], *, on: date, by: str
+) -> tuple[Cohort, CohortClosed, list[Left]]:
+    """Close a cohort with its `live` enrolments: training not completed ends as not completed, places and
+    waiting-list spots are withdrawn."""
+    left: list[Left] = []
+    for enrolment in live:
+        if enrolment.state in IN_TRAINING:
+            left.append(end(enrolment, on=on, reason=EndReason.NOT_COMPLETED, by=by, note=None))
+        else:
+            withdrawn, _, event, _ = withdraw(
+                enrolment, cohort, by_participant=False, by=by, reason="the cohort closed"
+            )
+            left.append((withdrawn, event))
+    withdrawn_ids = frozenset(gone.id for gone, _ in left if gone.state is EnrolmentState.WITHDRAWN)
+    closed, closing = cohorts.close(cohort, on=on, withdrawn=withdrawn_ids)
+    return closed, closing, left
 
 
 def ids_of(enrolment: Enrolment) -> dict[str, str]:

@@ -1,17 +1,29 @@
-"""Enrolment use cases, and leaving a cohort inside another use case (its place goes to the waiting list)."""
+"""Enrolment use cases, and every change of a cohort or a participant that moves enrolments: a cohort's start,
+new capacity and close, a participant's release or transfer, and leaving a cohort inside another use case (its
+place goes to the waiting list). They live here, not in cohorts/ or participants/, because both of those are
+what enrolments are made of: the dependency runs one way."""
 
 from datetime import UTC, date, datetime
 
 from services.enrolment.callers import Reach
 from services.enrolment.cohorts import domain as cohorts
+from services.enrolment.cohorts import handlers as cohort_handlers
 from services.enrolment.cohorts import store as cohort_store
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.enrolments import domain, store
-from services.enrolment.enrolments.domain import BEFORE_TRAINING, IN_TRAINING, Enrolment, EnrolmentState, Override
+from services.enrolment.enrolments.domain import (
+    BEFORE_TRAINING,
+    IN_TRAINING,
+    EndReason,
+    Enrolment,
+    EnrolmentState,
+    Override,
+)
+from services.enrolment.participants import domain as participants
 from services.enrolment.participants import store as participant_store
+from services.enrolment.participants.domain import Participant
 from services.enrolment.programmes import store as programme_store
-from services.enrolment.training import domain as training
-from services.enrolment.training.domain import EndReason
+from services.enrolment.references import store as reference_store
 from shared.errors import Conflict
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
@@ -58,7 +70,7 @@ async def activated_in_started(tx: Transaction, cohort: Cohort, enrolment: Enrol
     """A place taken in a cohort that has started is active at once, as a promotion into one is."""
     if cohort.started_on is None or enrolment.state is not EnrolmentState.APPROVED:
         return enrolment
-    active, activated = training.activate(enrolment, on=max(datetime.now(UTC).date(), cohort.started_on), by=by)
+    active, activated = domain.activate(enrolment, on=max(datetime.now(UTC).date(), cohort.started_on), by=by)
     await tx.publish(activated, subject=active.id, sequence=active.version)
     await store.save_enrolment(tx, active)
     return active
@@ -116,7 +128,7 @@ async def promote(tx: Transaction, cohort: Cohort, promoted_id: str, *, on: date
     await tx.publish(approved, subject=promoted.id, sequence=promoted.version)
     await store.save_enrolment(tx, promoted)
     if cohort.started_on is not None:
-        active, activated = training.activate(promoted, on=on, by=by)
+        active, activated = domain.activate(promoted, on=on, by=by)
         await tx.publish(activated, subject=active.id, sequence=active.version)
         await store.save_enrolment(tx, active)
 
@@ -151,7 +163,7 @@ async def end_in(
     tx: Transaction, enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
 ) -> Enrolment:
     """End training inside the caller's transaction; the freed place goes to the waiting list at once."""
-    ended, event = training.end(enrolment, on=on, reason=reason, by=by, note=note)
+    ended, event = domain.end(enrolment, on=on, reason=reason, by=by, note=note)
     await tx.publish(event, subject=ended.id, sequence=ended.version)
     cohort = await cohort_store.cohort(tx, enrolment.cohort_id)
     clashing = await clashing_waiters(tx, cohort, places=cohort.places_left + 1)
@@ -168,3 +180,96 @@ async def leave_custody(tx: Transaction, participant_id: str, *, reason: EndReas
             await end_in(tx, enrolment, on=on, reason=reason, by=by, note=None)
         elif enrolment.state in BEFORE_TRAINING:
             await withdraw_in(tx, enrolment, by_participant=False, reason=reason.value, by=by)
+
+
+async def start_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str, reach: Reach) -> Cohort:
+    """Start the cohort: every approved enrolment becomes active from `on`."""
+
+    async def work(tx: Transaction) -> Cohort:
+        started, event = cohorts.start(await cohort_handlers.own_cohort(tx, cohort_id, reach), on=on)
+        for enrolment_id in started.approved:
+            active, activated = domain.activate(await store.enrolment(tx, enrolment_id), on=on, by=by)
+            await store.save_enrolment(tx, active)
+            await tx.publish(activated, subject=active.id, sequence=active.version)
+        await cohort_store.save_cohort(tx, started)
+        await tx.publish(event, subject=started.id, sequence=started.version)
+        return started
+
+    return await database.transaction(work)
+
+
+async def change_capacity(database: ServiceDatabase, cohort_id: str, *, capacity: int, by: str, reach: Reach) -> Cohort:
+    """A new capacity, never below the places taken; added places go to the waiting list's head at once."""
+
+    async def work(tx: Transaction) -> Cohort:
+        current = await cohort_handlers.own_cohort(tx, cohort_id, reach)
+        places = capacity - len(current.approved)
+        clashing = await clashing_waiters(tx, current, places=places)
+        changed, promoted_ids, event = cohorts.change_capacity(current, capacity, clashing=clashing)
+        for promoted_id in promoted_ids:
+            await promote(tx, changed, promoted_id, on=datetime.now(UTC).date(), by=by)
+        await cohort_store.save_cohort(tx, changed)
+        await tx.publish(event, subject=changed.id, sequence=changed.version)
+        return changed
+
+    return await database.transaction(work)
+
+
+async def close_cohort(database: ServiceDatabase, cohort_id: str, *, on: date, by: str, reach: Reach) -> Cohort:
+    """Close the cohort: training not completed ends as not completed; the waiting list is withdrawn."""
+
+    async def work(tx: Transaction) -> Cohort:
+        current = await cohort_handlers.own_cohort(tx, cohort_id, reach)
+        live = await store.live_enrolments_in(tx, cohort_id)
+        closed, closing, left = domain.close_cohort(current, live, on=on, by=by)
+        for enrolment, event in left:
+            await tx.publish(event, subject=enrolment.id, sequence=enrolment.version)
+            await store.save_enrolment(tx, enrolment)
+        await cohort_store.save_cohort(tx, closed)
+        await tx.publish(closing, subject=closed.id, sequence=closed.version)
+        return closed
+
+    return await database.transaction(work)
+
+
+async def release_participant(
+    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None, by: str
+) -> Participant:
+    """Release from custody: every enrolment ends or is given up, in the same transaction."""
+
+    async def work(tx: Transaction) -> Participant:
+        released, event = participants.release(
+            await participant_store.participant(tx, participant_id, facility=facility), released_on=released_on
+        )
+        await participant_store.save_participant(tx, released)
+        await tx.publish(event, subject=released.id, sequence=released.version)
+        await leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
+        return released
+
+    return await database.transaction(work)
+
+
+async def transfer_participant(
+    database: ServiceDatabase,
+    participant_id: str,
+    *,
+    to_facility_id: str,
+    transferred_on: date,
+    facility: str | None,
+    by: str,
+) -> Participant:
+    """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
+
+    async def work(tx: Transaction) -> Participant:
+        await reference_store.ensure_facility(tx, to_facility_id, field="to_facility_id")
+        moved, event = participants.transfer(
+            await participant_store.participant(tx, participant_id, facility=facility),
+            to_facility_id=to_facility_id,
+            transferred_on=transferred_on,
+        )
+        await participant_store.save_participant(tx, moved)
+        await tx.publish(event, subject=moved.id, sequence=moved.version)
+        await leave_custody(tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by)
+        return moved
+
+    return await database.transaction(work)

@@ -1,6 +1,7 @@
 """The enrolments collection: each enrolment with its history, and the questions screening asks of them."""
 
 from dataclasses import asdict
+from functools import partial
 
 from pymongo import ASCENDING, IndexModel
 
@@ -43,14 +44,14 @@ class EnrolmentNotFound(NotFound):
     """No enrolment has this id."""
 
 
-def enrolment_document(enrolment: Enrolment) -> Document:
+def to_document(enrolment: Enrolment) -> Document:
     document: Document = asdict(enrolment)
     document["_id"] = document.pop("id")
     document["created_at"] = enrolment.history[0].at
     return document
 
 
-def enrolment_from(document: Document) -> Enrolment:
+def from_document(document: Document) -> Enrolment:
     return Enrolment(
         id=document["_id"],
         participant_id=document["participant_id"],
@@ -70,17 +71,17 @@ def enrolment_from(document: Document) -> Enrolment:
 
 async def enrolment(tx: Transaction, enrolment_id: str, *, reach: Reach = EVERYWHERE) -> Enrolment:
     """The enrolment; one in a cohort beyond `reach` is not found."""
-    document = await tx.db[ENROLMENTS].find_one({"_id": enrolment_id}, session=tx.session)
+    document = await tx.document(ENROLMENTS, enrolment_id)
     if document is None or (
         reach != EVERYWHERE
         and not cohort_store.within_reach(await cohort_store.cohort(tx, document["cohort_id"]), reach)
     ):
         raise EnrolmentNotFound(f"No enrolment {enrolment_id}.", field="enrolment_id")
-    return enrolment_from(document)
+    return from_document(document)
 
 
 async def save_enrolment(tx: Transaction, enrolment: Enrolment) -> None:
-    await tx.save_versioned(ENROLMENTS, enrolment_document(enrolment), listed=True)
+    await tx.save_versioned(ENROLMENTS, to_document(enrolment), listed=True)
 
 
 async def background(tx: Transaction, participant_id: str) -> Background:
@@ -97,33 +98,32 @@ async def background(tx: Transaction, participant_id: str) -> Background:
 
 async def live_enrolment_exists(tx: Transaction, participant_id: str, cohort_id: str) -> bool:
     query = {"participant_id": participant_id, "cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
-    return await tx.db[ENROLMENTS].find_one(query, session=tx.session) is not None
+    return await tx.document(ENROLMENTS, query, projection=["_id"]) is not None
 
 
 async def live_enrolments(tx: Transaction, participant_id: str) -> list[Enrolment]:
     query = {"participant_id": participant_id, "state": {"$in": LIVE_STATES}}
-    return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
+    return [from_document(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
 
 
 async def enrolments_of(tx: Transaction, participant_id: str) -> list[Enrolment]:
     found = tx.db[ENROLMENTS].find({"participant_id": participant_id}, sort=[("created_at", 1)], session=tx.session)
-    return [enrolment_from(document) async for document in found]
+    return [from_document(document) async for document in found]
 
 
 async def live_enrolments_in(tx: Transaction, cohort_id: str) -> list[Enrolment]:
     query = {"cohort_id": cohort_id, "state": {"$in": LIVE_STATES}}
-    return [enrolment_from(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
+    return [from_document(document) async for document in tx.db[ENROLMENTS].find(query, session=tx.session)]
 
 
 async def fill_enrolment_facilities(database: ServiceDatabase) -> None:
     """Enrolments stored before they carried their cohort's facility get it; later starts change nothing."""
     enrolments = database.db[ENROLMENTS]
     for cohort_id in await enrolments.distinct("cohort_id", {"facility_id": {"$exists": False}}):
-        cohort = await database.db[COHORTS].find_one({"_id": cohort_id}, projection=["facility_id"])
-        if cohort is not None:
+        facility_id = await database.read(partial(cohort_store.facility_of, cohort_id=cohort_id))
+        if facility_id is not None:
             await enrolments.update_many(
-                {"cohort_id": cohort_id, "facility_id": {"$exists": False}},
-                {"$set": {"facility_id": cohort["facility_id"]}},
+                {"cohort_id": cohort_id, "facility_id": {"$exists": False}}, {"$set": {"facility_id": facility_id}}
             )
 
 
@@ -153,4 +153,4 @@ async def enrolments_page(
     query = pages.only(cohort_id=cohort_id, participant_id=participant_id, state=state)
     if limits := await within(database, reach):
         query["$and"] = [limits]
-    return await pages.page(database.db[ENROLMENTS], query, enrolment_from, after=after, limit=limit)
+    return await pages.page(database.db[ENROLMENTS], query, from_document, after=after, limit=limit)

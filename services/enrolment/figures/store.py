@@ -1,9 +1,5 @@
 """The counts figures are made of: enrolments by programme and state, read from the enrolments collection."""
 
-from typing import Any
-
-from pymongo.asynchronous.database import AsyncDatabase
-
 from services.enrolment.cohorts.store import COHORTS
 from services.enrolment.enrolments.store import ENROLMENTS
 from shared.storage.database import Transaction
@@ -27,7 +23,7 @@ async def counts_at_facility(tx: Transaction, facility_id: str | None) -> dict[s
     return await counts_by_programme(tx, match)
 
 
-async def counts_by_state(db: AsyncDatabase[Any]) -> dict[str, int]:
-    """How many enrolments are in each state, across the platform (for the metrics; outside any transaction)."""
+async def counts_by_state(tx: Transaction) -> dict[str, int]:
+    """How many enrolments are in each state, across the platform (for the metrics)."""
     pipeline = [{"$group": {"_id": "$state", "n": {"$sum": 1}}}]
-    return {row["_id"]: row["n"] async for row in await db[ENROLMENTS].aggregate(pipeline)}
+    return {row["_id"]: row["n"] async for row in await tx.db[ENROLMENTS].aggregate(pipeline, session=tx.session)}

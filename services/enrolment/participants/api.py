@@ -1,12 +1,13 @@
-"""HTTP routes for participants: registration, release, transfer, behaviour assessments, reads and listing."""
+"""HTTP routes for participants: registration, behaviour assessments, reads and listing (a release or a transfer
+is an enrolments' route)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import facility_of, facility_staff, signature
+from services.enrolment.callers import facility_of, facility_staff
 from services.enrolment.participants import handlers
 from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
 from shared.http.api_keys import Caller
@@ -87,22 +88,6 @@ async def register_participant(
     return ParticipantOut.from_domain(participant)
 
 
-class Release(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"released_on": "2026-12-01"}]})
-
-    released_on: Day
-
-
-class Transfer(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"to_facility_id": "lapas-cilegon", "transferred_on": "2026-12-01"}]},
-    )
-
-    to_facility_id: str = Field(min_length=1, max_length=64)
-    transferred_on: Day
-
-
 class BehaviourAssessment(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -116,38 +101,6 @@ class BehaviourAssessment(BaseModel):
     security_classification: SecurityClassification | None = Field(
         None, description="the classification after this assessment, when it changed"
     )
-
-
-NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such participant"},
-    409: {"description": "The participant is no longer in custody"},
-}
-
-
-@router.post(
-    "/participants/{participant_id}/release", summary="Release a participant from custody", responses=NOT_IN_CUSTODY
-)
-async def release_participant(
-    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter
-) -> ParticipantOut:
-    released = await handlers.release_participant(
-        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
-    )
-    return ParticipantOut.from_domain(released)
-
-
-@router.post(
-    "/participants/{participant_id}/transfer",
-    summary="Transfer a participant to another facility",
-    responses=NOT_IN_CUSTODY,
-)
-async def transfer_participant(
-    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
-) -> ParticipantOut:
-    moved = await handlers.transfer_participant(
-        database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
-    )
-    return ParticipantOut.from_domain(moved)
 
 
 @router.post(

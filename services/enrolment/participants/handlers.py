@@ -1,12 +1,11 @@
-"""Participant use cases: register, release, transfer, assess behaviour; read one and list them."""
+"""Participant use cases: register, assess behaviour; read one and list them. A release or a transfer ends the
+participant's enrolments, so those are enrolments' use cases (enrolments/handlers.py)."""
 
 from datetime import UTC, date, datetime
 
-from services.enrolment.enrolments import handlers as enrolment_handlers
 from services.enrolment.participants import domain, store
 from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
 from services.enrolment.references import store as reference_store
-from services.enrolment.training.domain import EndReason
 from shared.errors import Forbidden
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
@@ -31,51 +30,6 @@ async def register_participant(
 
     await database.transaction(work)
     return participant
-
-
-async def release_participant(
-    database: ServiceDatabase, participant_id: str, *, released_on: date, facility: str | None, by: str
-) -> Participant:
-    """Release from custody: every enrolment ends or is given up, in the same transaction."""
-
-    async def work(tx: Transaction) -> Participant:
-        released, event = domain.release(
-            await store.participant(tx, participant_id, facility=facility), released_on=released_on
-        )
-        await store.save_participant(tx, released)
-        await tx.publish(event, subject=released.id, sequence=released.version)
-        await enrolment_handlers.leave_custody(tx, participant_id, reason=EndReason.RELEASED, on=released_on, by=by)
-        return released
-
-    return await database.transaction(work)
-
-
-async def transfer_participant(
-    database: ServiceDatabase,
-    participant_id: str,
-    *,
-    to_facility_id: str,
-    transferred_on: date,
-    facility: str | None,
-    by: str,
-) -> Participant:
-    """Transfer to another facility: every enrolment here ends or is given up, in the same transaction."""
-
-    async def work(tx: Transaction) -> Participant:
-        await reference_store.ensure_facility(tx, to_facility_id, field="to_facility_id")
-        moved, event = domain.transfer(
-            await store.participant(tx, participant_id, facility=facility),
-            to_facility_id=to_facility_id,
-            transferred_on=transferred_on,
-        )
-        await store.save_participant(tx, moved)
-        await tx.publish(event, subject=moved.id, sequence=moved.version)
-        await enrolment_handlers.leave_custody(
-            tx, participant_id, reason=EndReason.TRANSFERRED, on=transferred_on, by=by
-        )
-        return moved
-
-    return await database.transaction(work)
 
 
 async def assess_behaviour(

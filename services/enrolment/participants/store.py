@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import asdict, fields
-from datetime import date, datetime, time
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
@@ -17,9 +16,11 @@ from services.enrolment.participants.domain import (
 from shared.errors import NotFound
 from shared.storage import pages
 from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
+from shared.storage.values import day_or_none, stored_day_or_none
 
 PARTICIPANTS = "participants"
 REGISTERED_AT = "registered_at"
+DAYS = ("date_of_birth", "sentence_start", "expected_release", "behaviour_assessed_on")
 
 LISTED = {PARTICIPANTS: REGISTERED_AT}
 """Listed in commit order; records from before positions existed are placed by this field at start."""
@@ -45,9 +46,8 @@ class ParticipantNotFound(NotFound):
 def to_document(participant: Participant) -> Document:
     document: dict[str, Any] = asdict(participant)
     document["_id"] = document.pop("id")
-    for name, value in document.items():
-        if isinstance(value, date) and not isinstance(value, datetime):
-            document[name] = datetime.combine(value, time())
+    for name in DAYS:
+        document[name] = stored_day_or_none(document[name])
     return document
 
 
@@ -56,8 +56,8 @@ PARTICIPANT_FIELDS = [field.name for field in fields(Participant) if field.name 
 
 def from_document(document: Document) -> Participant:
     values: dict[str, Any] = {name: document.get(name) for name in PARTICIPANT_FIELDS}
-    for name in ("date_of_birth", "sentence_start", "expected_release", "behaviour_assessed_on"):
-        values[name] = values[name].date() if values.get(name) else None
+    for name in DAYS:
+        values[name] = day_or_none(values.get(name))
     values["security_classification"] = SecurityClassification(values["security_classification"])
     values["status"] = ParticipantStatus(values["status"])
     return Participant(id=document["_id"], **values)
@@ -77,7 +77,7 @@ async def add_participant(tx: Transaction, participant: Participant) -> None:
 async def participant(tx: Transaction, participant_id: str, *, facility: str | None = None) -> Participant:
     """The participant; one held at another facility than `facility` (when given) is not found."""
     query = {"_id": participant_id} | ({"facility_id": facility} if facility else {})
-    document = await tx.db[PARTICIPANTS].find_one(query, session=tx.session)
+    document = await tx.document(PARTICIPANTS, query)
     if document is None:
         raise ParticipantNotFound(f"No participant {participant_id}.", field="participant_id")
     return from_document(document)

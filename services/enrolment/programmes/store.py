@@ -28,7 +28,7 @@ class ProgrammeNotFound(NotFound):
     """No programme has this id."""
 
 
-def programme_document(programme: Programme) -> Document:
+def to_document(programme: Programme) -> Document:
     document: Document = asdict(programme)
     document["_id"] = document.pop("id")
     rules = programme.eligibility
@@ -40,7 +40,7 @@ def programme_document(programme: Programme) -> Document:
     return document
 
 
-def programme_from(document: Document) -> Programme:
+def from_document(document: Document) -> Programme:
     values = {name: value for name, value in document.items() if name not in ("_id", POSITION)}
     rules = values.pop("eligibility")
     eligibility = Eligibility(
@@ -73,14 +73,14 @@ def reach_query(reach: Reach) -> Document:
 
 async def programme(tx: Transaction, programme_id: str, *, reach: Reach = EVERYWHERE) -> Programme:
     """The programme; one beyond `reach` is not found."""
-    document = await tx.db[PROGRAMMES].find_one({"_id": programme_id}, session=tx.session)
-    if document is None or not within_reach(found := programme_from(document), reach):
+    document = await tx.document(PROGRAMMES, programme_id)
+    if document is None or not within_reach(found := from_document(document), reach):
         raise ProgrammeNotFound(f"No programme {programme_id}.", field="programme_id")
     return found
 
 
 async def save_programme(tx: Transaction, programme: Programme) -> None:
-    await tx.save_versioned(PROGRAMMES, programme_document(programme), listed=True)
+    await tx.save_versioned(PROGRAMMES, to_document(programme), listed=True)
 
 
 async def programmes_page(
@@ -96,4 +96,4 @@ async def programmes_page(
     query = pages.only(agency_id=agency_id, status=status)
     if limits := reach_query(reach):
         query["$and"] = [limits]
-    return await pages.page(database.db[PROGRAMMES], query, programme_from, after=after, limit=limit)
+    return await pages.page(database.db[PROGRAMMES], query, from_document, after=after, limit=limit)

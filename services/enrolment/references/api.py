@@ -73,7 +73,7 @@ class SkillTrackIn(BaseModel):
     responses={409: {"description": "Already registered"}},
 )
 async def add_facility(body: FacilityIn, database: DatabaseDep, caller: ReferenceWriter) -> FacilityIn:
-    await handlers.add(database, Facility(**body.model_dump()))
+    await handlers.add_reference(database, Facility(**body.model_dump()))
     return body
 
 
@@ -89,7 +89,7 @@ async def list_facilities(database: DatabaseDep, caller: ReferenceReader) -> lis
     responses={409: {"description": "Already registered"}},
 )
 async def add_agency(body: AgencyIn, database: DatabaseDep, caller: ReferenceWriter) -> AgencyIn:
-    await handlers.add(database, PartnerAgency(**body.model_dump()))
+    await handlers.add_reference(database, PartnerAgency(**body.model_dump()))
     return body
 
 
@@ -105,7 +105,7 @@ async def list_agencies(database: DatabaseDep, caller: ReferenceReader) -> list[
     responses={409: {"description": "Already registered"}},
 )
 async def add_skill_track(body: SkillTrackIn, database: DatabaseDep, caller: ReferenceWriter) -> SkillTrackIn:
-    await handlers.add(database, SkillTrack(**body.model_dump()))
+    await handlers.add_reference(database, SkillTrack(**body.model_dump()))
     return body
 
 

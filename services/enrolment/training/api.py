@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import reach_of, signature
 from services.enrolment.enrolments.api import EnrolmentOut, EnrolmentWriter
+from services.enrolment.enrolments.domain import EndReason
 from services.enrolment.responses import NOT_ACTIVE, NOT_FOUND
 from services.enrolment.training import handlers
-from services.enrolment.training.domain import Absence, EndReason
+from services.enrolment.training.domain import Absence
 from shared.http.api_keys import Caller, scoped
 from shared.http.app import DatabaseDep
 from shared.http.bounds import Day
@@ -125,7 +126,7 @@ async def assess(
     database: DatabaseDep,
     caller: Annotated[Caller, scoped("assessments:write")],
 ) -> dict[str, list[str]]:
-    passed = await handlers.assess(
+    passed = await handlers.assess_competency(
         database,
         enrolment_id,
         **body.model_dump(),
@@ -187,7 +188,7 @@ class CompletionOut(BaseModel):
 async def suspend(
     enrolment_id: PathId, body: Suspension, database: DatabaseDep, caller: EnrolmentWriter
 ) -> EnrolmentOut:
-    suspended = await handlers.suspend(
+    suspended = await handlers.suspend_enrolment(
         database,
         enrolment_id,
         on=body.suspended_on,
@@ -205,7 +206,7 @@ async def suspend(
 async def resume(
     enrolment_id: PathId, body: Resumption, database: DatabaseDep, caller: EnrolmentWriter
 ) -> EnrolmentOut:
-    resumed = await handlers.resume(
+    resumed = await handlers.resume_enrolment(
         database, enrolment_id, on=body.resumed_on, by=signature(caller), reach=reach_of(caller)
     )
     return EnrolmentOut.shown_to(caller, resumed)
@@ -218,7 +219,7 @@ async def resume(
     responses=NOT_ACTIVE,
 )
 async def end(enrolment_id: PathId, body: Ending, database: DatabaseDep, caller: EnrolmentWriter) -> EnrolmentOut:
-    ended = await handlers.end(
+    ended = await handlers.end_training(
         database,
         enrolment_id,
         on=body.ended_on,
@@ -239,7 +240,7 @@ async def end(enrolment_id: PathId, body: Ending, database: DatabaseDep, caller:
 async def complete(
     enrolment_id: PathId, body: Completion, database: DatabaseDep, caller: EnrolmentWriter
 ) -> CompletionOut:
-    completed, number = await handlers.complete(
+    completed, number = await handlers.complete_enrolment(
         database, enrolment_id, on=body.completed_on, by=signature(caller), reach=reach_of(caller)
     )
     return CompletionOut(enrolment=EnrolmentOut.shown_to(caller, completed), certificate_number=number)

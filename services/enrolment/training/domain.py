@@ -1,4 +1,4 @@
-"""Training in a cohort: activation, attendance, assessments, completion and certificates; pure, no I/O."""
+"""Training in a cohort: attendance, assessments, suspension, completion and certificates; pure, no I/O."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -10,9 +10,7 @@ from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Ille
 from services.enrolment.programmes.domain import Programme
 from shared.contracts.enrolment import (
     CertificateIssued,
-    EnrolmentActivated,
     EnrolmentCompleted,
-    EnrolmentEnded,
     EnrolmentResumed,
     EnrolmentSuspended,
 )
@@ -26,17 +24,6 @@ class Absence(StrEnum):
     CLASH = "clash"
     CANCELLED = "cancelled"
     OTHER = "other"
-
-
-class EndReason(StrEnum):
-    NOT_COMPLETED = "not_completed"
-    WITHDRAWN_BY_PARTICIPANT = "withdrawn_by_participant"
-    WITHDRAWN_BY_STAFF = "withdrawn_by_staff"
-    DISMISSED = "dismissed"
-    HEALTH = "health"
-    SECURITY = "security"
-    RELEASED = "released"
-    TRANSFERRED = "transferred"
 
 
 class InvalidAttendance(InvalidInput):
@@ -61,13 +48,6 @@ class Mark:
     absence: Absence | None
     recorded_by: str
     recorded_at: datetime
-
-
-def activate(enrolment: Enrolment, *, on: date, by: str) -> tuple[Enrolment, EnrolmentActivated]:
-    if enrolment.state is not EnrolmentState.APPROVED:
-        raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not approved.", field="state")
-    active = transition(enrolment, EnrolmentState.ACTIVE, by=by, reason="the cohort started")
-    return active, EnrolmentActivated(**ids_of(enrolment), active_from=on)
 
 
 def mark(
@@ -151,13 +131,3 @@ def resume(enrolment: Enrolment, *, on: date, by: str) -> tuple[Enrolment, Enrol
         raise IllegalTransition(f"The enrolment is {enrolment.state.value}, not suspended.", field="state")
     resumed = transition(enrolment, EnrolmentState.ACTIVE, by=by, reason="resumed")
     return resumed, EnrolmentResumed(**ids_of(enrolment), resumed_on=on)
-
-
-def end(
-    enrolment: Enrolment, *, on: date, reason: EndReason, by: str, note: str | None
-) -> tuple[Enrolment, EnrolmentEnded]:
-    """End an active or suspended enrolment without completion; the reason is kept and published."""
-    if enrolment.state not in (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED):
-        raise IllegalTransition(f"The enrolment is {enrolment.state.value}; only training can end.", field="state")
-    ended = transition(enrolment, EnrolmentState.ENDED, by=by, reason=f"{reason.value}: {note}" if note else reason)
-    return ended, EnrolmentEnded(**ids_of(enrolment), ended_on=on, reason=reason.value)

@@ -9,10 +9,10 @@ from services.enrolment.cohorts import store as cohort_store
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.enrolments import handlers as enrolment_handlers
 from services.enrolment.enrolments import store as enrolment_store
-from services.enrolment.enrolments.domain import Enrolment, EnrolmentState
+from services.enrolment.enrolments.domain import EndReason, Enrolment, EnrolmentState
 from services.enrolment.programmes import store as programme_store
 from services.enrolment.training import domain, store
-from services.enrolment.training.domain import Absence, EndReason, Mark
+from services.enrolment.training.domain import Absence, Mark
 from shared.errors import Forbidden, InvalidInput
 from shared.storage.database import ServiceDatabase, Transaction
 
@@ -91,7 +91,7 @@ async def attendance(database: ServiceDatabase, enrolment_id: str, *, reach: Rea
     return await database.transaction(work)
 
 
-async def assess(
+async def assess_competency(
     database: ServiceDatabase,
     enrolment_id: str,
     *,
@@ -115,7 +115,7 @@ async def assess(
     return await database.transaction(work)
 
 
-async def suspend(
+async def suspend_enrolment(
     database: ServiceDatabase, enrolment_id: str, *, on: date, with_premi: bool, reason: str, by: str, reach: Reach
 ) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
@@ -128,7 +128,9 @@ async def suspend(
     return await database.transaction(work)
 
 
-async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach) -> Enrolment:
+async def resume_enrolment(
+    database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach
+) -> Enrolment:
     async def work(tx: Transaction) -> Enrolment:
         resumed, event = domain.resume(await enrolment_store.enrolment(tx, enrolment_id, reach=reach), on=on, by=by)
         await tx.publish(event, subject=resumed.id, sequence=resumed.version)
@@ -138,7 +140,7 @@ async def resume(database: ServiceDatabase, enrolment_id: str, *, on: date, by: 
     return await database.transaction(work)
 
 
-async def end(
+async def end_training(
     database: ServiceDatabase,
     enrolment_id: str,
     *,
@@ -157,7 +159,7 @@ async def end(
     return await database.transaction(work)
 
 
-async def complete(
+async def complete_enrolment(
     database: ServiceDatabase, enrolment_id: str, *, on: date, by: str, reach: Reach
 ) -> tuple[Enrolment, str]:
     """Complete the enrolment and issue its certificate; returns both."""

@@ -1,12 +1,13 @@
 """Documents of training in progress: attendance marks (with every correction kept) and assessments."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 
 from services.enrolment.training.domain import Absence, Mark
 from shared.storage.database import Document, Transaction
+from shared.storage.values import day_of, stored_day
 
 ATTENDANCE = "attendance"
 ASSESSMENTS = "assessments"
@@ -17,15 +18,23 @@ INDEXES = {
 }
 
 
-def as_datetime(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def to_document(mark: Mark) -> Document:
+    """A mark's fields, as the session's attendance document holds them (and each of its `changes`)."""
+    return {
+        "session": mark.session,
+        "held_on": stored_day(mark.held_on),
+        "attended": mark.attended,
+        "absence": mark.absence.value if mark.absence else None,
+        "recorded_by": mark.recorded_by,
+        "recorded_at": mark.recorded_at,
+    }
 
 
-def mark_from(document: Document) -> Mark:
+def from_document(document: Document) -> Mark:
     absence = Absence(document["absence"]) if document["absence"] else None
     return Mark(
         document["session"],
-        document["held_on"].date(),
+        day_of(document["held_on"]),
         document["attended"],
         absence,
         document["recorded_by"],
@@ -34,22 +43,15 @@ def mark_from(document: Document) -> Mark:
 
 
 async def first_recorded(tx: Transaction, enrolment_id: str, session: int) -> datetime | None:
-    document = await tx.db[ATTENDANCE].find_one({"_id": f"{enrolment_id}:{session}"}, session=tx.session)
+    document = await tx.document(ATTENDANCE, f"{enrolment_id}:{session}", projection=["first_recorded_at"])
     return None if document is None else document["first_recorded_at"]
 
 
 async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: Mark) -> None:
     """Set the session's mark; the mark it replaces goes into `changes`."""
-    current = {
-        "session": mark.session,
-        "held_on": as_datetime(mark.held_on),
-        "attended": mark.attended,
-        "absence": mark.absence.value if mark.absence else None,
-        "recorded_by": mark.recorded_by,
-        "recorded_at": mark.recorded_at,
-    }
+    current = to_document(mark)
     key = {"_id": f"{enrolment_id}:{mark.session}"}
-    previous = await tx.db[ATTENDANCE].find_one(key, session=tx.session)
+    previous = await tx.document(ATTENDANCE, key)
     changes: list[Any] = [] if previous is None else [*previous["changes"], {k: previous[k] for k in current}]
     document = {
         **current,
@@ -63,7 +65,7 @@ async def record_mark(tx: Transaction, enrolment_id: str, cohort_id: str, mark: 
 
 async def marks(tx: Transaction, enrolment_id: str) -> list[Mark]:
     found = tx.db[ATTENDANCE].find({"enrolment_id": enrolment_id}, sort=[("session", 1)], session=tx.session)
-    return [mark_from(document) async for document in found]
+    return [from_document(document) async for document in found]
 
 
 async def add_assessment(

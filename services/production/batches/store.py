@@ -4,9 +4,9 @@ from pymongo import ASCENDING, IndexModel
 
 from services.production.batches.domain import Batch, BatchNotFound, DuplicateBatchCode
 from services.production.credits import store as credits
-from services.production.quantities.store import amount, date_of, date_or_none, day, day_or_none, exact
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.values import amount_of, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
 
 BATCHES = "batches"
 
@@ -29,10 +29,10 @@ def to_document(batch: Batch) -> Document:
     return {
         "_id": batch.id,
         **{name: getattr(batch, name) for name in FIELDS},
-        "produced_on": day(batch.produced_on),
-        "best_before": day_or_none(batch.best_before),
+        "produced_on": stored_day(batch.produced_on),
+        "best_before": stored_day_or_none(batch.best_before),
         "credits": credits.to_documents(batch.credits),
-        "graded": exact(batch.graded),
+        "graded": stored_amount(batch.graded),
     }
 
 
@@ -40,10 +40,10 @@ def from_document(document: Document) -> Batch:
     return Batch(
         id=document["_id"],
         **{name: document[name] for name in FIELDS},
-        produced_on=date_of(document["produced_on"]),
-        best_before=date_or_none(document["best_before"]),
+        produced_on=day_of(document["produced_on"]),
+        best_before=day_or_none(document["best_before"]),
         credits=credits.from_documents(document["credits"]),
-        graded=amount(document["graded"]),
+        graded=amount_of(document["graded"]),
     )
 
 
@@ -53,7 +53,7 @@ async def save_batch(tx: Transaction, batch: Batch) -> None:
 
 
 async def batch(tx: Transaction, batch_id: str) -> Batch:
-    document = await tx.db[BATCHES].find_one({"_id": batch_id}, session=tx.session)
+    document = await tx.document(BATCHES, batch_id)
     if document is None:
         raise BatchNotFound(f"No batch {batch_id}.", field="batch_id")
     return from_document(document)

@@ -4,9 +4,9 @@ from datetime import date
 
 from services.production.cycles.domain import Cycle, CycleKind, CycleNotFound, CycleStatus
 from services.production.quantities.domain import Quantity, Unit
-from services.production.quantities.store import amount_of, date_of, date_or_none, day, day_or_none, exact
 from shared.storage import pages
 from shared.storage.database import ConcurrentChange, Document, ServiceDatabase, Transaction
+from shared.storage.values import amount_or_none, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
 
 CYCLES = "cycles"
 
@@ -30,34 +30,34 @@ def to_document(cycle: Cycle) -> Document:
         "programme_id": cycle.programme_id,
         "commodity": cycle.commodity,
         "kind": cycle.kind.value,
-        "started_on": day(cycle.started_on),
-        "seed_quantity": exact(cycle.seed.amount) if cycle.seed else None,
+        "started_on": stored_day(cycle.started_on),
+        "seed_quantity": stored_amount(cycle.seed.amount) if cycle.seed else None,
         "seed_unit": cycle.seed.unit.value if cycle.seed else None,
         "stocked_count": cycle.stocked_count,
         "status": cycle.status.value,
         "created_at": cycle.created_at,
         "version": cycle.version,
-        "closed_on": day_or_none(cycle.closed_on),
-        "last_yield_on": day_or_none(cycle.last_yield_on),
+        "closed_on": stored_day_or_none(cycle.closed_on),
+        "last_yield_on": stored_day_or_none(cycle.last_yield_on),
     }
 
 
 def from_document(document: Document) -> Cycle:
-    seed_amount = amount_of(document["seed_quantity"])
+    seed_amount = amount_or_none(document["seed_quantity"])
     return Cycle(
         id=document["_id"],
         site_id=document["site_id"],
         programme_id=document["programme_id"],
         commodity=document["commodity"],
         kind=CycleKind(document["kind"]),
-        started_on=date_of(document["started_on"]),
+        started_on=day_of(document["started_on"]),
         seed=Quantity(seed_amount, Unit(document["seed_unit"])) if seed_amount is not None else None,
         stocked_count=document["stocked_count"],
         status=CycleStatus(document["status"]),
         created_at=document["created_at"],
         version=document["version"],
-        closed_on=date_or_none(document.get("closed_on")),
-        last_yield_on=date_or_none(document.get("last_yield_on")),
+        closed_on=day_or_none(document.get("closed_on")),
+        last_yield_on=day_or_none(document.get("last_yield_on")),
     )
 
 
@@ -66,7 +66,7 @@ async def save_cycle(tx: Transaction, cycle: Cycle) -> None:
 
 
 async def cycle(tx: Transaction, cycle_id: str) -> Cycle:
-    document = await tx.db[CYCLES].find_one({"_id": cycle_id}, session=tx.session)
+    document = await tx.document(CYCLES, cycle_id)
     if document is None:
         raise CycleNotFound(f"No production cycle {cycle_id}.", field="cycle_id")
     return from_document(document)
@@ -91,7 +91,7 @@ async def yielded(tx: Transaction, cycle: Cycle, on: date) -> None:
     # sequence of its started and closed events) stays; the guard still makes a close in between a lost race.
     result = await tx.db[CYCLES].update_one(
         {"_id": cycle.id, "version": cycle.version, "status": CycleStatus.OPEN.value},
-        {"$max": {"last_yield_on": day(on)}},
+        {"$max": {"last_yield_on": stored_day(on)}},
         session=tx.session,
     )
     if result.matched_count != 1:

@@ -3,9 +3,9 @@
 from pymongo import ASCENDING, IndexModel
 
 from services.production.enrolments.domain import EnrolmentRecord, Fact, FactKind
-from services.production.quantities.store import date_of, day
 from shared.contracts.enrolment import CohortOpened
 from shared.storage.database import Document, Transaction
+from shared.storage.values import day_of, stored_day
 
 ENROLMENTS = "enrolments"
 COHORTS = "cohorts"
@@ -22,13 +22,13 @@ def to_document(record: EnrolmentRecord, *, version: int) -> Document:
         "participant_id": record.participant_id,
         "cohort_id": record.cohort_id,
         "programme_id": record.programme_id,
-        "facts": [{"sequence": f.sequence, "kind": f.kind.value, "on": day(f.on)} for f in record.facts],
+        "facts": [{"sequence": f.sequence, "kind": f.kind.value, "on": stored_day(f.on)} for f in record.facts],
         "version": version,
     }
 
 
 def from_document(document: Document) -> EnrolmentRecord:
-    facts = tuple(Fact(f["sequence"], FactKind(f["kind"]), date_of(f["on"])) for f in document["facts"])
+    facts = tuple(Fact(f["sequence"], FactKind(f["kind"]), day_of(f["on"])) for f in document["facts"])
     return EnrolmentRecord(
         id=document["_id"],
         participant_id=document["participant_id"],
@@ -40,7 +40,7 @@ def from_document(document: Document) -> EnrolmentRecord:
 
 async def enrolment(tx: Transaction, enrolment_id: str) -> tuple[EnrolmentRecord | None, int]:
     """The record and the version it was read at (0 when there is none yet)."""
-    document = await tx.db[ENROLMENTS].find_one({"_id": enrolment_id}, session=tx.session)
+    document = await tx.document(ENROLMENTS, enrolment_id)
     if document is None:
         return None, 0
     return from_document(document), document["version"]
@@ -62,8 +62,8 @@ async def save_cohort(tx: Transaction, cohort: CohortOpened) -> None:
         "programme_id": cohort.programme_id,
         "agency_id": cohort.agency_id,
         "facility_id": cohort.facility_id,
-        "starts_on": day(cohort.starts_on),
-        "ends_on": day(cohort.ends_on),
+        "starts_on": stored_day(cohort.starts_on),
+        "ends_on": stored_day(cohort.ends_on),
     }
     await tx.db[COHORTS].update_one({"_id": cohort.cohort_id}, {"$set": values}, upsert=True, session=tx.session)
 

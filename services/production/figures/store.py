@@ -13,10 +13,10 @@ from services.production.inputs import store as inputs_store
 from services.production.inputs.domain import Input, InputKind
 from services.production.lots import store as lots_store
 from services.production.lots.domain import DispositionKind, Lot
-from services.production.quantities.store import day
 from services.production.sites import store as sites_store
 from services.production.sites.domain import Site
 from shared.storage.database import Document, Transaction
+from shared.storage.values import stored_day
 
 
 def scope(programme_ids: list[str] | None, commodity: str | None, commodity_field: str) -> Document:
@@ -35,9 +35,9 @@ def of_cycles(cycle_ids: list[str]) -> Document:
 
 
 def within(period: Period) -> dict[str, Any] | None:
-    bounds = {"$gte": day(period.start)} if period.start else {}
+    bounds = {"$gte": stored_day(period.start)} if period.start else {}
     if period.end:
-        bounds["$lte"] = day(period.end)
+        bounds["$lte"] = stored_day(period.end)
     return bounds or None
 
 

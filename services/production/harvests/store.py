@@ -2,9 +2,10 @@
 
 from services.production.credits import store as credits
 from services.production.harvests.domain import Harvest, HarvestNotFound
-from services.production.quantities.store import amount, date_of, day, exact, quantity_of
+from services.production.quantities.store import quantity_of
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.values import amount_of, day_of, stored_amount, stored_day
 
 HARVESTS = "harvests"
 
@@ -26,11 +27,11 @@ def to_document(harvest: Harvest) -> Document:
     return {
         "_id": harvest.id,
         **{name: getattr(harvest, name) for name in FIELDS},
-        "quantity": exact(harvest.quantity.amount),
+        "quantity": stored_amount(harvest.quantity.amount),
         "unit": harvest.quantity.unit.value,
-        "harvested_on": day(harvest.harvested_on),
+        "harvested_on": stored_day(harvest.harvested_on),
         "credits": credits.to_documents(harvest.credits),
-        "graded": exact(harvest.graded),
+        "graded": stored_amount(harvest.graded),
     }
 
 
@@ -39,9 +40,9 @@ def from_document(document: Document) -> Harvest:
         id=document["_id"],
         **{name: document[name] for name in FIELDS},
         quantity=quantity_of(document["quantity"], document["unit"]),
-        harvested_on=date_of(document["harvested_on"]),
+        harvested_on=day_of(document["harvested_on"]),
         credits=credits.from_documents(document["credits"]),
-        graded=amount(document["graded"]),
+        graded=amount_of(document["graded"]),
     )
 
 
@@ -50,7 +51,7 @@ async def save_harvest(tx: Transaction, harvest: Harvest) -> None:
 
 
 async def harvest(tx: Transaction, harvest_id: str) -> Harvest:
-    document = await tx.db[HARVESTS].find_one({"_id": harvest_id}, session=tx.session)
+    document = await tx.document(HARVESTS, harvest_id)
     if document is None:
         raise HarvestNotFound(f"No harvest {harvest_id}.", field="harvest_id")
     return from_document(document)

@@ -1,9 +1,10 @@
 """The collection of inputs received from partner agencies."""
 
 from services.production.inputs.domain import Input, InputKind
-from services.production.quantities.store import date_of, day, exact, quantity_of
+from services.production.quantities.store import quantity_of
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.values import day_of, stored_amount, stored_day
 
 INPUTS = "inputs"
 
@@ -27,9 +28,9 @@ def to_document(received: Input) -> Document:
         "agency_id": received.agency_id,
         "kind": received.kind.value,
         "item": received.item,
-        "quantity": exact(received.quantity.amount),
+        "quantity": stored_amount(received.quantity.amount),
         "unit": received.quantity.unit.value,
-        "received_on": day(received.received_on),
+        "received_on": stored_day(received.received_on),
         "created_at": received.created_at,
         "version": received.version,
     }
@@ -43,7 +44,7 @@ def from_document(document: Document) -> Input:
         kind=InputKind(document["kind"]),
         item=document["item"],
         quantity=quantity_of(document["quantity"], document["unit"]),
-        received_on=date_of(document["received_on"]),
+        received_on=day_of(document["received_on"]),
         created_at=document["created_at"],
         version=document["version"],
     )

@@ -170,7 +170,7 @@ async def get_lot(lot_id: PathId, database: DatabaseDep, caller: ProductionReade
 
 @router.post("/lots/{lot_id}/dispositions", status_code=201, summary="Take from a lot", responses=CONFLICT)
 async def dispose(lot_id: PathId, body: DispositionIn, database: DatabaseDep, caller: ProductionWriter) -> LotOut:
-    return LotOut.from_domain(await handlers.dispose(database, lot_id, **body.model_dump()))
+    return LotOut.from_domain(await handlers.dispose_lot(database, lot_id, **body.model_dump()))
 
 
 @router.post("/lots/{lot_id}/release-for-sale", summary="Release a lot's balance for sale", responses=CONFLICT)

@@ -42,7 +42,7 @@ async def _add(tx: Transaction, graded: list[Lot], events: list[LotGraded]) -> l
     return graded
 
 
-async def dispose(
+async def dispose_lot(
     database: ServiceDatabase,
     lot_id: str,
     *,

@@ -4,9 +4,10 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
-from services.production.quantities.store import date_of, date_or_none, day, day_or_none, exact, quantity_of
+from services.production.quantities.store import quantity_of
 from shared.storage import pages
 from shared.storage.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
+from shared.storage.values import day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
 
 LOTS = "lots"
 
@@ -39,31 +40,31 @@ DISPOSITION_FIELDS = ("recipient", "reason", "recorded_at", "sale_id")
 
 
 def to_document(lot: Lot) -> Document:
-    dispositions = [
-        {
-            "kind": d.kind.value,
-            "quantity": exact(d.quantity.amount),
-            "on": day(d.on),
-            **{name: getattr(d, name) for name in DISPOSITION_FIELDS},
-        }
-        for d in lot.dispositions
-    ]
     return {
         "_id": lot.id,
         **{name: getattr(lot, name) for name in FIELDS},
         "grade": lot.grade.value,
-        "quantity": exact(lot.quantity.amount),
+        "quantity": stored_amount(lot.quantity.amount),
         "unit": lot.quantity.unit.value,
-        "best_before": day_or_none(lot.best_before),
-        "dispositions": dispositions,
+        "best_before": stored_day_or_none(lot.best_before),
+        "dispositions": [disposition_to_document(d) for d in lot.dispositions],
     }
 
 
-def disposition_of(stored: Document, unit: str) -> Disposition:
+def disposition_to_document(disposition: Disposition) -> Document:
+    return {
+        "kind": disposition.kind.value,
+        "quantity": stored_amount(disposition.quantity.amount),
+        "on": stored_day(disposition.on),
+        **{name: getattr(disposition, name) for name in DISPOSITION_FIELDS},
+    }
+
+
+def disposition_from_document(stored: Document, unit: str) -> Disposition:
     return Disposition(
         kind=DispositionKind(stored["kind"]),
         quantity=quantity_of(stored["quantity"], unit),
-        on=date_of(stored["on"]),
+        on=day_of(stored["on"]),
         recipient=stored["recipient"],
         reason=stored["reason"],
         recorded_at=stored["recorded_at"],
@@ -78,8 +79,8 @@ def from_document(document: Document) -> Lot:
         **{name: document[name] for name in FIELDS},
         grade=Grade(document["grade"]),
         quantity=quantity_of(document["quantity"], document["unit"]),
-        best_before=date_or_none(document["best_before"]),
-        dispositions=tuple(disposition_of(d, document["unit"]) for d in document["dispositions"]),
+        best_before=day_or_none(document["best_before"]),
+        dispositions=tuple(disposition_from_document(d, document["unit"]) for d in document["dispositions"]),
     )
 
 
@@ -110,7 +111,7 @@ def _duplicate_key(error: DuplicateKeyError | BulkWriteError) -> bool:
 
 
 async def lot(tx: Transaction, lot_id: str) -> Lot:
-    document = await tx.db[LOTS].find_one({"_id": lot_id}, session=tx.session)
+    document = await tx.document(LOTS, lot_id)
     if document is None:
         raise LotNotFound(f"No lot {lot_id}.", field="lot_id")
     return from_document(document)

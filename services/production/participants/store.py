@@ -3,23 +3,25 @@
 from pymongo import IndexModel
 
 from services.production.participants.domain import CustodyStatus, KnownParticipant
-from shared.storage.database import Transaction
+from shared.storage.database import Document, Transaction
 
 PARTICIPANTS = "participants"
 
 INDEXES: dict[str, list[IndexModel]] = {PARTICIPANTS: []}
 
 
-async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:
-    document = await tx.db[PARTICIPANTS].find_one({"_id": participant_id}, session=tx.session)
-    if document is None:
-        return None
+def from_document(document: Document) -> KnownParticipant:
     return KnownParticipant(
         id=document["_id"],
         facility_id=document["facility_id"],
         status=CustodyStatus(document["status"]),
         sequence=document["sequence"],
     )
+
+
+async def known_participant(tx: Transaction, participant_id: str) -> KnownParticipant | None:
+    document = await tx.document(PARTICIPANTS, participant_id)
+    return None if document is None else from_document(document)
 
 
 async def save_participant(tx: Transaction, participant: KnownParticipant) -> None:

@@ -2,10 +2,10 @@
 
 from pymongo import ASCENDING, IndexModel
 
-from services.production.quantities.store import amount_of, exact
 from services.production.sites.domain import DuplicateSiteName, Site, SiteKind, SiteNotFound
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
+from shared.storage.values import amount_or_none, stored_amount_or_none
 
 SITES = "sites"
 
@@ -28,8 +28,8 @@ def to_document(site: Site) -> Document:
         "facility_id": site.facility_id,
         "name": site.name,
         "kind": site.kind.value,
-        "area_m2": exact(site.area_m2),
-        "volume_m3": exact(site.volume_m3),
+        "area_m2": stored_amount_or_none(site.area_m2),
+        "volume_m3": stored_amount_or_none(site.volume_m3),
         "created_at": site.created_at,
         "version": site.version,
     }
@@ -41,8 +41,8 @@ def from_document(document: Document) -> Site:
         facility_id=document["facility_id"],
         name=document["name"],
         kind=SiteKind(document["kind"]),
-        area_m2=amount_of(document["area_m2"]),
-        volume_m3=amount_of(document["volume_m3"]),
+        area_m2=amount_or_none(document["area_m2"]),
+        volume_m3=amount_or_none(document["volume_m3"]),
         created_at=document["created_at"],
         version=document["version"],
     )
@@ -54,7 +54,7 @@ async def save_site(tx: Transaction, site: Site) -> None:
 
 
 async def site(tx: Transaction, site_id: str) -> Site:
-    document = await tx.db[SITES].find_one({"_id": site_id}, session=tx.session)
+    document = await tx.document(SITES, site_id)
     if document is None:
         raise SiteNotFound(f"No production site {site_id}.", field="site_id")
     return from_document(document)

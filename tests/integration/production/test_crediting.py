@@ -2,72 +2,11 @@
 
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
-from shared.contracts.enrolment import (
-    CohortOpened,
-    EnrolmentActivated,
-    EnrolmentCompleted,
-    EnrolmentResumed,
-    EnrolmentSuspended,
-)
-from shared.messaging.registry import EventData, envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
-from tests.support.production import created, fed, pond, problem_of, rack, workshop
+from tests.support.production import PROGRAMME, Enrolment, created, fed, pond, problem_of, rack, workshop
 from tests.support.services import RunningService, eventually
-
-PROGRAMME = "dkpp-hidroponik-2026"
-
-
-class Enrolment:
-    """One participant's enrolment, whose events a test publishes as enrolment would."""
-
-    def __init__(self, *, programme_id: str = PROGRAMME) -> None:
-        self.id = str(uuid4())
-        self.participant_id = str(uuid4())
-        self.cohort_id = str(uuid4())
-        self.programme_id = programme_id
-
-    @property
-    def ids(self) -> dict[str, str]:
-        return {
-            "enrolment_id": self.id,
-            "participant_id": self.participant_id,
-            "cohort_id": self.cohort_id,
-            "programme_id": self.programme_id,
-        }
-
-    def event(self, payload: EventData, sequence: int, *, subject: str | None = None) -> tuple[bytes, bytes]:
-        """A message keyed like enrolment's; every call makes a new event id, as a replay would."""
-        subject = subject or self.id
-        envelope = envelope_for(payload, source="/services/enrolment", subject=subject, sequence=sequence)
-        return subject.encode(), envelope.to_bytes()
-
-    def opened(self, facility_id: str = "rutan-serang") -> tuple[bytes, bytes]:
-        cohort = CohortOpened(
-            cohort_id=self.cohort_id,
-            programme_id=self.programme_id,
-            agency_id="dkpp",
-            facility_id=facility_id,
-            starts_on=date(2026, 12, 1),
-            ends_on=date(2027, 2, 28),
-            capacity=20,
-            place="Blok C",
-        )
-        return self.event(cohort, 1, subject=self.cohort_id)
-
-    def activated(self, on: date, sequence: int = 2) -> tuple[bytes, bytes]:
-        return self.event(EnrolmentActivated(**self.ids, active_from=on), sequence)
-
-    def suspended(self, on: date, sequence: int) -> tuple[bytes, bytes]:
-        return self.event(EnrolmentSuspended(**self.ids, suspended_on=on, with_premi=False), sequence)
-
-    def resumed(self, on: date, sequence: int) -> tuple[bytes, bytes]:
-        return self.event(EnrolmentResumed(**self.ids, resumed_on=on), sequence)
-
-    def completed(self, on: date, sequence: int) -> tuple[bytes, bytes]:
-        return self.event(EnrolmentCompleted(**self.ids, completed_on=on, attendance_rate=0.95), sequence)
 
 
 async def enrolments_of(production: RunningService, headers: dict[str, str], participant_id: str) -> Any:

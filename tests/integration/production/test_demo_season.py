@@ -7,10 +7,9 @@ import httpx
 
 from deploy.demo_season import load_season
 from shared.contracts.enrolment import EnrolmentActivated
-from tests.integration.production.test_crediting import Enrolment
-from tests.integration.production.test_figures import published
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
+from tests.support.production import Enrolment, programme_published
 from tests.support.services import RunningService
 
 PROGRAMMES = {"dkpp": "demo-hidroponik", "dinas-perikanan": "demo-lele", "diskoperindag": "demo-keripik"}
@@ -21,7 +20,7 @@ async def test_the_demo_season_is_recorded_whole_and_credits_the_active_particip
 ) -> None:
     admin = await production.mint_key("admin")
     enrolments = {agency: [Enrolment(programme_id=p) for _ in range(3)] for agency, p in PROGRAMMES.items()}
-    messages = [published(programme, agency) for agency, programme in PROGRAMMES.items()]
+    messages = [programme_published(programme, agency) for agency, programme in PROGRAMMES.items()]
     for each in enrolments.values():
         messages += [e.event(EnrolmentActivated(**e.ids, active_from=date(2026, 7, 6)), 2) for e in each]
     await publish(infrastructure, f"{namespace}enrolment.events", messages)

@@ -3,29 +3,12 @@
 from decimal import Decimal
 from typing import Any
 
-from shared.contracts.enrolment import ProgrammePublished
-from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
-from tests.support.production import created, pond, problem_of, rack
+from tests.support.production import created, pond, problem_of, programme_published, rack
 from tests.support.services import RunningService, eventually
 
 CROPS, FISH = "dkpp-hidroponik", "perikanan-lele"
-
-
-def published(programme_id: str, agency_id: str) -> tuple[bytes, bytes]:
-    payload = ProgrammePublished(
-        programme_id=programme_id,
-        agency_id=agency_id,
-        name=programme_id,
-        skill_track="agriculture",
-        duration_hours=160,
-        sessions=40,
-        competencies=["harvest handling"],
-        earns_premi=True,
-    )
-    envelope = envelope_for(payload, source="/services/enrolment", subject=programme_id, sequence=1)
-    return programme_id.encode(), envelope.to_bytes()
 
 
 async def season(production: RunningService, officer: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -64,7 +47,11 @@ async def test_figures_match_a_season_computed_by_hand_and_agencies_read_only_th
 ) -> None:
     officer = await production.mint_key("production:write", "production:read", "figures:read")
     dkpp = await production.mint_key("figures:read", agency_id="dkpp")
-    await publish(infrastructure, f"{namespace}enrolment.events", [published(CROPS, "dkpp"), published(FISH, "x")])
+    await publish(
+        infrastructure,
+        f"{namespace}enrolment.events",
+        [programme_published(CROPS, "dkpp"), programme_published(FISH, "x")],
+    )
     planting, stocking = await season(production, officer)
 
     async def learnt() -> bool:

@@ -4,29 +4,8 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
-from tests.support.production import created, fed, problem_of, rack
+from tests.support.production import PROGRAMME, created, created_list, fed, harvested, lot, problem_of
 from tests.support.services import RunningService, eventually
-
-PROGRAMME = "dkpp-hidroponik-2026"
-
-
-async def harvested(production: RunningService, officer: dict[str, str], quantity: str) -> Any:
-    site = await created(production, "/sites", rack(), officer)
-    planting = {
-        "site_id": site["id"],
-        "programme_id": PROGRAMME,
-        "commodity": "kangkung",
-        "started_on": "2026-12-03",
-        "seed_quantity": "0.1",
-        "seed_unit": "kg",
-    }
-    cycle = await created(production, "/cycles", planting, officer)
-    harvest = {"harvested_on": "2027-01-10", "quantity": quantity, "unit": "kg"}
-    return await created(production, f"/cycles/{cycle['id']}/harvests", harvest, officer)
-
-
-def lot(code: str, grade: str, quantity: str, unit: str = "kg") -> dict[str, str]:
-    return {"lot_code": code, "grade": grade, "quantity": quantity, "unit": unit, "best_before": "2027-01-14"}
 
 
 async def test_no_more_is_graded_than_was_harvested_counting_every_unit_exactly(production: RunningService) -> None:
@@ -132,12 +111,6 @@ async def test_lot_events_reach_the_feed_with_provenance_and_opaque_ids_only(
         "harvest_id": harvest["id"],
         "batch_id": None,
     }
-
-
-async def created_list(service: RunningService, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
-    response = await service.http.post(path, json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def _at_least(count: int, entries: Any) -> list[dict[str, Any]] | None:

@@ -7,9 +7,9 @@ from uuid import uuid4
 
 from shared.contracts.marketplace import LotSold
 from shared.messaging.registry import envelope_for
-from tests.integration.production.test_lots import created_list, harvested, lot
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import dead_letters, publish
+from tests.support.production import created_list, harvested, lot
 from tests.support.services import RunningService, eventually
 
 

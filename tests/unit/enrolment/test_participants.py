@@ -6,22 +6,7 @@ import pytest
 
 from services.enrolment.participants import domain
 from services.enrolment.participants.domain import ParticipantStatus, SecurityClassification
-
-
-def register(**overrides: object) -> domain.Participant:
-    values: dict[str, object] = {
-        "facility_id": "rutan-serang",
-        "registration_number": "BI.1",
-        "full_name": "Ahmad",
-        "nik": "3604011203900001",
-        "date_of_birth": date(1990, 3, 12),
-        "sentence_start": date(2025, 6, 1),
-        "expected_release": date(2028, 5, 31),
-        "security_classification": SecurityClassification.MINIMUM,
-        **overrides,
-    }
-    participant, _ = domain.register_participant(domain.Registration(**values))  # type: ignore[arg-type]
-    return participant
+from tests.support.participants import register
 
 
 def test_the_registered_event_carries_the_opaque_id_and_nothing_personal() -> None:

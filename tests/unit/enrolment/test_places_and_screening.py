@@ -11,7 +11,7 @@ from services.enrolment.enrolments.domain import Background, EnrolmentState, Ove
 from services.enrolment.participants.domain import ParticipantStatus, SecurityClassification
 from services.enrolment.programmes import domain as programmes
 from services.enrolment.programmes.domain import Eligibility
-from tests.unit.enrolment.test_participants import register
+from tests.support.participants import register
 
 NOTHING = Background(completed_programme_ids=frozenset(), held_cohorts=())
 
@@ -70,9 +70,9 @@ def test_a_freed_or_added_place_skips_whoever_now_clashes_and_they_keep_their_tu
         held, _ = cohorts.admit(held, enrolment_id)
     held, promoted = cohorts.release_place(held, "a", clashing=frozenset({"b"}))
     assert (promoted, held.approved, held.waitlist) == ("c", ("c",), ("b", "d"))
-    held, added = cohorts.change_capacity(held, 3, clashing=frozenset({"b"}))
+    held, added, _ = cohorts.change_capacity(held, 3, clashing=frozenset({"b"}))
     assert (added, held.approved, held.waitlist) == (["d"], ("c", "d"), ("b",))
-    held, added = cohorts.change_capacity(held, 4)
+    held, added, _ = cohorts.change_capacity(held, 4)
     assert (added, held.approved, held.waitlist, held.places_left) == (["b"], ("c", "d", "b"), (), 1)
 
 

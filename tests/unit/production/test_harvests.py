@@ -8,41 +8,10 @@ import pytest
 
 from services.production.batches.domain import BestBeforeRequired, produce_batch
 from services.production.credits.domain import NonPositiveHours, NotCreditable
-from services.production.cycles.domain import BeforeCycleStart, Cycle, WrongCycleKind, start_cycle
+from services.production.cycles.domain import BeforeCycleStart, WrongCycleKind
 from services.production.enrolments.domain import Standing
-from services.production.harvests.domain import Harvest, NotApplicableToHarvest, record_harvest
-from services.production.sites.domain import SiteKind, register_site
-from shared.contracts.production import HarvestRecorded
-
-START = date(2026, 12, 2)
-
-
-def cycle_on(kind: SiteKind, **start: Any) -> Cycle:
-    measure: dict[SiteKind, dict[str, Decimal]] = {
-        SiteKind.POND: {"volume_m3": Decimal(18)},
-        SiteKind.HYDROPONIC_RACK: {"area_m2": Decimal(12)},
-    }
-    site = register_site(facility_id="rutan-serang", name="A", kind=kind, **measure.get(kind, {}))[0]
-    return start_cycle(site, programme_id="prog", commodity="lele", started_on=START, **start)[0]
-
-
-POND = cycle_on(SiteKind.POND, stocked_count=500)
-WORKSHOP = cycle_on(SiteKind.WORKSHOP)
-FINE = {"p-1": Standing("cohort-1", None)}
-CREDITS = [("p-1", Decimal("3.5"))]
-
-
-def harvest(**overrides: Any) -> tuple[Harvest, HarvestRecorded]:
-    values: dict[str, Any] = {
-        "credits": CREDITS,
-        "standings": FINE,
-        "harvested_on": START,
-        "amount": Decimal("61.5"),
-        "unit": "kg",
-        "fish_count": 410,
-        **overrides,
-    }
-    return record_harvest(POND, **values)
+from services.production.harvests.domain import NotApplicableToHarvest, record_harvest
+from tests.support.production import CREDITS, FINE, POND, START, WORKSHOP, harvest
 
 
 def test_a_fish_harvest_keeps_weight_count_and_credits_and_announces_them_exactly() -> None:

@@ -9,7 +9,6 @@ from services.production.lots.domain import (
     AlreadyReleased,
     DispositionKind,
     Grade,
-    Lot,
     MissingDetail,
     OverBalance,
     OverGraded,
@@ -21,15 +20,9 @@ from services.production.lots.domain import (
 )
 from services.production.quantities.domain import IncompatibleUnits
 from shared.contracts.production import LotDisposed
-from tests.unit.production.test_harvests import WORKSHOP, harvest
+from tests.support.production import WORKSHOP, graded_lot, harvest
 
 ON = date(2026, 12, 21)
-
-
-def graded_lot(amount: str = "40", unit: str = "kg") -> Lot:
-    source, _ = harvest()
-    _, [lot], _ = grade(source, [spec("L-1", Grade.A, Decimal(amount), unit, None)])
-    return lot
 
 
 def test_grading_takes_no_more_than_the_harvest_yielded_counting_earlier_lots_in_its_unit() -> None:

@@ -8,7 +8,7 @@ import pytest
 from services.production.lots.domain import DispositionKind, NotForSale, OverBalance, account_sale, release_for_sale
 from services.production.quantities.domain import IncompatibleUnits
 from shared.contracts.marketplace import LotSold
-from tests.unit.production.test_lots import graded_lot
+from tests.support.production import graded_lot
 
 ON = date(2027, 3, 1)
 

@@ -7,7 +7,11 @@ from typing import Any
 
 from shared.contracts.marketplace import PremiSettled
 from shared.messaging.registry import envelope_for
-from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
+from tests.support.enrolment import (
+    STAFF_SCOPES,
+    completed_participant,
+    registered_participant,
+)
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import publish
 from tests.support.services import RunningService, eventually
@@ -22,29 +26,6 @@ def settled(settlement_id: str, participant_id: str, programme_id: str, amount: 
         settled_on=date(2027, 5, 2),
     )
     return envelope_for(payload, source="/services/marketplace", subject=settlement_id, sequence=1).to_bytes()
-
-
-async def completed_participant(service: RunningService, staff: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    programme = await published_programme(
-        service, staff, sessions=1, duration_hours=8, competencies=["packaging"], name="Produksi <makanan> ringan"
-    )
-    cohort = await opened_cohort(service, staff, programme["id"], capacity=1)
-    participant = await registered_participant(service, staff, full_name="Dedi <Setiawan>")
-    placed = await enrol(service, staff, participant, cohort["id"])
-    await service.http.post(f"/cohorts/{cohort['id']}/start", json={"started_on": "2027-01-11"}, headers=staff)
-    await service.http.put(
-        f"/cohorts/{cohort['id']}/sessions/1/attendance",
-        headers=staff,
-        json={"held_on": "2027-01-12", "marks": [{"enrolment_id": placed["id"], "attended": True}]},
-    )
-    await service.http.post(
-        f"/enrolments/{placed['id']}/assessments", json={"competency": "packaging", "passed": True}, headers=staff
-    )
-    done = await service.http.post(
-        f"/enrolments/{placed['id']}/complete", json={"completed_on": "2027-04-30"}, headers=staff
-    )
-    assert done.status_code == 200, done.text
-    return participant, programme | {"certificate_number": done.json()["certificate_number"]}
 
 
 async def test_the_record_lists_certificates_and_sums_premi_exactly_once_per_settlement(

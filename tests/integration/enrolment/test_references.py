@@ -1,6 +1,6 @@
 """Reference data: the founding parties and skill tracks from the start, more added, unknown ones refused by name."""
 
-from services.enrolment.references.handlers import seed_founding_parties
+from services.enrolment.references.store import seed_founding_parties
 from tests.support.enrolment import STAFF_SCOPES, known_facility, published_programme, registered_participant
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import published_by

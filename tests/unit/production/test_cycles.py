@@ -9,7 +9,7 @@ import pytest
 from services.production.batches.domain import produce_batch
 from services.production.cycles.domain import CloseTooEarly, CycleClosedAlready, CycleStatus, close_cycle
 from services.production.harvests.domain import record_harvest
-from tests.unit.production.test_harvests import POND, START, WORKSHOP, harvest
+from tests.support.production import POND, START, WORKSHOP, harvest
 
 
 def test_a_cycle_closes_once_on_or_after_its_start_and_last_yield_and_says_so() -> None:
