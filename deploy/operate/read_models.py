@@ -15,7 +15,7 @@ from services.production.enrolments.store import COHORTS, ENROLMENTS
 from services.production.participants.store import PARTICIPANTS
 from services.production.programmes.store import PROGRAMMES
 from services.production.reactions import REACTIONS as PRODUCTION_REACTIONS
-from shared.contracts.marketplace import LotSold
+from shared.contracts.marketplace import LotHeld, LotHoldReleased, LotSold
 from shared.messaging.envelope import Envelope, MalformedEvent
 from shared.messaging.kafka import KafkaSecurity, partitions_of
 from shared.storage.database import PROCESSED_EVENTS
@@ -35,8 +35,9 @@ class ReadModel:
 READ_MODELS = {
     "production": ReadModel(
         collections=(PARTICIPANTS, ENROLMENTS, COHORTS, PROGRAMMES),
-        # every reaction but the sales it accounts against its own lots, which are not a read model
-        event_types=PRODUCTION_REACTIONS.event_types - {LotSold.event_type},
+        # every reaction but the holds and sales it accounts against its own lots, which are not a read model
+        event_types=PRODUCTION_REACTIONS.event_types
+        - {LotSold.event_type, LotHeld.event_type, LotHoldReleased.event_type},
         topics=tuple(production_events.CONSUMES),
     ),
 }

@@ -8,6 +8,7 @@ from functools import partial
 
 from services.marketplace.listings import handlers as listings
 from services.marketplace.lots.handlers import dispose_of_lot, reduce_lot, stock_lot
+from services.marketplace.orders.handlers import cancel_refused, learn_reservation
 from services.marketplace.parties.handlers import learn_agency, learn_facility
 from services.marketplace.programmes.handlers import learn_programme
 from services.marketplace.settlement.handlers import pay_pending
@@ -19,6 +20,8 @@ from shared.contracts.production import (
     HarvestRecorded,
     LotDisposed,
     LotDistributed,
+    LotHoldAccepted,
+    LotHoldRefused,
     LotReleasedForSale,
     LotWrittenOff,
     SiteRegistered,
@@ -37,4 +40,6 @@ REACTIONS = Reactions(
     On(LotDistributed, partial(reduce_lot, restock=listings.restock_lot)),
     On(LotWrittenOff, partial(reduce_lot, restock=listings.restock_lot)),
     On(LotDisposed, partial(dispose_of_lot, restock=listings.restock_lot)),
+    On(LotHoldAccepted, learn_reservation),
+    On(LotHoldRefused, cancel_refused),
 )

@@ -1,7 +1,7 @@
 """The one table of production's reactions: each contract it consumes, and the reaction that receives it."""
 
 from services.production.enrolments.handlers import learn_cohort, learn_enrolment
-from services.production.lots.handlers import account_sale
+from services.production.lots.handlers import account_order_sale, account_sale, hold_for_order, release_order_hold
 from services.production.participants.handlers import learn_participant
 from services.production.programmes.handlers import learn_programme
 from shared.contracts.enrolment import (
@@ -17,7 +17,7 @@ from shared.contracts.enrolment import (
     ProgrammePublished,
     ProgrammeUpdated,
 )
-from shared.contracts.marketplace import LotSold
+from shared.contracts.marketplace import LotHeld, LotHoldReleased, LotSold, LotSoldToOrder
 from shared.messaging.reactions import On, Reactions
 
 REACTIONS = Reactions(
@@ -33,4 +33,7 @@ REACTIONS = Reactions(
     On(ProgrammePublished, learn_programme),
     On(ProgrammeUpdated, learn_programme),
     On(LotSold, account_sale),
+    On(LotSoldToOrder, account_order_sale),
+    On(LotHeld, hold_for_order),
+    On(LotHoldReleased, release_order_hold),
 )

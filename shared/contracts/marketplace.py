@@ -37,6 +37,45 @@ class LotSold(EventData):
     sold_on: date
 
 
+@contract("marketplace.lot.sold", version=2)
+class LotSoldToOrder(EventData):
+    """An order was fulfilled with part of a production lot that production had reserved for it; production
+    accounts the sale once. The event is the order's (subject the order, at the version that fulfilled it); version
+    1 named the lot as its subject."""
+
+    sale_id: str = Field(description="The sale, one per order and lot: the id of the hold it ends")
+    order_id: str
+    lot_id: str = Field(description="The production lot sold from")
+    quantity: ExactDecimal = Field(description="How much was sold, above zero")
+    unit: str = Field(description="kg, g, t, count, bunches, units, litres or ml; converted exactly to the lot's unit")
+    sold_on: date
+
+
+@contract("marketplace.lot.held", version=1)
+class LotHeld(EventData):
+    """An order holds part of a production lot: production reserves it for the order
+    (`production.lot.hold_accepted`) or refuses (`production.lot.hold_refused`), and only a reserved hold is
+    confirmed, fulfilled and settled. The event is the order's (subject the order, at its version)."""
+
+    hold_id: str = Field(description="One per order and lot; the sale's id when the order is fulfilled")
+    order_id: str
+    lot_id: str = Field(description="The production lot held from")
+    quantity: ExactDecimal = Field(description="How much the order holds, above zero")
+    unit: str = Field(description="kg, g, t, count, bunches, units, litres or ml; converted exactly to the lot's unit")
+    held_until: datetime = Field(description="When the order expires unless paid (and the hold is released)")
+
+
+@contract("marketplace.lot.hold_released", version=1)
+class LotHoldReleased(EventData):
+    """An order's hold on part of a lot ended unsold (the order was cancelled or expired, or production refused
+    another of its holds): production returns what it reserved for it. The event is the order's."""
+
+    hold_id: str
+    order_id: str
+    lot_id: str
+    reason: str = Field(description="cancelled, expired or refused")
+
+
 class Provenance(BaseModel):
     """Where one lot of a listing came from: facility, programme, partner agency and the day it was produced."""
 

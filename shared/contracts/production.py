@@ -177,3 +177,28 @@ class LotDisposed(EventData):
     unit: str
     disposed_on: date
     balance: ExactDecimal = Field(description="What the lot still holds, in its unit")
+
+
+@contract("production.lot.hold_accepted", version=1)
+class LotHoldAccepted(EventData):
+    """Production reserved for a marketplace order what it holds of a lot: no disposition and no other order can
+    take it until the order's sale or release."""
+
+    lot_id: str
+    hold_id: str
+    order_id: str
+    quantity: ExactDecimal = Field(description="What is reserved, in the lot's unit")
+    unit: str
+    balance: ExactDecimal = Field(description="What the lot still holds for anything else, in its unit")
+
+
+@contract("production.lot.hold_refused", version=1)
+class LotHoldRefused(EventData):
+    """Production could not reserve what a marketplace order holds of a lot (the lot holds less, was never
+    released for sale, or the unit does not convert to the lot's): the marketplace cancels the order."""
+
+    lot_id: str
+    hold_id: str
+    order_id: str
+    reason: str
+    balance: ExactDecimal = Field(description="What the lot still holds, in its unit")

@@ -1,12 +1,14 @@
 """End to end on the real broker: a harvest credited to a trained participant is listed, ordered and fulfilled;
-production accounts the sale in the lot once, and the premi shows on the participant's training record."""
+production accounts the sale in the lot once, and the premi shows on the participant's training record. A
+write-off racing an order's fulfilment: one of them has the lot, never both, and only goods sold are settled."""
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
 from tests.support.enrolment import STAFF_SCOPES, completed_participant
-from tests.support.marketplace import draft_of, published
-from tests.support.production import created, rack
+from tests.support.marketplace import draft_of, once_reserved, published
+from tests.support.production import created, rack, released_lot
 from tests.support.services import RunningService, eventually
 
 TODAY = "2026-11-29"
@@ -60,6 +62,7 @@ async def test_a_fulfilled_order_reaches_the_lots_balance_and_the_participants_t
             "/orders", json={"lines": [line], "buyer": {"name": "Bu Sri", "contact": "0812"}}, headers=buyer
         )
     ).json()
+    await once_reserved(marketplace, order["id"], officer)  # paid once production reserved its lot
     for step, body in (
         ("confirm", {"payment_method": "cash", "paid_on": TODAY}),
         ("fulfil", {"fulfilment": "pickup", "fulfilled_on": TODAY}),
@@ -85,3 +88,91 @@ async def test_a_fulfilled_order_reaches_the_lots_balance_and_the_participants_t
     record = await eventually(paid)
     # Rp24.000 at the default terms: half is premi, all of it the one credited participant's
     assert record["premi_owed"] == {"IDR": "12000"}
+
+
+WRITE_OFF = {"kind": "written_off", "quantity": "10", "unit": "kg", "on": "2027-01-12", "reason": "layu di rak"}
+BUYER = {"name": "Koperasi Maju Bersama", "contact": "0812"}
+
+
+async def ordered_and_fulfilled(
+    marketplace: RunningService, buyer: dict[str, str], manager: dict[str, str], listing_id: str, placed: asyncio.Event
+) -> dict[str, Any] | None:
+    """An order of the whole 10 kg, paid and fulfilled as soon as the marketplace lets it; the order as it ended
+    (fulfilled or cancelled), or None when it could not even be placed. `placed` is set once it was (or was not)."""
+    line = {"listing_id": listing_id, "quantity": "10"}
+    try:
+        answer = await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)
+    finally:
+        placed.set()
+    if answer.status_code == 409:
+        return None
+    assert answer.status_code == 201, answer.text
+    order_id = answer.json()["id"]
+
+    async def settled() -> dict[str, Any] | None:  # paid once production reserved it, or cancelled if refused
+        paid = {"payment_method": "cash", "paid_on": TODAY}
+        confirmed = await marketplace.http.post(f"/orders/{order_id}/confirm", json=paid, headers=manager)
+        if confirmed.status_code == 200:
+            handed = {"fulfilment": "pickup", "fulfilled_on": TODAY}
+            done = await marketplace.http.post(f"/orders/{order_id}/fulfil", json=handed, headers=manager)
+            assert done.status_code == 200, done.text
+            body: dict[str, Any] = done.json()
+            return body
+        assert confirmed.status_code == 409, confirmed.text
+        now: dict[str, Any] = (await marketplace.http.get(f"/orders/{order_id}", headers=manager)).json()
+        return now if now["status"] == "cancelled" else None
+
+    return await eventually(settled, interval=0.02)
+
+
+async def test_a_write_off_racing_a_fulfilment_leaves_the_lot_to_one_of_them_and_settles_only_goods_sold(
+    production: RunningService, marketplace: RunningService
+) -> None:
+    producer = await production.mint_key("production:write", "production:read")
+    manager = await marketplace.mint_key("listings:write", "orders:manage", "settlement:read")
+    buyer = await marketplace.mint_key("orders:write")
+    commodities = ["kangkung", "pakcoy", "bayam", "selada", "sawi", "seledri"]
+    lots = [await released_lot(production, producer, commodity=commodity) for commodity in commodities]
+    listings = [await draft_of(marketplace, manager, commodity) for commodity in commodities]
+    for listing in listings:
+        await published(marketplace, manager, listing["id"])
+
+    async def race(lot: dict[str, Any], listing: dict[str, Any], start: str) -> tuple[int, dict[str, Any] | None]:
+        """The write-off sent at once, or once the order is placed (its hold on its way to production), or once
+        the order holds the lot reserved (the write-off must then lose)."""
+        placed = asyncio.Event()
+        order = asyncio.create_task(ordered_and_fulfilled(marketplace, buyer, manager, listing["id"], placed))
+        if start != "at once":
+            await placed.wait()
+        if start == "once reserved":
+            await eventually(lambda: reserved_lot(lot["id"]))
+        written = await production.http.post(f"/lots/{lot['id']}/dispositions", json=WRITE_OFF, headers=producer)
+        return written.status_code, await order
+
+    async def reserved_lot(lot_id: str) -> bool:
+        now = (await production.http.get(f"/lots/{lot_id}", headers=producer)).json()
+        return Decimal(now["balance"]) == 0 and not now["dispositions"]
+
+    starts = ["at once", "once placed", "once reserved"] * 2
+    outcomes = await asyncio.gather(*(race(*each) for each in zip(lots, listings, starts, strict=True)))
+    fulfilled_total = 0
+    assert {written for written, _ in outcomes} == {201, 409}, outcomes  # each side won at least once
+    for lot, (written, order) in zip(lots, outcomes, strict=True):
+        fulfilled = order is not None and order["status"] == "fulfilled"
+        # one of the two has the lot: the write-off, or the order (the write-off then refused as over the balance)
+        assert (written, fulfilled) in ((201, False), (409, True)), (written, order)
+        expected = [("sold", Decimal(10))] if fulfilled else [("written_off", Decimal(10))]
+
+        async def accounted(lot_id: str = lot["id"], expected: Any = expected) -> dict[str, Any] | None:
+            now: dict[str, Any] = (await production.http.get(f"/lots/{lot_id}", headers=producer)).json()
+            taken = [(d["kind"], Decimal(d["quantity"])) for d in now["dispositions"]]
+            return now if taken == expected else None
+
+        now = await eventually(accounted)
+        assert Decimal(now["balance"]) == 0
+        fulfilled_total += order["total"] if fulfilled and order else 0
+
+    period = {"start": "2026-11-01", "end": "2026-11-30"}
+    report = (await marketplace.http.get("/settlements/report", params=period, headers=manager)).json()
+    # money settled for exactly the orders whose goods production sold, not for what it wrote off
+    assert (report["proceeds"], report["orders_total"]) == (fulfilled_total, fulfilled_total), report

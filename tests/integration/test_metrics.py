@@ -10,7 +10,7 @@ from services.marketplace.metrics import measure_figures as measure_marketplace
 from services.production.metrics import measure_figures as measure_production
 from tests.support.enrolment import STAFF_SCOPES, enrol, opened_cohort, published_programme, registered_participant
 from tests.support.infrastructure import Infrastructure
-from tests.support.marketplace import Season, draft_of, learn, published
+from tests.support.marketplace import Season, draft_of, learn, published, reserved
 from tests.support.participants import new_registration
 from tests.support.production import created, pond
 from tests.support.services import RunningService, eventually
@@ -93,6 +93,7 @@ async def test_listings_live_orders_by_status_and_premi_settled_follow_the_marke
     listing = await published(marketplace, officer, draft["id"], minimum_order="1")
     order = {"lines": [{"listing_id": listing["id"], "quantity": "2"}], "buyer": BUYER}
     sold, held = [(await marketplace.http.post("/orders", json=order, headers=buyer)).json() for _ in range(2)]
+    await reserved(infrastructure, namespace, marketplace, sold, manager)
     for step, body in (("confirm", PAID), ("fulfil", HANDED)):
         done = await marketplace.http.post(f"/orders/{sold['id']}/{step}", json=body, headers=manager)
         assert done.status_code == 200, done.text

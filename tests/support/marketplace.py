@@ -7,12 +7,15 @@ from typing import Any
 from uuid import uuid4
 
 from services.enrolment.references import domain as references
+from services.marketplace.orders.domain import hold_id
 from shared.contracts.enrolment import ProgrammePublished
 from shared.contracts.production import (
     BatchProduced,
     Credit,
     HarvestRecorded,
     LotDistributed,
+    LotHoldAccepted,
+    LotHoldRefused,
     LotReleasedForSale,
     SiteRegistered,
 )
@@ -97,6 +100,14 @@ class Season:
         )  # fmt: skip
         return message(release, lot_id, sequence)
 
+    def hold_refused(self, order_id: str, lot_id: str, *, sequence: int = 100) -> Message:
+        """Production's refusal of what an order holds of a lot, as production would publish it."""
+        refused = LotHoldRefused(
+            lot_id=lot_id, hold_id=hold_id(order_id, lot_id), order_id=order_id,
+            reason="The lot holds only 0 kg; 3 kg cannot be held.", balance=Decimal(0),
+        )  # fmt: skip
+        return message(refused, lot_id, sequence)
+
     def distributed(self, lot_id: str, quantity: str, *, sequence: int, balance: str = "0") -> Message:
         given = LotDistributed(
             lot_id=lot_id, quantity=Decimal(quantity), unit="kg", recipient="Posyandu Melati",
@@ -141,3 +152,48 @@ async def published(
     assert done.status_code == 200, done.text
     body: dict[str, Any] = done.json()
     return body
+
+
+def reservations(order: dict[str, Any], *, sequence: int = 100) -> list[Message]:
+    """Production's acceptance of every hold of a placed order (as production would publish it), for tests of the
+    marketplace alone."""
+    return [
+        message(
+            LotHoldAccepted(
+                lot_id=held["lot_id"],
+                hold_id=hold_id(order["id"], held["lot_id"]),
+                order_id=order["id"],
+                quantity=Decimal(held["quantity"]),
+                unit=line["unit"],
+                balance=Decimal(0),
+            ),
+            held["lot_id"],
+            sequence,
+        )
+        for line in order["lines"]
+        for held in line["lots"]
+    ]
+
+
+async def reserved(
+    infrastructure: Infrastructure,
+    namespace: str,
+    marketplace: RunningService,
+    order: dict[str, Any],
+    key: dict[str, str],
+) -> dict[str, Any]:
+    """The order once the marketplace has learnt production's reservation of every lot it holds, told here as
+    production would tell it."""
+    await learn(infrastructure, namespace, production=reservations(order))
+    return await once_reserved(marketplace, order["id"], key)
+
+
+async def once_reserved(marketplace: RunningService, order_id: str, key: dict[str, str]) -> dict[str, Any]:
+    """The order once production has reserved every lot it holds (it is paid only then)."""
+
+    async def answered() -> dict[str, Any] | None:
+        now: dict[str, Any] = (await marketplace.http.get(f"/orders/{order_id}", headers=key)).json()
+        lots = [held for line in now["lines"] for held in line["lots"]]
+        return now if all(held["reservation"] == "reserved" for held in lots) else None
+
+    return await eventually(answered)

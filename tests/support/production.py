@@ -208,3 +208,25 @@ def graded_lot(amount: str = "40", unit: str = "kg") -> Lot:
     source, _ = harvest()
     _, [lot], _ = grade(source, [spec("L-1", Grade.A, Decimal(amount), unit, None)])
     return lot
+
+
+async def released_lot(
+    production: RunningService, officer: dict[str, str], *, commodity: str, quantity: str = "10"
+) -> dict[str, Any]:
+    """A lot of `commodity` holding all of a harvest of `quantity` kg on a rack of its own, released for sale."""
+    site = await created(production, "/sites", rack(), officer)
+    planting = {
+        "site_id": site["id"], "programme_id": PROGRAMME, "commodity": commodity, "started_on": "2026-12-03",
+        "seed_quantity": "0.1", "seed_unit": "kg",
+    }  # fmt: skip
+    cycle = await created(production, "/cycles", planting, officer)
+    harvest = {"harvested_on": "2027-01-10", "quantity": quantity, "unit": "kg"}
+    harvested = await created(production, f"/cycles/{cycle['id']}/harvests", harvest, officer)
+    code = f"{commodity[:3].upper()}-{uuid4().hex[:6]}"
+    [graded] = await created_list(
+        production, f"/harvests/{harvested['id']}/lots", {"lots": [lot(code, "A", quantity)]}, officer
+    )
+    released = await production.http.post(f"/lots/{graded['id']}/release-for-sale", headers=officer)
+    assert released.status_code == 200, released.text
+    body: dict[str, Any] = released.json()
+    return body

@@ -10,7 +10,15 @@ from starlette.exceptions import HTTPException
 
 from services.marketplace.callers import OrderManager, OrderPlacer, facility_reach
 from services.marketplace.orders import handlers
-from services.marketplace.orders.domain import Buyer, Fulfilment, Order, OrderReach, OrderStatus, PaymentMethod
+from services.marketplace.orders.domain import (
+    Buyer,
+    Fulfilment,
+    Order,
+    OrderReach,
+    OrderStatus,
+    PaymentMethod,
+    Reservation,
+)
 from shared.contracts.amounts import ExactDecimal
 from shared.http.api_keys import Caller, current_caller
 from shared.http.app import DatabaseDep
@@ -84,6 +92,9 @@ class AllocationOut(BaseModel):
     lot_id: str
     quantity: ExactDecimal
     amount: int
+    reservation: Reservation = Field(
+        description="Production's answer to the hold: pending, reserved, or refused (which cancels the order)"
+    )
 
 
 class LineOut(BaseModel):
@@ -169,7 +180,11 @@ async def get_order(order_id: PathId, database: DatabaseDep, reach: OrderReachDe
     return OrderOut.from_domain(await handlers.order(database, order_id, reach))
 
 
-@router.post("/orders/{order_id}/confirm", summary="Record the payment of a held order", responses={404: {}})
+@router.post(
+    "/orders/{order_id}/confirm",
+    summary="Record the payment of a held order, once production has reserved every lot it holds",
+    responses={404: {}, 409: {"description": "Not held, expired, or production has not reserved its lots yet"}},
+)
 async def confirm_order(order_id: PathId, body: Payment, database: DatabaseDep, caller: OrderManager) -> OrderOut:
     order = await handlers.confirm_order(
         database, order_id, _reach(caller), method=body.payment_method, reference=body.payment_reference,

@@ -1,7 +1,9 @@
 """Orders: held stock for a limited time, then confirmed (paid), fulfilled or cancelled; pure, no I/O.
 
 An order takes listings of one facility, which fulfils it. Each line's stock comes from the listing's lots
-(oldest best-before first); the line's amount is divided among those lots to the rupiah."""
+(oldest best-before first); the line's amount is divided among those lots to the rupiah. What an order holds of
+each lot is asked of production (`marketplace.lot.held`), which reserves it or refuses: an order is paid only once
+every hold is reserved, so it is fulfilled and settled only for what production gave up; a refusal cancels it."""
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -14,7 +16,9 @@ from services.marketplace.listings import domain as listings
 from services.marketplace.listings.domain import Listing, now
 from services.marketplace.settlement.domain import rupiah, shares
 from shared.contracts.marketplace import (
-    LotSold,
+    LotHeld,
+    LotHoldReleased,
+    LotSoldToOrder,
     OrderCancelled,
     OrderConfirmed,
     OrderFulfilled,
@@ -22,6 +26,7 @@ from shared.contracts.marketplace import (
     OrderPlaced,
 )
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.messaging.registry import EventData
 
 
 class OrderStatus(StrEnum):
@@ -63,6 +68,18 @@ class HoldExpired(Conflict):
     """An order unpaid when its hold ran out has expired; its stock went back to the listings."""
 
 
+class AwaitingProduction(Conflict):
+    """An order is paid once production has reserved every lot it holds; that takes a moment after placing."""
+
+
+class Reservation(StrEnum):
+    """Production's answer to what an order holds of a lot."""
+
+    PENDING = "pending"
+    RESERVED = "reserved"
+    REFUSED = "refused"
+
+
 @dataclass(frozen=True)
 class Allocation:
     lot_id: str
@@ -70,6 +87,8 @@ class Allocation:
     source_id: str
     quantity: Decimal
     amount: int
+    reservation: Reservation = Reservation.RESERVED
+    """Orders placed before holds were asked of production hold theirs as reserved, and sell as they did."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +137,27 @@ class Order:
     def programme_ids(self) -> list[str]:
         return sorted({a.programme_id for line in self.lines for a in line.allocations})
 
+    @property
+    def allocations(self) -> list[tuple[Line, Allocation]]:
+        return [(line, allocation) for line in self.lines for allocation in line.allocations]
+
+    @property
+    def awaiting(self) -> list[Allocation]:
+        """What production has not reserved (yet) of what the order holds."""
+        return [each for _, each in self.allocations if each.reservation is not Reservation.RESERVED]
+
     def sale_id(self, allocation: Allocation) -> str:
-        """One sale per order and lot, the same however often it is told: production accounts it once."""
-        return str(uuid5(NAMESPACE_URL, f"urn:pembinaan:sale:{self.id}:{allocation.lot_id}"))
+        """One hold, and then one sale, per order and lot, the same however often it is told: production
+        reserves and accounts it once."""
+        return hold_id(self.id, allocation.lot_id)
+
+    def allocation(self, hold_id: str) -> Allocation | None:
+        return next((each for _, each in self.allocations if self.sale_id(each) == hold_id), None)
+
+
+def hold_id(order_id: str, lot_id: str) -> str:
+    """The id of what an order holds of a lot, and of its sale."""
+    return str(uuid5(NAMESPACE_URL, f"urn:pembinaan:sale:{order_id}:{lot_id}"))
 
 
 @dataclass(frozen=True)
@@ -167,7 +204,9 @@ def _line(listing: Listing, quantity: Decimal, taken: list[listings.Held]) -> Li
     for lot_id, lot_quantity in taken:
         lot = listing.lot(lot_id)
         assert lot is not None
-        allocations.append(Allocation(lot_id, lot.programme_id, lot.source_id, lot_quantity, amounts[lot_id]))
+        allocations.append(
+            Allocation(lot_id, lot.programme_id, lot.source_id, lot_quantity, amounts[lot_id], Reservation.PENDING)
+        )
     return Line(listing.id, quantity, listing.unit, listing.price, amount, tuple(allocations))
 
 
@@ -187,12 +226,80 @@ def placed(order: Order, agency_ids: list[str]) -> OrderPlaced:
     return OrderPlaced(**_mark(order, agency_ids), lines=lines, total=order.total, held_until=order.held_until)
 
 
+def holds(order: Order) -> list[LotHeld]:
+    """What the order asks production to reserve for it, lot by lot."""
+    return [
+        LotHeld(
+            hold_id=order.sale_id(allocation),
+            order_id=order.id,
+            lot_id=allocation.lot_id,
+            quantity=allocation.quantity,
+            unit=line.unit,
+            held_until=order.held_until,
+        )
+        for line, allocation in order.allocations
+    ]
+
+
+def reserved(order: Order, hold_id: str) -> Order | None:
+    """The order with production's reservation of one hold; None when it changes nothing (answered already, or
+    the order is no longer held: its release is on its way to production)."""
+    allocation = order.allocation(hold_id)
+    if allocation is None or allocation.reservation is not Reservation.PENDING:
+        return None
+    if order.status is not OrderStatus.HELD:
+        return None
+    return _answered(order, hold_id, Reservation.RESERVED)
+
+
+def refused(order: Order, hold_id: str, agency_ids: list[str]) -> tuple[Order, list[EventData]] | None:
+    """Production refused one hold: a held order is cancelled, its other holds released; None when it changes
+    nothing (answered already, or the order is no longer held)."""
+    allocation = order.allocation(hold_id)
+    if allocation is None or allocation.reservation is not Reservation.PENDING:
+        return None
+    if order.status is not OrderStatus.HELD:
+        return None
+    answered = _answered(order, hold_id, Reservation.REFUSED)
+    cancelled = replace(
+        answered, status=OrderStatus.CANCELLED, cancel_reason="production could not reserve a lot it holds"
+    )
+    after, told = _cancelled(cancelled, agency_ids)
+    return after, [told, *_released(after, "refused")]
+
+
+def _answered(order: Order, hold_id: str, answer: Reservation) -> Order:
+    lines = tuple(
+        replace(
+            line,
+            allocations=tuple(
+                replace(each, reservation=answer) if order.sale_id(each) == hold_id else each
+                for each in line.allocations
+            ),
+        )
+        for line in order.lines
+    )
+    return _changed(order, lines=lines)
+
+
+def _released(order: Order, reason: str) -> list[LotHoldReleased]:
+    """What production is to return of the order's holds: every one it did not refuse."""
+    return [
+        LotHoldReleased(hold_id=order.sale_id(each), order_id=order.id, lot_id=each.lot_id, reason=reason)
+        for _, each in order.allocations
+        if each.reservation is not Reservation.REFUSED
+    ]
+
+
 def confirm(
     order: Order, *, method: PaymentMethod, reference: str | None, paid_on: date, agency_ids: list[str]
 ) -> tuple[Order, OrderConfirmed]:
     _expect(order, OrderStatus.HELD, "confirmed")
     if order.held_until <= now():
         raise HoldExpired(f"Order {order.id} expired unpaid at {order.held_until.isoformat()}.", field="order_id")
+    if order.awaiting:
+        waiting = ", ".join(sorted({each.lot_id for each in order.awaiting}))
+        raise AwaitingProduction(f"Production has not reserved lot {waiting} yet; try again shortly.", field="status")
     confirmed = _changed(
         order, status=OrderStatus.CONFIRMED, payment_method=method, payment_reference=reference, paid_on=paid_on
     )
@@ -202,26 +309,36 @@ def confirm(
 
 def fulfil(
     order: Order, *, fulfilment: Fulfilment, on: date, agency_ids: list[str]
-) -> tuple[Order, OrderFulfilled, list[LotSold]]:
-    """The order fulfilled, and each lot's part of it as a sale for production to account."""
+) -> tuple[Order, OrderFulfilled, list[LotSoldToOrder]]:
+    """The order fulfilled, and each lot's part of it (reserved by production before it was paid) as a sale for
+    production to account."""
     _expect(order, OrderStatus.CONFIRMED, "fulfilled")
+    assert not order.awaiting  # confirmed only once every hold was reserved
     fulfilled = _changed(order, status=OrderStatus.FULFILLED, fulfilment=fulfilment, fulfilled_on=on)
     told = OrderFulfilled(**_mark(order, agency_ids), fulfilment=fulfilment.value, fulfilled_on=on)
     sales = [
-        LotSold(sale_id=order.sale_id(taken), lot_id=taken.lot_id, quantity=taken.quantity, unit=line.unit, sold_on=on)
-        for line in order.lines
-        for taken in line.allocations
+        LotSoldToOrder(
+            sale_id=order.sale_id(taken),
+            order_id=order.id,
+            lot_id=taken.lot_id,
+            quantity=taken.quantity,
+            unit=line.unit,
+            sold_on=on,
+        )
+        for line, taken in order.allocations
     ]
     return fulfilled, told, sales
 
 
-def cancel(order: Order, *, reason: str, reach: OrderReach, agency_ids: list[str]) -> tuple[Order, OrderCancelled]:
-    """A buyer cancels an order only while it is unpaid; a manager, held or confirmed ones."""
+def cancel(order: Order, *, reason: str, reach: OrderReach, agency_ids: list[str]) -> tuple[Order, list[EventData]]:
+    """A buyer cancels an order only while it is unpaid; a manager, held or confirmed ones. Production is told
+    to return what it reserved for the order."""
     if not reach.manages and order.status is not OrderStatus.HELD:
         raise WrongState("A buyer cancels an order only while it is unpaid.", field="status")
     if order.status not in (OrderStatus.HELD, OrderStatus.CONFIRMED):
         raise WrongState(f"A {order.status.value} order cannot be cancelled.", field="status")
-    return _cancelled(_changed(order, status=OrderStatus.CANCELLED, cancel_reason=reason), agency_ids)
+    after, told = _cancelled(_changed(order, status=OrderStatus.CANCELLED, cancel_reason=reason), agency_ids)
+    return after, [told, *_released(after, "cancelled")]
 
 
 def due(order: Order, at: datetime) -> bool:
@@ -229,12 +346,14 @@ def due(order: Order, at: datetime) -> bool:
     return order.status is OrderStatus.HELD and order.held_until <= at
 
 
-def expire(order: Order, at: datetime, agency_ids: list[str]) -> tuple[Order, OrderCancelled] | None:
-    """The order expired, when it is still held past its hold; None otherwise."""
+def expire(order: Order, at: datetime, agency_ids: list[str]) -> tuple[Order, list[EventData]] | None:
+    """The order expired, when it is still held past its hold (its holds released in production); None
+    otherwise."""
     if not due(order, at):
         return None
     expired = _changed(order, status=OrderStatus.CANCELLED, cancel_reason="expired unpaid", expired=True)
-    return _cancelled(expired, agency_ids)
+    after, told = _cancelled(expired, agency_ids)
+    return after, [told, *_released(after, "expired")]
 
 
 def _cancelled(order: Order, agency_ids: list[str]) -> tuple[Order, OrderCancelled]:

@@ -1,4 +1,5 @@
-"""Use cases of orders: place (holding stock), confirm, fulfil (selling the lots and settling), cancel, expire.
+"""Use cases of orders: place (holding stock, and asking production to reserve it), confirm, fulfil (selling the
+lots and settling), cancel, expire; and production's answers to holds (reserved, or refused: the order cancelled).
 
 Orders for one listing all write its document; run at once they conflict, and all but one are run again, over
 and over, while the stock lasts. So orders of this process take their listings' turns one after another
@@ -27,7 +28,10 @@ from services.marketplace.orders.domain import (
 )
 from services.marketplace.programmes import store as programmes
 from services.marketplace.settlement.handlers import settle_order
-from shared.contracts.marketplace import OrderCancelled
+from shared.contracts.production import LotHoldAccepted, LotHoldRefused
+from shared.messaging.consumer import Unprocessable
+from shared.messaging.envelope import Envelope
+from shared.messaging.registry import EventData
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
 
@@ -72,7 +76,8 @@ async def place_order(
             await listing_handlers.save_change(tx, before, was, after)
         await store.save_order(tx, order)
         placed = domain.placed(order, await _agencies(tx, order))
-        await tx.publish(placed, subject=order.id, sequence=order.version)
+        for event in (placed, *domain.holds(order)):
+            await tx.publish(event, subject=order.id, sequence=order.version)
         return order
 
     async with QUEUES.turn(listing_id for listing_id, _ in wanted):
@@ -113,8 +118,8 @@ async def fulfil_order(
         await _move_stock(tx, order, listings.sell)
         await store.save_order(tx, order)
         await tx.publish(fulfilled, subject=order.id, sequence=order.version)
-        for sale in sales:
-            await tx.publish(sale, subject=sale.lot_id, sequence=order.version)
+        for sale in sales:  # the order's events, at its version; each names its lot
+            await tx.publish(sale, subject=order.id, sequence=order.version)
         await settle_order(tx, order, on)
         return order
 
@@ -124,8 +129,8 @@ async def fulfil_order(
 async def cancel_order(database: ServiceDatabase, order_id: str, reach: OrderReach, *, reason: str) -> Order:
     async def work(tx: Transaction) -> Order:
         seen = await _seen(tx, order_id, reach)
-        order, cancelled = domain.cancel(seen, reason=reason, reach=reach, agency_ids=await _agencies(tx, seen))
-        return await _cancel(tx, order, cancelled)
+        order, told = domain.cancel(seen, reason=reason, reach=reach, agency_ids=await _agencies(tx, seen))
+        return await _cancel(tx, order, told)
 
     return await database.transaction(work)
 
@@ -149,11 +154,35 @@ async def expire_due(database: ServiceDatabase, *, at: datetime, limit: int = 10
     return expired
 
 
-async def _cancel(tx: Transaction, order: Order, cancelled: OrderCancelled) -> Order:
+async def _cancel(tx: Transaction, order: Order, told: list[EventData]) -> Order:
+    """The order cancelled: its stock returns to the listings, and production is told to return its holds."""
     await _move_stock(tx, order, listings.release)
     await store.save_order(tx, order)
-    await tx.publish(cancelled, subject=order.id, sequence=order.version)
+    for event in told:
+        await tx.publish(event, subject=order.id, sequence=order.version)
     return order
+
+
+async def learn_reservation(tx: Transaction, envelope: Envelope, payload: LotHoldAccepted) -> None:
+    """Production reserved what the order holds of a lot: once all are, the order can be paid."""
+    order = domain.reserved(await _answered_order(tx, payload.order_id), payload.hold_id)
+    if order is not None:
+        await store.save_order(tx, order)
+
+
+async def cancel_refused(tx: Transaction, envelope: Envelope, payload: LotHoldRefused) -> None:
+    """Production refused what the order holds of a lot: the order is cancelled, its stock and holds returned."""
+    held = await _answered_order(tx, payload.order_id)
+    done = domain.refused(held, payload.hold_id, await _agencies(tx, held))
+    if done is not None:
+        await _cancel(tx, *done)
+
+
+async def _answered_order(tx: Transaction, order_id: str) -> Order:
+    try:
+        return await store.order(tx, order_id)
+    except OrderNotFound:
+        raise Unprocessable(f"a hold of order {order_id}, which is not known") from None
 
 
 async def _move_stock(tx: Transaction, order: Order, move: listings.Move) -> None:

@@ -13,6 +13,7 @@ from services.marketplace.orders.domain import (
     OrderNotFound,
     OrderStatus,
     PaymentMethod,
+    Reservation,
 )
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
@@ -65,7 +66,12 @@ def _line_to_document(line: Line) -> Document:
         "price": line.price,
         "amount": line.amount,
         "allocations": [
-            {**vars(allocation), "quantity": stored_amount(allocation.quantity)} for allocation in line.allocations
+            {
+                **vars(allocation),
+                "quantity": stored_amount(allocation.quantity),
+                "reservation": allocation.reservation.value,
+            }
+            for allocation in line.allocations
         ],
     }
 
@@ -95,7 +101,14 @@ def from_document(document: Document) -> Order:
 
 def _line_from_document(document: Document) -> Line:
     allocations = tuple(
-        Allocation(**{**allocation, "quantity": amount_of(allocation["quantity"])})
+        Allocation(
+            **{
+                **allocation,
+                "quantity": amount_of(allocation["quantity"]),
+                # orders stored before holds were asked of production have none: theirs sell as before
+                "reservation": Reservation(allocation.get("reservation", Reservation.RESERVED.value)),
+            }
+        )
         for allocation in document["allocations"]
     )
     return Line(

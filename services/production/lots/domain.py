@@ -1,4 +1,6 @@
-"""Lots graded from harvests and batches; never more leaves a lot, by disposition or sale, than it holds; pure."""
+"""Lots graded from harvests and batches; never more leaves a lot, by disposition, hold or sale, than it holds;
+pure. What a marketplace order holds of a lot is reserved here (or refused) before the order can be paid, so
+production never disposes of what the marketplace sells, and the marketplace sells only what production gave up."""
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -10,9 +12,17 @@ from uuid import uuid4
 from services.production.batches.domain import Batch
 from services.production.harvests.domain import Harvest
 from services.production.quantities.domain import Quantity, Unit, now, quantity
-from shared.contracts.marketplace import LotSold
-from shared.contracts.production import LotDisposed, LotDistributed, LotGraded, LotReleasedForSale, LotWrittenOff
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.contracts.marketplace import LotHeld, LotHoldReleased, LotSold, LotSoldToOrder
+from shared.contracts.production import (
+    LotDisposed,
+    LotDistributed,
+    LotGraded,
+    LotHoldAccepted,
+    LotHoldRefused,
+    LotReleasedForSale,
+    LotWrittenOff,
+)
+from shared.errors import Conflict, DomainError, InvalidInput, NotFound
 
 
 class Grade(StrEnum):
@@ -62,6 +72,29 @@ class NotForSale(Conflict):
     """Only a lot released for sale can be sold."""
 
 
+class NotReserved(Conflict):
+    """A marketplace order sells only what production reserved for its hold (and has not released)."""
+
+
+class HoldState(StrEnum):
+    RESERVED = "reserved"
+    REFUSED = "refused"
+    RELEASED = "released"
+    SOLD = "sold"
+
+
+@dataclass(frozen=True)
+class OrderHold:
+    """What a marketplace order holds of the lot, and production's answer; reserved, it has left the balance."""
+
+    hold_id: str
+    order_id: str
+    quantity: Decimal
+    """In the lot's unit; zero when refused."""
+    state: HoldState
+    answered_at: datetime
+
+
 @dataclass(frozen=True)
 class LotSpec:
     """One lot to grade: its code, grade, quantity and best-before."""
@@ -100,11 +133,22 @@ class Lot:
     released_for_sale: bool
     created_at: datetime
     version: int
+    holds: tuple[OrderHold, ...] = ()
 
     @property
     def balance(self) -> Decimal:
-        """What the lot still holds: reservations released come back to it."""
-        return self.quantity.amount - sum((_signed(moved) for moved in self.dispositions), Decimal(0))
+        """What the lot still holds for anything: reservations released come back to it, and what marketplace
+        orders hold is reserved for them."""
+        taken = sum((_signed(moved) for moved in self.dispositions), Decimal(0))
+        return self.quantity.amount - taken - self.held_for_orders
+
+    @property
+    def held_for_orders(self) -> Decimal:
+        """What production reserved for marketplace orders that are neither sold nor released yet."""
+        return sum((hold.quantity for hold in self.holds if hold.state is HoldState.RESERVED), Decimal(0))
+
+    def hold(self, hold_id: str) -> OrderHold | None:
+        return next((hold for hold in self.holds if hold.hold_id == hold_id), None)
 
     @property
     def reserved(self) -> Decimal:
@@ -243,3 +287,71 @@ def account_sale(lot: Lot, sale: LotSold) -> Lot | None:
     sold, _ = dispose(lot, kind=DispositionKind.SOLD, amount=sale.quantity, unit=sale.unit, on=sale.sold_on)
     *earlier, taken = sold.dispositions
     return replace(sold, dispositions=(*earlier, replace(taken, sale_id=sale.sale_id)))
+
+
+HoldAnswer = LotHoldAccepted | LotHoldRefused
+
+
+def hold_for_order(lot: Lot, held: LotHeld) -> tuple[Lot, HoldAnswer] | None:
+    """The lot with what an order holds reserved for it, or with the hold refused, and the answer that tells the
+    marketplace; None when this hold was answered (or released) already."""
+    if lot.hold(held.hold_id) is not None:
+        return None
+    try:
+        if not lot.released_for_sale:
+            raise NotForSale(f"Lot {lot.lot_code} was never released for sale.", field="lot_id")
+        wanted = quantity(held.quantity, held.unit).to(lot.quantity.unit)
+        if wanted.amount > lot.balance:
+            left = f"{format(lot.balance, 'f')} {lot.quantity.unit.value}"
+            raise OverBalance(f"The lot holds only {left}; {wanted} cannot be held.", field="quantity")
+    except DomainError as refused:
+        after = _answered(lot, held, Decimal(0), HoldState.REFUSED)
+        return after, LotHoldRefused(**_hold_mark(held), reason=refused.detail, balance=after.balance)
+    after = _answered(lot, held, wanted.amount, HoldState.RESERVED)
+    accepted = LotHoldAccepted(
+        **_hold_mark(held), quantity=wanted.amount, unit=wanted.unit.value, balance=after.balance
+    )
+    return after, accepted
+
+
+def release_hold(lot: Lot, released: LotHoldReleased) -> Lot | None:
+    """The lot with an order's reservation returned to it; None when there is none to return. A release that
+    comes before its hold is kept, so the hold, should it come later, is not reserved."""
+    known = lot.hold(released.hold_id)
+    if known is None:
+        gone = OrderHold(released.hold_id, released.order_id, Decimal(0), HoldState.RELEASED, now())
+        return replace(lot, holds=(*lot.holds, gone), version=lot.version + 1)
+    if known.state is not HoldState.RESERVED:
+        return None
+    return _with_hold(lot, replace(known, state=HoldState.RELEASED))
+
+
+def sell_held(lot: Lot, sale: LotSoldToOrder) -> Lot | None:
+    """The lot with an order's reservation sold (a `sold` disposition in place of the hold); None when this sale
+    is accounted already. Raises NotReserved when production holds no reservation of that quantity for it; a hold
+    placed before holds were reserved (none known) is taken from the balance, as a sale was before."""
+    if any(taken.sale_id == sale.sale_id for taken in lot.dispositions):
+        return None
+    known = lot.hold(sale.sale_id)
+    if known is None:
+        return account_sale(lot, LotSold(**sale.model_dump(exclude={"order_id"})))
+    sold = quantity(sale.quantity, sale.unit).to(lot.quantity.unit)
+    if known.state is not HoldState.RESERVED or sold.amount != known.quantity:
+        raise NotReserved(f"Lot {lot.lot_code} holds no reservation of {sold} for this order.", field="sale_id")
+    disposition = Disposition(DispositionKind.SOLD, sold, sale.sold_on, None, None, now(), sale.sale_id)
+    after = _with_hold(lot, replace(known, state=HoldState.SOLD))
+    return replace(after, dispositions=(*lot.dispositions, disposition))
+
+
+def _answered(lot: Lot, held: LotHeld, reserved: Decimal, state: HoldState) -> Lot:
+    answered = OrderHold(held.hold_id, held.order_id, reserved, state, now())
+    return replace(lot, holds=(*lot.holds, answered), version=lot.version + 1)
+
+
+def _with_hold(lot: Lot, changed: OrderHold) -> Lot:
+    holds = tuple(changed if hold.hold_id == changed.hold_id else hold for hold in lot.holds)
+    return replace(lot, holds=holds, version=lot.version + 1)
+
+
+def _hold_mark(held: LotHeld) -> dict[str, str]:
+    return {"lot_id": held.lot_id, "hold_id": held.hold_id, "order_id": held.order_id}

@@ -1,4 +1,5 @@
-"""Use cases for lots: grading a harvest or a batch, dispositions, release for sale, and sales accounted."""
+"""Use cases for lots: grading a harvest or a batch, dispositions, release for sale, marketplace orders' holds
+reserved or refused, and their sales accounted."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,7 +9,7 @@ from services.production.harvests import store as harvests
 from services.production.lots import domain, store
 from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec
 from services.production.quantities.domain import Unit
-from shared.contracts.marketplace import LotSold
+from shared.contracts.marketplace import LotHeld, LotHoldReleased, LotSold, LotSoldToOrder
 from shared.contracts.production import LotGraded
 from shared.errors import DomainError
 from shared.messaging.consumer import Unprocessable
@@ -106,6 +107,33 @@ async def account_sale(tx: Transaction, envelope: Envelope, payload: LotSold) ->
     """Take a marketplace sale from its lot, once per sale_id; a sale that cannot be taken is dead-lettered."""
     try:
         sold = domain.account_sale(await store.lot(tx, payload.lot_id), payload)
+    except DomainError as refused:
+        raise Unprocessable(f"sale {payload.sale_id} of lot {payload.lot_id}: {refused.detail}") from None
+    if sold is not None:
+        await store.save_lot(tx, sold)
+
+
+async def hold_for_order(tx: Transaction, envelope: Envelope, payload: LotHeld) -> None:
+    """Reserve what a marketplace order holds of a lot, or refuse it, and tell the marketplace which; once per
+    hold, by the lot's own record of it."""
+    answered = domain.hold_for_order(await store.lot(tx, payload.lot_id), payload)
+    if answered is not None:
+        lot, answer = answered
+        await store.save_lot(tx, lot)
+        await tx.publish(answer, subject=lot.id, sequence=lot.version)
+
+
+async def release_order_hold(tx: Transaction, envelope: Envelope, payload: LotHoldReleased) -> None:
+    """An order's hold ended unsold: what was reserved for it returns to the lot."""
+    released = domain.release_hold(await store.lot(tx, payload.lot_id), payload)
+    if released is not None:
+        await store.save_lot(tx, released)
+
+
+async def account_order_sale(tx: Transaction, envelope: Envelope, payload: LotSoldToOrder) -> None:
+    """Turn an order's reservation into its sale, once per sale_id; a sale of nothing reserved is dead-lettered."""
+    try:
+        sold = domain.sell_held(await store.lot(tx, payload.lot_id), payload)
     except DomainError as refused:
         raise Unprocessable(f"sale {payload.sale_id} of lot {payload.lot_id}: {refused.detail}") from None
     if sold is not None:

@@ -3,11 +3,20 @@
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.production.lots.domain import Disposition, DispositionKind, DuplicateLotCode, Grade, Lot, LotNotFound
+from services.production.lots.domain import (
+    Disposition,
+    DispositionKind,
+    DuplicateLotCode,
+    Grade,
+    HoldState,
+    Lot,
+    LotNotFound,
+    OrderHold,
+)
 from services.production.quantities.store import quantity_of
 from shared.storage import pages
 from shared.storage.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
-from shared.storage.values import day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
+from shared.storage.values import amount_of, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
 
 LOTS = "lots"
 
@@ -48,7 +57,25 @@ def to_document(lot: Lot) -> Document:
         "unit": lot.quantity.unit.value,
         "best_before": stored_day_or_none(lot.best_before),
         "dispositions": [disposition_to_document(d) for d in lot.dispositions],
+        "holds": [hold_to_document(hold) for hold in lot.holds],
     }
+
+
+def hold_to_document(hold: OrderHold) -> Document:
+    return {
+        "hold_id": hold.hold_id,
+        "order_id": hold.order_id,
+        "quantity": stored_amount(hold.quantity),
+        "state": hold.state.value,
+        "answered_at": hold.answered_at,
+    }
+
+
+def hold_from_document(stored: Document) -> OrderHold:
+    return OrderHold(
+        stored["hold_id"], stored["order_id"], amount_of(stored["quantity"]), HoldState(stored["state"]),
+        stored["answered_at"],
+    )  # fmt: skip
 
 
 def disposition_to_document(disposition: Disposition) -> Document:
@@ -81,6 +108,8 @@ def from_document(document: Document) -> Lot:
         quantity=quantity_of(document["quantity"], document["unit"]),
         best_before=day_or_none(document["best_before"]),
         dispositions=tuple(disposition_from_document(d, document["unit"]) for d in document["dispositions"]),
+        # Lots stored before marketplace orders' holds were reserved have none.
+        holds=tuple(hold_from_document(hold) for hold in document.get("holds", [])),
     )
 
 

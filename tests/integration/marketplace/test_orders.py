@@ -11,7 +11,8 @@ from bson.decimal128 import Decimal128
 from services.marketplace.main import MarketplaceSettings, create_app
 from services.marketplace.orders import store as orders_store
 from tests.support.infrastructure import Infrastructure
-from tests.support.marketplace import Season, draft_of, learn, published
+from tests.support.kafka import events_on
+from tests.support.marketplace import Season, draft_of, learn, published, reservations, reserved
 from tests.support.services import RunningService, eventually, serving, settings_for
 
 BUYER = {"name": "Koperasi Maju Bersama", "contact": "+62 812 0000 0000"}
@@ -131,6 +132,7 @@ async def test_a_fulfilled_order_settles_every_rupiah_by_the_programmes_terms_an
     line = {"listing_id": listing["id"], "quantity": "6.5"}
     placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
     assert placed["total"] == 78000
+    await reserved(infrastructure, namespace, marketplace, placed, manager)  # paid once production reserved it
     for step, body in (("confirm", PAID), ("fulfil", HANDED)):
         done = await marketplace.http.post(f"/orders/{placed['id']}/{step}", json=body, headers=manager)
         assert done.status_code == 200, done.text
@@ -197,4 +199,75 @@ async def test_an_order_stored_with_quantities_as_text_reads_the_same_after_its_
         "2.5",
         "2026-11-02",
         "2026-11-03",
+    )
+
+
+async def test_an_order_is_paid_only_once_production_reserved_its_lots_and_its_sales_are_the_orders_events(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer, manager = await marketplace.mint_key("orders:write"), await marketplace.mint_key("orders:manage")
+    listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="3", h2="4")
+    line = {"listing_id": listing["id"], "quantity": "5"}
+    placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
+    early = await marketplace.http.post(f"/orders/{placed['id']}/confirm", json=PAID, headers=manager)
+    assert (early.status_code, early.json()["field"]) == (409, "status"), early.text
+    await reserved(infrastructure, namespace, marketplace, placed, manager)
+    for step, body in (("confirm", PAID), ("fulfil", HANDED)):
+        done = await marketplace.http.post(f"/orders/{placed['id']}/{step}", json=body, headers=manager)
+        assert done.status_code == 200, done.text
+
+    async def told() -> list[Any]:
+        events = await events_on(infrastructure, f"{namespace}marketplace.events")
+        return [event for event in events if event.type in KINDS]
+
+    events = await eventually(lambda: _all_told(told))
+    held_lots = [lot["lot_id"] for lot in placed["lines"][0]["lots"]]
+    by_type = {kind: [e for e in events if e.type == kind] for kind in KINDS}
+    [fulfilled] = by_type["marketplace.order.fulfilled"]
+    # each hold and sale is the order's event, at the order's version then; the lot is in the payload
+    assert [(e.subject, e.sequence) for e in by_type["marketplace.lot.held"]] == [(placed["id"], 1)] * 2
+    sold = [(e.subject, e.sequence, e.version) for e in by_type["marketplace.lot.sold"]]
+    assert sold == [(placed["id"], fulfilled.sequence, 2)] * 2
+    assert sorted(e.data["lot_id"] for e in by_type["marketplace.lot.sold"]) == sorted(held_lots)
+    assert {e.data["order_id"] for e in events} == {placed["id"]}
+
+
+KINDS = ("marketplace.lot.held", "marketplace.lot.sold", "marketplace.order.fulfilled")
+
+
+async def _all_told(told: Any) -> list[Any] | None:
+    events: list[Any] = await told()
+    return events if len(events) == 5 else None
+
+
+async def test_a_hold_production_refuses_cancels_the_order_and_releases_its_other_holds(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    officer = await marketplace.mint_key("listings:write")
+    buyer = await marketplace.mint_key("orders:write")
+    listing, season = await listed(infrastructure, namespace, marketplace, officer, h1="3", h2="4")
+    line = {"listing_id": listing["id"], "quantity": "5"}
+    placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
+    first, second = placed["lines"][0]["lots"]
+    await learn(infrastructure, namespace, production=reservations(placed)[:1])
+    await learn(infrastructure, namespace, production=[season.hold_refused(placed["id"], second["lot_id"])])
+
+    async def cancelled() -> dict[str, Any] | None:
+        now: dict[str, Any] = (await marketplace.http.get(f"/orders/{placed['id']}", headers=buyer)).json()
+        return now if now["status"] == "cancelled" else None
+
+    order = await eventually(cancelled)
+    assert [lot["reservation"] for lot in order["lines"][0]["lots"]] == ["reserved", "refused"]
+    assert (await marketplace.http.get(f"/listings/{listing['id']}")).json()["stock"] == "7"
+
+    async def released() -> list[Any]:
+        events = await events_on(infrastructure, f"{namespace}marketplace.events")
+        return [event for event in events if event.type == "marketplace.lot.hold_released"]
+
+    [release] = await eventually(released)
+    assert (release.subject, release.data["lot_id"], release.data["reason"]) == (
+        placed["id"],
+        first["lot_id"],
+        "refused",
     )
