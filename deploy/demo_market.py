@@ -61,7 +61,7 @@ async def load_market(marketplace: httpx.AsyncClient, fisheries_programme_id: st
     kangkung, lele = listings[("kangkung", "kg")], listings[("lele", "kg")]
     keripik = listings[("keripik singkong", "units")]
     today = date.today().isoformat()
-    fulfilled = await _order(marketplace, BUYERS[0], [(kangkung, "10"), (lele, "15")])
+    fulfilled = await _reserved(marketplace, await _order(marketplace, BUYERS[0], [(kangkung, "10"), (lele, "15")]))
     await _ok(
         marketplace.post(
             f"/orders/{fulfilled}/confirm",
@@ -69,7 +69,7 @@ async def load_market(marketplace: httpx.AsyncClient, fisheries_programme_id: st
         )
     )
     await _ok(marketplace.post(f"/orders/{fulfilled}/fulfil", json={"fulfilment": "pickup", "fulfilled_on": today}))
-    confirmed = await _order(marketplace, BUYERS[1], [(keripik, "20")])
+    confirmed = await _reserved(marketplace, await _order(marketplace, BUYERS[1], [(keripik, "20")]))
     await _ok(
         marketplace.post(
             f"/orders/{confirmed}/confirm",
@@ -109,6 +109,18 @@ async def _draft(marketplace: httpx.AsyncClient, product: str, unit: str) -> str
 async def _order(marketplace: httpx.AsyncClient, buyer: dict[str, str], lines: list[tuple[str, str]]) -> str:
     body = {"lines": [{"listing_id": listing, "quantity": quantity} for listing, quantity in lines], "buyer": buyer}
     return str((await _ok(marketplace.post("/orders", json=body)))["id"])
+
+
+async def _reserved(marketplace: httpx.AsyncClient, order_id: str) -> str:
+    """The order once production has reserved every lot it holds: only then can it be paid."""
+    deadline = asyncio.get_running_loop().time() + LISTING_WAIT_SECONDS
+    while True:
+        order = await _ok(marketplace.get(f"/orders/{order_id}"))
+        if all(lot["reservation"] == "reserved" for line in order["lines"] for lot in line["lots"]):
+            return order_id
+        if asyncio.get_running_loop().time() > deadline:
+            raise RuntimeError(f"production did not reserve order {order_id} within {LISTING_WAIT_SECONDS:.0f} s")
+        await asyncio.sleep(0.2)
 
 
 async def _ok(request: Any) -> Any:
