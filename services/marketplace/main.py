@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.marketplace import events
@@ -93,6 +94,10 @@ class MarketplaceSettings(ServiceSettings):
     catalogue_rate_keyed: str = "1200/minute"
     catalogue_fresh_seconds: float = 0.25
     order_hold_minutes: int = 60
+    order_holds_per_key: int = Field(20, ge=1, description="Unpaid orders one key may hold at once")
+    order_hold_share_percent: int = Field(
+        50, ge=1, le=100, description="Of a listing's stock, what one key may hold unpaid at once"
+    )
     hold_check_seconds: float = 5.0
     storefront_page_size: int = 12
 

@@ -83,7 +83,12 @@ async def orders_per_second(
 async def main() -> None:
     namespace = f"benchmarket{uuid4().hex[:8]}_"
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
-    unlimited = {"catalogue_rate_anonymous": "100000000/minute"}
+    # one bench buyer places every order: neither the rate limit nor the bound on what one key holds applies
+    unlimited = {
+        "catalogue_rate_anonymous": "100000000/minute",
+        "order_holds_per_key": "1000000",
+        "order_hold_share_percent": "100",
+    }
     processes = [start_bare_app()]
     base_url = f"http://127.0.0.1:{MARKETPLACE_PORT}"
     try:

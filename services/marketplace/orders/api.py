@@ -13,6 +13,7 @@ from services.marketplace.orders import handlers
 from services.marketplace.orders.domain import (
     Buyer,
     Fulfilment,
+    HoldLimits,
     Order,
     OrderReach,
     OrderStatus,
@@ -149,16 +150,21 @@ def _reach(caller: Caller) -> OrderReach:
     "/orders",
     status_code=201,
     summary="Place an order; its stock is held until `held_until`, then it expires unless paid",
-    responses={404: {}, 409: {"description": "Out of stock, or not published"}},
+    responses={
+        404: {},
+        409: {"description": "Out of stock, not published, or more than one key may hold unpaid at once"},
+    },
 )
 async def place_order(body: OrderIn, request: Request, database: DatabaseDep, caller: OrderPlacer) -> OrderOut:
-    minutes: int = request.app.state.runtime.settings.order_hold_minutes
+    settings = request.app.state.runtime.settings
+    minutes: int = settings.order_hold_minutes
     order = await handlers.place_order(
         database,
         wanted=[(line.listing_id, line.quantity) for line in body.lines],
         buyer=Buyer(body.buyer.name, body.buyer.contact),
         placed_by=caller.key_id,
         hold_for=timedelta(minutes=minutes),
+        limits=HoldLimits(settings.order_holds_per_key, settings.order_hold_share_percent),
     )
     return OrderOut.from_domain(order)
 

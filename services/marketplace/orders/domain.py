@@ -72,6 +72,26 @@ class AwaitingProduction(Conflict):
     """An order is paid once production has reserved every lot it holds; that takes a moment after placing."""
 
 
+class HoldLimitReached(Conflict):
+    """One key holds (unpaid) at most so many orders at once, and at most its share of each listing's stock."""
+
+
+@dataclass(frozen=True)
+class HoldLimits:
+    """How much one key may hold unpaid at once: orders in all, and a share of each listing's stock."""
+
+    orders_per_key: int
+    share_percent: int
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one key holds unpaid now: its held orders, and how much of each listing they hold."""
+
+    orders: int
+    by_listing: dict[str, Decimal]
+
+
 class Reservation(StrEnum):
     """Production's answer to what an order holds of a lot."""
 
@@ -174,9 +194,22 @@ class OrderReach:
 
 
 def place(
-    *, facility_id: str, placed_by: str, buyer: Buyer, wanted: list[tuple[Listing, Decimal]], hold_for: timedelta
+    *,
+    facility_id: str,
+    placed_by: str,
+    buyer: Buyer,
+    wanted: list[tuple[Listing, Decimal]],
+    hold_for: timedelta,
+    limits: HoldLimits,
+    holding: Holding,
 ) -> tuple[Order, list[Listing]]:
-    """An order holding `wanted` (listing, quantity) pairs, and the listings with the stock it holds."""
+    """An order holding `wanted` (listing, quantity) pairs, and the listings with the stock it holds; within what
+    the key (`holding` already) may hold at once."""
+    if holding.orders >= limits.orders_per_key:
+        raise HoldLimitReached(
+            f"This key holds {holding.orders} unpaid orders, the most it may at once; pay or cancel one first.",
+            field="lines",
+        )
     seen: set[str] = set()
     lines, held = [], []
     for index, (listing, quantity) in enumerate(wanted):
@@ -186,6 +219,7 @@ def place(
             raise MixedFacilities("An order takes listings of one facility.", field=f"lines.{index}.listing_id")
         seen.add(listing.id)
         after, taken = listings.hold(listing, quantity)
+        _within_share(listing, quantity, holding.by_listing.get(listing.id, Decimal(0)), limits, index)
         lines.append(_line(listing, quantity, taken))
         held.append(after)
     at = now()
@@ -194,6 +228,19 @@ def place(
         None, None, None, None, None, None, False, at, at, 1,
     )  # fmt: skip
     return order, held
+
+
+def _within_share(listing: Listing, quantity: Decimal, mine: Decimal, limits: HoldLimits, index: int) -> None:
+    """A key holds unpaid at most its share of what the listing has for it (its stock and what the key holds of
+    it), and never less than the minimum order, so the last units can still be bought."""
+    cap = max(limits.share_percent * (listing.stock + mine) / 100, listing.minimum_order or Decimal(0))
+    if mine + quantity > cap:
+        most = f"{format(cap.normalize(), 'f')} {listing.unit}"
+        raise HoldLimitReached(
+            f"One key holds unpaid at most {limits.share_percent}% of listing {listing.id} ({most}); this key"
+            f" holds {format(mine, 'f')} {listing.unit} of it already.",
+            field=f"lines.{index}.quantity",
+        )
 
 
 def _line(listing: Listing, quantity: Decimal, taken: list[listings.Held]) -> Line:

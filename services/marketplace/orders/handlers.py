@@ -20,6 +20,7 @@ from services.marketplace.orders import domain, store
 from services.marketplace.orders.domain import (
     Buyer,
     Fulfilment,
+    HoldLimits,
     Order,
     OrderNotFound,
     OrderReach,
@@ -60,7 +61,13 @@ QUEUES = ListingQueues()
 
 
 async def place_order(
-    database: ServiceDatabase, *, wanted: list[tuple[str, Decimal]], buyer: Buyer, placed_by: str, hold_for: timedelta
+    database: ServiceDatabase,
+    *,
+    wanted: list[tuple[str, Decimal]],
+    buyer: Buyer,
+    placed_by: str,
+    hold_for: timedelta,
+    limits: HoldLimits,
 ) -> Order:
     async def work(tx: Transaction) -> Order:
         found = [(await listing_store.listing(tx, listing_id), quantity) for listing_id, quantity in wanted]
@@ -71,6 +78,8 @@ async def place_order(
             buyer=buyer,
             wanted=[(listing, quantity) for (listing, _), quantity in found],
             hold_for=hold_for,
+            limits=limits,
+            holding=await store.holding(tx, placed_by),
         )
         for ((before, was), _), after in zip(found, held, strict=True):
             await listing_handlers.save_change(tx, before, was, after)

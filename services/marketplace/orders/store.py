@@ -1,6 +1,7 @@
 """The orders collection: each order with its lines and the lots each line took."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pymongo import ASCENDING, IndexModel
 
@@ -8,6 +9,7 @@ from services.marketplace.orders.domain import (
     Allocation,
     Buyer,
     Fulfilment,
+    Holding,
     Line,
     Order,
     OrderNotFound,
@@ -130,6 +132,18 @@ async def order(tx: Transaction, order_id: str) -> Order:
     if document is None:
         raise OrderNotFound(f"No order {order_id}.", field="order_id")
     return from_document(document)
+
+
+async def holding(tx: Transaction, placed_by: str) -> Holding:
+    """What one key's held (unpaid) orders hold now."""
+    query = {"placed_by": placed_by, "status": OrderStatus.HELD.value}
+    found = await tx.db[ORDERS].find(query, projection=["lines"], session=tx.session).to_list()
+    by_listing: dict[str, Decimal] = {}
+    for document in found:
+        for line in document["lines"]:
+            listing_id = line["listing_id"]
+            by_listing[listing_id] = by_listing.get(listing_id, Decimal(0)) + amount_of(line["quantity"])
+    return Holding(len(found), by_listing)
 
 
 async def held_past(tx: Transaction, at: datetime, limit: int) -> list[str]:

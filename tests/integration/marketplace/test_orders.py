@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
@@ -48,8 +49,10 @@ async def test_two_hundred_concurrent_orders_for_the_last_ten_units_sell_exactly
     listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="10")
     order = {"lines": [{"listing_id": listing["id"], "quantity": "1"}], "buyer": BUYER}
     limits = httpx.Limits(max_connections=200)
+    # 200 buyers, each its own key: one key holds unpaid no more than its share of a listing
+    buyers = [buyer, *[await marketplace.mint_key("orders:write") for _ in range(199)]]
     async with httpx.AsyncClient(base_url=marketplace.base_url, timeout=120, limits=limits) as http:
-        answers = await asyncio.gather(*(http.post("/orders", json=order, headers=buyer) for _ in range(200)))
+        answers = await asyncio.gather(*(http.post("/orders", json=order, headers=each) for each in buyers))
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses.count(201) == 10, {status: statuses.count(status) for status in set(statuses)}
     assert set(statuses) == {201, 409}, [a.text for a in answers if a.status_code not in (201, 409)][:3]
@@ -82,7 +85,7 @@ async def test_an_unpaid_hold_expires_and_its_stock_returns(
         officer, buyer = await quick.mint_key("listings:write"), await quick.mint_key("orders:write")
         manager = await quick.mint_key("orders:manage")
         listing, _ = await listed(infrastructure, namespace, quick, officer, h1="5")
-        order = {"lines": [{"listing_id": listing["id"], "quantity": "3"}], "buyer": BUYER}
+        order = {"lines": [{"listing_id": listing["id"], "quantity": "2"}], "buyer": BUYER}
         placed = (await quick.http.post("/orders", json=order, headers=buyer)).json()
 
         async def expired() -> dict[str, Any] | None:
@@ -117,8 +120,15 @@ async def test_bad_orders_are_refused_naming_the_field(
 
 
 async def test_a_fulfilled_order_settles_every_rupiah_by_the_programmes_terms_and_the_hours_worked(
-    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+    infrastructure: Infrastructure, namespace: str
 ) -> None:
+    # one buyer takes almost all the stock here: its share of a listing is not bounded
+    settings = settings_for(MarketplaceSettings, infrastructure, namespace, order_hold_share_percent=100)
+    async with serving(create_app(settings)) as marketplace:
+        await settled_to_the_rupiah(infrastructure, namespace, marketplace)
+
+
+async def settled_to_the_rupiah(infrastructure: Infrastructure, namespace: str, marketplace: RunningService) -> None:
     officer = await marketplace.mint_key("listings:write")
     buyer, manager = await marketplace.mint_key("orders:write"), await marketplace.mint_key("orders:manage")
     staff = await marketplace.mint_key("settlement:write", "settlement:read")
@@ -208,7 +218,7 @@ async def test_an_order_is_paid_only_once_production_reserved_its_lots_and_its_s
     officer = await marketplace.mint_key("listings:write")
     buyer, manager = await marketplace.mint_key("orders:write"), await marketplace.mint_key("orders:manage")
     listing, _ = await listed(infrastructure, namespace, marketplace, officer, h1="3", h2="4")
-    line = {"listing_id": listing["id"], "quantity": "5"}
+    line = {"listing_id": listing["id"], "quantity": "3.5"}  # of h1's 3 and h2's 4
     placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
     early = await marketplace.http.post(f"/orders/{placed['id']}/confirm", json=PAID, headers=manager)
     assert (early.status_code, early.json()["field"]) == (409, "status"), early.text
@@ -247,7 +257,7 @@ async def test_a_hold_production_refuses_cancels_the_order_and_releases_its_othe
     officer = await marketplace.mint_key("listings:write")
     buyer = await marketplace.mint_key("orders:write")
     listing, season = await listed(infrastructure, namespace, marketplace, officer, h1="3", h2="4")
-    line = {"listing_id": listing["id"], "quantity": "5"}
+    line = {"listing_id": listing["id"], "quantity": "3.5"}  # of h1's 3 and h2's 4
     placed = (await marketplace.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=buyer)).json()
     first, second = placed["lines"][0]["lots"]
     await learn(infrastructure, namespace, production=reservations(placed)[:1])
@@ -259,7 +269,7 @@ async def test_a_hold_production_refuses_cancels_the_order_and_releases_its_othe
 
     order = await eventually(cancelled)
     assert [lot["reservation"] for lot in order["lines"][0]["lots"]] == ["reserved", "refused"]
-    assert (await marketplace.http.get(f"/listings/{listing['id']}")).json()["stock"] == "7"
+    assert Decimal((await marketplace.http.get(f"/listings/{listing['id']}")).json()["stock"]) == 7
 
     async def released() -> list[Any]:
         events = await events_on(infrastructure, f"{namespace}marketplace.events")
@@ -271,3 +281,36 @@ async def test_a_hold_production_refuses_cancels_the_order_and_releases_its_othe
         first["lot_id"],
         "refused",
     )
+
+
+async def test_one_key_holds_unpaid_at_most_its_share_of_a_listing_and_so_many_orders_and_is_told_which(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    settings = settings_for(
+        MarketplaceSettings, infrastructure, namespace, order_holds_per_key=3, order_hold_share_percent=50
+    )
+    async with serving(create_app(settings)) as quick:
+        officer = await quick.mint_key("listings:write")
+        greedy, other = await quick.mint_key("orders:write"), await quick.mint_key("orders:write")
+        listing, season = await listed(infrastructure, namespace, quick, officer, h1="10")
+        await learn(infrastructure, namespace, production=[season.released(str(uuid4()), "20", product="pakcoy")])
+        pakcoy = await published(quick, officer, (await draft_of(quick, officer, "pakcoy"))["id"])
+
+        async def order(key: dict[str, str], quantity: str, listing_id: str = listing["id"]) -> Any:
+            line = {"listing_id": listing_id, "quantity": quantity}
+            return await quick.http.post("/orders", json={"lines": [line], "buyer": BUYER}, headers=key)
+
+        too_much = await order(greedy, "6")
+        assert (too_much.status_code, too_much.json()["field"]) == (409, "lines.0.quantity"), too_much.text
+        assert "at most 50% of listing" in too_much.json()["detail"]
+        # 3 of 10, then 2 of the 7 left (half of 7 and its own 3), then no more
+        answers = [await order(greedy, quantity) for quantity in ("3", "2", "1")]
+        assert [answer.status_code for answer in answers] == [201, 201, 409], answers[-1].text
+        assert answers[-1].json()["field"] == "lines.0.quantity"
+        assert (await order(other, "2.5")).status_code == 201  # another buyer has its own share
+        assert (await quick.http.get(f"/listings/{listing['id']}")).json()["stock"] == "2.5"
+
+        assert (await order(greedy, "1", pakcoy["id"])).status_code == 201
+        fourth = await order(greedy, "1", pakcoy["id"])
+        assert (fourth.status_code, fourth.json()["field"]) == (409, "lines"), fourth.text
+        assert "holds 3 unpaid orders" in fourth.json()["detail"]
