@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.marketplace import events
@@ -89,6 +90,8 @@ class MarketplaceSettings(ServiceSettings):
     http_port: int = 8003
     max_request_bytes: int = 2_500_000
     photo_max_bytes: int = 2_000_000
+    photo_max_pixels: int = Field(24_000_000, ge=1)  # 96 MiB decoded as RGBA, the most a Pillow mode takes
+    photo_decode_concurrency: int = Field(2, ge=1)
     catalogue_rate_anonymous: str = "120/minute"
     catalogue_rate_keyed: str = "1200/minute"
     catalogue_fresh_seconds: float = 0.25
