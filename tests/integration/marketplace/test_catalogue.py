@@ -1,6 +1,7 @@
 """The catalogue as integrators use it: mirrored by cursor with tombstones, cached by ETag, read as JSON-LD, from
 the compacted topic, rate-limited per client."""
 
+import base64
 import io
 import os
 from typing import Any
@@ -200,3 +201,12 @@ async def test_anonymous_readers_are_rate_limited_and_a_key_raises_the_limit(
     assert (anonymous, keyed) == ([200, 200, 200, 429], [200] * 6 + [429])
     assert limited.headers["content-type"] == "application/problem+json"
     assert int(limited.headers["retry-after"]) >= 1
+
+
+async def test_a_cursor_naming_a_position_beyond_int64_is_refused_naming_after(marketplace: RunningService) -> None:
+    for position in (str(2**63), "9" * 25, "\u00b2"):
+        cursor = base64.urlsafe_b64encode(f"listings:{position}".encode()).decode().rstrip("=")
+        refused = await marketplace.http.get("/listings", params={"after": cursor})
+        assert (refused.status_code, refused.json()["field"]) == (422, "after"), refused.text
+    largest = base64.urlsafe_b64encode(f"listings:{2**63 - 1}".encode()).decode().rstrip("=")
+    assert (await marketplace.http.get("/listings", params={"after": largest})).json()["items"] == []
