@@ -1,6 +1,6 @@
 """Settings every service shares; each service subclasses them with its own name and port."""
 
-from typing import Self
+from typing import Any, Self
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +66,12 @@ class ServiceSettings(KafkaSettings):
     kafka_min_insync_replicas: int = Field(1, ge=1, validation_alias=platform_wide("KAFKA_MIN_INSYNC_REPLICAS"))
     mongodb_url: str = Field("mongodb://127.0.0.1:27017", validation_alias=platform_wide("MONGODB_URL"))
     mongodb_database: str = ""
+    mongodb_timeout_ms: int = Field(10_000, ge=1, validation_alias=platform_wide("MONGODB_TIMEOUT_MS"))
+    """The deadline of every database call (pymongo's client-side operation timeout): a stuck primary answers
+    a request with a 503 after it, rather than holding the request and its locks for ever."""
+    mongodb_connect_timeout_ms: int = Field(5_000, ge=1, validation_alias=platform_wide("MONGODB_CONNECT_TIMEOUT_MS"))
+    mongodb_query_timeout_ms: int = Field(5_000, ge=1, validation_alias=platform_wide("MONGODB_QUERY_TIMEOUT_MS"))
+    """The server-side time limit (maxTimeMS) of list and search queries: a scan stops there, answered 503."""
     log_level: str = Field("INFO", validation_alias=platform_wide("LOG_LEVEL"))
     max_request_bytes: int = 1_000_000
     outbox_poll_seconds: float = 0.5
@@ -75,6 +81,17 @@ class ServiceSettings(KafkaSettings):
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0
     figures_refresh_seconds: float = 30.0
+
+    @property
+    def mongodb_client_options(self) -> dict[str, Any]:
+        """The MongoDB client's options: a deadline on every call (which bounds the wait for a pooled connection
+        and every socket read too), on connecting, and on finding a server."""
+        return {
+            "tz_aware": True,
+            "timeoutMS": self.mongodb_timeout_ms,
+            "connectTimeoutMS": self.mongodb_connect_timeout_ms,
+            "serverSelectionTimeoutMS": min(10_000, self.mongodb_timeout_ms),
+        }
 
     @property
     def database_name(self) -> str:

@@ -95,6 +95,7 @@ class MarketplaceSettings(ServiceSettings):
     catalogue_rate_anonymous: str = "120/minute"
     catalogue_rate_keyed: str = "1200/minute"
     catalogue_fresh_seconds: float = 0.25
+    catalogue_cache_bytes: int = Field(32_000_000, ge=0)
     order_hold_minutes: int = 60
     hold_check_seconds: float = 5.0
     storefront_page_size: int = 12
@@ -102,7 +103,9 @@ class MarketplaceSettings(ServiceSettings):
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
     settings = settings or MarketplaceSettings()
-    rendered = RenderedPages(fresh_for=settings.catalogue_fresh_seconds)
+    rendered = RenderedPages(
+        fresh_for=settings.catalogue_fresh_seconds, kept_bytes_at_most=settings.catalogue_cache_bytes
+    )
 
     runtime = ServiceRuntime(
         settings,

@@ -13,7 +13,7 @@ from shared.http import idempotency
 from shared.http.api_keys import RecentCallers
 from shared.http.idempotency import Idempotency
 from shared.http.logs import configure_json_logs
-from shared.http.middleware import BodyLimit, RequestContext
+from shared.http.middleware import BodyLimit, QueryDeadline, RequestContext
 from shared.http.problems import install_problem_handlers
 from shared.runtime import ServiceRuntime
 from shared.storage.database import ServiceDatabase
@@ -92,6 +92,7 @@ def create_service_app(
     runtime.before_committing_events.append(idempotency.claim_in)
     runtime.add_indexes(idempotency.INDEXES)
     app.add_middleware(Idempotency)
+    app.add_middleware(QueryDeadline, seconds=settings.mongodb_query_timeout_ms / 1000)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContext, service=settings.service_name)
     return app

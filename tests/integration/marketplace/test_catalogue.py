@@ -210,3 +210,38 @@ async def test_a_cursor_naming_a_position_beyond_int64_is_refused_naming_after(m
         assert (refused.status_code, refused.json()["field"]) == (422, "after"), refused.text
     largest = base64.urlsafe_b64encode(f"listings:{2**63 - 1}".encode()).decode().rstrip("=")
     assert (await marketplace.http.get("/listings", params={"after": largest})).json()["items"] == []
+
+
+async def test_a_search_scanning_past_its_time_limit_answers_a_503_problem_rather_than_running_on(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    settings = settings_for(MarketplaceSettings, infrastructure, namespace, mongodb_query_timeout_ms=60)
+    async with serving(create_app(settings)) as marketplace:
+        # an unanchored regex that matches nothing reads every published listing: far more than 60 ms of work
+        listings = [
+            {
+                "_id": str(uuid4()),
+                "product": f"p{n}",
+                "status": "published",
+                "search": f"kangkung {n} " * 8,
+                "position": n,
+            }
+            for n in range(150_000)
+        ]
+        await marketplace.runtime.database.db["listings"].insert_many(listings, ordered=False)
+        scan = await marketplace.http.get("/listings", params={"q": "tidak ada"})
+
+    assert scan.status_code == 503, scan.text
+    assert scan.headers["content-type"] == "application/problem+json"
+    assert scan.json()["type"].endswith(":database-timeout")
+    assert scan.headers["retry-after"] == "1"
+
+
+async def test_the_answers_kept_are_keyed_by_the_parameters_a_search_reads(marketplace: RunningService) -> None:
+    pages = marketplace.app.state.rendered_pages
+    assert (await marketplace.http.get("/listings", params={"category": "fish", "limit": 5})).status_code == 200
+    kept = pages.kept_bytes
+    for n in range(20):
+        params = {"limit": 5, "category": "fish", f"unread{n}": "x" * 500}
+        assert (await marketplace.http.get("/listings", params=params)).status_code == 200
+    assert pages.kept_bytes == kept
