@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import uuid4
 
+import pymongo
 from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -23,6 +24,7 @@ POSITIONS = "positions"
 POSITION = "position"
 DUPLICATE_KEY = 11000
 CONCURRENT_CHANGE_RETRIES = 20
+INDEX_BUILD_SECONDS = 600.0
 
 
 class ConcurrentChange(Exception):
@@ -251,9 +253,11 @@ class ServiceDatabase:
         )
 
     async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
-        for collection, models in indexes.items():
-            if models:
-                await self.db[collection].create_indexes(models)
+        # building an index on a large collection takes longer than any request may: its own, longer deadline
+        with pymongo.timeout(INDEX_BUILD_SECONDS):
+            for collection, models in indexes.items():
+                if models:
+                    await self.db[collection].create_indexes(models)
 
     async def ping(self) -> None:
         await self.db.command("ping")
