@@ -91,7 +91,6 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     idempotency.document_header(app)
-    runtime.before_committing_events.append(idempotency.claim_in)
     runtime.add_indexes(idempotency.INDEXES)
     app.add_middleware(Idempotency)
     app.add_middleware(QueryDeadline, seconds=settings.mongodb_query_timeout_ms / 1000)
