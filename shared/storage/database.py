@@ -294,10 +294,13 @@ class ServiceDatabase:
             token = _joined.set(joined)
             try:
                 result = await work()
-            except BaseException:
+            except BaseException as error:
                 if joined.session is not None:
                     await _abandoned(joined.session)
-                raise
+                if not (joined.run_again and isinstance(error, Exception)) or retry == CONCURRENT_CHANGE_RETRIES - 1:
+                    raise
+                await backoff.wait()  # a transaction of it lost a race, and the work let the error through
+                continue
             finally:
                 _joined.reset(token)
             session = joined.session
