@@ -81,7 +81,7 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         settings = self.settings
-        self._client = AsyncMongoClient(settings.mongodb_url, tz_aware=True, serverSelectionTimeoutMS=10_000)
+        self._client = AsyncMongoClient(settings.mongodb_url, **settings.mongodb_client_options)
         self._database = ServiceDatabase(
             client=self._client,
             name=settings.database_name,

@@ -1,11 +1,24 @@
 """Settings every service shares; each service subclasses them with its own name and port."""
 
-from typing import Self
+import ipaddress
+from typing import Any, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.messaging.kafka import KafkaSecurity, SaslMechanism, SecurityProtocol, TopicLayout
+
+ForwardedHeader = Literal["x-forwarded-for", "forwarded"]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(listed: str) -> tuple[Network, ...]:
+    """`127.0.0.1, 10.0.0.0/8, ::1` as networks; `*` trusts every peer (only where no client can reach the
+    service but through the proxy); an empty list trusts none. A value that is no address is a ValueError."""
+    entries = [entry.strip() for entry in listed.split(",") if entry.strip()]
+    if "*" in entries:
+        return (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
 def platform_wide(name: str) -> AliasChoices:
@@ -66,7 +79,18 @@ class ServiceSettings(KafkaSettings):
     kafka_min_insync_replicas: int = Field(1, ge=1, validation_alias=platform_wide("KAFKA_MIN_INSYNC_REPLICAS"))
     mongodb_url: str = Field("mongodb://127.0.0.1:27017", validation_alias=platform_wide("MONGODB_URL"))
     mongodb_database: str = ""
+    mongodb_timeout_ms: int = Field(10_000, ge=1, validation_alias=platform_wide("MONGODB_TIMEOUT_MS"))
+    """The deadline of every database call (pymongo's client-side operation timeout): a stuck primary answers
+    a request with a 503 after it, rather than holding the request and its locks for ever."""
+    mongodb_connect_timeout_ms: int = Field(5_000, ge=1, validation_alias=platform_wide("MONGODB_CONNECT_TIMEOUT_MS"))
+    mongodb_query_timeout_ms: int = Field(5_000, ge=1, validation_alias=platform_wide("MONGODB_QUERY_TIMEOUT_MS"))
+    """The server-side time limit (maxTimeMS) of list and search queries: a scan stops there, answered 503."""
     log_level: str = Field("INFO", validation_alias=platform_wide("LOG_LEVEL"))
+    trusted_proxies: str = Field("127.0.0.1,::1", validation_alias=platform_wide("TRUSTED_PROXIES"))
+    """The proxies (addresses or networks, comma-separated; `*` for any) whose forwarded header names the client:
+    the rate limits count a client by the address they report. Empty: no proxy is trusted."""
+    forwarded_header: ForwardedHeader = Field("x-forwarded-for", validation_alias=platform_wide("FORWARDED_HEADER"))
+    """Which header the trusted proxies append the client's address to (`X-Forwarded-For` or RFC 7239 `Forwarded`)."""
     max_request_bytes: int = 1_000_000
     outbox_poll_seconds: float = 0.5
     outbox_batch_size: int = 1000
@@ -75,6 +99,23 @@ class ServiceSettings(KafkaSettings):
     consumer_backoff_seconds: float = 0.2
     consumer_stall_seconds: float = 60.0
     figures_refresh_seconds: float = 30.0
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, listed: str) -> str:
+        trusted_networks(listed)  # a typing error is refused at start, not met on the first request
+        return listed
+
+    @property
+    def mongodb_client_options(self) -> dict[str, Any]:
+        """The MongoDB client's options: a deadline on every call (which bounds the wait for a pooled connection
+        and every socket read too), on connecting, and on finding a server."""
+        return {
+            "tz_aware": True,
+            "timeoutMS": self.mongodb_timeout_ms,
+            "connectTimeoutMS": self.mongodb_connect_timeout_ms,
+            "serverSelectionTimeoutMS": min(10_000, self.mongodb_timeout_ms),
+        }
 
     @property
     def database_name(self) -> str:

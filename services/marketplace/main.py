@@ -90,9 +90,12 @@ class MarketplaceSettings(ServiceSettings):
     http_port: int = 8003
     max_request_bytes: int = 2_500_000
     photo_max_bytes: int = 2_000_000
+    photo_max_pixels: int = Field(24_000_000, ge=1)  # 96 MiB decoded as RGBA, the most a Pillow mode takes
+    photo_decode_concurrency: int = Field(2, ge=1)
     catalogue_rate_anonymous: str = "120/minute"
     catalogue_rate_keyed: str = "1200/minute"
     catalogue_fresh_seconds: float = 0.25
+    catalogue_cache_bytes: int = Field(32_000_000, ge=0)
     order_hold_minutes: int = 60
     order_holds_per_key: int = Field(20, ge=1, description="Unpaid orders one key may hold at once")
     order_hold_share_percent: int = Field(
@@ -104,7 +107,9 @@ class MarketplaceSettings(ServiceSettings):
 
 def create_app(settings: MarketplaceSettings | None = None) -> FastAPI:
     settings = settings or MarketplaceSettings()
-    rendered = RenderedPages(fresh_for=settings.catalogue_fresh_seconds)
+    rendered = RenderedPages(
+        fresh_for=settings.catalogue_fresh_seconds, kept_bytes_at_most=settings.catalogue_cache_bytes
+    )
 
     runtime = ServiceRuntime(
         settings,

@@ -11,11 +11,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.http import idempotency
 from shared.http.api_keys import RecentCallers
+from shared.http.forwarded import ForwardedClient
 from shared.http.idempotency import Idempotency
 from shared.http.logs import configure_json_logs
-from shared.http.middleware import BodyLimit, RequestContext
+from shared.http.middleware import BodyLimit, QueryDeadline, RequestContext
 from shared.http.problems import install_problem_handlers
 from shared.runtime import ServiceRuntime
+from shared.settings import trusted_networks
 from shared.storage.database import ServiceDatabase
 
 health = APIRouter(tags=["operations"])
@@ -89,9 +91,11 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     idempotency.document_header(app)
-    runtime.before_committing_events.append(idempotency.claim_in)
     runtime.add_indexes(idempotency.INDEXES)
     app.add_middleware(Idempotency)
+    app.add_middleware(QueryDeadline, seconds=settings.mongodb_query_timeout_ms / 1000)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContext, service=settings.service_name)
+    trusted = trusted_networks(settings.trusted_proxies)
+    app.add_middleware(ForwardedClient, trusted=trusted, header=settings.forwarded_header)
     return app

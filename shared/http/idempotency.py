@@ -1,15 +1,16 @@
 """Idempotency-Key: a retried POST returns the first response and does nothing again.
 
-The key is claimed inside the transaction that records the command's events, so the claim and the change
-commit together or not at all: a request that lost the race to commit (a retry, or a concurrent twin) is
-abandoned and answered with the first request's response. A request that failed before changing anything
-claims nothing, so its retry simply runs. The first response (status and body) is kept beside the claim for
-`KEPT_FOR`; the same key with another body (or route) is a 422 naming the header.
+Every transaction a keyed POST runs joins one MongoDB transaction (`ServiceDatabase.as_one_transaction`), and
+the key's claim and the response are written in it before it commits: the change, the claim and the response
+commit together or not at all, whether or not the request records events. A request that answered an error, or
+changed nothing, claims nothing, so its retry simply runs. A request that lost the race to commit (a retry, or a
+concurrent twin) is answered with the first request's response, once its key is checked again: a key revoked
+since gets a 401, never the stored answer. A response that holds personal data is not kept: the route names the
+resource it shows (`Content-Location`), and a replay reads that resource again with the caller's key. The first
+response is kept for `KEPT_FOR`; the same key with another body (or route) is a 422 naming the header.
 """
 
-import asyncio
 import hashlib
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,18 +21,19 @@ from pymongo.errors import DuplicateKeyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import Conflict, InvalidInput
+from shared.http.api_keys import ApiKeys
 from shared.http.problems import problem
-from shared.storage.database import Transaction
+from shared.storage.database import Document, ServiceDatabase, Transaction
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEYS = "idempotency_keys"
 KEPT_FOR = timedelta(hours=24)
-WAIT_FOR_FIRST_SECONDS = 10.0
 INDEXES = {
     IDEMPOTENCY_KEYS: [
         IndexModel([("claimed_at", ASCENDING)], name="kept_24h", expireAfterSeconds=int(KEPT_FOR.total_seconds()))
     ]
 }
+NOT_REPLAYED_TO_A_READ = {b"content-length", b"content-type", HEADER.lower().encode()}
 
 
 class InvalidIdempotencyKey(InvalidInput):
@@ -42,31 +44,18 @@ class RepeatedRequest(Conflict):
     """Another request with this key committed first; this one is answered with that one's response."""
 
 
-@dataclass
-class Claim:
-    """The key of the request being handled, and whether a transaction of it has claimed the key."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one run of a keyed request came to: the response it made, or the first request's record."""
 
-    key_id: str
-    fingerprint: str
-    claimed: bool = False
-    lost: bool = False
-
-
-current: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
+    status: int = 0
+    response: dict[str, Any] | None = None
+    first: Document | None = None
 
 
 async def claim_in(tx: Transaction) -> None:
-    """Claim the current request's key in a transaction that records events (once per request)."""
-    claim = current.get()
-    if claim is None or claim.claimed:
-        return
-    record = {"_id": claim.key_id, "fingerprint": claim.fingerprint, "claimed_at": datetime.now(UTC)}
-    try:
-        await tx.db[IDEMPOTENCY_KEYS].insert_one(record, session=tx.session)
-    except DuplicateKeyError:
-        claim.lost = True
-        raise RepeatedRequest("A request with this Idempotency-Key was carried out first.", field=HEADER) from None
-    claim.claimed = True
+    """Kept for use cases that claimed the key themselves: every transaction of a keyed POST is now part of the
+    request's one transaction, which claims the key as it commits, so there is nothing left to do here."""
 
 
 def key_id(headers: dict[bytes, bytes], key: str) -> str:
@@ -77,6 +66,14 @@ def key_id(headers: dict[bytes, bytes], key: str) -> str:
 
 def fingerprint(scope: Scope, body: bytes) -> str:
     return hashlib.sha256(scope["path"].encode() + b"\n" + body).hexdigest()
+
+
+def kept(response: dict[str, Any]) -> dict[str, Any]:
+    """The response as stored: by reference when it names the resource it shows (its body may hold personal
+    data, which is kept nowhere but in that resource), else whole."""
+    if response.get("location"):
+        return {key: response[key] for key in ("status", "content_type", "location")}
+    return response
 
 
 HEADER_PARAMETER = {
@@ -120,46 +117,84 @@ class Idempotency:
         if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
             await _refuse(scope, receive, send, "An Idempotency-Key is 1 to 255 printable ASCII characters.")
             return
-        body, replay_body = await _buffered(receive)
-        claim = Claim(key_id(headers, key), fingerprint(scope, body))
-        keys = scope["app"].state.runtime.database.db[IDEMPOTENCY_KEYS]
-        if (first := await keys.find_one({"_id": claim.key_id})) is not None:
-            await self._answer_as_first(scope, replay_body, send, claim, keys, first)
-            return
-        token = current.set(claim)
+        body = await _buffered(receive)
+        database: ServiceDatabase = scope["app"].state.runtime.database
+        outcome = await self._carried_out(scope, receive, database, key_id(headers, key), body)
+        if outcome.first is not None:
+            await self._answer_as_first(scope, receive, send, database, fingerprint(scope, body), outcome.first)
+        else:
+            assert outcome.response is not None
+            await _send(send, outcome.response)
+
+    async def _carried_out(
+        self, scope: Scope, receive: Receive, database: ServiceDatabase, claimed_id: str, body: bytes
+    ) -> Outcome:
+        """The request run once in one transaction with its claim, or the first request's record."""
+        keys = database.db[IDEMPOTENCY_KEYS]
+
+        async def attempt() -> Outcome:
+            if (first := await keys.find_one({"_id": claimed_id})) is not None:
+                return Outcome(first=first)
+            status, response = await _captured(self.app, scope, _replaying(body, receive))
+            return Outcome(status=status, response=response)
+
+        async def claim(tx: Transaction, outcome: Outcome) -> bool:
+            if outcome.response is None or outcome.status >= 400:
+                return False  # an error changes nothing: its retry runs
+            record = {
+                "_id": claimed_id,
+                "fingerprint": fingerprint(scope, body),
+                "claimed_at": datetime.now(UTC),
+                "response": kept(outcome.response),
+            }
+            try:
+                await tx.db[IDEMPOTENCY_KEYS].insert_one(record, session=tx.session)
+            except DuplicateKeyError:
+                raise RepeatedRequest("A request with this key was carried out first.", field=HEADER) from None
+            return True
+
         try:
-            status, response = await _captured(self.app, scope, replay_body)
-        finally:
-            current.reset(token)
-        if claim.lost or (not claim.claimed and await keys.find_one({"_id": claim.key_id}) is not None):
-            # a twin with this key committed first (this one may even have failed because of it)
-            await self._answer_as_first(scope, replay_body, send, claim, keys, None)
-            return
-        if claim.claimed:
-            await keys.update_one({"_id": claim.key_id}, {"$set": {"response": response}})
-        await _send(send, status, response)
+            outcome = await database.as_one_transaction(attempt, finish=claim)
+        except RepeatedRequest:
+            return Outcome(first=await keys.find_one({"_id": claimed_id}))
+        # an error may be this one's failing because a twin with its key committed the same change first
+        failed = outcome.first is None and outcome.status >= 400
+        if failed and (first := await keys.find_one({"_id": claimed_id})) is not None:
+            return Outcome(first=first)
+        return outcome
 
     async def _answer_as_first(
-        self, scope: Scope, receive: Receive, send: Send, claim: Claim, keys: Any, first: dict[str, Any] | None
+        self, scope: Scope, receive: Receive, send: Send, database: ServiceDatabase, sent: str, first: Document
     ) -> None:
-        """The first request's response, once it is kept; a 422 if this request is another one."""
-        deadline = asyncio.get_running_loop().time() + WAIT_FOR_FIRST_SECONDS
-        while first is None or "response" not in first:
-            if first is not None and first["fingerprint"] != claim.fingerprint:
-                break
-            if asyncio.get_running_loop().time() > deadline:
-                detail = "The first request with this key changed the data; its response is not kept yet, retry later."
-                await _problem(scope, receive, send, 409, "in-progress", detail)
-                return
-            await asyncio.sleep(0.05)
-            first = await keys.find_one({"_id": claim.key_id})
-        if first["fingerprint"] != claim.fingerprint:
+        """The first request's response, to the same key still valid; a 422 if this request is another one."""
+        if first["fingerprint"] != sent:
             await _refuse(scope, receive, send, "This Idempotency-Key was used for another request (route or body).")
             return
-        await _send(send, first["response"]["status"], first["response"])
+        token = dict(scope["headers"]).get(b"x-api-key")
+        # the database is asked every time: a key revoked a moment ago never gets a stored answer
+        if token is not None and await ApiKeys(database.db).authenticate(token.decode("latin-1")) is None:
+            detail = "The API key is unknown or revoked."
+            response = problem(401, "http-401", detail, detail)
+            response.headers["WWW-Authenticate"] = "ApiKey"
+            await response(scope, receive, send)
+            return
+        stored: dict[str, Any] = first["response"]
+        if "location" not in stored:
+            await _send(send, stored)
+            return
+        status, read = await _captured(self.app, _read_of(scope, stored["location"]), _replaying(b"", receive))
+        replayed = {**read, "status": stored["status"], "location": stored["location"]}
+        await _send(send, replayed if status == 200 else read)  # else the read's own answer: 403, 404 ...
 
 
-async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+def _read_of(scope: Scope, location: str) -> Scope:
+    """A GET of `location` with the request's own headers (its key, so the read is authorised as any read)."""
+    headers = [(name, value) for name, value in scope["headers"] if name not in NOT_REPLAYED_TO_A_READ]
+    path = location.encode()
+    return {**scope, "method": "GET", "path": location, "raw_path": path, "query_string": b"", "headers": headers}
+
+
+async def _buffered(receive: Receive) -> bytes:
     body, more = bytearray(), True
     while more:
         message = await receive()
@@ -167,6 +202,11 @@ async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
             break
         body += message.get("body", b"")
         more = message.get("more_body", False)
+    return bytes(body)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives `body` once, then waits on the connection (for its disconnect)."""
     replayed = False
 
     async def replay() -> Message:
@@ -174,13 +214,13 @@ async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
         if replayed:
             return await receive()
         replayed = True
-        return {"type": "http.request", "body": bytes(body), "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
-    return bytes(body), replay
+    return replay
 
 
 async def _captured(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, dict[str, Any]]:
-    """Run the app; its status and response as kept: status, content type and body."""
+    """Run the app; its status and response as kept: status, content type, the resource it shows, and body."""
     start: dict[str, Any] = {}
     chunks: list[bytes] = []
 
@@ -191,15 +231,23 @@ async def _captured(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, 
             chunks.append(message.get("body", b""))
 
     await app(scope, receive, keep)
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in start.get("headers", [])}
-    content_type = headers.get("content-type", "application/json")
-    return start["status"], {"status": start["status"], "content_type": content_type, "body": b"".join(chunks)}
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in start.get("headers", [])}
+    response = {
+        "status": start["status"],
+        "content_type": headers.get("content-type", "application/json"),
+        "body": b"".join(chunks),
+    }
+    if "content-location" in headers:
+        response["location"] = headers["content-location"]
+    return start["status"], response
 
 
-async def _send(send: Send, status: int, response: dict[str, Any]) -> None:
+async def _send(send: Send, response: dict[str, Any]) -> None:
     body = bytes(response["body"])
     headers = [(b"content-type", response["content_type"].encode()), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    if response.get("location"):
+        headers.append((b"content-location", response["location"].encode()))
+    await send({"type": "http.response.start", "status": response["status"], "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -1,10 +1,11 @@
-"""ASGI middleware every service runs: request id, metrics, and a bound on request bodies."""
+"""ASGI middleware every service runs: request id, metrics, a bound on request bodies, and a deadline on reads."""
 
 import logging
 import re
 import time
 from uuid import uuid4
 
+import pymongo
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import metrics
@@ -94,3 +95,20 @@ class BodyLimit:
             413, "body-too-large", "Request body too large", f"The body exceeds {self.max_bytes} bytes.", field="body"
         )
         await response(scope, receive, send)
+
+
+class QueryDeadline:
+    """Gives a GET (a list, a search, a page) `seconds` for all its database calls together: each query is
+    sent with the time left as its maxTimeMS, so an unanchored regex or a scan stops there (a 503), rather than
+    holding a connection and the server for as long as it takes. Writes keep the client's per-call deadline."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+            await self.app(scope, receive, send)
+            return
+        with pymongo.timeout(self.seconds):
+            await self.app(scope, receive, send)

@@ -6,9 +6,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException
 
 from shared.errors import DomainError
+from shared.storage.outages import waits_for_database
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -74,6 +76,24 @@ async def on_unexpected_error(request: Request, error: Exception) -> JSONRespons
     return problem(500, "internal-error", "Internal error", "The service failed; the request id is logged.")
 
 
+async def on_database_error(request: Request, error: Exception) -> JSONResponse:
+    """503 while the database cannot answer (down, stepped down, or past a call's deadline or a query's time
+    limit): the request may be retried; any other database error is the service's fault, a 500."""
+    assert isinstance(error, PyMongoError)
+    if not waits_for_database(error):
+        return await on_unexpected_error(request, error)
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    # the type only: a database error's message quotes the values it was asked about
+    log.warning("database unavailable on %s %s: %s", request.method, route, type(error).__name__)
+    if error.timeout:
+        slug, detail = "database-timeout", "The database did not answer within the time limit; retry later."
+    else:
+        slug, detail = "database-unavailable", "The database cannot answer now; retry later."
+    response = problem(503, slug, "Database unavailable", detail)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def problem_statuses(method: str, operation: dict[str, Any]) -> dict[str, str]:
     """The errors an operation can answer with, by what it takes: the edge gives these to any route alike."""
     statuses: dict[str, str] = {}
@@ -111,6 +131,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(PyMongoError, on_database_error)
     app.add_exception_handler(Exception, on_unexpected_error)
     undocumented = app.openapi
     app.openapi = lambda: documented_problems(undocumented())  # type: ignore[method-assign]

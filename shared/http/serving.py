@@ -22,4 +22,12 @@ def tune_garbage_collection() -> None:
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     tune_garbage_collection()
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+    # the app reads forwarded headers itself, from the proxies the settings trust (shared.http.forwarded)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )

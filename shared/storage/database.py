@@ -1,14 +1,18 @@
 """A service's own MongoDB database: transactions that carry the outbox and the dedupe record."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import uuid4
 
+import pymongo
 from pymongo import AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from shared.backoff import Backoff
 from shared.messaging.registry import EventData, envelope_for
@@ -23,6 +27,7 @@ POSITIONS = "positions"
 POSITION = "position"
 DUPLICATE_KEY = 11000
 CONCURRENT_CHANGE_RETRIES = 20
+INDEX_BUILD_SECONDS = 600.0
 
 
 class ConcurrentChange(Exception):
@@ -175,6 +180,33 @@ class Transaction:
             raise AlreadyHandled(f"one of {len(documents)} events in {collection} was handled before") from None
 
 
+@dataclass
+class JoinedWork:
+    """The transactions and reads of one piece of work (a request) run as one MongoDB transaction: the session
+    it opens at its first transaction, whether one of them failed (nothing is then committed), and whether one
+    lost a race (the whole work then runs again)."""
+
+    owner: "asyncio.Task[object] | None"
+    session: AsyncClientSession | None = None
+    failed: bool = False
+    run_again: bool = False
+    appended: int = 0
+
+
+_joined: ContextVar[JoinedWork | None] = ContextVar("joined_work", default=None)
+
+
+async def _abandoned(session: AsyncClientSession) -> None:
+    if session.in_transaction:
+        await session.abort_transaction()
+    await session.end_session()
+
+
+def _lost_a_race(error: BaseException) -> bool:
+    transient = isinstance(error, PyMongoError) and error.has_error_label("TransientTransactionError")
+    return isinstance(error, ConcurrentChange) or transient
+
+
 class ServiceDatabase:
     """The service's database; the only way its code reads or writes MongoDB."""
 
@@ -205,8 +237,11 @@ class ServiceDatabase:
     async def transaction(
         self, work: Callable[[Transaction], Awaitable[Result]], *, trace: Trace | None = None
     ) -> Result:
-        """Run `work` in one transaction, retried as a whole on transient errors."""
+        """Run `work` in one transaction, retried as a whole on transient errors; inside `as_one_transaction`,
+        in that one transaction."""
         trace = trace or Trace.of_current_request()
+        if (joined := self._joined_here()) is not None:
+            return await self._in_joined(joined, work, trace)
         appended = 0
 
         async def attempt(session: AsyncClientSession) -> Result:
@@ -237,8 +272,95 @@ class ServiceDatabase:
     async def read(self, work: Callable[[Transaction], Awaitable[Result]]) -> Result:
         """Run `work`, which only reads, outside any transaction: a single document needs no snapshot, and a
         transaction costs a round trip to commit. Work that must see several documents as of one moment (or
-        that writes) runs in `transaction`."""
-        return await work(self._unit(None, Trace()))
+        that writes) runs in `transaction`. Inside `as_one_transaction`, once it has written, it reads there (so
+        that it sees what was written)."""
+        joined = self._joined_here()
+        session = joined.session if joined is not None else None
+        return await work(self._unit(session, Trace.of_current_request() if session else Trace()))
+
+    async def as_one_transaction(
+        self,
+        work: Callable[[], Awaitable[Result]],
+        *,
+        finish: Callable[[Transaction, Result], Awaitable[bool]],
+    ) -> Result:
+        """Run `work` so that every transaction it runs is one MongoDB transaction, which `finish` may add to and
+        which commits when `finish` says so (nothing commits when one of the transactions failed). A lost race or
+        a transient error runs `work` again from the start, as `transaction` does for one transaction. For work
+        that must commit together with what is known only once it is done (a request and its response)."""
+        backoff = Backoff(first=0.01, cap=0.2, jitter=True)
+        for retry in range(CONCURRENT_CHANGE_RETRIES):
+            joined = JoinedWork(owner=asyncio.current_task())
+            token = _joined.set(joined)
+            try:
+                result = await work()
+            except BaseException as error:
+                if joined.session is not None:
+                    await _abandoned(joined.session)
+                if not (joined.run_again and isinstance(error, Exception)) or retry == CONCURRENT_CHANGE_RETRIES - 1:
+                    raise
+                await backoff.wait()  # a transaction of it lost a race, and the work let the error through
+                continue
+            finally:
+                _joined.reset(token)
+            session = joined.session
+            if session is None:
+                return result  # nothing was written: nothing to commit
+            try:
+                if joined.run_again:
+                    raise ConcurrentChange("a transaction of the work lost a race")
+                if joined.failed or not await finish(self._unit(session, Trace.of_current_request()), result):
+                    await session.abort_transaction()
+                    return result
+                await self._commit(session)
+            except Exception as error:
+                if session.in_transaction:
+                    await session.abort_transaction()
+                if not _lost_a_race(error) or retry == CONCURRENT_CHANGE_RETRIES - 1:
+                    raise
+                await backoff.wait()
+                continue
+            finally:
+                await session.end_session()
+            if joined.appended:
+                for listener in self._commit_listeners:
+                    listener()
+            return result
+        raise AssertionError("unreachable: the last retry raises")
+
+    def _joined_here(self) -> JoinedWork | None:
+        """The joined work this task runs in; never one a task started meanwhile inherited with its context."""
+        joined = _joined.get()
+        return joined if joined is not None and joined.owner is asyncio.current_task() else None
+
+    async def _in_joined(
+        self, joined: JoinedWork, work: Callable[[Transaction], Awaitable[Result]], trace: Trace
+    ) -> Result:
+        if joined.session is None:
+            joined.session = self.client.start_session()
+            await joined.session.start_transaction()
+        tx = self._unit(joined.session, trace)
+        try:
+            result = await work(tx)
+            if tx.appended:
+                for step in self._before_commit:
+                    await step(tx)
+        except BaseException as error:
+            joined.failed = True
+            joined.run_again = joined.run_again or _lost_a_race(error)
+            raise
+        joined.appended += tx.appended
+        return result
+
+    async def _commit(self, session: AsyncClientSession) -> None:
+        """Commit, trying again while the outcome is unknown (a commit is safe to repeat)."""
+        for attempt in range(3):
+            try:
+                await session.commit_transaction()
+                return
+            except PyMongoError as error:
+                if not error.has_error_label("UnknownTransactionCommitResult") or attempt == 2:
+                    raise
 
     def _unit(self, session: AsyncClientSession | None, trace: Trace) -> Transaction:
         return Transaction(
@@ -251,9 +373,11 @@ class ServiceDatabase:
         )
 
     async def ensure_indexes(self, indexes: dict[str, list[IndexModel]]) -> None:
-        for collection, models in indexes.items():
-            if models:
-                await self.db[collection].create_indexes(models)
+        # building an index on a large collection takes longer than any request may: its own, longer deadline
+        with pymongo.timeout(INDEX_BUILD_SECONDS):
+            for collection, models in indexes.items():
+                if models:
+                    await self.db[collection].create_indexes(models)
 
     async def ping(self) -> None:
         await self.db.command("ping")

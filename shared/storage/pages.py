@@ -43,6 +43,23 @@ class InvalidCursor(InvalidInput):
 
 
 IN_ORDER = [(POSITION, ASCENDING)]
+LARGEST_POSITION = 2**63 - 1
+"""A position is stored as the database's int64: a cursor naming a larger one names nothing this listing gave."""
+
+
+def within_positions(position: int, *, field: str = "after") -> int:
+    """`position`, or InvalidCursor naming `field` when no stored position can be it (beyond int64)."""
+    if not 0 <= position <= LARGEST_POSITION:
+        raise InvalidCursor("The cursor is not one this listing gave.", field=field)
+    return position
+
+
+def position_in(cursor: str, *, field: str = "after") -> int:
+    """The position a cursor of ASCII digits names; InvalidCursor naming `field` for any other text, or for a
+    number beyond int64 (the database refuses such a number in a query: a 500 rather than a 4xx)."""
+    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > len(str(LARGEST_POSITION)):
+        raise InvalidCursor("The cursor is not one this listing gave.", field=field)
+    return within_positions(int(cursor), field=field)
 
 
 def index_in_order(name: str, *filters: str) -> IndexModel:

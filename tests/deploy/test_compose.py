@@ -159,3 +159,10 @@ def test_the_demo_receiver_runs_on_the_notifications_image(compose: dict[str, An
     assert receiver["command"] == ["python", target]
     assert receiver["image"] == compose["services"]["notifications"]["image"]
     assert receiver["environment"]["RECEIVER_HTTP_HOST"] == "0.0.0.0"
+
+
+def test_every_service_is_told_which_proxies_to_trust_and_trusts_none_without_one(compose: dict[str, Any]) -> None:
+    for name in platform.SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}", name  # published ports: no proxy
+        assert environment["FORWARDED_HEADER"] == "${FORWARDED_HEADER:-x-forwarded-for}", name

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from shared.settings import KafkaSettings
+from shared.settings import KafkaSettings, trusted_networks
 from tests.deploy import platform, schemas
 from tests.deploy.kustomize import KUBERNETES, OVERLAYS, of_kind, render
 
@@ -182,3 +182,14 @@ def test_only_the_ingress_controller_and_prometheus_reach_the_http_ports(
         path["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]
     }
     assert backends == set(platform.SERVICES)
+
+
+def test_every_service_trusts_the_forwarded_header_of_the_ingress_pod_network_only(
+    overlay: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, documents = overlay
+    given = settings_of(documents, "platform-settings")
+    networks = trusted_networks(given["TRUSTED_PROXIES"])
+    assert networks, "no proxy trusted: behind the ingress every anonymous client would share one bucket"
+    assert all(network.is_private for network in networks)  # never `*` nor a public range
+    assert given["FORWARDED_HEADER"] == "x-forwarded-for"  # what ingress-nginx appends to

@@ -57,7 +57,10 @@ class RunningService:
 async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
     """Run `app` under uvicorn on a free port of this machine, lifespan included."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on")
+        # as the services' own launcher: forwarded headers are read by the app, from the proxies it trusts
+        uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on", proxy_headers=False
+        )
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -3,14 +3,14 @@ close) or of a participant (release, transfer) that move enrolments."""
 
 from typing import Annotated, Any, Literal, Self
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import facility_of, facility_staff, reach_of, sees_personal_data, signature
 from services.enrolment.cohorts.api import CohortOut
 from services.enrolment.enrolments import handlers
 from services.enrolment.enrolments.domain import Enrolment, EnrolmentState, Override, Rule
-from services.enrolment.participants.api import ParticipantOut, ParticipantWriter
+from services.enrolment.participants.api import ParticipantOut, ParticipantWriter, shows_participant
 from services.enrolment.responses import NOT_FOUND
 from shared.http.api_keys import Caller, scoped
 from shared.http.app import DatabaseDep
@@ -269,11 +269,12 @@ NOT_IN_CUSTODY: dict[int | str, dict[str, Any]] = {
     responses=NOT_IN_CUSTODY,
 )
 async def release_participant(
-    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId, body: Release, database: DatabaseDep, caller: ParticipantWriter, response: Response
 ) -> ParticipantOut:
     released = await handlers.release_participant(
         database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
     )
+    shows_participant(response, released.id)
     return ParticipantOut.from_domain(released)
 
 
@@ -284,9 +285,10 @@ async def release_participant(
     responses=NOT_IN_CUSTODY,
 )
 async def transfer_participant(
-    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId, body: Transfer, database: DatabaseDep, caller: ParticipantWriter, response: Response
 ) -> ParticipantOut:
     moved = await handlers.transfer_participant(
         database, participant_id, **body.model_dump(), facility=facility_of(caller), by=signature(caller)
     )
+    shows_participant(response, moved.id)
     return ParticipantOut.from_domain(moved)

@@ -4,7 +4,7 @@ is an enrolments' route)."""
 from datetime import date, datetime
 from typing import Annotated, Self
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import facility_of, facility_staff
@@ -21,6 +21,12 @@ router = APIRouter(tags=["participants"])
 
 ParticipantWriter = Annotated[Caller, facility_staff("participants:write")]
 ParticipantReader = Annotated[Caller, facility_staff("participants:read")]
+
+
+def shows_participant(response: Response, participant_id: str) -> None:
+    """Name the participant an answer shows (Content-Location): a replay of it for an Idempotency-Key reads the
+    participant again, so that no copy of personal data is kept with the key (shared.http.idempotency)."""
+    response.headers["Content-Location"] = f"/participants/{participant_id}"
 
 
 class ParticipantRegistration(BaseModel):
@@ -81,10 +87,11 @@ class ParticipantOut(BaseModel):
     responses={409: {"description": "Registration number or NIK already registered"}},
 )
 async def register_participant(
-    body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter
+    body: ParticipantRegistration, database: DatabaseDep, caller: ParticipantWriter, response: Response
 ) -> ParticipantOut:
     registration = Registration(**body.model_dump())
     participant = await handlers.register_participant(database, registration, facility=facility_of(caller))
+    shows_participant(response, participant.id)
     return ParticipantOut.from_domain(participant)
 
 
@@ -112,11 +119,16 @@ class BehaviourAssessment(BaseModel):
     },
 )
 async def assess_behaviour(
-    participant_id: PathId, body: BehaviourAssessment, database: DatabaseDep, caller: ParticipantWriter
+    participant_id: PathId,
+    body: BehaviourAssessment,
+    database: DatabaseDep,
+    caller: ParticipantWriter,
+    response: Response,
 ) -> ParticipantOut:
     assessed = await handlers.assess_behaviour(
         database, participant_id, **body.model_dump(), facility=facility_of(caller)
     )
+    shows_participant(response, assessed.id)
     return ParticipantOut.from_domain(assessed)
 
 

@@ -137,7 +137,10 @@ async def search_catalogue(
         found = await handlers.search(database, search, after=query.after, limit=query.limit)
         return rendered({"items": found.items, "next_cursor": found.cursor, "more": found.more}, position)
 
-    return conditional(request, await _pages(request).answer(database, f"search?{request.url.query}", render))
+    # keyed by the parsed parameters, not the URL's text: parameters it does not read, or given in another order,
+    # are the same answer and never another entry
+    key = "search?" + query.model_dump_json(exclude_none=True)
+    return conditional(request, await _pages(request).answer(database, key, render))
 
 
 @router.get(
@@ -159,7 +162,8 @@ async def catalogue_listing(
             return rendered(product(listing, str(request.base_url)), position, media_type=JSON_LD)
         return rendered(listing, position)
 
-    key = f"listing/{listing_id}?{'ld' if as_json_ld else 'json'}@{request.base_url}"
+    # only JSON-LD names the base URL in its body
+    key = f"listing/{listing_id}?ld@{request.base_url}" if as_json_ld else f"listing/{listing_id}?json"
     return conditional(request, await _pages(request).answer(database, key, render))
 
 

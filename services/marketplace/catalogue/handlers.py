@@ -20,14 +20,25 @@ from services.marketplace.catalogue.domain import Choices, Found, Rendered, Sear
 from shared.storage.database import ServiceDatabase
 
 KEPT_AT_MOST = 2048
+KEPT_BYTES_AT_MOST = 32_000_000
 
 
 class RenderedPages:
+    """Answers kept by key, the least recently used forgotten first once more than `kept_at_most` of them or
+    more than `kept_bytes_at_most` bytes of them are kept (an answer larger than that is not kept at all)."""
+
     def __init__(
-        self, *, fresh_for: float, kept_at_most: int = KEPT_AT_MOST, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        fresh_for: float,
+        kept_at_most: int = KEPT_AT_MOST,
+        kept_bytes_at_most: int = KEPT_BYTES_AT_MOST,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._kept: OrderedDict[str, Rendered] = OrderedDict()
         self._kept_at_most = kept_at_most
+        self._kept_bytes_at_most = kept_bytes_at_most
+        self._kept_bytes = 0
         self._fresh_for = fresh_for
         self._clock = clock
         self._position = -1
@@ -70,10 +81,31 @@ class RenderedPages:
             self._kept.move_to_end(key)
             return kept
         fresh = await render(position)
-        self._kept[key] = fresh
-        if len(self._kept) > self._kept_at_most:
-            self._kept.popitem(last=False)
+        self._keep(key, fresh)
         return fresh
+
+    @property
+    def kept_bytes(self) -> int:
+        """What the kept answers weigh: their keys and contents."""
+        return self._kept_bytes
+
+    def _keep(self, key: str, answer: Rendered) -> None:
+        self._forget(key)
+        weight = _weight(key, answer)
+        if weight > self._kept_bytes_at_most:
+            return
+        self._kept[key] = answer
+        self._kept_bytes += weight
+        while len(self._kept) > self._kept_at_most or self._kept_bytes > self._kept_bytes_at_most:
+            self._forget(next(iter(self._kept)))
+
+    def _forget(self, key: str) -> None:
+        if (gone := self._kept.pop(key, None)) is not None:
+            self._kept_bytes -= _weight(key, gone)
+
+
+def _weight(key: str, answer: Rendered) -> int:
+    return len(key) + len(answer.content) + len(answer.etag)
 
 
 async def search(database: ServiceDatabase, search: Search, *, after: str | None, limit: int) -> Found:

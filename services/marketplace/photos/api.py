@@ -1,10 +1,13 @@
 """HTTP routes for listing photos: the body is the image itself (JPEG, PNG or WebP)."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 
 from services.marketplace.callers import ListingWriter, facility_reach
 from services.marketplace.listings.api import ListingOut
 from services.marketplace.photos import handlers
+from services.marketplace.photos.handlers import PhotoChecks
 from shared.http.app import DatabaseDep
 from shared.http.parameters import PathId
 
@@ -14,6 +17,23 @@ IMAGE_TYPES = {
 }
 
 
+def photo_checks(request: Request) -> PhotoChecks:
+    """The app's one bound on decoding uploads, made at its first upload from the service's settings."""
+    state = request.app.state
+    if getattr(state, "photo_checks", None) is None:
+        settings = state.runtime.settings
+        state.photo_checks = PhotoChecks(
+            max_bytes=settings.photo_max_bytes,
+            max_pixels=settings.photo_max_pixels,
+            concurrency=settings.photo_decode_concurrency,
+        )
+    checks: PhotoChecks = state.photo_checks
+    return checks
+
+
+PhotoChecksDep = Annotated[PhotoChecks, Depends(photo_checks)]
+
+
 @router.post(
     "/listings/{listing_id}/photos",
     status_code=201,
@@ -21,10 +41,11 @@ IMAGE_TYPES = {
     openapi_extra={"requestBody": {"required": True, "content": IMAGE_TYPES}},
     responses={404: {}, 422: {"description": "Not an image, or too large"}},
 )
-async def add_photo(listing_id: PathId, request: Request, database: DatabaseDep, caller: ListingWriter) -> ListingOut:
-    max_bytes: int = request.app.state.runtime.settings.photo_max_bytes
+async def add_photo(
+    listing_id: PathId, request: Request, database: DatabaseDep, caller: ListingWriter, checks: PhotoChecksDep
+) -> ListingOut:
     listing, _ = await handlers.add_photo(
-        database, listing_id, await request.body(), max_bytes=max_bytes, reach=facility_reach(caller)
+        database, listing_id, await request.body(), checks=checks, reach=facility_reach(caller)
     )
     return ListingOut.from_domain(listing)
 

@@ -1,5 +1,9 @@
 """Use cases of listing photos: officers add and remove them; anyone sees those of a published listing."""
 
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
 from services.marketplace.listings import domain as listings
 from services.marketplace.listings import store as listing_store
 from services.marketplace.listings.domain import Listing, ListingNotFound, ListingStatus
@@ -8,10 +12,30 @@ from services.marketplace.photos import domain, store
 from shared.storage.database import Document, ServiceDatabase, Transaction
 
 
+class PhotoChecks:
+    """Decodes uploads in worker threads, at most `concurrency` at once: a decode holds the event loop for no
+    one, and the memory decoding takes is bounded by `concurrency` times the largest image allowed."""
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int,
+        max_pixels: int,
+        concurrency: int,
+        check: Callable[..., domain.CheckedImage] = domain.checked,
+    ) -> None:
+        self._check = partial(check, max_bytes=max_bytes, max_pixels=max_pixels)
+        self._decoding = asyncio.Semaphore(concurrency)
+
+    async def checked(self, data: bytes) -> domain.CheckedImage:
+        async with self._decoding:
+            return await asyncio.to_thread(self._check, data)
+
+
 async def add_photo(
-    database: ServiceDatabase, listing_id: str, data: bytes, *, max_bytes: int, reach: str | None
+    database: ServiceDatabase, listing_id: str, data: bytes, *, checks: PhotoChecks, reach: str | None
 ) -> tuple[Listing, str]:
-    image = domain.checked(data, max_bytes=max_bytes)
+    image = await checks.checked(data)
 
     async def work(tx: Transaction) -> tuple[Listing, str]:
         before, was = await reached(tx, listing_id, reach)

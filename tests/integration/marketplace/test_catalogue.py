@@ -1,6 +1,7 @@
 """The catalogue as integrators use it: mirrored by cursor with tombstones, cached by ETag, read as JSON-LD, from
 the compacted topic, rate-limited per client."""
 
+import base64
 import io
 import os
 from typing import Any
@@ -200,3 +201,47 @@ async def test_anonymous_readers_are_rate_limited_and_a_key_raises_the_limit(
     assert (anonymous, keyed) == ([200, 200, 200, 429], [200] * 6 + [429])
     assert limited.headers["content-type"] == "application/problem+json"
     assert int(limited.headers["retry-after"]) >= 1
+
+
+async def test_a_cursor_naming_a_position_beyond_int64_is_refused_naming_after(marketplace: RunningService) -> None:
+    for position in (str(2**63), "9" * 25, "\u00b2"):
+        cursor = base64.urlsafe_b64encode(f"listings:{position}".encode()).decode().rstrip("=")
+        refused = await marketplace.http.get("/listings", params={"after": cursor})
+        assert (refused.status_code, refused.json()["field"]) == (422, "after"), refused.text
+    largest = base64.urlsafe_b64encode(f"listings:{2**63 - 1}".encode()).decode().rstrip("=")
+    assert (await marketplace.http.get("/listings", params={"after": largest})).json()["items"] == []
+
+
+async def test_a_search_scanning_past_its_time_limit_answers_a_503_problem_rather_than_running_on(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    settings = settings_for(MarketplaceSettings, infrastructure, namespace, mongodb_query_timeout_ms=60)
+    async with serving(create_app(settings)) as marketplace:
+        # an unanchored regex that matches nothing reads every published listing: far more than 60 ms of work
+        listings = [
+            {
+                "_id": str(uuid4()),
+                "product": f"p{n}",
+                "status": "published",
+                "search": f"kangkung {n} " * 8,
+                "position": n,
+            }
+            for n in range(150_000)
+        ]
+        await marketplace.runtime.database.db["listings"].insert_many(listings, ordered=False)
+        scan = await marketplace.http.get("/listings", params={"q": "tidak ada"})
+
+    assert scan.status_code == 503, scan.text
+    assert scan.headers["content-type"] == "application/problem+json"
+    assert scan.json()["type"].endswith(":database-timeout")
+    assert scan.headers["retry-after"] == "1"
+
+
+async def test_the_answers_kept_are_keyed_by_the_parameters_a_search_reads(marketplace: RunningService) -> None:
+    pages = marketplace.app.state.rendered_pages
+    assert (await marketplace.http.get("/listings", params={"category": "fish", "limit": 5})).status_code == 200
+    kept = pages.kept_bytes
+    for n in range(20):
+        params = {"limit": 5, "category": "fish", f"unread{n}": "x" * 500}
+        assert (await marketplace.http.get("/listings", params=params)).status_code == 200
+    assert pages.kept_bytes == kept

@@ -56,3 +56,33 @@ async def test_answers_follow_the_position_within_the_freshness_and_at_once_afte
     pages.changed()  # this process committed a change
     assert await ask() == b"page@3"
     assert renders[-2:] == [2, 3]
+
+
+async def test_kept_answers_are_bounded_in_bytes_the_least_recently_used_forgotten_first(monkeypatch: Any) -> None:
+    counter = Counter()
+    monkeypatch.setattr(store, "latest_position", counter.read)
+    pages = RenderedPages(fresh_for=60, kept_bytes_at_most=10_000, clock=Clock())
+    renders: list[str] = []
+
+    def rendering(key: str, size: int) -> Any:
+        async def render(position: int) -> Rendered:
+            renders.append(key)
+            return Rendered(b"x" * size, '"e"', "application/json", position)
+
+        return render
+
+    for key in ("a", "b", "c"):
+        await pages.answer(None, key, rendering(key, 3_000))  # type: ignore[arg-type]
+    await pages.answer(None, "a", rendering("a", 3_000))  # type: ignore[arg-type]  # a is used again: kept
+    await pages.answer(None, "d", rendering("d", 3_000))  # type: ignore[arg-type]  # b, the least used, goes
+    assert pages.kept_bytes <= 10_000
+    renders.clear()
+    for key in ("a", "c", "d", "b"):
+        await pages.answer(None, key, rendering(key, 3_000))  # type: ignore[arg-type]
+    assert renders == ["b"]
+
+    await pages.answer(None, "huge", rendering("huge", 20_000))  # type: ignore[arg-type]
+    assert pages.kept_bytes <= 10_000  # larger than the bound: served, never kept
+    renders.clear()
+    await pages.answer(None, "huge", rendering("huge", 20_000))  # type: ignore[arg-type]
+    assert renders == ["huge"]
