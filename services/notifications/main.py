@@ -15,7 +15,7 @@ from services.notifications.deliveries import store as deliveries_store
 from services.notifications.endpoints import api as endpoints_api
 from services.notifications.endpoints import store as endpoints_store
 from services.notifications.endpoints.domain import TargetPolicy
-from services.notifications.endpoints.handlers import Targets, system_resolver
+from services.notifications.endpoints.handlers import NameResolver, Targets
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.links import store as links_store
@@ -38,6 +38,10 @@ class NotificationsSettings(ServiceSettings):
     webhook_retry_schedule_seconds: list[float] = Field(list(DEFAULT_SCHEDULE), min_length=1)
     webhook_failure_period_seconds: float = Field(5 * 86_400, gt=0)
     webhook_timeout_seconds: float = Field(10.0, gt=0)
+    """The whole of one attempt: connect, write the request and read the whole answer."""
+    webhook_resolve_timeout_seconds: float = Field(2.0, gt=0)
+    webhook_resolve_cache_seconds: float = Field(30.0, ge=0)
+    """Answers are kept for their TTL, never longer than this."""
     webhook_lease_seconds: float = Field(60.0, gt=0)
     webhook_poll_seconds: float = Field(0.5, gt=0)
     webhook_max_in_flight: int = Field(512, ge=1)
@@ -54,17 +58,24 @@ class NotificationsSettings(ServiceSettings):
             lease=timedelta(seconds=self.webhook_lease_seconds),
             poll_seconds=self.webhook_poll_seconds,
             max_in_flight=self.webhook_max_in_flight,
+            resolve_seconds=self.webhook_resolve_timeout_seconds,
         )
 
     @property
     def targets(self) -> Targets:
         networks, ports = self.webhook_allowed_networks, self.webhook_allowed_ports
-        return Targets(TargetPolicy.of(networks, ports, any_port=self.webhook_any_port), system_resolver)
+        resolver = NameResolver(
+            timeout_seconds=self.webhook_resolve_timeout_seconds, cache_seconds=self.webhook_resolve_cache_seconds
+        )
+        return Targets(TargetPolicy.of(networks, ports, any_port=self.webhook_any_port), resolver)
 
 
 INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
-MIGRATIONS = [Migration("feed upgraded", feed_store.upgrade_feed)]
+MIGRATIONS = [
+    Migration("feed upgraded", feed_store.upgrade_feed),
+    Migration("deliveries due per endpoint", deliveries_store.retire_due_index),
+]
 
 
 ROUTERS = [feed_api.router, subscriptions_api.router, endpoints_api.router, couriers_api.router, deliveries_api.router]

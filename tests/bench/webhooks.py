@@ -24,7 +24,7 @@ from services.notifications.deliveries import store as deliveries
 from services.notifications.deliveries.domain import new_delivery
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, TargetPolicy, create_endpoint
-from services.notifications.endpoints.handlers import Targets, system_resolver
+from services.notifications.endpoints.handlers import NameResolver, Targets
 from services.notifications.main import INDEXES
 from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
@@ -161,7 +161,7 @@ async def main() -> None:
     )
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
     database = ServiceDatabase(client=client, name=f"{namespace}notifications", source="/bench", topic="bench")
-    courier = Courier(Targets(LOOPBACK, system_resolver), 10.0)
+    courier = Courier(Targets(LOOPBACK, NameResolver(timeout_seconds=2.0, cache_seconds=30.0)), 10.0)
     await courier.open()
     url = f"http://127.0.0.1:{PORT}/hooks"
     try:

@@ -5,7 +5,7 @@ Two replicas never send one delivery at the same time, and a replica that dies l
 again once their lease runs out.
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -21,21 +21,21 @@ ATTEMPTS_KEPT = 50
 
 
 async def due(
-    database: ServiceDatabase, *, endpoint_ids: Iterable[str], now: datetime, limit: int, exclude: Collection[str]
-) -> list[tuple[str, str]]:
-    """(delivery, endpoint) ids of pending, unheld, unclaimed deliveries of these endpoints whose time has come,
-    but those in `exclude` (the caller's own, in hand)."""
+    database: ServiceDatabase, *, endpoint_id: str, now: datetime, limit: int, exclude: Collection[str]
+) -> list[str]:
+    """Ids of the endpoint's pending, unheld, unclaimed deliveries whose time has come, oldest first, but those
+    in `exclude` (the caller's own, in hand)."""
     query: Document = {
         "state": State.PENDING.value,
         "held": False,
+        "endpoint_id": endpoint_id,
         "next_attempt_at": {"$lte": now},
         "lease_until": {"$lte": now},
-        "endpoint_id": {"$in": sorted(endpoint_ids)},
     }
     if exclude:
         query["_id"] = {"$nin": sorted(exclude)}
-    found = database.db[DELIVERIES].find(query, projection=["endpoint_id"], sort=[("next_attempt_at", ASCENDING)])
-    return [(document["_id"], document["endpoint_id"]) async for document in found.limit(limit)]
+    found = database.db[DELIVERIES].find(query, projection=["_id"], sort=[("next_attempt_at", ASCENDING)])
+    return [document["_id"] async for document in found.limit(limit)]
 
 
 async def claim(

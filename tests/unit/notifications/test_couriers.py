@@ -5,6 +5,8 @@ send; pure."""
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from services.notifications.couriers.domain import (
     IN_HAND_PER_SEND,
     Answer,
@@ -14,13 +16,27 @@ from services.notifications.couriers.domain import (
     failing_too_long,
     judge,
     new_lane,
+    outcome,
     retry_after_seconds,
 )
+from services.notifications.deliveries.domain import new_delivery
 from services.notifications.endpoints.domain import Filters, Owner, OwnerKind, create_endpoint
 
 NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
 SCHEDULE = Schedule((5.0, 300.0, 1800.0))
 LEASE = timedelta(seconds=60)
+DELIVERY = new_delivery(
+    endpoint_id="e-1",
+    owner_kind="agency",
+    owner_id="dkpp",
+    event_id="ev-1",
+    event_type="production.site.registered",
+    subject="rak-1",
+    sequence=1,
+    body="{}",
+    now=NOW,
+    missed=False,
+)
 
 
 def answer(status: int | None, retry_after: float | None = None) -> Answer:
@@ -50,8 +66,26 @@ def test_jitter_spreads_the_delays_and_retry_after_is_never_cut_short() -> None:
 def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds("120", NOW) == 120
     assert retry_after_seconds("Tue, 01 Dec 2026 08:01:00 GMT", NOW) == 60
+    assert retry_after_seconds("Tuesday, 01-Dec-26 08:01:00 GMT", NOW) == 60
+    assert retry_after_seconds("Tue Dec  1 08:02:00 2026", NOW) == 120
     assert retry_after_seconds("soon", NOW) is None
     assert retry_after_seconds(None, NOW) is None
+
+
+@pytest.mark.parametrize("header", ["\u00b2", "\u0663", "1.5", "-5", "+5", "0x10", "12 s", "Tue, 01 Dec 2026"])
+def test_retry_after_is_delta_seconds_in_ascii_digits_or_an_http_date_and_nothing_else(header: str) -> None:
+    assert retry_after_seconds(header, NOW) is None
+
+
+def test_a_huge_retry_after_is_capped_at_the_schedules_longest_delay_and_still_recorded() -> None:
+    huge = retry_after_seconds("9" * 12, NOW)
+    assert huge is not None
+    rng = random.Random(3)
+    assert SCHEDULE.delay(1, huge, rng) == max(SCHEDULE.delays)
+    far = retry_after_seconds("Fri, 31 Dec 9999 23:59:59 GMT", NOW)
+    judged = outcome(DELIVERY, endpoint(1, None), answer(503, far), token="t", schedule=SCHEDULE, rng=rng, now=NOW)
+    assert judged.verdict is Verdict.RETRY
+    assert judged.changes["next_attempt_at"] == NOW + timedelta(seconds=max(SCHEDULE.delays))
 
 
 def test_the_failure_period_counts_from_the_first_failure_of_a_run() -> None:
