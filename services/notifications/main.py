@@ -8,7 +8,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
 from services.notifications.couriers import api as couriers_api
-from services.notifications.couriers.domain import DEFAULT_SCHEDULE, Schedule, Timing
+from services.notifications.couriers.domain import DEFAULT_RETRY_AFTER_CAP, DEFAULT_SCHEDULE, Schedule, Timing
 from services.notifications.couriers.handlers import Courier, sending_deliveries
 from services.notifications.deliveries import api as deliveries_api
 from services.notifications.deliveries import store as deliveries_store
@@ -36,6 +36,8 @@ class NotificationsSettings(ServiceSettings):
     """Its transactions take turns (each writes the feed's counter), so fewer and larger: 11% more events a
     second than 500 alone in four alternated runs, and no more again with 2,000."""
     webhook_retry_schedule_seconds: list[float] = Field(list(DEFAULT_SCHEDULE), min_length=1)
+    webhook_retry_after_cap_seconds: float = Field(DEFAULT_RETRY_AFTER_CAP, ge=0)
+    """The longest a receiver's `Retry-After` may put a retry off (a longer one, or a date further off, waits this)."""
     webhook_failure_period_seconds: float = Field(5 * 86_400, gt=0)
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     """The whole of one attempt: connect, write the request and read the whole answer."""
@@ -53,7 +55,9 @@ class NotificationsSettings(ServiceSettings):
     @property
     def courier_timing(self) -> Timing:
         return Timing(
-            schedule=Schedule(tuple(self.webhook_retry_schedule_seconds)),
+            schedule=Schedule(
+                tuple(self.webhook_retry_schedule_seconds), retry_after_cap=self.webhook_retry_after_cap_seconds
+            ),
             failure_period=timedelta(seconds=self.webhook_failure_period_seconds),
             lease=timedelta(seconds=self.webhook_lease_seconds),
             poll_seconds=self.webhook_poll_seconds,

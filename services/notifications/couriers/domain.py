@@ -3,7 +3,7 @@ endpoint's lane holds and when it may send, and how a webhook is signed; pure.
 
 2xx is delivered. Anything else (a timeout, a refused connection, a refused address, an error of our own) is
 tried again on the schedule, each delay jittered and never shorter than the receiver's `Retry-After` (capped at
-the schedule's longest delay), until the schedule is spent (failed: listed, replayable). 410 Gone fails the
+a day by default), until the schedule is spent (failed: listed, replayable). 410 Gone fails the
 delivery and disables the endpoint at once; so does failing for longer than the failure period. A delivery the
 owner's grant no longer covers is not sent (withheld: failed, with the reason).
 
@@ -30,6 +30,7 @@ from shared.messaging.envelope import Envelope, new_event_id
 ANSWER_KEPT_BYTES = 300
 DEFAULT_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
 JITTER = 0.1
+DEFAULT_RETRY_AFTER_CAP = 86_400.0
 IN_HAND_PER_SEND = 16
 """Deliveries a lane claims ahead, per concurrent send, so the next send never waits for a database round."""
 GONE_REASON = "The receiver answered 410 Gone."
@@ -78,6 +79,8 @@ class Answer:
 class Schedule:
     delays: tuple[float, ...] = DEFAULT_SCHEDULE
     jitter: float = JITTER
+    retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP
+    """The longest a receiver's `Retry-After` may put a retry off."""
 
     def delay(self, attempts_made: int, retry_after: float | None, rng: random.Random) -> float | None:
         """Seconds until the next attempt after `attempts_made`; None once the schedule is spent."""
@@ -85,7 +88,7 @@ class Schedule:
             return None
         base = self.delays[attempts_made - 1]
         jittered = base * (1 + rng.uniform(-self.jitter, self.jitter))
-        return max(jittered, min(retry_after or 0.0, max(self.delays)))  # a receiver waits no longer than this
+        return max(jittered, min(retry_after or 0.0, self.retry_after_cap))
 
 
 @dataclass(frozen=True)
