@@ -13,6 +13,7 @@ only sends in flight count against the replica's budget, of which each owner tak
 
 import random
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -194,10 +195,23 @@ def fair_share(total: int, owners: int) -> int:
     return max(1, (total - reserve) // max(1, owners))
 
 
-def fair_claims(wants: Mapping[str, int], owner_of: Mapping[str, str], room: int) -> dict[str, int]:
+def claim_floors(
+    held: Mapping[str, int], depth: Mapping[str, int], owner_of: Mapping[str, str], total: int
+) -> dict[str, int]:
+    """What each endpoint may claim however full the replica is: its depth, up to an equal part (per owner, then
+    per endpoint of the owner) of the `total` a replica holds, less what it holds already."""
+    endpoints_of = Counter(owner_of.values())
+    per_owner = total // max(1, len(endpoints_of))
+    return {e: max(0, min(depth[e], per_owner // endpoints_of[owner_of[e]]) - held[e]) for e in held}
+
+
+def fair_claims(
+    wants: Mapping[str, int], owner_of: Mapping[str, str], room: int, floor: Mapping[str, int] | None = None
+) -> dict[str, int]:
     """How many due deliveries each endpoint claims when together they want more than `room`: shared between
-    owners first, then between each owner's endpoints, round after round until no one wants more."""
-    given = dict.fromkeys(wants, 0)
+    owners first, then between each owner's endpoints, round after round until no one wants more. An endpoint
+    claims its `floor` (what it can send at once) whatever the others hold: a full replica never starves it."""
+    given = {endpoint_id: min(wants[endpoint_id], (floor or {}).get(endpoint_id, 0)) for endpoint_id in wants}
     by_owner: dict[str, list[str]] = {}
     for endpoint_id in sorted(wants):
         by_owner.setdefault(owner_of[endpoint_id], []).append(endpoint_id)

@@ -371,11 +371,15 @@ class Couriers:
         await self._renew(now)
         runners = [self._runner(endpoint) for endpoint in enabled.values()]
         wanted = {runner.endpoint.id: runner.lane.wants for runner in runners if runner.lane.wants}
-        room = self._timing.max_in_hand - sum(len(runner.lane.in_hand) for runner in self._runners.values())
-        if not wanted or room <= 0:
+        if not wanted:
             return
+        room = self._timing.max_in_hand - sum(len(runner.lane.in_hand) for runner in self._runners.values())
         owners = {runner.endpoint.id: runner.owner for runner in runners}
-        chosen = await self._due(domain.fair_claims(wanted, owners, room), now)
+        held = {runner.endpoint.id: len(runner.lane.in_hand) for runner in runners}
+        depth = {runner.endpoint.id: runner.lane.depth for runner in runners}
+        floors = domain.claim_floors(held, depth, owners, self._timing.max_in_hand)
+        claims = domain.fair_claims(wanted, owners, room, floor=floors)
+        chosen = await self._due(claims, now)
         until = now + self._timing.lease
         for delivery in await store.claim(self._database, chosen, token=self._token, until=until, now=now):
             self._start(delivery, until)
