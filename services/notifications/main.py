@@ -76,10 +76,7 @@ class NotificationsSettings(ServiceSettings):
 
 INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
-MIGRATIONS = [
-    Migration("feed upgraded", feed_store.upgrade_feed),
-    Migration("deliveries due per endpoint", deliveries_store.retire_due_index),
-]
+MIGRATIONS = [Migration("feed upgraded", feed_store.upgrade_feed)]
 
 
 ROUTERS = [feed_api.router, subscriptions_api.router, endpoints_api.router, couriers_api.router, deliveries_api.router]

@@ -373,6 +373,10 @@ class Couriers:
         wanted = {runner.endpoint.id: runner.lane.wants for runner in runners if runner.lane.wants}
         if not wanted:
             return
+        due_now = await store.with_due(self._database, endpoint_ids=wanted.keys(), now=now)
+        wanted = {endpoint_id: wants for endpoint_id, wants in wanted.items() if endpoint_id in due_now}
+        if not wanted:
+            return
         room = self._timing.max_in_hand - sum(len(runner.lane.in_hand) for runner in self._runners.values())
         owners = {runner.endpoint.id: runner.owner for runner in runners}
         held = {runner.endpoint.id: len(runner.lane.in_hand) for runner in runners}

@@ -11,7 +11,6 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from services.notifications.deliveries.domain import Delivery, DeliveryNotFound, State
 from shared.storage import pages
 from shared.storage.database import POSITION, Document, ServiceDatabase, Transaction
-from shared.storage.indexes import drop_retired_index
 
 DELIVERIES = "deliveries"
 LISTED = {DELIVERIES: "created_at"}
@@ -19,6 +18,10 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 INDEXES = {
     DELIVERIES: [
+        IndexModel(  # answers which endpoints have due deliveries from the index alone
+            [(name, ASCENDING) for name in ("state", "held", "next_attempt_at", "lease_until", "endpoint_id")],
+            name="due_covered",
+        ),
         IndexModel(  # answers each endpoint's `due` from the index alone, without reading the deliveries
             [(name, ASCENDING) for name in ("state", "held", "endpoint_id", "next_attempt_at", "lease_until")],
             name="due_by_endpoint",
@@ -32,8 +35,6 @@ INDEXES = {
         IndexModel([("endpoint_id", ASCENDING), ("last_attempt_at", DESCENDING)], name="endpoint_log"),
     ],
 }
-RETIRED_DUE_INDEX = "due_covered"
-"""Due deliveries across endpoints, oldest first: the couriers now claim per endpoint (`due_by_endpoint`)."""
 FIELDS = [name for name in Delivery.__dataclass_fields__ if name != "id"]
 
 
@@ -116,8 +117,3 @@ async def endpoint_log(database: ServiceDatabase, endpoint_id: str, *, limit: in
     found = database.db[DELIVERIES].find(query, sort=[("last_attempt_at", DESCENDING)], limit=limit)
     log = [attempt async for document in found for attempt in _attempts_of(document)]
     return sorted(log, key=lambda attempt: attempt["at"], reverse=True)[:limit]
-
-
-async def retire_due_index(database: ServiceDatabase) -> None:
-    """The start-up migration dropping the index earlier couriers looked up due deliveries with."""
-    await drop_retired_index(database.db[DELIVERIES], RETIRED_DUE_INDEX)
