@@ -8,14 +8,14 @@ from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
 from services.notifications.couriers import api as couriers_api
-from services.notifications.couriers.domain import DEFAULT_SCHEDULE, Schedule, Timing
+from services.notifications.couriers.domain import DEFAULT_RETRY_AFTER_CAP, DEFAULT_SCHEDULE, Schedule, Timing
 from services.notifications.couriers.handlers import Courier, sending_deliveries
 from services.notifications.deliveries import api as deliveries_api
 from services.notifications.deliveries import store as deliveries_store
 from services.notifications.endpoints import api as endpoints_api
 from services.notifications.endpoints import store as endpoints_store
 from services.notifications.endpoints.domain import TargetPolicy
-from services.notifications.endpoints.handlers import Targets, system_resolver
+from services.notifications.endpoints.handlers import NameResolver, Targets
 from services.notifications.feed import api as feed_api
 from services.notifications.feed import store as feed_store
 from services.notifications.links import store as links_store
@@ -36,8 +36,14 @@ class NotificationsSettings(ServiceSettings):
     """Its transactions take turns (each writes the feed's counter), so fewer and larger: 11% more events a
     second than 500 alone in four alternated runs, and no more again with 2,000."""
     webhook_retry_schedule_seconds: list[float] = Field(list(DEFAULT_SCHEDULE), min_length=1)
+    webhook_retry_after_cap_seconds: float = Field(DEFAULT_RETRY_AFTER_CAP, ge=0)
+    """The longest a receiver's `Retry-After` may put a retry off (a longer one, or a date further off, waits this)."""
     webhook_failure_period_seconds: float = Field(5 * 86_400, gt=0)
     webhook_timeout_seconds: float = Field(10.0, gt=0)
+    """The whole of one attempt: connect, write the request and read the whole answer."""
+    webhook_resolve_timeout_seconds: float = Field(2.0, gt=0)
+    webhook_resolve_cache_seconds: float = Field(30.0, ge=0)
+    """Answers are kept for their TTL, never longer than this."""
     webhook_lease_seconds: float = Field(60.0, gt=0)
     webhook_poll_seconds: float = Field(0.5, gt=0)
     webhook_max_in_flight: int = Field(512, ge=1)
@@ -49,17 +55,23 @@ class NotificationsSettings(ServiceSettings):
     @property
     def courier_timing(self) -> Timing:
         return Timing(
-            schedule=Schedule(tuple(self.webhook_retry_schedule_seconds)),
+            schedule=Schedule(
+                tuple(self.webhook_retry_schedule_seconds), retry_after_cap=self.webhook_retry_after_cap_seconds
+            ),
             failure_period=timedelta(seconds=self.webhook_failure_period_seconds),
             lease=timedelta(seconds=self.webhook_lease_seconds),
             poll_seconds=self.webhook_poll_seconds,
             max_in_flight=self.webhook_max_in_flight,
+            resolve_seconds=self.webhook_resolve_timeout_seconds,
         )
 
     @property
     def targets(self) -> Targets:
         networks, ports = self.webhook_allowed_networks, self.webhook_allowed_ports
-        return Targets(TargetPolicy.of(networks, ports, any_port=self.webhook_any_port), system_resolver)
+        resolver = NameResolver(
+            timeout_seconds=self.webhook_resolve_timeout_seconds, cache_seconds=self.webhook_resolve_cache_seconds
+        )
+        return Targets(TargetPolicy.of(networks, ports, any_port=self.webhook_any_port), resolver)
 
 
 INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)

@@ -18,3 +18,6 @@ OLDEST_PENDING_AGE = Gauge(
     "webhook_oldest_pending_age_seconds", "Age of the endpoint's oldest pending delivery", ["endpoint"]
 )
 ENDPOINT_DISABLED = Gauge("webhook_endpoint_disabled", "1 while the endpoint is disabled", ["endpoint"])
+SENDS_IN_FLIGHT = Gauge(
+    "webhook_sends_in_flight", "Sends in flight on this replica per owner (agency or integrator id)", ["owner"]
+)

@@ -1,6 +1,7 @@
 """`make bench`, webhooks: deliveries per second to a fast local receiver, as a ratio to a plain signed-POST
-loop (the same httpx client, the same receiver, the same run), and the time to fan one event out to 100
-endpoints and to deliver it to all of them.
+loop (the same httpx client, the same receiver, the same run), the time to fan one event out to 100
+endpoints and to deliver it to all of them, and another agency's latency while one agency's endpoints are
+black-holed (accept, never answer) at their highest concurrency.
 
 Prints figures; asserts nothing about speed. The receiver runs as a process of its own; the couriers run in
 this process on the bench's database, with the client the plain loop uses.
@@ -12,6 +13,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -24,7 +27,7 @@ from services.notifications.deliveries import store as deliveries
 from services.notifications.deliveries.domain import new_delivery
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, Filters, Owner, OwnerKind, TargetPolicy, create_endpoint
-from services.notifications.endpoints.handlers import Targets, system_resolver
+from services.notifications.endpoints.handlers import NameResolver, Targets
 from services.notifications.main import INDEXES
 from services.notifications.metrics import DELIVERY_ATTEMPTS
 from services.notifications.reactions import record_and_deliver
@@ -42,18 +45,23 @@ CONCURRENCY = int(os.environ.get("BENCH_WEBHOOK_CONCURRENCY", "16"))
 FAN_OUT = 100
 ROUNDS = int(os.environ.get("BENCH_WEBHOOK_ROUNDS", "3"))
 PORT = 18190
+BLACK_HOLED = int(os.environ.get("BENCH_BLACK_HOLED_ENDPOINTS", "10"))
+BLACK_HOLED_BACKLOG = 1000
+STARVATION_SECONDS = 10
+STARVATION_RATE = 50
+"""The other agency's deliveries a second, for STARVATION_SECONDS."""
 LOOPBACK = TargetPolicy.of(["127.0.0.0/8"], [], any_port=True)
 
 
-def an_endpoint(url: str) -> Endpoint:
+def an_endpoint(url: str, *, owner: str = "dkpp", concurrency: int = CONCURRENCY) -> Endpoint:
     return create_endpoint(
-        owner=Owner(OwnerKind.AGENCY, "dkpp"),
+        owner=Owner(OwnerKind.AGENCY, owner),
         url=url,
         event_types=["production.*"],
         filters=Filters(),
         description="bench",
         enabled=True,
-        max_concurrency=CONCURRENCY,
+        max_concurrency=concurrency,
         rate_limit_per_second=None,
         now=datetime.now(UTC),
     )
@@ -107,22 +115,22 @@ async def with_couriers(database: ServiceDatabase, courier: Courier, count: int)
         await couriers.stop()
 
 
-async def stored_deliveries(database: ServiceDatabase, endpoint: Endpoint, body: str) -> None:
+async def stored_deliveries(database: ServiceDatabase, endpoint: Endpoint, body: str, count: int = DELIVERIES) -> None:
     now = datetime.now(UTC)
     made = [
         new_delivery(
             endpoint_id=endpoint.id,
             owner_kind="agency",
-            owner_id="dkpp",
+            owner_id=endpoint.owner.id,
             event_id=str(uuid4()),
             event_type="production.site.registered",
-            subject=f"site-{n}",
+            subject=f"site-{uuid4().hex}",
             sequence=1,
             body=body,
             now=now,
             missed=False,
         )
-        for n in range(DELIVERIES)
+        for _ in range(count)
     ]
     await database.transaction(lambda tx: _saved(tx, [], made))
 
@@ -154,6 +162,69 @@ async def fan_out(database: ServiceDatabase, courier: Courier, url: str) -> tupl
     return stored, all_delivered
 
 
+@asynccontextmanager
+async def black_hole() -> AsyncIterator[tuple[str, list[asyncio.StreamWriter]]]:
+    """A receiver that accepts every connection and never answers; its URL and the connections it holds."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0, backlog=4096)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hooks", held
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+
+
+async def starvation(database: ServiceDatabase, courier: Courier, url: str, body: str) -> None:
+    """Another agency's latency (stored to delivered) while one agency's endpoints at their highest concurrency
+    are black-holed, with a backlog each, more sends together than the replica's whole budget."""
+    async with black_hole() as (silent_url, held):
+        silent = [an_endpoint(silent_url, owner="silent", concurrency=64) for _ in range(BLACK_HOLED)]
+        other = an_endpoint(url, owner="dinas-perikanan")
+        await database.transaction(lambda tx: _saved(tx, [*silent, other], []))
+        await subscriptions.save_subscription(database, Subscription("silent", frozenset({"production.*"})))
+        await subscriptions.save_subscription(database, Subscription("dinas-perikanan", frozenset({"production.*"})))
+        for endpoint in silent:
+            await stored_deliveries(database, endpoint, body, BLACK_HOLED_BACKLOG)
+        timing = Timing(Schedule(), timedelta(days=5), timedelta(seconds=60), poll_seconds=0.5)
+        couriers = Couriers(database, courier, timing)
+        running = asyncio.create_task(couriers.run())
+        try:
+            while len(held) < 64 * BLACK_HOLED // 2:  # the black holes hold their share of the budget
+                await asyncio.sleep(0.1)
+            for _ in range(STARVATION_SECONDS * STARVATION_RATE // 10):
+                await stored_deliveries(database, other, body, 10)
+                await asyncio.sleep(10 / STARVATION_RATE)
+            waits = await other_agencys_waits(database, other, STARVATION_SECONDS * STARVATION_RATE)
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            await couriers.stop()
+        quantiles = statistics.quantiles(waits, n=100)
+        print(
+            f"  starvation: {BLACK_HOLED} endpoints of one agency black-holed at max_concurrency 64 "
+            f"({len(held)} connections accepted, the replica's budget {timing.max_in_flight}); another agency's "
+            f"{len(waits)} deliveries, stored to delivered: p50 {quantiles[49] * 1000:.0f} ms, "
+            f"p99 {quantiles[98] * 1000:.0f} ms, max {max(waits) * 1000:.0f} ms"
+        )
+
+
+async def other_agencys_waits(database: ServiceDatabase, endpoint: Endpoint, count: int) -> list[float]:
+    """Seconds from stored to delivered of the endpoint's deliveries, once all `count` are delivered."""
+    collection = database.db[deliveries.DELIVERIES]
+    query = {"endpoint_id": endpoint.id, "state": "delivered"}
+    for _ in range(600):
+        if await collection.count_documents(query) >= count:
+            break
+        await asyncio.sleep(0.1)
+    found = collection.find(query, projection=["created_at", "delivered_at"])
+    return [(d["delivered_at"] - d["created_at"]).total_seconds() async for d in found]
+
+
 async def main() -> None:
     namespace = f"benchwh{uuid4().hex[:8]}_"
     receiver = subprocess.Popen(  # noqa: ASYNC220 (started once, before anything is timed)
@@ -161,7 +232,7 @@ async def main() -> None:
     )
     client: AsyncMongoClient[Any] = AsyncMongoClient(MONGODB, tz_aware=True)
     database = ServiceDatabase(client=client, name=f"{namespace}notifications", source="/bench", topic="bench")
-    courier = Courier(Targets(LOOPBACK, system_resolver), 10.0)
+    courier = Courier(Targets(LOOPBACK, NameResolver(timeout_seconds=2.0, cache_seconds=30.0)), 10.0)
     await courier.open()
     url = f"http://127.0.0.1:{PORT}/hooks"
     try:
@@ -169,6 +240,7 @@ async def main() -> None:
         await database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, INDEXES))
         endpoint = an_endpoint(url)
         await database.transaction(lambda tx: _saved(tx, [endpoint], []))
+        await subscriptions.save_subscription(database, Subscription("dkpp", frozenset({"production.*"})))
         body = envelope_for(
             SiteRegistered(
                 site_id="s",
@@ -201,6 +273,7 @@ async def main() -> None:
             f"  one event to {FAN_OUT} endpoints: deliveries stored in {stored * 1000:.0f} ms, "
             f"all delivered in {all_delivered * 1000:.0f} ms"
         )
+        await starvation(database, courier, url, body)
     finally:
         await courier.close()
         await client.drop_database(f"{namespace}notifications")

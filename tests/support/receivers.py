@@ -96,3 +96,131 @@ async def receiving(receiver: Receiver, path: str = "/hooks") -> AsyncIterator[R
             receiver.gate.set()
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def black_hole(path: str = "/hooks") -> AsyncIterator[tuple[str, list[asyncio.StreamWriter]]]:
+    """A receiver that accepts every connection and never answers (nor reads); its URL, and the connections it
+    holds."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}{path}", held
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+
+
+@asynccontextmanager
+async def trickling(every_seconds: float = 0.2, path: str = "/hooks") -> AsyncIterator[str]:
+    """A receiver that answers 200 with a long body, one byte every `every_seconds`: no single read waits long,
+    the whole answer takes minutes."""
+
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n")
+        try:
+            while True:
+                writer.write(b".")
+                await writer.drain()
+                await asyncio.sleep(every_seconds)
+        except (ConnectionError, asyncio.CancelledError):
+            writer.close()
+
+    server = await asyncio.start_server(trickle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}{path}"
+    finally:
+        server.close()
+
+
+@dataclass
+class Connections:
+    """Answers 200 to every request and keeps, for each, its `Host` and the client's port (its connection)."""
+
+    seen: list[tuple[str, int]] = field(default_factory=list)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        host = dict(scope["headers"]).get(b"host", b"").decode()
+        self.seen.append((host, scope["client"][1]))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+@asynccontextmanager
+async def receiving_over_tls(app: Any, certificate: str, key: str) -> AsyncIterator[int]:
+    """Serve `app` over TLS with this certificate on a free loopback port (yielded)."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        ssl_certfile=certificate,
+        ssl_keyfile=key,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        await task
+
+
+@dataclass
+class Nameserver(asyncio.DatagramProtocol):
+    """A DNS server on loopback UDP: answers A queries for the names in `records` (AAAA with no record), or
+    nothing at all while `silent`; keeps the questions it was asked."""
+
+    records: dict[str, str] = field(default_factory=dict)
+    ttl: int = 300
+    silent: bool = False
+    asked: list[tuple[str, str]] = field(default_factory=list)
+    transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        import dns.message
+        import dns.rrset
+
+        query = dns.message.from_wire(data)
+        question = query.question[0]
+        name, kind = question.name.to_text(omit_final_dot=True), dns.rdatatype.to_text(question.rdtype)
+        self.asked.append((name, kind))
+        if self.silent or self.transport is None:
+            return
+        answer = dns.message.make_response(query)
+        if kind == "A" and name in self.records:
+            answer.answer.append(dns.rrset.from_text(question.name, self.ttl, "IN", "A", self.records[name]))
+        self.transport.sendto(answer.to_wire(), addr)
+
+
+@asynccontextmanager
+async def nameserver(server: Nameserver) -> AsyncIterator[int]:
+    """Serve `server` on a free loopback UDP port (yielded)."""
+    transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+        lambda: server, local_addr=("127.0.0.1", 0)
+    )
+    try:
+        yield transport.get_extra_info("sockname")[1]
+    finally:
+        transport.close()

@@ -21,14 +21,17 @@ import contextlib
 import functools
 import logging
 import random
+import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter, OrderedDict, deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from uuid import uuid4
 
+import certifi
 import httpx
 from aiolimiter import AsyncLimiter
 
@@ -40,22 +43,30 @@ from services.notifications.endpoints import handlers as endpoints_handlers
 from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Endpoint, ForbiddenTarget, Target
 from services.notifications.endpoints.handlers import Targets, checked
+from services.notifications.subscriptions import store as subscriptions
+from services.notifications.subscriptions.domain import Subscription
 from shared.http.api_keys import Caller
 from shared.storage.database import ServiceDatabase
 
 log = logging.getLogger(__name__)
 ANSWER_READ_BYTES = 65_536
+MAX_POOLS = 1024
+"""Connection pools kept open (one per address and server name)."""
+CLAIMING_AT_ONCE = 16
+"""Endpoints' due deliveries looked up at once in a round."""
 GAUGES_EVERY_SECONDS = 5.0
 GATHER_SECONDS = 0.05
 
 
 class Courier(AbstractAsyncContextManager["Courier"]):
-    """What every send needs: one HTTP client (its pooled connections reused), where webhooks may go, the
-    timeout. A resource of the service's runtime: its client opens at start and closes at stop."""
+    """What every send needs: one HTTP client (its connections pooled per address and server name), where
+    webhooks may go, the deadline of one attempt. A resource of the service's runtime: its client opens at start
+    and closes at stop."""
 
-    def __init__(self, targets: Targets, timeout_seconds: float) -> None:
+    def __init__(self, targets: Targets, timeout_seconds: float, *, ssl_context: ssl.SSLContext | None = None) -> None:
         self.targets = targets
         self.timeout_seconds = timeout_seconds
+        self._ssl_context = ssl_context
         self._client: httpx.AsyncClient | None = None
 
     @property
@@ -65,7 +76,7 @@ class Courier(AbstractAsyncContextManager["Courier"]):
         return self._client
 
     async def open(self) -> None:
-        self._client = new_client(self.timeout_seconds)
+        self._client = new_client(self.timeout_seconds, ssl_context=self._ssl_context)
 
     async def close(self) -> None:
         client, self._client = self._client, None
@@ -82,19 +93,22 @@ class Courier(AbstractAsyncContextManager["Courier"]):
         await self.close()
 
     async def post(self, *, url: str, message_id: str, body: str, secrets: list[str]) -> Answer:
-        """Check the URL again (names may resolve elsewhere now), sign, POST; never raises for the receiver's
-        sake."""
+        """Check the URL again (names may resolve elsewhere now), sign, POST, all within the deadline; never
+        raises for the receiver's sake."""
         started = time.perf_counter()
         try:
             target = await checked(url, self.targets.policy, self.targets.resolve)
         except ForbiddenTarget as refused:
-            return Answer(status=None, latency_seconds=0.0, error=f"refused target: {refused.detail}")
+            return Answer(
+                status=None, latency_seconds=time.perf_counter() - started, error=f"refused target: {refused.detail}"
+            )
         now = datetime.now(UTC)
         request = pinned_request(self.client, target, body, domain.signed_headers(secrets, message_id, body, now))
         try:
-            response = await self.client.send(request, follow_redirects=False, stream=True)
-            answer = await _read_some(response)
-        except httpx.TimeoutException:
+            async with asyncio.timeout(self.timeout_seconds):  # connect, write and the whole answer together
+                response = await self.client.send(request, follow_redirects=False, stream=True)
+                answer = await _read_some(response)
+        except (TimeoutError, httpx.TimeoutException):
             return Answer(status=None, latency_seconds=time.perf_counter() - started, error="timeout")
         except httpx.HTTPError as error:
             return Answer(status=None, latency_seconds=time.perf_counter() - started, error=type(error).__name__)
@@ -107,14 +121,62 @@ class Courier(AbstractAsyncContextManager["Courier"]):
         )
 
 
-def new_client(timeout_seconds: float, max_connections: int = 512) -> httpx.AsyncClient:
-    """One client for every endpoint: connections are pooled per address and reused; no redirects followed."""
+def new_ssl_context(cafile: str | None = None) -> ssl.SSLContext:
+    """The certificates webhooks' receivers are verified with (certifi's unless `cafile`), made once: every pool
+    shares it."""
+    return ssl.create_default_context(cafile=cafile or certifi.where())
+
+
+def new_client(
+    timeout_seconds: float, max_connections: int = 512, *, ssl_context: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
+    """One client for every endpoint: connections are pooled per address and server name and reused; no
+    redirects followed."""
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout_seconds),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        transport=Pools(limits=limits, ssl_context=ssl_context or new_ssl_context()),
         trust_env=False,
     )
+
+
+PoolKey = tuple[str, str, int | None, str]
+"""scheme, address, port, server name (TLS's SNI, or the `Host` of plain HTTP)."""
+
+
+class Pools(httpx.AsyncBaseTransport):
+    """A connection pool per address and server name: httpx keys its pool by the URL's host, which the pinned
+    URL makes the address alone, so two hosts behind one address would share a connection verified for one of
+    them. The least recently used pool is closed once `MAX_POOLS` are open."""
+
+    def __init__(self, *, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
+        self._limits = limits
+        self._ssl_context = ssl_context
+        self._pools: OrderedDict[PoolKey, httpx.AsyncHTTPTransport] = OrderedDict()
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def pool(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
+        name = request.extensions.get("sni_hostname") or request.headers.get("host", "")
+        key: PoolKey = (request.url.scheme, request.url.host, request.url.port, str(name))
+        found = self._pools.get(key)
+        if found is not None:
+            self._pools.move_to_end(key)
+            return found
+        made = self._pools[key] = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
+        if len(self._pools) > MAX_POOLS:
+            _, oldest = self._pools.popitem(last=False)
+            closing = asyncio.create_task(oldest.aclose())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+        return made
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.pool(request).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        await asyncio.gather(*(pool.aclose() for pool in pools), *self._closing, return_exceptions=True)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -169,16 +231,85 @@ def sending_deliveries(courier: Courier, timing: Timing) -> Callable[[ServiceDat
     return send_deliveries
 
 
-@dataclass(frozen=True)
-class Gates:
-    """What holds a lane to its pacing while it sends: its concurrency, and its rate when it has one."""
+class SendingBudget:
+    """The sends a replica has in flight at once, shared between owners: one takes a place only within its fair
+    share (`domain.fair_share`), and places freed go to the waiting owners in turn. Only sending holds a place:
+    a delivery waiting for its lane (its concurrency, its rate) holds none."""
 
-    sending: asyncio.Semaphore
-    limiter: AsyncLimiter | None
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.in_use: Counter[str] = Counter()
+        self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
 
-    @classmethod
-    def of(cls, lane: Lane) -> "Gates":
-        return cls(asyncio.Semaphore(lane.concurrency), AsyncLimiter(lane.rate, 1) if lane.rate else None)
+    @property
+    def used(self) -> int:
+        return self.in_use.total()
+
+    def _may_take(self, owner: str) -> bool:
+        sending = {o for o, count in self.in_use.items() if count} | self._waiting.keys() | {owner}
+        return self.used < self.total and self.in_use[owner] < domain.fair_share(self.total, len(sending))
+
+    @contextlib.asynccontextmanager
+    async def place(self, owner: str) -> AsyncIterator[None]:
+        if owner in self._waiting or not self._may_take(owner):
+            granted = asyncio.get_running_loop().create_future()
+            self._waiting.setdefault(owner, deque()).append(granted)
+            try:
+                await granted
+            except asyncio.CancelledError:
+                if granted.done() and not granted.cancelled():
+                    self._give_back(owner)  # granted as it was cancelled: the place goes to the next
+                else:
+                    self._forget(owner, granted)
+                raise
+        else:
+            self.in_use[owner] += 1
+        try:
+            yield
+        finally:
+            self._give_back(owner)
+
+    def _forget(self, owner: str, granted: asyncio.Future[None]) -> None:
+        queue = self._waiting.get(owner)
+        if queue is not None and granted in queue:
+            queue.remove(granted)
+            if not queue:
+                del self._waiting[owner]
+
+    def _give_back(self, owner: str) -> None:
+        self.in_use[owner] -= 1
+        self._grant()
+
+    def _grant(self) -> None:
+        """Places to waiting owners, one each in turn (an owner served goes to the back of the line)."""
+        served = True
+        while served:
+            served = False
+            for owner in list(self._waiting):
+                if not self._may_take(owner):
+                    continue
+                queue = self._waiting.pop(owner)
+                queue.popleft().set_result(None)
+                self.in_use[owner] += 1
+                if queue:
+                    self._waiting[owner] = queue
+                served = True
+
+
+@dataclass
+class Runner:
+    """A lane at work: the endpoint as last read, the claimed deliveries waiting to be sent, its workers (at
+    most its concurrency) and its rate limiter."""
+
+    lane: Lane
+    endpoint: Endpoint
+    queue: deque[Delivery] = field(default_factory=deque)
+    workers: int = 0
+    limiter: AsyncLimiter | None = None
+
+    @property
+    def owner(self) -> str:
+        return f"{self.endpoint.owner.kind.value}:{self.endpoint.owner.id}"
 
 
 class Couriers:
@@ -186,15 +317,16 @@ class Couriers:
         self._database = database
         self._courier = courier
         self._timing = timing
-        self._lanes: dict[str, Lane] = {}
-        self._gates: dict[str, Gates] = {}
+        self._runners: dict[str, Runner] = {}
+        self._budget = SendingBudget(timing.max_in_flight)
+        self._subscriptions: dict[str, Subscription] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._rng = random.Random()
         self._gauges_at = 0.0
         self._token = uuid4().hex  # this replica's claims
         self._renewed_at = datetime.now(UTC)
-        self._longest_send = timedelta(seconds=courier.timeout_seconds * 1.5)
+        self._longest_send = timedelta(seconds=timing.resolve_seconds + courier.timeout_seconds * 1.5)
         self.outcomes = Outcomes(database, failure_period=timing.failure_period, on_released=self.wake)
 
     def wake(self) -> None:
@@ -228,68 +360,108 @@ class Couriers:
         await store.give_back_all(self._database, self._token)
 
     async def round(self) -> None:
+        """Read the endpoints and grants as they stand, then claim for each lane what it can send soon, endpoints
+        and owners in turn when together they want more than the replica may hold."""
         now = datetime.now(UTC)
         enabled = {e.id: e for e in await self._database.read(endpoints.all_endpoints) if e.enabled}
-        for endpoint_id in self._lanes.keys() - enabled.keys():
-            self._lanes.pop(endpoint_id).closed = True
-            self._gates.pop(endpoint_id, None)
+        self._subscriptions = await self._database.read(subscriptions.all_subscriptions)
+        for endpoint_id in self._runners.keys() - enabled.keys():
+            self._runners.pop(endpoint_id).lane.closed = True
         await self._measure(enabled, now)
         await self._renew(now)
-        wanted = {eid: lane.wants for eid, endpoint in enabled.items() if (lane := self._lane(endpoint)).wants}
-        room = self._timing.max_in_flight - len(self._tasks)
-        if not wanted or room <= 0:
+        runners = [self._runner(endpoint) for endpoint in enabled.values()]
+        wanted = {runner.endpoint.id: runner.lane.wants for runner in runners if runner.lane.wants}
+        if not wanted:
             return
-        in_hand = {delivery_id for lane in self._lanes.values() for delivery_id in lane.in_hand}
-        found = await store.due(self._database, endpoint_ids=wanted, now=now, limit=room, exclude=in_hand)
-        chosen = []
-        for delivery_id, endpoint_id in found:
-            if wanted[endpoint_id] > 0:
-                wanted[endpoint_id] -= 1
-                chosen.append(delivery_id)
+        due_now = await store.with_due(self._database, endpoint_ids=wanted.keys(), now=now)
+        wanted = {endpoint_id: wants for endpoint_id, wants in wanted.items() if endpoint_id in due_now}
+        if not wanted:
+            return
+        room = self._timing.max_in_hand - sum(len(runner.lane.in_hand) for runner in self._runners.values())
+        owners = {runner.endpoint.id: runner.owner for runner in runners}
+        held = {runner.endpoint.id: len(runner.lane.in_hand) for runner in runners}
+        depth = {runner.endpoint.id: runner.lane.depth for runner in runners}
+        floors = domain.claim_floors(held, depth, owners, self._timing.max_in_hand)
+        claims = domain.fair_claims(wanted, owners, room, floor=floors)
+        chosen = await self._due(claims, now)
         until = now + self._timing.lease
         for delivery in await store.claim(self._database, chosen, token=self._token, until=until, now=now):
-            self._start(delivery, enabled[delivery.endpoint_id], until)
+            self._start(delivery, until)
+
+    async def _due(self, claims: dict[str, int], now: datetime) -> list[str]:
+        """Each endpoint's due deliveries, up to its claim, looked up a few endpoints at a time."""
+        looking = asyncio.Semaphore(CLAIMING_AT_ONCE)
+
+        async def due(endpoint_id: str, limit: int) -> list[str]:
+            async with looking:
+                exclude = self._runners[endpoint_id].lane.in_hand.keys()
+                return await store.due(self._database, endpoint_id=endpoint_id, now=now, limit=limit, exclude=exclude)
+
+        found = await asyncio.gather(*(due(endpoint_id, limit) for endpoint_id, limit in claims.items()))
+        return [delivery_id for ids in found for delivery_id in ids]
 
     async def _renew(self, now: datetime) -> None:
         """Extend the leases of what this replica holds, a third of a lease after the last time."""
         if now - self._renewed_at < self._timing.lease / 3:
             return
         self._renewed_at = now
-        held = [delivery_id for lane in self._lanes.values() for delivery_id in lane.in_hand]
+        held = [delivery_id for runner in self._runners.values() for delivery_id in runner.lane.in_hand]
         until = now + self._timing.lease
         renewed = await store.renew(self._database, held, token=self._token, until=until)
-        for lane in self._lanes.values():
-            for delivery_id in renewed & lane.in_hand.keys():
-                lane.in_hand[delivery_id] = until
+        for runner in self._runners.values():
+            for delivery_id in renewed & runner.lane.in_hand.keys():
+                runner.lane.in_hand[delivery_id] = until
 
-    def _lane(self, endpoint: Endpoint) -> Lane:
-        lane = self._lanes.get(endpoint.id)
-        if lane is None or (lane.concurrency, lane.rate) != (endpoint.max_concurrency, endpoint.rate_limit_per_second):
-            changed = domain.new_lane(endpoint, self._timing.lease)
-            changed.in_hand = lane.in_hand if lane else {}
-            self._lanes[endpoint.id] = lane = changed
-            self._gates[endpoint.id] = Gates.of(changed)
-        return lane
+    def _runner(self, endpoint: Endpoint) -> Runner:
+        """The endpoint's lane, its concurrency and rate as the endpoint now says (what it holds kept)."""
+        runner = self._runners.get(endpoint.id)
+        if runner is None:
+            runner = self._runners[endpoint.id] = Runner(domain.new_lane(endpoint, self._timing.lease), endpoint)
+        runner.endpoint = endpoint
+        lane, rate = runner.lane, endpoint.rate_limit_per_second
+        if lane.rate != rate or (rate and runner.limiter is None):
+            runner.limiter = AsyncLimiter(rate, 1) if rate else None
+        lane.concurrency, lane.rate = endpoint.max_concurrency, rate
+        self._staff(runner)
+        return runner
 
-    def _start(self, delivery: Delivery, endpoint: Endpoint, until: datetime) -> None:
-        lane, gates = self._lanes[endpoint.id], self._gates[endpoint.id]
-        lane.in_hand[delivery.id] = until
-        task = asyncio.create_task(self._deliver(delivery, endpoint, lane, gates))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _start(self, delivery: Delivery, until: datetime) -> None:
+        runner = self._runners.get(delivery.endpoint_id)
+        if runner is None:
+            return  # disabled since the claim: its lease runs out, and it waits for the endpoint
+        runner.lane.in_hand[delivery.id] = until
+        runner.queue.append(delivery)
+        self._staff(runner)
 
-    async def _deliver(self, delivery: Delivery, endpoint: Endpoint, lane: Lane, gates: Gates) -> None:
+    def _staff(self, runner: Runner) -> None:
+        """A worker per delivery waiting, up to the lane's concurrency: a waiting delivery holds no task."""
+        while runner.workers < min(runner.lane.concurrency, len(runner.queue)):
+            runner.workers += 1
+            task = asyncio.create_task(self._work(runner))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, runner: Runner) -> None:
         try:
-            async with gates.sending:
-                if gates.limiter is not None:
-                    await gates.limiter.acquire()
+            while runner.queue and runner.workers <= runner.lane.concurrency:
+                await self._deliver(runner.queue.popleft(), runner)
+        finally:
+            runner.workers -= 1
+
+    async def _deliver(self, delivery: Delivery, runner: Runner) -> None:
+        lane, endpoint = runner.lane, runner.endpoint
+        try:
+            if not domain.still_granted(delivery, endpoint, self._subscriptions.get(endpoint.owner.id)):
+                self.outcomes.add(domain.withheld(delivery, endpoint, token=self._token, now=datetime.now(UTC)))
+                return
+            if runner.limiter is not None:
+                await runner.limiter.acquire()
+            async with self._budget.place(runner.owner):
                 if not lane.may_send(delivery.id, datetime.now(UTC), self._longest_send):
                     await store.give_back(self._database, delivery.id, self._token)
                     return
-                secrets = endpoint.signing_secrets(datetime.now(UTC))
-                answer = await self._courier.post(
-                    url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
-                )
+                answer = await self._attempt(delivery, endpoint)
+            lane.observe(answer.latency_seconds)
             judged = domain.outcome(
                 delivery,
                 endpoint,
@@ -306,6 +478,21 @@ class Couriers:
             if len(lane.in_hand) == lane.depth // 2:
                 self.wake()
 
+    async def _attempt(self, delivery: Delivery, endpoint: Endpoint) -> Answer:
+        """The receiver's answer; whatever fails on our side is an answer too, so that every send is an attempt
+        recorded with its reason (never a task dying and the delivery sent again unrecorded at every lease)."""
+        started = time.perf_counter()
+        try:
+            secrets = endpoint.signing_secrets(datetime.now(UTC))
+            return await self._courier.post(
+                url=endpoint.url, message_id=delivery.event_id, body=delivery.body, secrets=secrets
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("a webhook send failed on our side", extra={"error": type(error).__name__})
+            return Answer(status=None, latency_seconds=time.perf_counter() - started, error=type(error).__name__)
+
     async def _measure(self, enabled: dict[str, Endpoint], now: datetime) -> None:
         """Queue depth and oldest pending age per endpoint, every few seconds (a count scans the queue)."""
         loop_time = asyncio.get_running_loop().time()
@@ -317,6 +504,8 @@ class Couriers:
             metrics.QUEUE_DEPTH.labels(endpoint.id).set(depth)
             metrics.OLDEST_PENDING_AGE.labels(endpoint.id).set((now - oldest).total_seconds() if oldest else 0)
             metrics.ENDPOINT_DISABLED.labels(endpoint.id).set(0 if endpoint.id in enabled else 1)
+        for owner in self._budget.in_use:
+            metrics.SENDS_IN_FLIGHT.labels(owner).set(self._budget.in_use[owner])
 
 
 class Outcomes:

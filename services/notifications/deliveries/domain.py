@@ -45,6 +45,10 @@ class Delivery:
     delivered_at: datetime | None = None
     last_status: int | None = None
     last_error: str | None = None
+    bound: bool = False
+    """Programme- or agency-bound: sent only to `agency_ids`' endpoints unless the grant covers all programmes
+    (checked again at each send; deliveries stored before this was kept are checked by type alone)."""
+    agency_ids: frozenset[str] = frozenset()
 
 
 def new_delivery(
@@ -59,6 +63,8 @@ def new_delivery(
     body: str,
     now: datetime,
     missed: bool,
+    bound: bool = False,
+    agency_ids: frozenset[str] = frozenset(),
 ) -> Delivery:
     return Delivery(
         id=str(uuid4()),
@@ -74,6 +80,8 @@ def new_delivery(
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        bound=bound,
+        agency_ids=agency_ids,
     )
 
 

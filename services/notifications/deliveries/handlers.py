@@ -42,6 +42,8 @@ async def fan_out(tx: Transaction, scoped: Sequence[tuple[Envelope, Scope]]) -> 
             body=bodies[envelope.id],
             now=now,
             missed=not endpoint.enabled,
+            bound=scope.bound,
+            agency_ids=scope.agency_ids,
         )
         for envelope, scope in scoped
         for endpoint in endpoint_list

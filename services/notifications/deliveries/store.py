@@ -18,9 +18,13 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 INDEXES = {
     DELIVERIES: [
-        IndexModel(  # answers `due` from the index alone, without reading the deliveries
+        IndexModel(  # answers which endpoints have due deliveries from the index alone
             [(name, ASCENDING) for name in ("state", "held", "next_attempt_at", "lease_until", "endpoint_id")],
             name="due_covered",
+        ),
+        IndexModel(  # answers each endpoint's `due` from the index alone, without reading the deliveries
+            [(name, ASCENDING) for name in ("state", "held", "endpoint_id", "next_attempt_at", "lease_until")],
+            name="due_by_endpoint",
         ),
         IndexModel(
             [("endpoint_id", ASCENDING), ("subject", ASCENDING), ("state", ASCENDING), ("sequence", ASCENDING)],
@@ -35,13 +39,18 @@ FIELDS = [name for name in Delivery.__dataclass_fields__ if name != "id"]
 
 
 def to_document(delivery: Delivery) -> Document:
-    fields = asdict(delivery)
+    fields = asdict(delivery) | {"agency_ids": sorted(delivery.agency_ids)}
     return {"_id": fields.pop("id"), **fields, "state": delivery.state.value, "lease_owner": None, "lease_until": NEVER}
 
 
 def from_document(document: Document) -> Delivery:
     values: dict[str, Any] = {name: document.get(name) for name in FIELDS}
-    values.update(state=State(document["state"]), held=bool(values["held"]))
+    values.update(
+        state=State(document["state"]),
+        held=bool(values["held"]),
+        bound=bool(values["bound"]),
+        agency_ids=frozenset(values["agency_ids"] or ()),
+    )
     return Delivery(id=document["_id"], **values)
 
 

@@ -14,11 +14,11 @@ address checked is the one connected to: the sender pins it.
 import base64
 import functools
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from urllib.parse import SplitResult, urlsplit
 from uuid import uuid4
 
 from services.notifications.links.domain import Scope
@@ -32,6 +32,11 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_PORTS = {"http": 80, "https": 443}
 METADATA = frozenset(ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254"))
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+"""Deprecated (RFC 3879) but still routed inside some networks; `is_global` does not exclude it."""
+LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+HOST_NAME = re.compile(rf"(?=.{{1,253}}$)({LABEL}\.)*{LABEL}\.?", re.ASCII)
+"""A DNS name in ASCII: labels of 1 to 63 letters, digits, hyphens (not at either end) or underscores."""
 
 
 class OwnerKind(StrEnum):
@@ -131,11 +136,19 @@ def receives(endpoint: Endpoint, event_type: str, scope: Scope, subscription: Su
         return False
     if not endpoint.filters.admit(scope):
         return False
-    if endpoint.owner.kind is OwnerKind.INTEGRATOR:
+    return granted(endpoint.owner, event_type, subscription, bound=scope.bound, agency_ids=scope.agency_ids)
+
+
+def granted(
+    owner: Owner, event_type: str, subscription: Subscription | None, *, bound: bool, agency_ids: frozenset[str]
+) -> bool:
+    """Whether the owner's grant (as it stands) covers the event: an integrator the public catalogue; an agency
+    the types of its subscription, for its own programmes unless the subscription covers all of them."""
+    if owner.kind is OwnerKind.INTEGRATOR:
         return event_type in PUBLIC_TYPES
     if subscription is None or not subscription.allows(event_type):
         return False
-    return subscription.all_programmes or not scope.bound or endpoint.owner.id in scope.agency_ids
+    return subscription.all_programmes or not bound or owner.id in agency_ids
 
 
 def create_endpoint(
@@ -217,22 +230,37 @@ class Target:
     address: str
 
 
-def parse(url: str, policy: TargetPolicy, *, field: str = "url") -> SplitResult:
-    """The URL's parts, when it is an absolute http(s) URL without credentials on an allowed port."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise ForbiddenTarget("The URL is malformed.", field=field) from None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+@dataclass(frozen=True)
+class UrlParts:
+    """A URL as the sender's parser read it: the host in its ASCII (IDNA) form, the port when given."""
+
+    scheme: str
+    host: str
+    port: int | None
+    has_credentials: bool
+
+
+def check_parts(parts: UrlParts, policy: TargetPolicy, *, field: str = "url") -> tuple[str, int]:
+    """The host and port of an absolute http(s) URL without credentials, on an allowed port, whose host is an
+    address or a name DNS can carry."""
+    if parts.scheme not in DEFAULT_PORTS or not parts.host:
         raise ForbiddenTarget("A webhook URL is an absolute http or https URL.", field=field)
-    if parts.username is not None or parts.password is not None:
+    if parts.has_credentials:
         raise ForbiddenTarget("A webhook URL carries no credentials; the signature authenticates it.", field=field)
-    port = port or DEFAULT_PORTS[parts.scheme]
+    if literal_address(parts.host) is None and not HOST_NAME.fullmatch(parts.host):
+        raise ForbiddenTarget("The URL's host is not a valid host name.", field=field)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
     if not policy.any_port and port not in policy.allowed_ports:
         allowed = ", ".join(str(p) for p in sorted(policy.allowed_ports))
         raise ForbiddenTarget(f"Port {port} is not allowed; allowed: {allowed}.", field=field)
-    return parts
+    return parts.host, port
+
+
+def literal_address(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 def embedded(address: Address) -> list[Address]:
@@ -252,17 +280,23 @@ def forbidden(address: Address, policy: TargetPolicy) -> bool:
     if any(address in network for network in policy.allowed_networks):
         return False
     return any(
-        each in METADATA or not each.is_global or each.is_multicast or each.is_reserved or each.is_unspecified
+        each in METADATA
+        or not each.is_global
+        or each.is_multicast
+        or each.is_reserved
+        or each.is_unspecified
+        or each in SITE_LOCAL
         for each in embedded(address)
     )
 
 
-def pinned_target(url: str, parts: SplitResult, resolved: list[Address], policy: TargetPolicy, *, field: str) -> Target:
-    """The target of a parsed URL, pinned to the first address its host resolved to; ForbiddenTarget when it
+def pinned_target(
+    url: str, scheme: str, host: str, port: int, resolved: list[Address], policy: TargetPolicy, *, field: str
+) -> Target:
+    """The target of a checked URL, pinned to the first address its host resolved to; ForbiddenTarget when it
     resolved to none, or when any address is refused."""
     if not resolved:
         raise ForbiddenTarget("The URL's host does not resolve.", field=field)
     if any(forbidden(address, policy) for address in resolved):
         raise ForbiddenTarget("The URL reaches a private, loopback, link-local or metadata address.", field=field)
-    host, port = parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
-    return Target(url=url, scheme=parts.scheme, host=host, port=port, address=str(resolved[0]))
+    return Target(url=url, scheme=scheme, host=host, port=port, address=str(resolved[0]))

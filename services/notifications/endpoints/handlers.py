@@ -3,15 +3,17 @@ where a webhook may go, resolving the URL's host as it is now."""
 
 import asyncio
 import ipaddress
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import dns.asyncresolver
+import dns.exception
+import httpx
+
 from services.notifications.endpoints import domain, store
 from services.notifications.endpoints.domain import (
-    DEFAULT_PORTS,
     Endpoint,
     Filters,
     ForbiddenTarget,
@@ -20,6 +22,7 @@ from services.notifications.endpoints.domain import (
     OwnerKind,
     Target,
     TargetPolicy,
+    UrlParts,
 )
 from services.notifications.subscriptions import store as subscriptions
 from services.notifications.subscriptions.handlers import known_types
@@ -30,11 +33,62 @@ from shared.storage.database import ServiceDatabase, Transaction
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """host, port -> the addresses it resolves to."""
+CACHED_NAMES = 4096
 
 
-async def system_resolver(host: str, port: int) -> list[str]:
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
+class NameNotResolved(OSError):
+    """The name has no address, or none came within the time limit."""
+
+
+class NameResolver:
+    """DNS over the event loop's own sockets (dnspython's asyncio resolver): no thread of the loop's small default
+    pool, which the database and Kafka clients share, is ever held by a slow name server; each name gets a time
+    limit, concurrent look-ups of one name share one query, and answers are kept for their TTL, at most
+    `cache_seconds`."""
+
+    def __init__(
+        self, *, timeout_seconds: float, cache_seconds: float, nameservers: list[str] | None = None, port: int = 53
+    ) -> None:
+        self.timeout_seconds = timeout_seconds
+        self.cache_seconds = cache_seconds
+        self._resolver = dns.asyncresolver.Resolver(configure=nameservers is None)
+        if nameservers is not None:
+            self._resolver.nameservers = nameservers
+            self._resolver.port = port
+        self._kept: dict[str, tuple[float, list[str]]] = {}
+        self._asking: dict[str, asyncio.Future[list[str]]] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        now = asyncio.get_running_loop().time()
+        kept = self._kept.get(host)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        asking = self._asking.get(host)
+        if asking is None:
+            asking = self._asking[host] = asyncio.ensure_future(self._look_up(host))
+            asking.add_done_callback(lambda _: self._asking.pop(host, None))
+        return await asyncio.shield(asking)  # one caller giving up leaves the query to the others
+
+    async def _look_up(self, host: str) -> list[str]:
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                answers = await asyncio.gather(*(self._query(host, kind) for kind in ("A", "AAAA")))
+        except (TimeoutError, dns.exception.DNSException):
+            raise NameNotResolved(f"no address within {self.timeout_seconds}s") from None
+        addresses = [address for found, _ in answers for address in found]
+        if not addresses:
+            raise NameNotResolved("no address")
+        ttl = min([self.cache_seconds, *(ttl for found, ttl in answers if found)])
+        if len(self._kept) >= CACHED_NAMES:
+            self._kept.pop(next(iter(self._kept)))
+        self._kept[host] = (asyncio.get_running_loop().time() + ttl, addresses)
+        return addresses
+
+    async def _query(self, host: str, kind: str) -> tuple[list[str], float]:
+        answer = await self._resolver.resolve(host, kind, raise_on_no_answer=False, lifetime=self.timeout_seconds)
+        if answer.rrset is None:
+            return [], self.cache_seconds
+        return [record.to_text() for record in answer.rrset], float(answer.rrset.ttl)
 
 
 @dataclass(frozen=True)
@@ -45,18 +99,31 @@ class Targets:
     resolve: Resolver
 
 
+def url_parts(url: str, *, field: str = "url") -> UrlParts:
+    """The URL as the sender's own parser (httpx) reads it, the host in ASCII: what it refuses, or a host IDNA
+    cannot encode, is refused here, when the endpoint is made or changed, instead of failing every send."""
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+        _ = parsed.host  # decodes each `xn--` label: one that is not valid punycode is refused too
+    except (httpx.InvalidURL, ValueError):  # IDNA's errors are UnicodeErrors, ValueErrors
+        raise ForbiddenTarget("The URL is malformed, or its host is not a valid name.", field=field) from None
+    return UrlParts(scheme=parsed.scheme, host=host, port=parsed.port, has_credentials=bool(parsed.userinfo))
+
+
 async def checked(url: str, policy: TargetPolicy, resolve: Resolver, *, field: str = "url") -> Target:
     """The target of `url`, pinned to an address it resolves to; ForbiddenTarget when any is refused."""
-    parts = domain.parse(url, policy, field=field)
-    host, port = parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
-    try:
-        resolved: list[domain.Address] = [ipaddress.ip_address(host)]
-    except ValueError:
+    parts = url_parts(url, field=field)
+    host, port = domain.check_parts(parts, policy, field=field)
+    literal = domain.literal_address(host)
+    if literal is not None:
+        resolved: list[domain.Address] = [literal]
+    else:
         try:
             resolved = [ipaddress.ip_address(a.split("%")[0]) for a in await resolve(host, port)]
         except OSError:
             raise ForbiddenTarget("The URL's host does not resolve.", field=field) from None
-    return domain.pinned_target(url, parts, resolved, policy, field=field)
+    return domain.pinned_target(url, parts.scheme, host, port, resolved, policy, field=field)
 
 
 def owner_of(caller: Caller) -> Owner | None:

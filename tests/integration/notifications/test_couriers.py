@@ -2,12 +2,13 @@
 disables its endpoint at once, and so does failing for longer than the failure period; a restart mid-retry
 loses nothing and repeats nothing delivered."""
 
+import asyncio
 from typing import Any
 
 from tests.integration.notifications.conftest import Start
 from tests.support.infrastructure import Infrastructure
 from tests.support.notifications import agency_key, endpoint, grant, listing_sold_out, publish_events, site
-from tests.support.receivers import Receiver, Reply, receiving
+from tests.support.receivers import Receiver, Reply, black_hole, receiving
 from tests.support.services import RunningService, eventually
 
 FAILING = Reply(503, body=b"busy")
@@ -160,3 +161,88 @@ async def test_two_replicas_share_the_deliveries_and_never_send_one_twice(
         assert second.runtime.database.db.name == first.runtime.database.db.name
         ids = [arrival.headers["webhook-id"] for arrival in receiver.arrivals]
         assert len(ids) == len(set(ids)) == 40
+
+
+async def test_an_agencys_black_holed_endpoint_at_its_highest_concurrency_never_holds_another_agencys_deliveries(
+    infrastructure: Infrastructure, namespace: str, start_notifications: Start
+) -> None:
+    """The replica may send 8 at once; the black hole (accepts, never answers) would take 64 for two minutes."""
+    async with (
+        start_notifications(webhook_max_in_flight=8, webhook_timeout_seconds=120, webhook_lease_seconds=400) as service,
+        black_hole() as (silent_url, held),
+        receiving(Receiver()) as receiver,
+    ):
+        await grant(service, "dinas-perikanan", ["production.site.registered"])
+        await grant(service, "dkpp", ["marketplace.listing.*"])
+        silent = await agency_key(service, "dinas-perikanan")
+        await endpoint(service, silent, silent_url, ["production.site.registered"], max_concurrency=64)
+        await endpoint(service, await agency_key(service, "dkpp"), receiver.url, ["marketplace.listing.*"])
+        await publish_events(infrastructure, namespace, [site(f"rak-{n}") for n in range(100)])
+        await eventually(lambda: _holding(held, 4))  # the black hole holds the first agency's sends
+        await publish_events(infrastructure, namespace, [listing_sold_out("listing-1", "dkpp-hidroponik", "dkpp")])
+        await eventually(lambda: _answered(receiver, 1))
+        assert len(held) < 8  # the other agency's share of the replica was kept for it
+
+
+async def _holding(held: list[asyncio.StreamWriter], count: int) -> bool:
+    return len(held) >= count
+
+
+async def test_a_retry_after_no_parser_can_read_is_still_an_attempt_and_retried_on_the_schedule(
+    infrastructure: Infrastructure, namespace: str, start_notifications: Start
+) -> None:
+    script = [Reply(503, headers={"Retry-After": "\u00b2"}), Reply(503, headers={"Retry-After": "9" * 12})]
+    async with (
+        start_notifications(webhook_retry_after_cap_seconds=0.5) as webhooks,
+        receiving(Receiver(script=script)) as receiver,
+    ):
+        await grant(webhooks, "dkpp", ["production.site.registered"])
+        key = await agency_key(webhooks, "dkpp")
+        made = await endpoint(webhooks, key, receiver.url, ["production.site.registered"])
+        await publish_events(infrastructure, namespace, [site("rak-1")])
+
+        async def logged() -> list[dict[str, Any]] | None:
+            log = await attempts(webhooks, key, made["id"])
+            return log if len(log) >= 3 else None
+
+        log = await eventually(logged)
+        read = [(entry["status"], entry["retry_after_seconds"]) for entry in log]
+        assert read == [(503, None), (503, 999_999_999_999), (200, None)]  # twelve nines waited the cap
+        listed = (await webhooks.http.get(f"/endpoints/{made['id']}/deliveries", headers=key)).json()["items"]
+        assert [(d["state"], d["attempts"]) for d in listed] == [("delivered", 3)]
+        assert len(receiver.arrivals) == 3
+
+
+async def test_a_grant_narrowed_meanwhile_stops_retries_and_replays_and_says_why(
+    infrastructure: Infrastructure, namespace: str, webhooks: RunningService
+) -> None:
+    await grant(webhooks, "dkpp", ["production.site.registered"])
+    key = await agency_key(webhooks, "dkpp")
+    gate = asyncio.Event()
+    async with receiving(Receiver(script=[FAILING], gate=gate)) as receiver:
+        made = await endpoint(webhooks, key, receiver.url, ["production.site.registered"])
+        await publish_events(infrastructure, namespace, [site("rak-1")])
+        await eventually(lambda: _arrived(receiver, 1))
+        await grant(webhooks, "dkpp", ["production.lot.graded"])  # narrowed while the first attempt is answered
+        gate.set()
+
+        async def withheld() -> list[dict[str, Any]] | None:
+            listed = (await webhooks.http.get(f"/endpoints/{made['id']}/deliveries", headers=key)).json()["items"]
+            return listed if listed[0]["state"] == "failed" else None
+
+        (delivery,) = await eventually(withheld)
+        assert "grant" in delivery["last_error"]
+        since_1970 = {"since": "1970-01-01T00:00:00Z", "only_undelivered": False}
+        replayed = await webhooks.http.post(f"/endpoints/{made['id']}/replays", json=since_1970, headers=key)
+        assert replayed.json() == {"queued": 1}
+
+        async def withheld_again() -> bool:
+            log = (await webhooks.http.get(f"/deliveries/{delivery['id']}", headers=key)).json()["attempt_log"]
+            return len(log) == 3
+
+        await eventually(withheld_again)
+        assert len(receiver.arrivals) == 1  # neither the retry nor the replay was sent
+
+
+async def _arrived(receiver: Receiver, count: int) -> bool:
+    return len(receiver.arrivals) >= count

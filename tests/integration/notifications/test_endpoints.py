@@ -41,6 +41,9 @@ async def test_bad_endpoints_are_refused_naming_the_field(webhooks: RunningServi
         "http://[::ffff:10.0.0.1]/x",
         "http://[fe80::1]/x",
         "http://224.0.0.1/",
+        "http://[fec0::1]/x",
+        "http://a..b.example/x",
+        "http://\u2603.example/x",
     ]:
         assert await refused(webhooks, key, {**good, "url": url}) == (422, problem, "url"), url
     assert await refused(webhooks, key, {**good, "event_types": ["tourism.trip.booked"]}) == (

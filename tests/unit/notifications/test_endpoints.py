@@ -74,6 +74,8 @@ FORBIDDEN = [
     "::ffff:169.254.169.254",
     "64:ff9b::a00:1",
     "2002:7f00:1::1",
+    "fec0::1",
+    "fefe::1",
 ]
 
 
@@ -186,3 +188,34 @@ async def test_a_name_that_does_not_resolve_is_refused() -> None:
 
     with pytest.raises(ForbiddenTarget):
         await checked("https://nowhere.example/x", STRICT, nowhere)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://\u2603.example/x",
+        "https://xn--a.example/x",
+        "https://a\u200db.example/x",
+        "https://a..b.example/x",
+        "https://" + "a" * 64 + ".example/x",
+        "https://exa%20mple.example/x",
+        "https://[fe80::1%25eth0]/x",
+    ],
+)
+async def test_a_host_the_sender_could_not_name_is_refused_naming_the_field(url: str) -> None:
+    """IDNA-invalid, empty or overlong labels, escapes: refused by the parser that sends, never a 500."""
+    with pytest.raises(ForbiddenTarget) as given:
+        await checked(url, STRICT, resolving_to("93.184.216.34"))
+    assert given.value.field == "url"
+
+
+async def test_an_international_name_is_resolved_and_sent_in_its_ascii_form() -> None:
+    asked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    target = await checked("https://b\u00fccher.example/x", STRICT, resolve)
+    assert asked == ["xn--bcher-kva.example"]
+    assert target.host == "xn--bcher-kva.example"
