@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import FastAPI
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.notifications import events, reactions
@@ -51,6 +51,17 @@ class NotificationsSettings(ServiceSettings):
     """Networks a webhook may reach although private or loopback (CIDRs); the tests allow loopback."""
     webhook_allowed_ports: list[int] = [80, 443]
     webhook_any_port: bool = False
+
+    @model_validator(mode="after")
+    def lease_outlasts_a_send(self) -> "NotificationsSettings":
+        """A claim is sent only while its lease outlasts the longest send; a shorter lease would send nothing."""
+        longest_send = self.webhook_resolve_timeout_seconds + self.webhook_timeout_seconds * 1.5
+        if self.webhook_lease_seconds <= longest_send:
+            raise ValueError(
+                f"webhook_lease_seconds must exceed the longest send ({longest_send:g} s: the resolve timeout and"
+                " one and a half webhook timeouts)"
+            )
+        return self
 
     @property
     def courier_timing(self) -> Timing:

@@ -53,11 +53,6 @@ class Outcome:
     first: Document | None = None
 
 
-async def claim_in(tx: Transaction) -> None:
-    """Kept for use cases that claimed the key themselves: every transaction of a keyed POST is now part of the
-    request's one transaction, which claims the key as it commits, so there is nothing left to do here."""
-
-
 def key_id(headers: dict[bytes, bytes], key: str) -> str:
     """The stored id of a key: per API key, so two clients' keys never meet."""
     caller = hashlib.sha256(headers.get(b"x-api-key", b"")).hexdigest()[:16]

@@ -12,7 +12,6 @@ from services.notifications.endpoints import store as endpoints
 from services.notifications.endpoints.domain import Owner, receives
 from services.notifications.links.domain import Scope
 from services.notifications.subscriptions import store as subscriptions
-from shared.http import idempotency
 from shared.messaging.envelope import Envelope
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
@@ -57,7 +56,6 @@ async def requeued(tx: Transaction, chosen: list[Delivery]) -> int:
     same Idempotency-Key sends nothing again)."""
     again = [replace(delivery, state=State.PENDING) for delivery in chosen]
     await store.requeue(tx, domain.holding(again, await store.pending_pairs(tx, again)), datetime.now(UTC))
-    await idempotency.claim_in(tx)
     return len(again)
 
 

@@ -26,7 +26,6 @@ from services.notifications.endpoints.domain import (
 )
 from services.notifications.subscriptions import store as subscriptions
 from services.notifications.subscriptions.handlers import known_types
-from shared.http import idempotency
 from shared.http.api_keys import Caller
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
@@ -167,7 +166,6 @@ async def create_endpoint(
 
     async def work(tx: Transaction) -> None:
         await store.save_endpoint(tx, made)
-        await idempotency.claim_in(tx)  # no event records this command, so it claims the key itself
 
     await database.transaction(work)
     return made
@@ -219,7 +217,6 @@ async def rotate_secret(database: ServiceDatabase, endpoint_id: str, *, caller: 
         current = await store.endpoint(tx, endpoint_id, owner=owner_of(caller))
         changed = domain.rotated(current, now=datetime.now(UTC), overlap=overlap)
         await store.save_endpoint(tx, changed)
-        await idempotency.claim_in(tx)
         return changed
 
     return await database.transaction(work)
