@@ -9,7 +9,6 @@ from services.marketplace.catalogue.domain import Choices, Found, Search
 from services.marketplace.listings import store as listings
 from services.marketplace.listings.store import LISTINGS
 from services.marketplace.parties import store as parties
-from shared.storage import pages
 from shared.storage.database import POSITION, POSITIONS, Document, ServiceDatabase
 
 PROJECTION = ["public", "status", POSITION, "changed_at"]
@@ -35,8 +34,6 @@ def query_of(search: Search) -> dict[str, Any]:
 
 async def search(database: ServiceDatabase, search: Search, *, after: str | None, limit: int) -> Found:
     """A page of the catalogue; `cursor` continues after its last item (given even at the end, to poll from)."""
-    if after is not None:
-        pages.within_positions(listings.position_of(after))  # a position beyond int64: 422 naming `after`
     shown, more = await listings.after_cursor(
         database, query_of(search), after=after, limit=limit, projection=PROJECTION
     )

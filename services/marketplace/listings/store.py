@@ -179,8 +179,8 @@ def cursor_of(position: int) -> str:
 def position_of(cursor: str) -> int:
     try:
         kind, _, position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if kind == "listings" and position.isdigit():
-            return int(position)
+        if kind == "listings":
+            return pages.position_in(position)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InvalidCursor("The cursor is not one this catalogue gave.", field="after")

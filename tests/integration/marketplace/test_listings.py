@@ -1,5 +1,6 @@
 """Listings stocked from production's events on the real broker, completed and published by officers."""
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -172,3 +173,11 @@ async def test_a_listing_stored_with_decimal_text_and_iso_days_reads_the_same_af
         "2.5",
         "10.00",
     )
+
+
+async def test_an_officers_cursor_beyond_int64_is_refused_naming_after(marketplace: RunningService) -> None:
+    officer = await marketplace.mint_key("listings:write", facility_id="rutan-serang")
+    for position in (str(2**63), "9" * 25, "\u00b2"):
+        cursor = base64.urlsafe_b64encode(f"listings:{position}".encode()).decode().rstrip("=")
+        refused = await marketplace.http.get("/manage/listings", params={"after": cursor}, headers=officer)
+        assert (refused.status_code, refused.json()["field"]) == (422, "after"), refused.text
