@@ -104,6 +104,7 @@ class ServiceRuntime:
             backoff_seconds=settings.consumer_backoff_seconds,
             batch_size=settings.consumer_batch_size,
             group=settings.consumer_group,
+            topic_prefix=settings.kafka_topic_prefix,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
         for resource in self._resources:
@@ -184,7 +185,8 @@ class ServiceRuntime:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                log.exception("consumer loop failed; restarting in %.1fs", delay)
+                # its type, never its message (which may quote what an event or a document holds)
+                log.error("consumer loop failed (%s); restarting in %.1fs", type(error).__name__, delay)
                 metrics.CONSUMER_FAILURES.labels(self.settings.service_name).inc()
                 self.consumer.health.failed(error)
             finally:
@@ -259,5 +261,5 @@ async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: st
             raise
         except Exception as error:
             delay = backoff.delay()
-            log.warning("could not %s (%s); retrying in %.1fs", what, error, delay)
+            log.warning("could not %s (%s); retrying in %.1fs", what, type(error).__name__, delay)
             await asyncio.sleep(delay)

@@ -25,7 +25,7 @@ async def publish_registrations(bootstrap: str, topic: str, numbers: range, at: 
     try:
         for number in numbers:
             payload = ParticipantRegistered(participant_id=f"p-{number}", facility_id="rutan-serang", registered_at=at)
-            envelope = envelope_for(payload, source="/tests", subject=f"p-{number}", sequence=1)
+            envelope = envelope_for(payload, source="/services/enrolment", subject=f"p-{number}", sequence=1)
             timestamp = int(at.timestamp() * 1000)
             await producer.send(topic, envelope.to_bytes(), key=f"p-{number}".encode(), timestamp_ms=timestamp)
         await producer.flush()

@@ -68,7 +68,7 @@ async def test_a_reaction_that_keeps_failing_is_dead_lettered_after_the_last_att
         await publish(infrastructure, topic, [(b"p-1", registered("p-1"))])
         [letter] = await eventually(lambda: dead_letters(infrastructure, f"{topic}.dlq"))
     assert len(attempts) == 3
-    assert letter["headers"]["dlq.reason"] == "handler failed 3 times, last: RuntimeError: attempt 3 fails"
+    assert letter["headers"]["dlq.reason"] == "handler failed 3 times, last: RuntimeError"  # never its message
 
 
 def hanging(release: asyncio.Event) -> Reaction[EventData]:
