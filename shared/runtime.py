@@ -20,13 +20,15 @@ from shared.messaging.outbox import OutboxRelay
 from shared.messaging.reactions import Reactions
 from shared.settings import ServiceSettings
 from shared.storage.database import Document, ServiceDatabase, Transaction
-from shared.storage.indexes import PLUMBING_INDEXES, merge_indexes
+from shared.storage.indexes import PLUMBING_INDEXES, keep_dedupe_records, merge_indexes
 from shared.storage.migrations import Migration, migrate
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0
 Started = TypeVar("Started")
 Loop = Callable[[ServiceDatabase], Awaitable[None]]
+PLUMBING_MIGRATIONS = [Migration("dedupe records kept for ever", keep_dedupe_records)]
+"""Run before the service's own."""
 
 
 class ServiceRuntime:
@@ -94,7 +96,7 @@ class ServiceRuntime:
         for listener in self._commit_listeners:
             self._database.on_events_committed(listener)
         await self._database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, self._indexes))
-        await migrate(self._database, self._migrations)
+        await migrate(self._database, [*PLUMBING_MIGRATIONS, *self._migrations])
         self.consumer = EventConsumer(
             name=settings.service_name,
             topics=self._consumed_topics,
