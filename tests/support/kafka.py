@@ -1,6 +1,7 @@
 """Kafka at the edges of a test: publish raw messages (even bytes no producer writes), read a dead-letter topic,
 build an event."""
 
+import asyncio
 import struct
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from aiokafka.record.util import calc_crc32c
 
 from shared.contracts.enrolment import ParticipantRegistered
 from shared.messaging.envelope import Envelope
-from shared.messaging.kafka import PLAINTEXT, partitions_of
+from shared.messaging.kafka import PLAINTEXT, ensure_topics, partitions_of
 from shared.messaging.registry import envelope_for
 from tests.support.infrastructure import Infrastructure
 from tests.support.outbox import published
@@ -88,6 +89,10 @@ class RawRecord:
     headers: list[tuple[bytes, bytes | None]] = field(default_factory=list)
 
 
+RETRIABLE = {3, 5, 6}
+"""Unknown topic or partition, leader not available, not leader: the broker's answers while a topic is being made."""
+
+
 def _varint(value: int) -> bytes:
     zigzag, out = (value << 1) ^ (value >> 63), bytearray()
     while True:
@@ -119,21 +124,26 @@ def record_batch(records: list[RawRecord]) -> bytes:
 async def produce_raw(infrastructure: Infrastructure, topic: str, records: list[RawRecord], partition: int = 0) -> int:
     """Write the records to one partition as one batch, with a produce request of our own making; the offset of
     the first."""
-    client = AIOKafkaClient(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    servers = infrastructure.kafka_bootstrap_servers
+    await ensure_topics([topic], security=PLAINTEXT, bootstrap_servers=servers)  # it may be the service's to make
+    client = AIOKafkaClient(bootstrap_servers=servers)
     await client.bootstrap()
+    batch = record_batch(records)
     try:
-        metadata = await client.fetch_all_metadata()
-        leader = metadata.leader_for_partition(TopicPartition(topic, partition))
-        request = ProduceRequest(
-            transactional_id=None,
-            required_acks=-1,
-            timeout=10_000,
-            topics=[(topic, [(partition, record_batch(records))])],
-        )
-        response = await client.send(leader, request)
-        [(_, [(_, error_code, base_offset, *_)])] = response.topics
-        assert error_code == 0, f"the broker refused the batch: error {error_code}"
-        return int(base_offset)
+        for _ in range(100):  # a topic just made may have no leader in the metadata yet, or one not leading yet
+            metadata = await client.fetch_all_metadata()
+            leader = metadata.leader_for_partition(TopicPartition(topic, partition))
+            if leader is not None:
+                request = ProduceRequest(
+                    transactional_id=None, required_acks=-1, timeout=10_000, topics=[(topic, [(partition, batch)])]
+                )
+                response = await client.send(leader, request)
+                [(_, [(_, error_code, base_offset, *_)])] = response.topics
+                if error_code == 0:
+                    return int(base_offset)
+                assert error_code in RETRIABLE, f"the broker refused the batch: error {error_code}"
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no leader took the batch for {topic}[{partition}]")
     finally:
         await client.close()
 
