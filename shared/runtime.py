@@ -20,13 +20,15 @@ from shared.messaging.outbox import OutboxRelay
 from shared.messaging.reactions import Reactions
 from shared.settings import ServiceSettings
 from shared.storage.database import Document, ServiceDatabase, Transaction
-from shared.storage.indexes import PLUMBING_INDEXES, merge_indexes
+from shared.storage.indexes import PLUMBING_INDEXES, keep_dedupe_records, merge_indexes
 from shared.storage.migrations import Migration, migrate
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0
 Started = TypeVar("Started")
 Loop = Callable[[ServiceDatabase], Awaitable[None]]
+PLUMBING_MIGRATIONS = [Migration("dedupe records kept for ever", keep_dedupe_records)]
+"""Run before the service's own."""
 
 
 class ServiceRuntime:
@@ -94,7 +96,7 @@ class ServiceRuntime:
         for listener in self._commit_listeners:
             self._database.on_events_committed(listener)
         await self._database.ensure_indexes(merge_indexes(PLUMBING_INDEXES, self._indexes))
-        await migrate(self._database, self._migrations)
+        await migrate(self._database, [*PLUMBING_MIGRATIONS, *self._migrations])
         self.consumer = EventConsumer(
             name=settings.service_name,
             topics=self._consumed_topics,
@@ -104,6 +106,7 @@ class ServiceRuntime:
             backoff_seconds=settings.consumer_backoff_seconds,
             batch_size=settings.consumer_batch_size,
             group=settings.consumer_group,
+            topic_prefix=settings.kafka_topic_prefix,
         )
         self._tasks.append(asyncio.create_task(self._run_kafka_side(), name=f"{settings.service_name}-kafka"))
         for resource in self._resources:
@@ -184,7 +187,8 @@ class ServiceRuntime:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                log.exception("consumer loop failed; restarting in %.1fs", delay)
+                # its type, never its message (which may quote what an event or a document holds)
+                log.error("consumer loop failed (%s); restarting in %.1fs", type(error).__name__, delay)
                 metrics.CONSUMER_FAILURES.labels(self.settings.service_name).inc()
                 self.consumer.health.failed(error)
             finally:
@@ -259,5 +263,5 @@ async def retry_until_done(action: Callable[[], Awaitable[Started]], *, what: st
             raise
         except Exception as error:
             delay = backoff.delay()
-            log.warning("could not %s (%s); retrying in %.1fs", what, error, delay)
+            log.warning("could not %s (%s); retrying in %.1fs", what, type(error).__name__, delay)
             await asyncio.sleep(delay)

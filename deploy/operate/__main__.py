@@ -18,6 +18,7 @@ from shared.http.api_keys import EmptyAttribute
 from shared.messaging.dead_letters import replay_dead_letters
 from shared.messaging.kafka import KafkaSecurity
 from shared.settings import KafkaSettings
+from shared.storage.indexes import dedupe_complete_since
 
 Command = Callable[[argparse.Namespace], Awaitable[str]]
 
@@ -52,6 +53,12 @@ async def replay(args: argparse.Namespace) -> str:
 async def reset(args: argparse.Namespace) -> str:
     to_time = None if args.to_beginning else datetime.fromisoformat(args.to)
     group = f"{args.topic_prefix}{args.service}"
+    if not args.force:
+        client = mongo(args)
+        try:
+            offsets.check_within_window(to_time, await dedupe_complete_since(client[database_of(args)]))
+        finally:
+            await client.close()
     done = await offsets.reset_group(
         bootstrap_servers=args.kafka,
         security=kafka_security(),
@@ -169,7 +176,12 @@ def main() -> None:
     args = command_line().parse_args()
     try:
         print(asyncio.run(COMMANDS[args.command](args)))
-    except (offsets.GroupStillActive, backups.TargetNotEmpty, credentials.NoSuchKey) as refused:
+    except (
+        offsets.GroupStillActive,
+        offsets.BeyondDedupeWindow,
+        backups.TargetNotEmpty,
+        credentials.NoSuchKey,
+    ) as refused:
         sys.exit(f"refused: {refused}")
     except EmptyAttribute as refused:
         sys.exit(f"refused: {refused.detail}")

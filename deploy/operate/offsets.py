@@ -1,6 +1,6 @@
 """A consumer group's committed offsets moved to a time or to the beginning, while its service is stopped."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalGenerationError, RebalanceInProgressError, UnknownMemberIdError
@@ -12,6 +12,21 @@ ACTIVE_GROUP = (CommitFailedError, IllegalGenerationError, RebalanceInProgressEr
 
 class GroupStillActive(RuntimeError):
     """The group's members would overwrite the offsets at once: the service must be stopped first."""
+
+
+class BeyondDedupeWindow(RuntimeError):
+    """Events handled before the dedupe records began would be read again, kept from applying twice only by
+    their reactions' own state: an operator who knows that is so says `--force`."""
+
+
+def check_within_window(to_time: datetime | None, complete_since: datetime | None) -> None:
+    """Refuse a point (None: the beginning) older than the service's dedupe records reach."""
+    if complete_since is not None and (to_time is None or to_time.astimezone(UTC) < complete_since):
+        where = "the beginning" if to_time is None else to_time.isoformat()
+        raise BeyondDedupeWindow(
+            f"{where} is before {complete_since.isoformat()}, since when the service's dedupe records are complete; "
+            "pass --force to read those events again all the same"
+        )
 
 
 async def reset_group(

@@ -35,6 +35,9 @@ def kafka_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser
     when = reset.add_mutually_exclusive_group(required=True)
     when.add_argument("--to", help="ISO 8601 time with its offset, e.g. 2026-11-29T08:00:00+07:00")
     when.add_argument("--to-beginning", action="store_true")
+    reset.add_argument(
+        "--force", action="store_true", help="even to a point before the service's dedupe records are complete"
+    )
 
     rebuild = commands.add_parser("rebuild-read-model", help="clear a stopped service's read model to replay it")
     service_argument(rebuild, choices=("production",))

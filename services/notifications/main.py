@@ -87,7 +87,10 @@ class NotificationsSettings(ServiceSettings):
 
 INDEXES = merge_indexes(feed_store.INDEXES, links_store.INDEXES, endpoints_store.INDEXES, deliveries_store.INDEXES)
 
-MIGRATIONS = [Migration("feed upgraded", feed_store.upgrade_feed)]
+MIGRATIONS = [
+    Migration("feed upgraded", feed_store.upgrade_feed),
+    Migration("feed placed in agencies' order", feed_store.place_for_agencies),
+]
 
 
 ROUTERS = [feed_api.router, subscriptions_api.router, endpoints_api.router, couriers_api.router, deliveries_api.router]

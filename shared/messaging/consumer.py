@@ -16,8 +16,10 @@ from shared.backoff import RETRY_CAP_SECONDS, Backoff
 from shared.messaging.dead_letters import send_to_dead_letters
 from shared.messaging.envelope import Envelope, MalformedEvent
 from shared.messaging.health import ConsumerHealth
+from shared.messaging.origins import foreign_origin
 from shared.messaging.partitions import CommitOnRevoke, measure_lag
 from shared.messaging.reactions import Reactions, Row, trace_of
+from shared.messaging.records import key_is_utf8
 from shared.messaging.registry import EventData, InvalidEventPayload, UnknownEventType, registry
 from shared.storage.database import AlreadyHandled, ServiceDatabase, Transaction
 from shared.storage.outages import waits_for_database
@@ -72,8 +74,12 @@ class EventConsumer:
         backoff_seconds: float,
         batch_size: int = 500,
         group: str | None = None,
+        topic_prefix: str = "",
     ) -> None:
+        """`topic_prefix` is the deployment's (see `ServiceSettings.topic`): a topic is owned by the service its
+        name after the prefix begins with, and only that service's events are taken from it."""
         self.name = name
+        self.topic_prefix = topic_prefix
         self.group = group or name
         self.topics = topics
         self._reactions = reactions
@@ -130,7 +136,13 @@ class EventConsumer:
     async def _readable(self, message: Message, dead_letters: AIOKafkaProducer) -> Delivered | None:
         """The message as an event this service reacts to; None once ignored or dead-lettered."""
         try:
+            if not all(key_is_utf8(name) for name, _ in message.headers):
+                await self._dead_letter(message, dead_letters, "UnreadableHeaders: a header key is not UTF-8")
+                return None
             envelope = Envelope.from_bytes(message.value)
+            if (refused := foreign_origin(message.topic, envelope, prefix=self.topic_prefix)) is not None:
+                await self._dead_letter(message, dead_letters, f"ForeignOrigin: {refused}")
+                return None
             row = self._reactions.to(envelope)
             if row is None:
                 registry.model_for(envelope.type, envelope.version)
@@ -138,11 +150,14 @@ class EventConsumer:
                 return None
             return Delivered(message, envelope, registry.parse(envelope), row)
         except (MalformedEvent, UnknownEventType, InvalidEventPayload) as error:
+            # our own messages: they name a field or a contract, never a value the event holds
             await self._dead_letter(message, dead_letters, f"{type(error).__name__}: {error}")
             return None
         except Exception as error:  # whatever else a message holds, it must not stop the partition
-            log.exception("unreadable message %s[%d]@%d", message.topic, message.partition, message.offset)
-            await self._dead_letter(message, dead_letters, f"Unreadable ({type(error).__name__}): {error}")
+            # the error's message may quote what the event holds: its type is told, never its message
+            kind = type(error).__name__
+            log.warning("unreadable message %s[%d]@%d (%s)", message.topic, message.partition, message.offset, kind)
+            await self._dead_letter(message, dead_letters, f"Unreadable ({kind})")
             return None
 
     async def _react_together(self, events: list[Delivered]) -> bool:
@@ -159,7 +174,7 @@ class EventConsumer:
             async with self._turn(events):
                 await self._database.transaction(in_transaction)
         except Exception as error:
-            log.info("batch of %d not handled together (%r); handling one by one", len(events), error)
+            log.info("batch of %d not handled together (%s); handling one by one", len(events), type(error).__name__)
             return False
         for event in events:
             self._handled_one(event)
@@ -175,6 +190,7 @@ class EventConsumer:
             try:
                 while (error := await self._attempt(event)) is not None:
                     if isinstance(error, Unprocessable):
+                        # a verdict its reaction words for the dead letter, naming ids and the rule, never values
                         await self._dead_letter(event.message, dead_letters, f"Unprocessable: {error}")
                         return
                     if waits_for_database(error):
@@ -182,10 +198,11 @@ class EventConsumer:
                         continue
                     attempts += 1
                     if attempts >= self._max_attempts:
-                        reason = f"handler failed {attempts} times, last: {type(error).__name__}: {error}"
+                        reason = f"handler failed {attempts} times, last: {type(error).__name__}"
                         await self._dead_letter(event.message, dead_letters, reason)
                         return
-                    log.warning("handling %s failed (attempt %d): %r", event.envelope.id, attempts, error)
+                    kind = type(error).__name__  # never its message: a database's quotes the key values it refused
+                    log.warning("handling %s failed (attempt %d): %s", event.envelope.id, attempts, kind)
                     await backoff.wait()
             finally:
                 self.health.waiting_for_database = None
@@ -246,6 +263,6 @@ class EventConsumer:
         try:
             await consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as error:
-            log.warning("commit after rebalance refused, events will be redelivered: %s", error)
+            log.warning("commit after rebalance refused, events will be redelivered: %s", type(error).__name__)
         for tp in offsets:
             self._handled.pop(tp, None)

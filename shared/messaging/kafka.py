@@ -12,6 +12,8 @@ from aiokafka.partitioner import DefaultPartitioner
 from murmurhash2 import murmurhash2
 from pydantic import SecretStr
 
+from shared.messaging.records import read_header_keys_as_bytes
+
 SecurityProtocol = Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"]
 SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 
@@ -70,7 +72,9 @@ def new_producer(*, bootstrap_servers: str, security: KafkaSecurity, client_id: 
 def new_consumer(
     *topics: str, bootstrap_servers: str, security: KafkaSecurity, group_id: str, client_id: str
 ) -> AIOKafkaConsumer:
-    """Offsets are committed by the consumer loop, only after an event is handled."""
+    """Offsets are committed by the consumer loop, only after an event is handled. Fetched records are read
+    whatever bytes they hold (`read_header_keys_as_bytes`), so the loop can dead-letter them."""
+    read_header_keys_as_bytes()
     return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap_servers,

@@ -59,7 +59,7 @@ class Message:
             value = None if record["value"] is None else bytes(record["value"])
             return cls(record, record["topic"], record["key"].encode(), value)
         except (KeyError, TypeError, AttributeError) as error:
-            raise MalformedRecord(f"not a record the relay can send ({error!r})") from None
+            raise MalformedRecord(f"not a record the relay can send ({type(error).__name__})") from None
 
     @property
     def headers(self) -> list[tuple[str, bytes]]:

@@ -36,7 +36,9 @@ FOOD_PERMITS = {"pirt_number": "P-IRT 2063604010123-29", "halal_number": "ID3611
 
 
 def message(payload: EventData, subject: str, sequence: int = 1) -> Message:
-    envelope = envelope_for(payload, source="/tests", subject=subject, sequence=sequence)
+    envelope = envelope_for(
+        payload, source=f"/services/{payload.event_type.split('.')[0]}", subject=subject, sequence=sequence
+    )
     return subject.encode(), envelope.to_bytes()
 
 

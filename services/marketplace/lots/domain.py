@@ -30,7 +30,8 @@ class ReleasedLot:
 
 @dataclass(frozen=True)
 class Reduction:
-    """What production took from a lot (negative: gave back) at the lot's `sequence`."""
+    """What production took from a lot (negative: gave back) at the lot's `sequence`: one change of the lot, so a
+    lot holds at most one reduction per sequence, however often its event is read."""
 
     event_id: str
     sequence: int

@@ -1,6 +1,6 @@
-"""Reactions that keep the marketplace's read model of lots released for sale, in any delivery order; what a
-lot's change does to a listing is given by the reactions table (`place`, `restock`), so that this read model,
-which listings read, never imports them."""
+"""Reactions that keep the marketplace's read model of lots released for sale, in any delivery order and however
+often an event is read (a reduction is kept once per lot sequence); what a lot's change does to a listing is given
+by the reactions table (`place`, `restock`), so that this read model, which listings read, never imports them."""
 
 from collections.abc import Awaitable, Callable
 
@@ -25,12 +25,12 @@ async def reduce_lot(
     tx: Transaction, envelope: Envelope, payload: LotDistributed | LotWrittenOff, *, restock: RestockLot
 ) -> None:
     """Production took part of a lot: its listing's stock follows."""
-    await store.learn_reduction(tx, payload.lot_id, Reduction(envelope.id, envelope.sequence, payload.quantity))
-    await restock(tx, payload.lot_id)
+    if await store.learn_reduction(tx, payload.lot_id, Reduction(envelope.id, envelope.sequence, payload.quantity)):
+        await restock(tx, payload.lot_id)
 
 
 async def dispose_of_lot(tx: Transaction, envelope: Envelope, payload: LotDisposed, *, restock: RestockLot) -> None:
     """Production disposed of part of a lot, or a reservation came back to it: its listing's stock follows."""
     taken = Reduction(envelope.id, envelope.sequence, domain.disposed(payload))
-    await store.learn_reduction(tx, payload.lot_id, taken)
-    await restock(tx, payload.lot_id)
+    if await store.learn_reduction(tx, payload.lot_id, taken):
+        await restock(tx, payload.lot_id)

@@ -38,9 +38,18 @@ async def learn_release(tx: Transaction, lot: LotReleasedForSale, sequence: int)
     return from_document(document)
 
 
-async def learn_reduction(tx: Transaction, lot_id: str, taken: Reduction) -> None:
+async def learn_reduction(tx: Transaction, lot_id: str, taken: Reduction) -> bool:
+    """Keep what production took at the lot's `sequence`, once: an event read again (its dedupe record gone, or
+    published again under another id) finds its sequence kept and changes nothing. False then."""
     reduction = {"event_id": taken.event_id, "sequence": taken.sequence, "quantity": stored_amount(taken.quantity)}
-    await tx.db[LOTS].update_one({"_id": lot_id}, {"$push": {"reductions": reduction}}, upsert=True, session=tx.session)
+    not_yet = {"_id": lot_id, "reductions.sequence": {"$ne": taken.sequence}}
+    pushed = await tx.db[LOTS].update_one(not_yet, {"$push": {"reductions": reduction}}, session=tx.session)
+    if pushed.matched_count:
+        return True
+    if await tx.document(LOTS, lot_id) is not None:
+        return False
+    await tx.db[LOTS].insert_one({"_id": lot_id, "reductions": [reduction]}, session=tx.session)
+    return True
 
 
 async def released_lot(tx: Transaction, lot_id: str) -> ReleasedLot | None:

@@ -1,5 +1,6 @@
 """The event feed's documents, each at a position given in commit order, so a cursor never passes an entry
-that has yet to commit; and the start-up migration of the entries earlier versions stored."""
+that has yet to commit, and at a position in agencies' order: the same, or for an entry whose links were learnt
+after it, the position it was given then; and the start-up migrations of the entries earlier versions stored."""
 
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -20,7 +21,11 @@ FEED = "event_feed"
 LISTED = {FEED: "_id"}
 """Entries from before positions existed are placed in the order received, at start."""
 LINK_WAIT = timedelta(minutes=10)
-"""How long an agency's feed waits at an entry whose programme is not known yet before passing it over."""
+"""How long an agency's feed waits at an entry whose programme is not known yet before passing it over; passed
+over, it comes in the agency's feed at the position it is given once its links are learnt."""
+AGENCY_POSITION = "agency_position"
+"""Where an agency's reads find an entry: its position when it came with whom it concerns, else the position it
+was given when that was learnt. Staff, and agencies that read every programme, read by `position`."""
 
 INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer's dedupe record, with no index more
     FEED: [
@@ -28,6 +33,8 @@ INDEXES = {  # an entry's `_id` is its event's id: unique, and so this consumer'
         # versions' unique index, as a database refuses a second index of the same keys with other options.
         IndexModel([(POSITION, ASCENDING), ("type", ASCENDING)], name="in_commit_order"),
         IndexModel([("type", ASCENDING), (POSITION, ASCENDING)], name="type_in_commit_order"),
+        IndexModel([(AGENCY_POSITION, ASCENDING), ("type", ASCENDING)], name="in_agencies_order"),
+        IndexModel([("type", ASCENDING), (AGENCY_POSITION, ASCENDING)], name="type_in_agencies_order"),
     ],
 }
 KEYED_BY_EVENT = "keyed_by_event"
@@ -58,22 +65,31 @@ async def append_to_feed(tx: Transaction, entries: Sequence[tuple[FeedEntry, Aud
     received_at = datetime.now(UTC)
     positions = await tx.take_positions(FEED, len(entries))
     documents = [
-        {**to_document(entry, audience), POSITION: position, "received_at": received_at}
+        {**to_document(entry, audience), POSITION: position, AGENCY_POSITION: position, "received_at": received_at}
         for position, (entry, audience) in zip(positions, entries, strict=True)
     ]
     await tx.insert_once_per_event(FEED, documents)
 
 
 async def scope_entries(tx: Transaction, scopes: dict[str, Scope]) -> None:
-    """Entries that waited for their links, given whom they concern."""
+    """Entries that waited for their links, given whom they concern and a new place in agencies' order (the
+    feed's next positions, in this transaction's commit order): an agency's cursor that passed one while it
+    waited, however long ago, finds it after the cursor now."""
     if not scopes:
         return
-    audiences = {event_id: {"$set": asdict(Audience.of(scope))} for event_id, scope in scopes.items()}
+    positions = await tx.take_positions(FEED, len(scopes))
+    audiences = {
+        event_id: {"$set": {**asdict(Audience.of(scope)), AGENCY_POSITION: position}}
+        for position, (event_id, scope) in zip(positions, scopes.items(), strict=True)
+    }
     found = await tx.db[FEED].bulk_write(
-        [UpdateOne({"_id": event_id}, audience) for event_id, audience in audiences.items()], session=tx.session
+        [UpdateOne({"_id": event_id, "waiting": True}, audience) for event_id, audience in audiences.items()],
+        session=tx.session,
     )
     if found.matched_count < len(audiences):  # an older replica's entries, keyed otherwise until rekeyed (below)
-        writes = [UpdateOne({"event_id": event_id}, audience) for event_id, audience in audiences.items()]
+        writes = [
+            UpdateOne({"event_id": event_id, "waiting": True}, audience) for event_id, audience in audiences.items()
+        ]
         await tx.db[FEED].bulk_write(writes, session=tx.session)
 
 
@@ -82,20 +98,21 @@ async def feed_page(
 ) -> tuple[list[FeedEntry], str | None]:
     """Entries after the cursor, in commit order, of `types` (None: any), and the cursor of the last one.
 
-    With `agency`, only entries bound to no programme or to that agency's; the page ends before an entry
-    still waiting to learn whom it concerns (it may turn out to be the agency's), unless it has waited longer
-    than LINK_WAIT, when it is passed over as another's.
+    With `agency`, only entries bound to no programme or to that agency's, in agencies' order; the page ends
+    before an entry still waiting to learn whom it concerns (it may turn out to be the agency's), unless it has
+    waited longer than LINK_WAIT: it is passed over then, and comes after the cursor once its links are learnt.
     """
-    query: dict[str, object] = {POSITION: {"$gt": position_of(after)}}
+    order = POSITION if agency is None else AGENCY_POSITION
+    query: dict[str, object] = {order: {"$gt": position_of(after)}}
     if types is not None:
         query["type"] = {"$in": types}
     if agency is not None:
         query["$or"] = [{"bound": {"$ne": True}}, {"agency_ids": agency}, {"waiting": True}]
-    documents = await database.db[FEED].find(query, sort=[(POSITION, ASCENDING)], limit=limit).to_list()
+    documents = await database.db[FEED].find(query, sort=[(order, ASCENDING)], limit=limit).to_list()
     if agency is not None:
         documents = _before_the_first_waiting(documents, datetime.now(UTC) - LINK_WAIT)
     entries = [from_document(document) for document in documents]
-    cursor = str(documents[-1][POSITION]) if documents else after
+    cursor = str(documents[-1][order]) if documents else after
     return entries, cursor
 
 
@@ -125,6 +142,15 @@ async def upgrade_feed(database: ServiceDatabase) -> bool:
     await drop_unique_positions(database)
     await pages.place_unpositioned(database, LISTED)
     return await key_entries_by_event(database)
+
+
+async def place_for_agencies(database: ServiceDatabase) -> bool:
+    """Entries stored before agencies' order existed are at their position in it (an entry that waited then
+    and is given its links later moves on from there). Unfinished (run again at the next start) while a start
+    finds any to place: an older replica may still be writing them, mid-upgrade."""
+    unplaced = {AGENCY_POSITION: {"$exists": False}, POSITION: {"$exists": True}}
+    placed = await database.db[FEED].update_many(unplaced, [{"$set": {AGENCY_POSITION: f"${POSITION}"}}])
+    return placed.matched_count == 0
 
 
 async def drop_unique_positions(database: ServiceDatabase) -> None:

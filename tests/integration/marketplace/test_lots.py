@@ -1,5 +1,6 @@
 """The marketplace's read model of released lots, against the real database."""
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -7,7 +8,9 @@ from uuid import uuid4
 from bson.decimal128 import Decimal128
 
 from services.marketplace.lots import store as lots_store
-from tests.support.services import RunningService
+from tests.support.infrastructure import Infrastructure
+from tests.support.marketplace import Season, learn
+from tests.support.services import RunningService, eventually
 
 
 async def test_a_lot_stored_with_decimal_text_and_an_iso_day_reads_the_same_after_its_migration(
@@ -35,3 +38,34 @@ async def test_a_lot_stored_with_decimal_text_and_an_iso_day_reads_the_same_afte
     lot = await database.read(lambda tx: lots_store.released_lot(tx, lot_id))
     assert lot is not None
     assert (lot.available, lot.best_before, lot.listing_id) == (Decimal("17.25"), date(2026, 12, 1), None)
+
+
+async def test_a_reduction_read_again_after_its_dedupe_record_is_gone_takes_nothing_twice(
+    infrastructure: Infrastructure, namespace: str, marketplace: RunningService
+) -> None:
+    """A group reset past its dedupe records (or whose offsets Kafka dropped) reads old events again: each
+    reduction is kept once per lot sequence, whether it comes with its own id or is published again under another."""
+    season, lot_id = Season(), str(uuid4())
+    distributed = season.distributed(lot_id, "5", sequence=3)
+    await learn(infrastructure, namespace, production=[season.site(), season.released(lot_id, "20"), distributed])
+    database = marketplace.runtime.database
+
+    async def available() -> Decimal | None:
+        lot = await database.read(lambda tx: lots_store.released_lot(tx, lot_id))
+        return None if lot is None else lot.available
+
+    await eventually(lambda: _equal(available(), Decimal(15)))
+    await database.db["processed_events"].delete_many({})  # as if they had expired
+
+    again = [distributed, season.distributed(lot_id, "5", sequence=3), season.distributed(lot_id, "1", sequence=4)]
+    await learn(infrastructure, namespace, production=again)  # the last, a new change, is read after the others
+    await eventually(lambda: _equal(available(), Decimal(14)))
+    stored = await database.db["lots"].find_one({"_id": lot_id})
+    assert stored is not None
+    assert [taken["sequence"] for taken in stored["reductions"]] == [3, 4]
+
+
+async def _equal(value: Awaitable[Decimal | None], expected: Decimal) -> bool:
+    found = await value
+    assert found is None or found >= expected, f"{found} left: a reduction was taken twice"
+    return found == expected

@@ -1,10 +1,11 @@
 """`deploy.operate reset-group` moves a stopped service's consumer group to the first event at or after a time;
 it refuses while the service runs, and the events read again are applied once all the same."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from pymongo import ASCENDING, AsyncMongoClient
 
 from services.production.main import ProductionSettings
 from services.production.main import create_app as create_production
@@ -25,7 +26,7 @@ async def publish_registrations(bootstrap: str, topic: str, numbers: range, at: 
     try:
         for number in numbers:
             payload = ParticipantRegistered(participant_id=f"p-{number}", facility_id="rutan-serang", registered_at=at)
-            envelope = envelope_for(payload, source="/tests", subject=f"p-{number}", sequence=1)
+            envelope = envelope_for(payload, source="/services/enrolment", subject=f"p-{number}", sequence=1)
             timestamp = int(at.timestamp() * 1000)
             await producer.send(topic, envelope.to_bytes(), key=f"p-{number}".encode(), timestamp_ms=timestamp)
         await producer.flush()
@@ -64,6 +65,8 @@ async def test_a_stopped_services_group_is_reset_to_a_time_and_reads_again_from_
         "reset-group",
         "--service",
         "production",
+        "--database",
+        f"{namespace}production",
         "--topic",
         "enrolment.events",
         "--to",
@@ -92,3 +95,35 @@ async def test_a_stopped_services_group_is_reset_to_a_time_and_reads_again_from_
 
 async def at_zero(count: Any) -> bool:
     return bool(await count == 0)
+
+
+async def test_dedupe_records_never_expire_and_a_reset_before_those_an_earlier_version_let_expire_is_refused(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    """Earlier versions deleted a dedupe record after 30 days while topics keep every event: this version keeps
+    them, and `reset-group` refuses (unless forced) a point before the records it still holds are complete."""
+    settings = settings_for(ProductionSettings, infrastructure, namespace)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infrastructure.mongodb_url, tz_aware=True)
+    processed = client[f"{namespace}production"]["processed_events"]
+    await processed.create_index([("handled_at", ASCENDING)], name="handled_ttl", expireAfterSeconds=30 * 86_400)
+    try:
+        async with serving(create_production(settings)):
+            pass  # its first start with this version
+        indexes = await processed.index_information()
+    finally:
+        await client.close()
+    assert not [name for name, index in indexes.items() if "expireAfterSeconds" in index]
+
+    def reset(*to: str) -> tuple[str, ...]:
+        where = ("--service", "production", "--database", f"{namespace}production", "--topic", "enrolment.events")
+        return ("reset-group", *where, *to)
+
+    long_ago = ("--to", "2026-01-01T00:00:00+00:00")
+    for point in (long_ago, ("--to-beginning",)):
+        refused = await operate(infrastructure, namespace, *reset(*point))
+        assert refused.code != 0
+        assert "dedupe records are complete" in refused.err
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    assert (await operate(infrastructure, namespace, *reset("--to", yesterday))).code == 0
+    forced = await operate(infrastructure, namespace, *reset(*long_ago, "--force"))
+    assert forced.code == 0, forced.err

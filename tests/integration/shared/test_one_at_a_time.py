@@ -46,7 +46,7 @@ async def test_partitions_overlap_unless_their_reaction_runs_one_at_a_time(
     row = OnRun(ParticipantRegistered, slow_run, one_at_a_time=one_at_a_time)
     loop = EventConsumer(
         name="consumer", group=group, topics=[topic], reactions=Reactions(row),
-        database=database, max_attempts=3, backoff_seconds=0.01,
+        database=database, max_attempts=3, backoff_seconds=0.01, topic_prefix=namespace,
     )  # fmt: skip
     consumer = AIOKafkaConsumer(bootstrap_servers=servers, group_id=group, auto_offset_reset="earliest")
     await consumer.start()

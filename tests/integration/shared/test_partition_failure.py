@@ -61,6 +61,7 @@ async def test_a_failing_partition_stops_the_others_before_they_handle_or_commit
         database=database,
         max_attempts=3,
         backoff_seconds=0.01,
+        topic_prefix=namespace,  # enrolment's topic, in the test's namespace
     )
     consumer = AIOKafkaConsumer(
         bootstrap_servers=servers, group_id=group, enable_auto_commit=False, auto_offset_reset="earliest"

@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.kafka import dead_letters, publish, registered
+from tests.support.kafka import RawRecord, dead_letters, produce_raw, publish, raw_dead_letters, registered
 from tests.support.services import RunningService, eventually
 
 
@@ -82,3 +82,43 @@ async def test_a_message_too_large_to_dead_letter_whole_is_dead_lettered_without
     assert letter["value"] is None
     assert letter["headers"]["dlq.value_omitted"] == f"{len(huge)} bytes, too large to dead-letter whole"
     assert letter["headers"]["dlq.reason"].startswith("MalformedEvent")
+
+
+async def test_a_record_of_any_bytes_is_dead_lettered_at_its_offset_and_the_records_around_it_are_handled(
+    infrastructure: Infrastructure, namespace: str, production: RunningService
+) -> None:
+    """aiokafka decodes header keys while it fetches: one that is not UTF-8 used to fail every poll at its
+    offset (and lose the records fetched before it). Now it reaches the dead letters, as does a message whose
+    header is too large to dead-letter even without its value; any bytes in a key or a header value are just
+    carried."""
+    topic = f"{namespace}enrolment.events"
+    # as large as the broker takes: with the dead-letter headers added it fits neither whole nor without its value
+    huge_header = (b"trace", b"x" * 1_048_400)
+    records = [
+        RawRecord(registered("p-before"), key=b"k"),
+        RawRecord(registered("p-bad-key"), key=b"k", headers=[(b"\xff\xfe\x80 key", b"v"), (b"fine", b"v")]),
+        RawRecord(registered("p-odd-bytes"), key=b"\xff\x00\xfe", headers=[(b"nothing", None), (b"bin", b"\xff\xc0")]),
+    ]
+    first = await produce_raw(infrastructure, topic, records)
+    huge = await produce_raw(infrastructure, topic, [RawRecord(b"{not json", key=b"k", headers=[huge_header])])
+    await produce_raw(infrastructure, topic, [RawRecord(registered("p-after"), key=b"k")])
+
+    participants = production.runtime.database.db["participants"]
+    await eventually(lambda: participants.find_one({"_id": "p-after"}))
+    handled = {document["_id"] async for document in participants.find({})}
+    assert handled == {"p-before", "p-odd-bytes", "p-after"}
+
+    letters = await eventually(lambda: _at_least(2, raw_dead_letters(infrastructure, f"{topic}.dlq")))
+    assert len(letters) == 2
+    bad_key, too_large = (dict(letter.headers) for letter in letters)
+    assert bad_key["dlq.original_offset"] == str(first + 1).encode()
+    assert bad_key["dlq.reason"] == b"UnreadableHeaders: a header key is not UTF-8"
+    assert bad_key["fine"] == b"v"  # the headers a producer can write are kept
+    assert b"not UTF-8" in bad_key["dlq.headers_omitted"]
+    assert letters[0].value == records[1].value
+    assert too_large["dlq.original_offset"] == str(huge).encode()
+    assert too_large["dlq.reason"].startswith(b"MalformedEvent")
+    assert "trace" not in too_large
+    assert letters[1].value is None
+    assert too_large["dlq.headers_omitted"] == b"1 header(s) of 1048405 bytes omitted"
+    assert (await production.http.get("/health/ready")).status_code == 200

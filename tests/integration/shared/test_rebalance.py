@@ -27,7 +27,7 @@ async def publish_registrations(infrastructure: Infrastructure, topic: str, firs
                 facility_id="rutan-serang",
                 registered_at=datetime(2026, 11, 1, 8, tzinfo=UTC),
             )
-            envelope = envelope_for(payload, source="/tests", subject=participant_id, sequence=1)
+            envelope = envelope_for(payload, source="/services/enrolment", subject=participant_id, sequence=1)
             await producer.send(topic, value=envelope.to_bytes(), key=participant_id.encode())
         await producer.flush()
     finally:
