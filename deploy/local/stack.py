@@ -156,7 +156,7 @@ def status(s: settings.Settings) -> bool:
     for service in [RECEIVER, *SERVICES]:
         body = health(service, "ready")
         healthy &= body is not None
-        print(f"{service}: {'ready' if body else 'not ready'} at http://127.0.0.1:{port_of(service)}")
+        print(f"{service}: {'ready' if body is not None else 'not ready'} at http://127.0.0.1:{port_of(service)}")
     return healthy
 
 
