@@ -291,7 +291,7 @@ def user_profile() -> str:
 
 
 def realm() -> dict[str, Any]:
-    roles = [{"name": scope, "description": description} for scope, description in SCOPES.items()]
+    roles: list[dict[str, Any]] = [{"name": s, "description": about} for s, about in SCOPES.items()]
     roles += [
         {"name": role, "composite": True, "composites": {"realm": scopes}, "description": f"a person: {role}"}
         for role, scopes in PERSON_ROLES.items()
