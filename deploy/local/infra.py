@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Start/stop the project's local infrastructure (Kafka KRaft broker, SecantusDB) idempotently.
+"""Start/stop the project's local infrastructure (Kafka KRaft broker, SecantusDB, Keycloak) idempotently.
 
-Usage: python3 deploy/local/infra.py {up|down|status} [kafka|mongo]...   (default: both)
+Usage: python3 deploy/local/infra.py {up|down|status} [kafka|mongo|keycloak]...   (default: all)
 
 Environment (all optional): DATA_DIR (<repo>/.data), CACHE_DIR (~/.cache/pembinaan-platform), KAFKA_PORT
 (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_VERSION (4.4.0), KAFKA_SASL_USERS (none;
 user:password[,...]: the client listener is SASL_PLAINTEXT with these PLAIN logins), MONGODB_PORT (27017),
 MONGODB_SERVER (rust: secantusd-rs, built once into the cache, falling back to python if it cannot be;
 python: secantusd-py), SECANTUSD (<repo>/.venv/bin/secantusd-py), READY_TIMEOUT (90 seconds), JAVA_HOME;
-KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL mark that service as external: it is only waited for, never started.
-Logs: $DATA_DIR/logs/{kafka,mongo}.log; pid files: $DATA_DIR/run/{kafka,mongo}.pid. Stdlib only.
+KEYCLOAK_PORT (8080), KEYCLOAK_MANAGEMENT_PORT (9000), KEYCLOAK_VERSION (26.7.3), KEYCLOAK_ADMIN_USER (admin),
+KEYCLOAK_ADMIN_PASSWORD (admin; local only): Keycloak runs on a Java 21+ JAVA_HOME or /usr/lib/jvm/temurin-*.
+KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL / KEYCLOAK_URL mark that service as external: it is only waited for.
+Logs: $DATA_DIR/logs/<name>.log; pid files: $DATA_DIR/run/<name>.pid. Stdlib only.
 Exit codes: 0 ok; 1 failure (one line per failure on stderr; for status: something is not up).
 """
 
@@ -23,27 +25,37 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import kafka_server
+import keycloak_server
 import mongo_server
 import processes as proc
 import settings
 from processes import InfraError
 from settings import Settings
 
-SERVERS: dict[str, ModuleType] = {"kafka": kafka_server, "mongo": mongo_server}
-EXTERNAL_ENV = {"kafka": "KAFKA_BOOTSTRAP_SERVERS", "mongo": "MONGODB_URL"}
-PORT_ENV = {"kafka": "KAFKA_PORT", "mongo": "MONGODB_PORT"}
-KIND = {"kafka": "a Kafka broker", "mongo": "a MongoDB-protocol server"}
+SERVERS: dict[str, ModuleType] = {"kafka": kafka_server, "mongo": mongo_server, "keycloak": keycloak_server}
+EXTERNAL_ENV = {"kafka": "KAFKA_BOOTSTRAP_SERVERS", "mongo": "MONGODB_URL", "keycloak": "KEYCLOAK_URL"}
+PORT_ENV = {"kafka": "KAFKA_PORT", "mongo": "MONGODB_PORT", "keycloak": "KEYCLOAK_PORT"}
+EXTRA_PORT_ENV = {"kafka": "KAFKA_CONTROLLER_PORT", "keycloak": "KEYCLOAK_MANAGEMENT_PORT"}
+KIND = {
+    "kafka": "a Kafka broker",
+    "mongo": "a MongoDB-protocol server",
+    "keycloak": "Keycloak with the pembinaan realm",
+}
 
 
 def probe(name: str, host: str, port: int) -> str | None:
     """Protocol-level readiness check: info string if the server answers, else None."""
     if name == "kafka":
         return kafka_server.api_versions(host, port)
+    if name == "keycloak":
+        return keycloak_server.well_known(host, port)
     return mongo_server.hello(host, port)
 
 
 def label(name: str, pid: int, info: str) -> str:
     """Short description of a server we run, e.g. '4.4.0' or 'SecantusDB 0.7.0b3, replica set secantus'."""
+    if name == "keycloak":
+        return f"{keycloak_server.version_of(pid)}, {info}"
     return kafka_server.version_of(pid) if name == "kafka" else info
 
 
@@ -71,7 +83,7 @@ def check_ports_free(name: str, mod: ModuleType, s: Settings) -> None:
         if proc.port_open(host, extra):
             raise InfraError(
                 f"{name}: port {extra} is in use by {proc.describe_listener(extra)}; free it or "
-                f"set {name.upper()}_CONTROLLER_PORT"
+                f"set {EXTRA_PORT_ENV[name]}"
             )
 
 
@@ -82,7 +94,8 @@ def start(name: str, mod: ModuleType, s: Settings) -> str:
     check_ports_free(name, mod, s)
     argv = mod.prepare(s)
     t0 = time.monotonic()
-    pid = proc.spawn(argv, log_file, pid_file, cwd=s.data_dir)
+    env = keycloak_server.kc_env(s) if name == "keycloak" else None
+    pid = proc.spawn(argv, log_file, pid_file, cwd=s.data_dir, env=env)
     try:
         info = proc.wait_until(lambda: probe(name, host, port), s.timeout, pid, log_file, name)
     except InfraError:
@@ -179,7 +192,7 @@ def status(name: str, s: Settings) -> tuple[bool, str]:
 
 def parse_args(argv: list[str]) -> tuple[str, list[str]]:
     """Return (command, services) from the command line or exit 2 with usage."""
-    usage = "usage: infra.py {up|down|status} [kafka|mongo]..."
+    usage = "usage: infra.py {up|down|status} [kafka|mongo|keycloak]..."
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip() if argv else usage, file=sys.stdout if argv else sys.stderr)
         sys.exit(0 if argv else 2)

@@ -29,6 +29,14 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker 
   export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
   export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:${MONGODB_PORT:-27017}}"
 fi
+# Keycloak for the sign-in tests: KEYCLOAK_URL when given, else the project's own (stopped again if started here)
+if [[ -z "${KEYCLOAK_URL:-}" ]]; then
+  if [[ "$started_here" == no ]] && ! python3 deploy/local/infra.py status keycloak >/dev/null 2>&1; then
+    trap 'python3 deploy/local/infra.py down keycloak' EXIT
+  fi
+  python3 deploy/local/infra.py up keycloak || exit 1
+  export KEYCLOAK_URL="http://127.0.0.1:${KEYCLOAK_PORT:-8080}"
+fi
 
 # the storefront's tests drive Debian's Chromium: installed here when missing (as root, or with sudo when it needs
 # no password); without it those tests fail and say how to install it

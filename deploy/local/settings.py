@@ -12,6 +12,7 @@ from processes import InfraError
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DEFAULT_KAFKA_VERSION = "4.4.0"
+DEFAULT_KEYCLOAK_VERSION = "26.7.3"  # the newest org.keycloak:keycloak-quarkus-dist on Maven Central
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Settings:
     mongodb_server: str
     timeout: float
     java: str
+    keycloak_port: int = 8080
+    keycloak_management_port: int = 9000
+    keycloak_url: str | None = None
+    keycloak_version: str = DEFAULT_KEYCLOAK_VERSION
+    keycloak_admin_user: str = "admin"
+    keycloak_admin_password: str = "admin"
 
     @property
     def logs_dir(self) -> Path:
@@ -109,4 +116,10 @@ def load() -> Settings:
         mongodb_server=_choice_env("MONGODB_SERVER", ("rust", "python")),
         timeout=float(_int_env("READY_TIMEOUT", 90)),
         java=_java(),
+        keycloak_port=_int_env("KEYCLOAK_PORT", 8080),
+        keycloak_management_port=_int_env("KEYCLOAK_MANAGEMENT_PORT", 9000),
+        keycloak_url=os.environ.get("KEYCLOAK_URL", "").strip() or None,
+        keycloak_version=os.environ.get("KEYCLOAK_VERSION", "").strip() or DEFAULT_KEYCLOAK_VERSION,
+        keycloak_admin_user=os.environ.get("KEYCLOAK_ADMIN_USER", "").strip() or "admin",
+        keycloak_admin_password=os.environ.get("KEYCLOAK_ADMIN_PASSWORD", "").strip() or "admin",
     )

@@ -1,4 +1,4 @@
-"""Where the tests' Kafka and MongoDB come from: given servers, testcontainers, or the project's own."""
+"""Where the tests' Kafka, MongoDB and Keycloak come from: given servers, testcontainers, or the project's own."""
 
 import os
 import shutil
@@ -17,6 +17,20 @@ INFRA = REPO / "deploy" / "local" / "infra.py"
 class Infrastructure:
     kafka_bootstrap_servers: str
     mongodb_url: str
+
+    @property
+    def keycloak_url(self) -> str:
+        """Keycloak with the pembinaan realm, started on first use (it is not needed by most tests)."""
+        return keycloak_url()
+
+
+def keycloak_url() -> str:
+    """KEYCLOAK_URL when set, else the project's own Keycloak, started by infra.py when it is not running."""
+    given = os.environ.get("KEYCLOAK_URL", "").strip()
+    if given:
+        return given.rstrip("/")
+    run_infra("up", "keycloak")
+    return "http://127.0.0.1:" + os.environ.get("KEYCLOAK_PORT", "8080")
 
 
 def docker_reachable() -> bool:
