@@ -58,7 +58,7 @@ class Issuer:
     def claims(self, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
         base = {"iss": self.url, "aud": [AUDIENCE, "account"], "sub": str(uuid.uuid4()), "iat": now, "exp": now + 300}
-        base |= {"azp": "console", "preferred_username": "officer-serang", "typ": "Bearer"}
+        base |= {"azp": "console", "preferred_username": "officer-serang", "typ": "Bearer", "jti": str(uuid.uuid4())}
         return {key: value for key, value in (base | overrides).items() if value is not None}
 
     def token(self, *, roles: list[str], key: SigningKey | None = None, algorithm: str = "RS256", **claims: Any) -> str:

@@ -13,6 +13,7 @@ from services.enrolment.main import EnrolmentSettings
 from services.enrolment.main import create_app as create_enrolment
 from tests.support.enrolment import STAFF_SCOPES, known_facility, registered_participant
 from tests.support.infrastructure import Infrastructure
+from tests.support.participants import new_registration
 from tests.support.services import RunningService, serving, settings_for
 from tests.support.tokens import Issuer, SigningKey, running_issuer
 
@@ -131,3 +132,33 @@ async def test_an_issuer_out_of_reach_gets_a_503_not_a_pass(infrastructure: Infr
         response = await service.http.get("/participants", headers=bearer(issuer.token(roles=[*STAFF_SCOPES])))
     assert response.status_code == 503, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_retry_with_a_refreshed_token_is_answered_once_and_another_subject_never_meets_the_key(
+    service: RunningService, issuer: Issuer
+) -> None:
+    roles, body = [*STAFF_SCOPES], new_registration()
+    first = {**bearer(issuer.token(roles=roles, sub="officer-1")), "Idempotency-Key": "register-1"}
+    created = await service.http.post("/participants", json=body, headers=first)
+    assert created.status_code == 201, created.text
+    refreshed = {**bearer(issuer.token(roles=roles, sub="officer-1")), "Idempotency-Key": "register-1"}
+    retried = await service.http.post("/participants", json=body, headers=refreshed)
+    assert retried.json()["id"] == created.json()["id"]
+
+    other = {**bearer(issuer.token(roles=roles, sub="officer-2")), "Idempotency-Key": "register-1"}
+    theirs = await service.http.post("/participants", json=new_registration(), headers=other)
+    assert theirs.status_code == 201, theirs.text  # were the keys to meet, another body would be a 422
+    assert theirs.json()["id"] != created.json()["id"]
+
+
+async def test_a_bad_token_with_a_used_idempotency_key_gets_a_401_not_the_stored_answer(
+    service: RunningService, issuer: Issuer
+) -> None:
+    body = new_registration()
+    good = {**bearer(issuer.token(roles=[*STAFF_SCOPES], sub="officer-1")), "Idempotency-Key": "register-2"}
+    assert (await service.http.post("/participants", json=body, headers=good)).status_code == 201
+    expired = issuer.token(roles=[*STAFF_SCOPES], sub="officer-1", exp=int(time.time()) - 600)
+    replay = await service.http.post(
+        "/participants", json=body, headers={**bearer(expired), "Idempotency-Key": "register-2"}
+    )
+    assert replay.status_code == 401, replay.text
