@@ -91,6 +91,16 @@ class ServiceSettings(KafkaSettings):
     the rate limits count a client by the address they report. Empty: no proxy is trusted."""
     forwarded_header: ForwardedHeader = Field("x-forwarded-for", validation_alias=platform_wide("FORWARDED_HEADER"))
     """Which header the trusted proxies append the client's address to (`X-Forwarded-For` or RFC 7239 `Forwarded`)."""
+    oidc_issuer: str = Field("http://127.0.0.1:8080/realms/pembinaan", validation_alias=platform_wide("OIDC_ISSUER"))
+    """The `iss` every access token must carry (Keycloak's realm URL); empty: Bearer tokens are refused."""
+    oidc_audience: str = Field("pembinaan-services", validation_alias=platform_wide("OIDC_AUDIENCE"))
+    oidc_jwks_url: str = Field("", validation_alias=platform_wide("OIDC_JWKS_URL"))
+    """Where the issuer's keys are fetched; empty: the issuer's `/protocol/openid-connect/certs`."""
+    oidc_leeway_seconds: float = Field(30.0, ge=0, le=300, validation_alias=platform_wide("OIDC_LEEWAY_SECONDS"))
+    oidc_jwks_refresh_seconds: float = Field(30.0, ge=0, validation_alias=platform_wide("OIDC_JWKS_REFRESH_SECONDS"))
+    """The least time between two fetches of the keys (an unknown kid asks for one)."""
+    oidc_jwks_max_age_seconds: float = Field(600.0, gt=0, validation_alias=platform_wide("OIDC_JWKS_MAX_AGE_SECONDS"))
+    oidc_jwks_timeout_seconds: float = Field(5.0, gt=0, validation_alias=platform_wide("OIDC_JWKS_TIMEOUT_SECONDS"))
     max_request_bytes: int = 1_000_000
     outbox_poll_seconds: float = 0.5
     outbox_batch_size: int = 1000
@@ -116,6 +126,10 @@ class ServiceSettings(KafkaSettings):
             "connectTimeoutMS": self.mongodb_connect_timeout_ms,
             "serverSelectionTimeoutMS": min(10_000, self.mongodb_timeout_ms),
         }
+
+    @property
+    def jwks_url(self) -> str:
+        return self.oidc_jwks_url or f"{self.oidc_issuer.rstrip('/')}/protocol/openid-connect/certs"
 
     @property
     def database_name(self) -> str:

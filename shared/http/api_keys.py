@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.exceptions import HTTPException
 
@@ -137,10 +137,28 @@ api_key_header = APIKeyHeader(
 )
 
 
-async def current_caller(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller:
-    """401 without a valid, unrevoked key (one revoked in the last `CALLER_KEPT_SECONDS` may pass here)."""
+bearer_token = HTTPBearer(
+    auto_error=False, description="An access token from the platform's OIDC issuer (Keycloak realm `pembinaan`)."
+)
+CHALLENGES = {"WWW-Authenticate": 'Bearer realm="pembinaan", ApiKey'}
+NO_TOKENS = 'Bearer error="invalid_token", error_description="This service accepts no access tokens."'
+
+
+async def current_caller(
+    request: Request,
+    token: Annotated[str | None, Depends(api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)],
+) -> Caller:
+    """The caller of an API key or of a Bearer access token: 401 without a valid one (a key revoked in the last
+    `CALLER_KEPT_SECONDS` may pass here), 400 with both (which of two identities is meant is not guessed)."""
+    if token and bearer:
+        raise HTTPException(400, "Send either an X-API-Key or an Authorization: Bearer token, not both.")
+    if bearer:
+        return await token_caller(request, bearer.credentials)
     if not token:
-        raise HTTPException(401, "An API key is required (X-API-Key header).", headers={"WWW-Authenticate": "ApiKey"})
+        raise HTTPException(
+            401, "An API key (X-API-Key) or an access token (Authorization: Bearer) is required.", headers=CHALLENGES
+        )
 
     async def authenticate(token: str) -> Caller | None:  # the database is asked only for a key not kept
         return await ApiKeys(request.app.state.runtime.database.db).authenticate(token)
@@ -152,12 +170,21 @@ async def current_caller(request: Request, token: Annotated[str | None, Depends(
     return caller
 
 
+async def token_caller(request: Request, token: str) -> Caller:
+    """The Caller of a Bearer token, by the app's verifier (shared.http.tokens; kept off this module's imports)."""
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if verifier is None:
+        raise HTTPException(401, "This service accepts no access tokens.", headers={"WWW-Authenticate": NO_TOKENS})
+    caller: Caller = await verifier.bearer_caller(token)
+    return caller
+
+
 def scoped(scope: str) -> Any:
     """A dependency giving the caller, or 403 when the key lacks `scope`."""
 
     async def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if not caller.may(scope):
-            raise HTTPException(403, f"The API key lacks the scope {scope!r}.")
+            raise HTTPException(403, f"The caller's key or token lacks the scope {scope!r}.")
         return caller
 
     return Depends(check)

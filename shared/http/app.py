@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -16,8 +17,9 @@ from shared.http.idempotency import Idempotency
 from shared.http.logs import configure_json_logs
 from shared.http.middleware import BodyLimit, QueryDeadline, RequestContext
 from shared.http.problems import install_problem_handlers
+from shared.http.tokens import IssuerKeys, OidcPolicy, TokenVerifier
 from shared.runtime import ServiceRuntime
-from shared.settings import trusted_networks
+from shared.settings import ServiceSettings, trusted_networks
 from shared.storage.database import ServiceDatabase
 
 health = APIRouter(tags=["operations"])
@@ -68,12 +70,28 @@ async def event_catalogue() -> HTMLResponse:
     return HTMLResponse(published_page())
 
 
+def token_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier | None:
+    """None when no issuer is set: then every Bearer token is refused."""
+    if not settings.oidc_issuer:
+        return None
+    policy = OidcPolicy(settings.oidc_issuer, settings.oidc_audience, settings.oidc_leeway_seconds)
+    keys = IssuerKeys(
+        settings.jwks_url,
+        http,
+        refresh_seconds=settings.oidc_jwks_refresh_seconds,
+        max_age_seconds=settings.oidc_jwks_max_age_seconds,
+    )
+    return TokenVerifier(policy, keys)
+
+
 def create_service_app(
     *, runtime: ServiceRuntime, routers: list[APIRouter], title: str, description: str, **fastapi_options: Any
 ) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the service runtime."""
     settings = runtime.settings
     configure_json_logs(settings.service_name, settings.log_level)
+
+    issuer_http = httpx.AsyncClient(timeout=settings.oidc_jwks_timeout_seconds, follow_redirects=False)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,10 +100,12 @@ def create_service_app(
             yield
         finally:
             await runtime.stop()
+            await issuer_http.aclose()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan, **fastapi_options)
     app.state.runtime = runtime
     app.state.recent_callers = RecentCallers()
+    app.state.token_verifier = token_verifier(settings, issuer_http)
     install_problem_handlers(app)
     app.include_router(health)
     for router in routers:

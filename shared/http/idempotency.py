@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.errors import Conflict, InvalidInput
 from shared.http.api_keys import ApiKeys
 from shared.http.problems import problem
+from shared.http.tokens import IssuerUnreachable, TokenRefused
 from shared.storage.database import Document, ServiceDatabase, Transaction
 
 HEADER = "Idempotency-Key"
@@ -53,10 +54,23 @@ class Outcome:
     first: Document | None = None
 
 
-def key_id(headers: dict[bytes, bytes], key: str) -> str:
-    """The stored id of a key: per API key, so two clients' keys never meet."""
-    caller = hashlib.sha256(headers.get(b"x-api-key", b"")).hexdigest()[:16]
+def key_id(headers: dict[bytes, bytes], key: str, token_subject: str | None = None) -> str:
+    """The stored id of a key: per API key, or per token subject (a retry may carry a refreshed token), so two
+    clients' keys never meet."""
+    credential = f"token:{token_subject}".encode() if token_subject else headers.get(b"x-api-key", b"")
+    caller = hashlib.sha256(credential).hexdigest()[:16]
     return f"{caller}:{key}"
+
+
+async def token_subject(scope: Scope, headers: dict[bytes, bytes]) -> str | None:
+    """The verified subject of a Bearer token; None without one. A bad token raises, and the request is then
+    left to the route, whose dependency answers it (401 or 503) without touching any stored answer."""
+    scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    verifier = getattr(scope["app"].state, "token_verifier", None)
+    if scheme.lower() != "bearer" or not token.strip() or verifier is None:
+        return None
+    caller = await verifier.caller(token.strip())
+    return str(caller.key_id)
 
 
 def fingerprint(scope: Scope, body: bytes) -> str:
@@ -112,9 +126,14 @@ class Idempotency:
         if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
             await _refuse(scope, receive, send, "An Idempotency-Key is 1 to 255 printable ASCII characters.")
             return
+        try:
+            subject = await token_subject(scope, headers)
+        except (TokenRefused, IssuerUnreachable):
+            await self.app(scope, receive, send)
+            return
         body = await _buffered(receive)
         database: ServiceDatabase = scope["app"].state.runtime.database
-        outcome = await self._carried_out(scope, receive, database, key_id(headers, key), body)
+        outcome = await self._carried_out(scope, receive, database, key_id(headers, key, subject), body)
         if outcome.first is not None:
             await self._answer_as_first(scope, receive, send, database, fingerprint(scope, body), outcome.first)
         else:

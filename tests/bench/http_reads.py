@@ -4,7 +4,8 @@ Prints figures; asserts nothing about speed. Four measurements, each wrk with 1 
   1. a bare FastAPI app (tests/bench/bare_app.py) under uvicorn as a process: the yardstick.
   2. the same app reading one document by id with PyMongo's async client: the least a one-document read costs.
   3. the public GET /certificates/{n}/verification of a real certificate, made through the API.
-  4. an authenticated GET /participants/{id}.
+  4. an authenticated GET /participants/{id}, with an API key and with a Bearer access token (a local JWKS server
+     stands in for Keycloak), the two side by side: the issue's target is a token costing no more than 5% over a key.
 And, for scale, the database's own find_one by id from one client with as many at once: a read's ceiling.
 Services run as their own processes (python -m services.<name>) on a namespace of their own.
 """
@@ -28,6 +29,7 @@ from shared.http.api_keys import ApiKeys
 from tests.support.infrastructure import Infrastructure, forget
 from tests.support.participants import new_registration
 from tests.support.processes import REPO, start_service, stop_all, wait_ready
+from tests.support.tokens import Issuer, running_issuer
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGODB = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
@@ -165,8 +167,17 @@ async def database_reads(client: AsyncMongoClient[Any], namespace: str, particip
     return DATABASE_READS // CONNECTIONS * CONNECTIONS / (time.perf_counter() - started)
 
 
-async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str) -> tuple[Measured, Measured, str]:
-    """The certificate verification and the participant read, on an enrolment service of its own."""
+@dataclass(frozen=True)
+class EnrolmentReads:
+    verification: Measured
+    by_key: Measured
+    by_token: Measured
+    participant_id: str
+
+
+async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str, issuer: Issuer) -> EnrolmentReads:
+    """The certificate verification and the participant read (by key, then by token), on an enrolment service of
+    its own."""
     enrolment_url = f"http://127.0.0.1:{ENROLMENT_PORT}"
     await wait_ready(enrolment_url)
     keys = ApiKeys(client[f"{namespace}enrolment"])
@@ -175,8 +186,14 @@ async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str) -> tupl
     async with httpx.AsyncClient(base_url=enrolment_url, headers=admin) as http:
         participant_id, number = await certificate_of_a_graduate(http)
     verification = measure(f"{enrolment_url}/certificates/{number}/verification")
-    participant = measure(f"{enrolment_url}/participants/{participant_id}", reader)
-    return verification, participant, participant_id
+    url = f"{enrolment_url}/participants/{participant_id}"
+    bearer = {"Authorization": f"Bearer {issuer.token(roles=['participants:read'], exp=int(time.time()) + 3600)}"}
+    async with httpx.AsyncClient() as http:  # the keys fetched now, while this loop can serve them (wrk blocks it)
+        if (response := await http.get(url, headers=bearer)).status_code != 200:
+            raise RuntimeError(f"the token read failed: {response.status_code} {response.text}")
+    by_key = measure(url, reader)
+    by_token = measure(url, bearer)
+    return EnrolmentReads(verification, by_key, by_token, participant_id)
 
 
 async def main() -> None:
@@ -190,14 +207,19 @@ async def main() -> None:
     try:
         await wait_answering(f"http://127.0.0.1:{BARE_PORT}/ping")
         bare = measure(f"http://127.0.0.1:{BARE_PORT}/ping")
-        processes.append(start_service("enrolment", ENROLMENT_PORT, namespace, kafka=KAFKA, mongodb=MONGODB))
-        verification, participant, participant_id = await enrolment_reads(client, namespace)
-        bare_read = measure(f"http://127.0.0.1:{BARE_PORT}/documents/{participant_id}")
+        async with running_issuer() as issuer:
+            os.environ["OIDC_ISSUER"] = issuer.url  # the service process inherits it
+            processes.append(start_service("enrolment", ENROLMENT_PORT, namespace, kafka=KAFKA, mongodb=MONGODB))
+            reads = await enrolment_reads(client, namespace, issuer)
+        bare_read = measure(f"http://127.0.0.1:{BARE_PORT}/documents/{reads.participant_id}")
         report("bare FastAPI GET /ping", bare, bare)
         report("bare FastAPI + find_one by id", bare_read, bare)
-        report("GET /certificates/{n}/verification", verification, bare, bare_read)
-        report("GET /participants/{id} (API key)", participant, bare, bare_read)
-        database = await database_reads(client, namespace, participant_id)
+        report("GET /certificates/{n}/verification", reads.verification, bare, bare_read)
+        report("GET /participants/{id} (API key)", reads.by_key, bare, bare_read)
+        report("GET /participants/{id} (Bearer token)", reads.by_token, bare, bare_read)
+        cost = reads.by_key.requests_per_second / reads.by_token.requests_per_second - 1
+        print(f"{'a token read over a key read':<40} {cost:+.1%} time per request (target: at most +5%)")
+        database = await database_reads(client, namespace, reads.participant_id)
         print(
             f"{'database find_one by id, no HTTP':<40} {database:>8,.0f} reads/s "
             f"(one client, {CONNECTIONS} at once; ratio to bare {database / bare.requests_per_second:.2f})"

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
@@ -23,7 +24,7 @@ from services.marketplace.catalogue.domain import Rendered, Search, product
 from services.marketplace.catalogue.handlers import RenderedPages
 from services.marketplace.listings.domain import Category, ListingNotFound
 from shared.contracts.marketplace import ListingState
-from shared.http.api_keys import ApiKeys, Caller, RecentCallers, api_key_header
+from shared.http.api_keys import Caller, api_key_header, bearer_token, current_caller
 from shared.http.app import DatabaseDep
 from shared.http.bounds import LARGEST_COUNT
 from shared.http.parameters import PathId, query_model, query_parameters
@@ -47,14 +48,14 @@ class CatalogueRates:
         )
 
 
-async def catalogue_client(request: Request, token: Annotated[str | None, Depends(api_key_header)]) -> Caller | None:
-    """The caller when a key is given (401 when it is not valid), after counting the request against its limit."""
-    caller = None
-    if token:
-        recent: RecentCallers = request.app.state.recent_callers
-        caller = await recent.caller(token, ApiKeys(request.app.state.runtime.database.db).authenticate)
-        if caller is None:
-            raise HTTPException(401, "The API key is unknown or revoked.", headers={"WWW-Authenticate": "ApiKey"})
+async def catalogue_client(
+    request: Request,
+    token: Annotated[str | None, Depends(api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)],
+) -> Caller | None:
+    """The caller when a key or a Bearer token is given (401 when it is not valid), after counting the request
+    against its limit."""
+    caller = await current_caller(request, token, bearer) if token or bearer else None
     rates: CatalogueRates = request.app.state.catalogue_rates
     client = f"key:{caller.key_id}" if caller else address_of(request)
     await rates.admit(client, keyed=caller is not None)
