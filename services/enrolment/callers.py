@@ -43,9 +43,13 @@ def programme_writer(caller: Caller) -> str | None:
 
 
 def cohort_opener(caller: Caller) -> None:
-    """Officers open cohorts (at their facility, checked with the reach) and platform staff anywhere."""
-    if not caller.staff and not caller.attributes.get("facility_id"):
-        raise NotTheirs("Cohorts are opened by officers of that facility or platform staff.", field="facility_id")
+    """Officers open cohorts at their facility and an agency's staff of its programmes (both checked with the
+    reach), platform staff any; a trainer, or a key with no reach, opens none."""
+    if not (caller.staff or caller.attributes.get("facility_id") or caller.agency_id):
+        raise NotTheirs(
+            "Cohorts are opened by that facility's officers, the programme's agency or platform staff.",
+            field="facility_id",
+        )
 
 
 def agency_of(caller: Caller) -> str | None:

@@ -142,15 +142,17 @@ async def test_programmes_are_written_by_their_agency_or_platform_staff(
         ("the facility's officer", {"facility_id": "rutan-serang"}, 201),
         ("another facility's officer", {"facility_id": "lapas-cilegon"}, 403),
         ("a trainer", {"trainer_id": "dkpp-trainer-1"}, 403),
-        ("an agency's staff", {"agency_id": "dkpp"}, 403),
+        ("its agency's staff", {"agency_id": "dkpp"}, 201),
+        ("another agency's staff", {"agency_id": "dinas-perikanan"}, 403),
+        ("no attribute, no staff scope", {}, 403),
     ],
 )
-async def test_cohorts_are_opened_by_officers_of_that_facility_or_platform_staff(
+async def test_cohorts_are_opened_by_officers_of_that_facility_the_programmes_agency_or_platform_staff(
     enrolment: RunningService, who: str, attributes: dict[str, str], status: int
 ) -> None:
     staff = await enrolment.mint_key("programmes:write")
     programme = await published_programme(enrolment, staff)
-    key = await enrolment.mint_key("cohorts:write", name=who, **attributes)
+    key = await enrolment.mint_key("cohorts:write", name=who, staff=who == "platform staff", **attributes)
     opening = {
         "programme_id": programme["id"],
         "facility_id": "rutan-serang",
