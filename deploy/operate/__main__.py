@@ -14,7 +14,7 @@ from pymongo import AsyncMongoClient
 
 from deploy.operate import backups, credentials, offsets, read_models
 from deploy.operate.parser import command_line
-from shared.http.api_keys import EmptyAttribute
+from shared.http.api_keys import EmptyAttribute, UnknownAttribute
 from shared.messaging.dead_letters import replay_dead_letters
 from shared.messaging.kafka import KafkaSecurity
 from shared.settings import KafkaSettings
@@ -183,7 +183,7 @@ def main() -> None:
         credentials.NoSuchKey,
     ) as refused:
         sys.exit(f"refused: {refused}")
-    except EmptyAttribute as refused:
+    except (EmptyAttribute, UnknownAttribute) as refused:
         sys.exit(f"refused: {refused.detail}")
 
 

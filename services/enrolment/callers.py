@@ -14,9 +14,42 @@ def signature(caller: Caller) -> str:
     return f"{caller.name} ({caller.key_id})"
 
 
+NOWHERE = "\u2205"
+"""A facility no id equals: where a key reaches that is neither staff's nor an officer's, agency's or trainer's."""
+
+
 def facility_of(caller: Caller) -> str | None:
-    """A facility officer's key names their facility; admin and directorate keys name none."""
-    return caller.attributes.get("facility_id")
+    """A facility officer's key names their facility; platform staff's and agencies' and trainers' (limited by
+    those) name none; any other key (an integrator's, a misspelt attribute's) reaches NOWHERE."""
+    if facility := caller.attributes.get("facility_id"):
+        return facility
+    if caller.staff or caller.agency_id or caller.attributes.get("trainer_id"):
+        return None
+    return NOWHERE
+
+
+class NotTheirs(Forbidden):
+    """Programmes are written by their agency's staff or platform staff; cohorts opened by officers of that
+    facility or platform staff."""
+
+
+def programme_writer(caller: Caller) -> str | None:
+    """The agency whose programmes the caller writes, None for platform staff; any other key is refused."""
+    if caller.agency_id:
+        return caller.agency_id
+    if caller.staff:
+        return None
+    raise NotTheirs("Programmes are written by their agency's staff or platform staff.", field="agency_id")
+
+
+def cohort_opener(caller: Caller) -> None:
+    """Officers open cohorts at their facility and an agency's staff of its programmes (both checked with the
+    reach), platform staff any; a trainer, or a key with no reach, opens none."""
+    if not (caller.staff or caller.attributes.get("facility_id") or caller.agency_id):
+        raise NotTheirs(
+            "Cohorts are opened by that facility's officers, the programme's agency or platform staff.",
+            field="facility_id",
+        )
 
 
 def agency_of(caller: Caller) -> str | None:

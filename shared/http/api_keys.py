@@ -20,6 +20,9 @@ from shared.errors import InvalidInput
 log = logging.getLogger(__name__)
 API_KEYS = "api_keys"
 ADMIN_SCOPE = "admin"
+STAFF_SCOPE = "platform:staff"
+REACH_ATTRIBUTES = frozenset({"facility_id", "agency_id", "trainer_id", "integrator_id"})
+"""The attributes that say how far a caller reaches; any other is refused, never ignored."""
 TOKEN_PREFIX = "pk"
 CALLER_KEPT_SECONDS = 5.0
 CALLERS_KEPT_AT_MOST = 10_000
@@ -34,8 +37,18 @@ class Caller:
     scopes: frozenset[str]
     attributes: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if unknown := unknown_attributes(self.attributes):
+            raise UnknownAttribute(f"The attribute {unknown[0]} is not one the platform knows.", field=unknown[0])
+
     def may(self, scope: str) -> bool:
         return scope in self.scopes or ADMIN_SCOPE in self.scopes
+
+    @property
+    def staff(self) -> bool:
+        """Platform staff by the explicit scope `platform:staff` (or `admin`) and no reach attribute: they reach
+        everything. A caller with neither staff nor an attribute reaches nothing beyond the public parts."""
+        return self.may(STAFF_SCOPE) and not self.attributes
 
     @property
     def agency_id(self) -> str | None:
@@ -46,6 +59,15 @@ class Caller:
 class EmptyAttribute(InvalidInput):
     """An attribute limits a key's reach; an empty one (`facility_id=` from an unset shell variable) limits
     nothing, so it is refused rather than read as "everywhere"."""
+
+
+class UnknownAttribute(InvalidInput):
+    """An attribute the platform does not know (`facilty_id`) would limit nothing, so it is refused rather than
+    read as "everywhere"."""
+
+
+def unknown_attributes(attributes: dict[str, str]) -> list[str]:
+    return sorted(name for name in attributes if name not in REACH_ATTRIBUTES)
 
 
 def blank_attributes(attributes: dict[str, str]) -> list[str]:
@@ -64,6 +86,9 @@ class ApiKeys:
         """Store a new key and return its token; only the token's hash is kept."""
         if blank := blank_attributes(attributes or {}):
             raise EmptyAttribute(f"The attribute {blank[0]} has no value; leave it out or give one.", field=blank[0])
+        if unknown := unknown_attributes(attributes or {}):
+            known = ", ".join(sorted(REACH_ATTRIBUTES))
+            raise UnknownAttribute(f"The attribute {unknown[0]} is unknown; known are {known}.", field=unknown[0])
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         await self._keys.insert_one(
             {
@@ -99,6 +124,10 @@ class ApiKeys:
         if blank_attributes(attributes):
             # minted before minting refused them: such a key reaches nothing rather than everywhere
             log.warning("refused key %s: empty attributes %s", key_id, blank_attributes(attributes))
+            return None
+        if unknown_attributes(attributes):
+            # minted before minting refused them: such a key reaches nothing rather than everywhere
+            log.warning("refused key %s: unknown attributes %s", key_id, unknown_attributes(attributes))
             return None
         return Caller(key_id=key_id, name=key["name"], scopes=frozenset(key["scopes"]), attributes=attributes)
 

@@ -120,7 +120,9 @@ async def outbox_to_handler(client: AsyncMongoClient[Any], namespace: str, count
 
 async def end_to_end(client: AsyncMongoClient[Any], namespace: str, enrolment_url: str) -> list[float]:
     """Seconds from a command's 201 to the notifications handler's commit, one per command."""
-    token = await ApiKeys(client[f"{namespace}enrolment"]).mint(name="bench", scopes=["participants:write"])
+    token = await ApiKeys(client[f"{namespace}enrolment"]).mint(
+        name="bench", scopes=["participants:write", "platform:staff"]
+    )
     feed = client[f"{namespace}notifications"]["event_feed"]
     accepted: dict[str, datetime] = {}
     async with httpx.AsyncClient(base_url=enrolment_url, headers={"X-API-Key": token}) as http:

@@ -182,7 +182,7 @@ async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str, issuer:
     await wait_ready(enrolment_url)
     keys = ApiKeys(client[f"{namespace}enrolment"])
     admin = {"X-API-Key": await keys.mint(name="bench-admin", scopes=["admin"])}
-    reader = {"X-API-Key": await keys.mint(name="bench-reader", scopes=["participants:read"])}
+    reader = {"X-API-Key": await keys.mint(name="bench-reader", scopes=["participants:read", "platform:staff"])}
     async with httpx.AsyncClient(base_url=enrolment_url, headers=admin) as http:
         participant_id, number = await certificate_of_a_graduate(http)
     verification = measure(f"{enrolment_url}/certificates/{number}/verification")

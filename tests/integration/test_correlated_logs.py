@@ -45,7 +45,9 @@ async def test_the_service_that_handles_an_event_logs_the_request_id_that_caused
         await wait_ready(f"http://127.0.0.1:{port}")
     client: AsyncMongoClient[Any] = AsyncMongoClient(infrastructure.mongodb_url)
     try:
-        token = await ApiKeys(client[f"{namespace}enrolment"]).mint(name="test", scopes=["participants:write"])
+        token = await ApiKeys(client[f"{namespace}enrolment"]).mint(
+            name="test", scopes=["participants:write", "platform:staff"]
+        )
         request_id, person = f"follow-{uuid4().hex}", new_registration()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports['enrolment']}") as http:
             headers = {"X-API-Key": token, "X-Request-ID": request_id}

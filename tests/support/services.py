@@ -10,7 +10,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from shared.http.api_keys import ApiKeys
+from shared.http.api_keys import STAFF_SCOPE, ApiKeys
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from tests.support.infrastructure import Infrastructure
@@ -47,9 +47,15 @@ class RunningService:
         runtime: ServiceRuntime = self.app.state.runtime
         return runtime
 
-    async def mint_key(self, *scopes: str, name: str = "test", **attributes: str) -> dict[str, str]:
-        """Headers carrying a fresh key with `scopes`."""
-        token = await ApiKeys(self.runtime.database.db).mint(name=name, scopes=list(scopes), attributes=attributes)
+    async def mint_key(
+        self, *scopes: str, name: str = "test", staff: bool | None = None, **attributes: str
+    ) -> dict[str, str]:
+        """Headers carrying a fresh key with `scopes`. A key without attributes is platform staff's (it is
+        given `platform:staff`) unless `staff=False`: no attribute no longer means "everything" by itself."""
+        if staff is None:
+            staff = not attributes
+        granted = [*scopes, STAFF_SCOPE] if staff else list(scopes)
+        token = await ApiKeys(self.runtime.database.db).mint(name=name, scopes=granted, attributes=attributes)
         return {"X-API-Key": token}
 
 

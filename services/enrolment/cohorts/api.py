@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.enrolment.callers import reach_of
+from services.enrolment.callers import cohort_opener, reach_of
 from services.enrolment.cohorts import handlers
 from services.enrolment.cohorts.domain import Cohort
 from services.enrolment.responses import NOT_FOUND
@@ -77,6 +77,7 @@ class CohortOut(BaseModel):
 async def open_cohort(
     body: CohortOpening, database: DatabaseDep, caller: Annotated[Caller, scoped("cohorts:write")]
 ) -> CohortOut:
+    cohort_opener(caller)
     opened = await handlers.open_cohort(database, **body.model_dump(), reach=reach_of(caller))
     return CohortOut.from_domain(opened)
 

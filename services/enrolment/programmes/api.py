@@ -6,7 +6,7 @@ from typing import Annotated, Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.enrolment.callers import agency_of, reach_of
+from services.enrolment.callers import programme_writer, reach_of
 from services.enrolment.participants.domain import SecurityClassification
 from services.enrolment.programmes import handlers
 from services.enrolment.programmes.domain import Eligibility, Programme, ProgrammeStatus
@@ -105,7 +105,7 @@ async def define_programme(
 ) -> ProgrammeOut:
     definition = body.model_dump(exclude={"eligibility"})
     programme = await handlers.define_programme(
-        database, **definition, eligibility=body.eligibility.to_domain(), agency=agency_of(caller)
+        database, **definition, eligibility=body.eligibility.to_domain(), agency=programme_writer(caller)
     )
     return ProgrammeOut.from_domain(programme)
 
@@ -119,7 +119,7 @@ async def define_programme(
 async def publish_programme(
     programme_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("programmes:write")]
 ) -> ProgrammeOut:
-    published = await handlers.publish_programme(database, programme_id, agency=agency_of(caller))
+    published = await handlers.publish_programme(database, programme_id, agency=programme_writer(caller))
     return ProgrammeOut.from_domain(published)
 
 
@@ -199,5 +199,5 @@ async def revise_programme(
     changes = body.model_dump(exclude_unset=True, exclude={"eligibility"})
     if body.eligibility is not None:
         changes["eligibility"] = body.eligibility.to_domain()
-    revised = await handlers.revise_programme(database, programme_id, agency=agency_of(caller), **changes)
+    revised = await handlers.revise_programme(database, programme_id, agency=programme_writer(caller), **changes)
     return ProgrammeOut.from_domain(revised)

@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.marketplace.callers import SettlementReader
+from services.marketplace.callers import SettlementReader, agency_reach
 from services.marketplace.ledgers import handlers
 from services.marketplace.ledgers.domain import ProgrammeLedger, Report
 from services.marketplace.settlement.api import TermsIn
@@ -88,4 +88,4 @@ async def settlement_report(
 ) -> ReportOut:
     if end < start:
         raise InvalidInput("The period ends on or after its start.", field="end")
-    return ReportOut.from_domain(await handlers.report(database, start=start, end=end, agency_id=caller.agency_id))
+    return ReportOut.from_domain(await handlers.report(database, start=start, end=end, agency_id=agency_reach(caller)))

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.marketplace.callers import SettlementReader, TermsWriter
+from services.marketplace.callers import NotStaff, SettlementReader, TermsWriter
 from services.marketplace.settlement import handlers
 from services.marketplace.settlement.domain import Terms
 from shared.http.app import DatabaseDep
@@ -29,6 +29,8 @@ class TermsIn(BaseModel):
 
 @router.put("/programmes/{programme_id}/terms", summary="Set how a programme's proceeds split")
 async def set_terms(programme_id: PathId, body: TermsIn, database: DatabaseDep, caller: TermsWriter) -> TermsIn:
+    if not caller.staff:
+        raise NotStaff("Only platform staff set a programme's terms.")
     terms = await handlers.set_terms(database, programme_id, Terms(**body.model_dump()), by=caller.name)
     return TermsIn.model_validate(vars(terms))
 

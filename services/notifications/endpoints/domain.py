@@ -119,7 +119,7 @@ def new_secret() -> str:
 def allowed_types(owner: Owner, subscription: Subscription | None, known: frozenset[str]) -> frozenset[str]:
     if owner.kind is OwnerKind.INTEGRATOR:
         return PUBLIC_TYPES & known
-    return expand(subscription.event_types, known) if subscription is not None else frozenset()
+    return subscription.granted(known) if subscription is not None else frozenset()
 
 
 def check_types(patterns: list[str], allowed: frozenset[str], known: frozenset[str]) -> None:

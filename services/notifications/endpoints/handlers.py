@@ -26,6 +26,7 @@ from services.notifications.endpoints.domain import (
 )
 from services.notifications.subscriptions import store as subscriptions
 from services.notifications.subscriptions.handlers import known_types
+from shared.errors import Forbidden
 from shared.http.api_keys import Caller
 from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
@@ -125,13 +126,20 @@ async def checked(url: str, policy: TargetPolicy, resolve: Resolver, *, field: s
     return domain.pinned_target(url, parts.scheme, host, port, resolved, policy, field=field)
 
 
+class ReachesNothing(Forbidden):
+    """A key that is neither platform staff's nor an agency's or an integrator's reaches no endpoint at all."""
+
+
 def owner_of(caller: Caller) -> Owner | None:
-    """The agency or integrator a key belongs to; platform staff's keys belong to neither."""
+    """The agency or integrator a key belongs to; None for platform staff (who reach every endpoint); any other
+    key (a facility's, a misspelt attribute's) reaches nothing."""
     if caller.agency_id is not None:
         return Owner(OwnerKind.AGENCY, caller.agency_id)
     if integrator := caller.attributes.get("integrator_id"):
         return Owner(OwnerKind.INTEGRATOR, integrator)
-    return None
+    if caller.staff:
+        return None
+    raise ReachesNothing("This key is neither platform staff's nor an agency's or an integrator's.")
 
 
 def required_owner(caller: Caller) -> Owner:

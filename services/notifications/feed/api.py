@@ -39,7 +39,9 @@ class FeedPage(BaseModel):
     "/events",
     summary="Events in the order received, after a cursor; an agency's key reads the types it subscribed to",
     description="Pass the previous page's `next_cursor` as `after` to follow the feed.",
-    responses={403: {"description": "An agency's key, before the agency has a subscription"}},
+    responses={
+        403: {"description": "An agency's key before the agency has a subscription, or a key reaching no events"}
+    },
 )
 async def read_feed(
     database: DatabaseDep,
@@ -48,7 +50,5 @@ async def read_feed(
     event_type: Annotated[list[str], Query(alias="type")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FeedPage:
-    entries, cursor = await handlers.feed(
-        database, agency=caller.agency_id, requested=event_type, after=after, limit=limit
-    )
+    entries, cursor = await handlers.feed_for(database, caller, requested=event_type, after=after, limit=limit)
     return FeedPage(events=[FeedEntryOut.from_domain(entry) for entry in entries], next_cursor=cursor)

@@ -47,11 +47,16 @@ class SubscriptionOut(BaseModel):
 @router.put(
     "/subscriptions/{agency_id}",
     summary="Grant an agency event types: what its keys read from the feed and its endpoints may receive",
-    responses={422: {"description": "An unknown event type"}},
+    responses={
+        403: {"description": "A key that is not platform staff's"},
+        422: {"description": "An unknown event type, or a custody type (never granted to an agency)"},
+    },
 )
 async def subscribe(
     agency_id: PathId, body: SubscriptionIn, database: DatabaseDep, caller: SubscriptionWriter
 ) -> SubscriptionOut:
+    if not caller.staff:
+        raise handlers.NotStaff("Only platform staff grant event types.")
     return SubscriptionOut.from_domain(
         await handlers.subscribe(database, agency_id, body.event_types, all_programmes=body.all_programmes)
     )
@@ -63,5 +68,7 @@ async def subscribe(
     responses={403: {"description": "Another agency's subscription"}},
 )
 async def read_subscription(agency_id: PathId, database: DatabaseDep, caller: FeedReader) -> SubscriptionOut:
+    if caller.agency_id is None and not caller.staff:
+        raise handlers.NotStaff("Only platform staff and the agency itself read a subscription.")
     found = await handlers.subscription(database, agency_id, agency=caller.agency_id)
     return SubscriptionOut.from_domain(found)

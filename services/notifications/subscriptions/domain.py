@@ -20,6 +20,13 @@ PUBLIC_TYPES = frozenset(
     }
 )
 """What an integrator (an e-catalogue, a cooperative's shop) may subscribe to: the public catalogue."""
+CUSTODY_TYPES = frozenset({"enrolment.participant.released", "enrolment.participant.transferred"})
+"""Never granted to an agency, whatever its subscription says (`*`, `enrolment.*`): they carry custody dates and
+facilities of people in its programmes, which docs/roles.md keeps from agencies. Only platform staff read them."""
+
+
+class CustodyType(InvalidInput):
+    """A subscription may not name a custody event: agencies never learn release or transfer dates."""
 
 
 class UnknownEventType(InvalidInput):
@@ -36,7 +43,13 @@ class Subscription:
     all_programmes: bool = False
 
     def allows(self, event_type: str) -> bool:
+        if event_type in CUSTODY_TYPES:
+            return False
         return any(matches(pattern, event_type) for pattern in self.event_types)
+
+    def granted(self, known: frozenset[str]) -> frozenset[str]:
+        """The known types this subscription lets an agency read and receive (never a custody type)."""
+        return expand(self.event_types, known) - CUSTODY_TYPES
 
 
 def matches(pattern: str, event_type: str) -> bool:
@@ -63,6 +76,8 @@ def subscribe(
     agency_id: str, event_types: list[str], *, known: frozenset[str], all_programmes: bool = False
 ) -> Subscription:
     check_patterns(event_types, known)
+    if named := sorted(CUSTODY_TYPES & set(event_types)):
+        raise CustodyType(f"Never granted to an agency: {', '.join(named)}.", field="event_types")
     return Subscription(agency_id, frozenset(event_types), all_programmes)
 
 
@@ -73,6 +88,6 @@ def visible_types(
     the requested ones the subscription allows (all it allows when none is requested)."""
     if subscription is None:
         return requested or None
-    allowed = expand(subscription.event_types, known) if known is not None else subscription.event_types
+    allowed = subscription.granted(known) if known is not None else subscription.event_types - CUSTODY_TYPES
     wanted = set(requested) if requested else allowed
     return sorted(wanted & allowed)

@@ -7,6 +7,10 @@ from shared.messaging.registry import registry
 from shared.storage.database import ServiceDatabase
 
 
+class NotStaff(Forbidden):
+    """Granting event types is platform staff's; an agency's key with the scope cannot grant itself."""
+
+
 class OtherAgency(Forbidden):
     """An agency's key reads its own agency's subscription only."""
 

@@ -9,7 +9,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.production.callers import FiguresReader
+from services.production.callers import FiguresReader, agency_reach
 from services.production.cycles.domain import CycleKind
 from services.production.figures import handlers
 from services.production.figures.domain import CycleFigures, Output, Period, ProgrammeFigures
@@ -106,7 +106,7 @@ async def programme_figures(
     period = Period(start, end)
     found = await handlers.programme_figures(
         database,
-        caller_agency=caller.agency_id,
+        caller_agency=agency_reach(caller),
         programme_id=programme_id,
         agency_id=agency_id,
         commodity=commodity,
@@ -121,5 +121,5 @@ async def programme_figures(
     responses={404: {"description": "No such cycle, or not of the caller's agency"}},
 )
 async def cycle_figures(cycle_id: PathId, database: DatabaseDep, caller: FiguresReader) -> CycleFiguresOut:
-    found = await handlers.cycle_figures(database, cycle_id, caller_agency=caller.agency_id)
+    found = await handlers.cycle_figures(database, cycle_id, caller_agency=agency_reach(caller))
     return CycleFiguresOut.from_domain(found)
