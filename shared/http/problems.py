@@ -100,7 +100,11 @@ def problem_statuses(method: str, operation: dict[str, Any]) -> dict[str, str]:
     has_body = "requestBody" in operation
     takes_ids = has_body or any(parameter["in"] == "path" for parameter in operation.get("parameters", []))
     if operation.get("security"):
-        statuses |= {"401": "No valid API key", "403": "The key's scope or reach does not allow it"}
+        statuses |= {
+            "400": "Both an API key and an access token were sent",
+            "401": "No valid API key or access token",
+            "403": "The caller's scope or reach does not allow it",
+        }
     if has_body:
         statuses |= {"400": "The body is not valid JSON", "413": "The body is larger than the service accepts"}
     if takes_ids:

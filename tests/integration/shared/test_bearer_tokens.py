@@ -11,6 +11,7 @@ import pytest
 
 from services.enrolment.main import EnrolmentSettings
 from services.enrolment.main import create_app as create_enrolment
+from shared.http.api_keys import STAFF_SCOPE
 from tests.support.enrolment import STAFF_SCOPES, known_facility, registered_participant
 from tests.support.infrastructure import Infrastructure
 from tests.support.participants import new_registration
@@ -137,7 +138,7 @@ async def test_an_issuer_out_of_reach_gets_a_503_not_a_pass(infrastructure: Infr
 async def test_a_retry_with_a_refreshed_token_is_answered_once_and_another_subject_never_meets_the_key(
     service: RunningService, issuer: Issuer
 ) -> None:
-    roles, body = [*STAFF_SCOPES], new_registration()
+    roles, body = [*STAFF_SCOPES, STAFF_SCOPE], new_registration()
     first = {**bearer(issuer.token(roles=roles, sub="officer-1")), "Idempotency-Key": "register-1"}
     created = await service.http.post("/participants", json=body, headers=first)
     assert created.status_code == 201, created.text
@@ -155,9 +156,12 @@ async def test_a_bad_token_with_a_used_idempotency_key_gets_a_401_not_the_stored
     service: RunningService, issuer: Issuer
 ) -> None:
     body = new_registration()
-    good = {**bearer(issuer.token(roles=[*STAFF_SCOPES], sub="officer-1")), "Idempotency-Key": "register-2"}
+    good = {
+        **bearer(issuer.token(roles=[*STAFF_SCOPES, STAFF_SCOPE], sub="officer-1")),
+        "Idempotency-Key": "register-2",
+    }
     assert (await service.http.post("/participants", json=body, headers=good)).status_code == 201
-    expired = issuer.token(roles=[*STAFF_SCOPES], sub="officer-1", exp=int(time.time()) - 600)
+    expired = issuer.token(roles=[*STAFF_SCOPES, STAFF_SCOPE], sub="officer-1", exp=int(time.time()) - 600)
     replay = await service.http.post(
         "/participants", json=body, headers={**bearer(expired), "Idempotency-Key": "register-2"}
     )
