@@ -107,6 +107,7 @@ def fetch(s: Settings) -> bool:
     print(f"keycloak: fetching Keycloak {s.keycloak_version} from Maven Central into {target} ...", flush=True)
     download = target.with_name(f"{s.keycloak_version}.download")
     shutil.rmtree(download, ignore_errors=True)
+    download.parent.mkdir(parents=True, exist_ok=True)
     artifact = f"{ARTIFACT}:{s.keycloak_version}:tar.gz"
     argv = [mvn, "-q", "-B", "-Dstyle.color=never", "dependency:copy", f"-Dartifact={artifact}"]
     done = subprocess.run([*argv, f"-DoutputDirectory={download}"], capture_output=True, text=True, cwd=download.parent)
