@@ -1,4 +1,5 @@
-"""The `pembinaan` realm as code: `python -m deploy.keycloak.realm` writes deploy/keycloak/pembinaan-realm.json."""
+"""The `pembinaan` realm as code: `python -m deploy.keycloak.realm` writes deploy/keycloak/pembinaan-realm.json (the
+Kubernetes realm imports are rendered from it by deploy/keycloak/realm_imports.py)."""
 
 from __future__ import annotations
 
