@@ -1,9 +1,11 @@
-"""The `pembinaan` realm as code: `python -m deploy.keycloak.realm` writes deploy/keycloak/pembinaan-realm.json."""
+"""The `pembinaan` realm as code: `python -m deploy.keycloak.realm` writes deploy/keycloak/pembinaan-realm.json (the
+Kubernetes realm imports are rendered from it by deploy/keycloak/realm_imports.py)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ BRUTE_FORCE_FAILURES = 5
 ACCESS_TOKEN_SECONDS = 300
 REACH_CLAIMS = ("facility_id", "agency_id", "trainer_id")
 STAFF = "platform:staff"
+LOCAL_CONSOLE = "http://127.0.0.1:8000"
 
 SCOPES = {
     "participants:read": "read participants (enrolment)",
@@ -117,7 +120,11 @@ def audience_mapper() -> dict[str, Any]:
 PERSON_MAPPERS = [audience_mapper(), *(attribute_mapper(claim) for claim in REACH_CLAIMS)]
 
 
-def service_client(client_id: str, name: str, claim: str | None, value: str) -> dict[str, Any]:
+def demo_secret(client_id: str) -> str:
+    return f"demo-{client_id}-secret"
+
+
+def service_client(client_id: str, name: str, claim: str | None, value: str, secret: str) -> dict[str, Any]:
     """A confidential client-credentials client for a machine, its reach hardcoded."""
     return {
         "clientId": client_id,
@@ -126,7 +133,7 @@ def service_client(client_id: str, name: str, claim: str | None, value: str) -> 
         "protocol": "openid-connect",
         "publicClient": False,
         "clientAuthenticatorType": "client-secret",
-        "secret": f"demo-{client_id}-secret",
+        "secret": secret,
         "serviceAccountsEnabled": True,
         "standardFlowEnabled": False,
         "directAccessGrantsEnabled": False,
@@ -149,7 +156,10 @@ MACHINES: dict[str, tuple[str, str | None, str, list[str]]] = {
 }
 
 
-def clients() -> list[dict[str, Any]]:
+def clients(
+    *, console_url: str = LOCAL_CONSOLE, secret: Callable[[str], str] = demo_secret, demo: bool = True
+) -> list[dict[str, Any]]:
+    """The console, the machines and (in a demo realm only) the sign-in tests' password-grant client."""
     console = {
         "clientId": "console",
         "name": "The platform's console",
@@ -157,14 +167,14 @@ def clients() -> list[dict[str, Any]]:
         "protocol": "openid-connect",
         "publicClient": False,
         "clientAuthenticatorType": "client-secret",
-        "secret": "demo-console-secret",
+        "secret": secret("console"),
         "standardFlowEnabled": True,
         "directAccessGrantsEnabled": False,
         "implicitFlowEnabled": False,
         "serviceAccountsEnabled": False,
-        "redirectUris": ["http://127.0.0.1:8000/*"],
-        "webOrigins": ["http://127.0.0.1:8000"],
-        "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "http://127.0.0.1:8000/*"},
+        "redirectUris": [f"{console_url}/*"],
+        "webOrigins": [console_url],
+        "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": f"{console_url}/*"},
         "protocolMappers": PERSON_MAPPERS,
     }
     tests = {  # the only client allowed the password grant: the sign-in tests use it, nothing else may
@@ -178,8 +188,10 @@ def clients() -> list[dict[str, Any]]:
         "implicitFlowEnabled": False,
         "protocolMappers": PERSON_MAPPERS,
     }
-    machines = [service_client(cid, name, claim, value) for cid, (name, claim, value, _) in MACHINES.items()]
-    return [console, tests, *machines]
+    machines = [
+        service_client(cid, name, claim, value, secret(cid)) for cid, (name, claim, value, _) in MACHINES.items()
+    ]
+    return [console, *([tests] if demo else []), *machines]
 
 
 def person(username: str, first: str, last: str, role: str, groups: list[str], **reach: str) -> dict[str, Any]:
@@ -197,8 +209,22 @@ def person(username: str, first: str, last: str, role: str, groups: list[str], *
     }
 
 
-def users() -> list[dict[str, Any]]:
-    people = [
+def service_accounts() -> list[dict[str, Any]]:
+    """The machine clients' service-account users: not people, no credential; they carry the clients' roles."""
+    return [
+        {
+            "username": f"service-account-{client_id}",
+            "enabled": True,
+            "serviceAccountClientId": client_id,
+            "realmRoles": roles,
+        }
+        for client_id, (_, _, _, roles) in MACHINES.items()
+    ]
+
+
+def demo_people() -> list[dict[str, Any]]:
+    """One person per role, all with the demo password: a laptop's realm only."""
+    return [
         person(
             "officer.serang",
             "Officer",
@@ -228,16 +254,6 @@ def users() -> list[dict[str, Any]]:
         person("directorate.demo", "Directorate", "Demo", "directorate", ["/directorate"]),
         person("admin.platform", "Platform", "Admin", "platform-admin", ["/platform"]),
     ]
-    accounts = [
-        {
-            "username": f"service-account-{client_id}",
-            "enabled": True,
-            "serviceAccountClientId": client_id,
-            "realmRoles": roles,
-        }
-        for client_id, (_, _, _, roles) in MACHINES.items()
-    ]
-    return people + accounts
 
 
 def groups() -> list[dict[str, Any]]:
@@ -290,7 +306,10 @@ def user_profile() -> str:
     return json.dumps(config, separators=(",", ":"))
 
 
-def realm() -> dict[str, Any]:
+def realm(
+    *, console_url: str = LOCAL_CONSOLE, secret: Callable[[str], str] = demo_secret, demo: bool = True
+) -> dict[str, Any]:
+    """The realm; `demo=False` leaves out the people and the password-grant client (a cluster's realm)."""
     roles: list[dict[str, Any]] = [{"name": s, "description": about} for s, about in SCOPES.items()]
     roles += [
         {"name": role, "composite": True, "composites": {"realm": scopes}, "description": f"a person: {role}"}
@@ -321,8 +340,8 @@ def realm() -> dict[str, Any]:
         "maxDeltaTimeSeconds": 43200,
         "roles": {"realm": roles},
         "groups": groups(),
-        "clients": clients(),
-        "users": users(),
+        "clients": clients(console_url=console_url, secret=secret, demo=demo),
+        "users": [*(demo_people() if demo else []), *service_accounts()],
         "components": {
             "org.keycloak.userprofile.UserProfileProvider": [
                 {"providerId": "declarative-user-profile", "config": {"kc.user.profile.config": [user_profile()]}}
