@@ -12,10 +12,11 @@ bash deploy/local/asyncapi_cli.sh || exit 1  # the AsyncAPI CLI that validates d
 
 started_here=no
 stop_own_servers() {
-  KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" python3 deploy/local/infra.py down
+  KAFKA_BOOTSTRAP_SERVERS="$given_kafka" MONGODB_URL="$given_mongodb" KEYCLOAK_URL="$given_keycloak" \
+    python3 deploy/local/infra.py down
   rm -rf "$DATA_DIR"
 }
-given_kafka="${KAFKA_BOOTSTRAP_SERVERS:-}" given_mongodb="${MONGODB_URL:-}"
+given_kafka="${KAFKA_BOOTSTRAP_SERVERS:-}" given_mongodb="${MONGODB_URL:-}" given_keycloak="${KEYCLOAK_URL:-}"
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${MONGODB_URL:-}" ]] && ! docker info >/dev/null 2>&1; then
   if ! python3 deploy/local/infra.py status >/dev/null 2>&1; then
     # nothing running: servers of our own on a throwaway data folder, so tests never touch `make run` data
