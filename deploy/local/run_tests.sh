@@ -33,7 +33,7 @@ fi
 # Keycloak for the sign-in tests: KEYCLOAK_URL when given, else the project's own (stopped again if started here)
 if [[ -z "${KEYCLOAK_URL:-}" ]]; then
   if [[ "$started_here" == no ]] && ! python3 deploy/local/infra.py status keycloak >/dev/null 2>&1; then
-    trap 'python3 deploy/local/infra.py down keycloak' EXIT
+    trap 'KEYCLOAK_URL= python3 deploy/local/infra.py down keycloak' EXIT
   fi
   python3 deploy/local/infra.py up keycloak || exit 1
   export KEYCLOAK_URL="http://127.0.0.1:${KEYCLOAK_PORT:-8080}"
