@@ -59,6 +59,9 @@ PERSON_ROLES = {
     "directorate": [*READS, "programmes:write", "cohorts:write", "enrolments:write", STAFF],
     "platform-admin": list(SCOPES),
 }
+DIRECTORATE_REPORTING = [*(s for s in PERSON_ROLES["directorate"] if s.endswith(":read")), STAFF]
+"""The directorate's reporting system: the directorate's reads, staff's reach (no attribute is not everything), no
+write scope."""
 AGENCIES = {"dkpp": "DKPP", "dinas-perikanan": "Dinas Perikanan", "diskoperindag": "Diskoperindag"}
 FACILITIES = {"rutan-serang": "Rutan Serang"}
 
@@ -139,7 +142,7 @@ MACHINES: dict[str, tuple[str, str | None, str, list[str]]] = {
     "agency-dkpp": ("DKPP's system", "agency_id", "dkpp", ["agency-staff"]),
     "agency-dinas-perikanan": ("Dinas Perikanan's system", "agency_id", "dinas-perikanan", ["agency-staff"]),
     "agency-diskoperindag": ("Diskoperindag's system", "agency_id", "diskoperindag", ["agency-staff"]),
-    "directorate-reporting": ("The directorate's reporting", None, "", [*READS]),
+    "directorate-reporting": ("The directorate's reporting", None, "", DIRECTORATE_REPORTING),
     "integrator-e-katalog-banten": (
         "e-Katalog Banten",
         "integrator_id",
