@@ -54,7 +54,7 @@ PERSON_ROLES = {
     "agency-staff": [
         *("programmes:read", "programmes:write", "cohorts:read", "cohorts:write", "enrolments:read"),
         *("enrolments:write", "attendance:write", "assessments:write", "reference:read", "events:read"),
-        *("endpoints:read", "endpoints:write"),
+        *("endpoints:read", "endpoints:write", "figures:read", "settlement:read"),
     ],
     "directorate": [*READS, "programmes:write", "cohorts:write", "enrolments:write", STAFF],
     "platform-admin": list(SCOPES),
@@ -147,7 +147,7 @@ MACHINES: dict[str, tuple[str, str | None, str, list[str]]] = {
         "e-Katalog Banten",
         "integrator_id",
         "e-katalog-banten",
-        ["events:read", "orders:write"],
+        ["events:read", "orders:write", "endpoints:read", "endpoints:write"],
     ),
 }
 
