@@ -10,6 +10,7 @@ import pytest
 from tests.support.infrastructure import Infrastructure
 from tests.support.role_worlds import (
     CUSTODY,
+    ENDPOINT_OWNERS,
     PROGRAMME_EVENT,
     PUBLIC,
     Probe,
@@ -18,6 +19,9 @@ from tests.support.role_worlds import (
     notifications_world,
     production_world,
     trusting,
+)
+from tests.support.role_worlds import (
+    answers as answers_to,
 )
 from tests.support.roles import (
     ADMIN,
@@ -51,7 +55,7 @@ async def walked(
     answers = {}
     for role in ROWS:
         headers = await credential(kind, role, service, issuer)
-        answers[role.name] = tuple([await probe(service, headers) for probe in probes.values()])
+        answers[role.name] = tuple((await answers_to(service, headers, probes)).values())
     return answers
 
 
@@ -76,7 +80,7 @@ def table(**columns: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
 async def test_enrolment_follows_the_role_table(
     infrastructure: Infrastructure, namespace: str, issuer: Issuer, kind: Kind
 ) -> None:
-    async with trusting(issuer, infrastructure, namespace, "enrolment") as enrolment:
+    async with trusting(issuer.url, infrastructure, namespace, "enrolment") as enrolment:
         probes, dkpp_programme = await enrolment_world(enrolment)
         everything = (200, 200, 200, 200, 200, 200, 200, (200, {dkpp_programme}))
         expected = table(
@@ -97,7 +101,7 @@ async def test_enrolment_follows_the_role_table(
 async def test_production_follows_the_role_table(
     infrastructure: Infrastructure, namespace: str, issuer: Issuer, kind: Kind
 ) -> None:
-    async with trusting(issuer, infrastructure, namespace, "production") as production:
+    async with trusting(issuer.url, infrastructure, namespace, "production") as production:
         probes, dkpp, fisheries = await production_world(infrastructure, namespace, production)
         everything = (200, 200, (200, {"rutan-serang", "lapas-cilegon"}), (200, {dkpp, fisheries}))
         expected = table(
@@ -117,7 +121,7 @@ async def test_production_follows_the_role_table(
 async def test_marketplace_follows_the_role_table(
     infrastructure: Infrastructure, namespace: str, issuer: Issuer, kind: Kind
 ) -> None:
-    async with trusting(issuer, infrastructure, namespace, "marketplace") as marketplace:
+    async with trusting(issuer.url, infrastructure, namespace, "marketplace") as marketplace:
         probes = await marketplace_world(infrastructure, namespace, marketplace)
         expected = table(
             # listings managed (by facility), settlement report, a programme's terms set, orders
@@ -136,17 +140,17 @@ async def test_marketplace_follows_the_role_table(
 async def test_notifications_follow_the_role_table(
     infrastructure: Infrastructure, namespace: str, issuer: Issuer, kind: Kind
 ) -> None:
-    async with trusting(issuer, infrastructure, namespace, "notifications") as notifications:
+    async with trusting(issuer.url, infrastructure, namespace, "notifications") as notifications:
         probes = await notifications_world(infrastructure, namespace, notifications)
-        whole_feed = (200, {PROGRAMME_EVENT, CUSTODY, PUBLIC})
+        whole_feed, every_endpoint = (200, {PROGRAMME_EVENT, CUSTODY, PUBLIC}), (200, ENDPOINT_OWNERS)
         expected = table(
-            # the feed (by event type), endpoints, a subscription granted
-            admin=(whole_feed, 200, 200),
-            directorate=(whole_feed, 200, 403),
+            # the feed (by event type), endpoints (by owner), a subscription granted
+            admin=(whole_feed, every_endpoint, 200),
+            directorate=(whole_feed, every_endpoint, 403),
             officer=(403, 403, 403),
-            agency=((200, {PROGRAMME_EVENT, PUBLIC}), 200, 403),
+            agency=((200, {PROGRAMME_EVENT, PUBLIC}), (200, {"dkpp"}), 403),
             trainer=(403, 403, 403),
-            integrator=((200, {PUBLIC}), 200, 403),
+            integrator=((200, {PUBLIC}), (200, {"e-katalog-banten"}), 403),
             unreaching=(403, 403, 403),
         )
         assert await walked(kind, notifications, issuer, probes) == expected

@@ -20,7 +20,6 @@ from tests.support import enrolment, notifications, production
 from tests.support.infrastructure import Infrastructure
 from tests.support.marketplace import Season, learn
 from tests.support.services import RunningService, eventually, serving, settings_for
-from tests.support.tokens import Issuer
 
 Probe = Callable[[RunningService, dict[str, str]], Awaitable[Any]]
 PROGRAMME_EVENT, CUSTODY, PUBLIC = (
@@ -28,6 +27,7 @@ PROGRAMME_EVENT, CUSTODY, PUBLIC = (
     "enrolment.participant.released",
     "marketplace.listing.withdrawn",
 )
+ENDPOINT_OWNERS = {"dkpp", "dinas-perikanan", "e-katalog-banten"}
 SERVICES: dict[str, tuple[Any, Any]] = {
     "enrolment": (EnrolmentSettings, create_enrolment),
     "production": (ProductionSettings, create_production),
@@ -38,11 +38,13 @@ SERVICES: dict[str, tuple[Any, Any]] = {
 
 @asynccontextmanager
 async def trusting(
-    issuer: Issuer, infrastructure: Infrastructure, namespace: str, name: str
+    issuer_url: str, infrastructure: Infrastructure, namespace: str, name: str
 ) -> AsyncIterator[RunningService]:
-    """The service `name` on the test's topics and database, accepting the issuer's tokens."""
+    """The service `name` on the test's topics and database, accepting the tokens of the issuer at `issuer_url`
+    (notifications as the webhook tests run it, so that endpoints on loopback may be registered)."""
     settings_class, create_app = SERVICES[name]
-    settings = settings_for(settings_class, infrastructure, namespace, oidc_issuer=issuer.url)
+    overrides = notifications.FAST if name == "notifications" else {}
+    settings = settings_for(settings_class, infrastructure, namespace, oidc_issuer=issuer_url, **overrides)
     async with serving(create_app(settings)) as service:
         yield service
 
@@ -66,6 +68,11 @@ def listed(
         return 200, {item[field] for item in items(response.json())}
 
     return probe
+
+
+async def answers(service: RunningService, headers: dict[str, str], probes: dict[str, Probe]) -> dict[str, Any]:
+    """Each probe's answer to a caller, by the probe's name."""
+    return {name: await probe(service, headers) for name, probe in probes.items()}
 
 
 async def enrolment_world(service: RunningService) -> tuple[dict[str, Probe], str]:
@@ -174,9 +181,17 @@ async def marketplace_world(
 async def notifications_world(
     infrastructure: Infrastructure, namespace: str, service: RunningService
 ) -> dict[str, Probe]:
+    """Events of each kind in the feed; every agency granted `*`; an endpoint of two agencies and an integrator."""
     admin = await service.mint_key("admin")
-    granted = await service.http.put("/subscriptions/dkpp", json={"event_types": ["*"]}, headers=admin)
-    assert granted.status_code == 200, granted.text
+    owners = {"agency_id": ("dkpp", "dinas-perikanan"), "integrator_id": ("e-katalog-banten",)}
+    assert {owner for ids in owners.values() for owner in ids} == ENDPOINT_OWNERS
+    for agency in owners["agency_id"]:
+        granted = await service.http.put(f"/subscriptions/{agency}", json={"event_types": ["*"]}, headers=admin)
+        assert granted.status_code == 200, granted.text
+    for attribute, ids in owners.items():
+        for owner in ids:
+            key = await service.mint_key("endpoints:write", **{attribute: owner})
+            await notifications.endpoint(service, key, f"http://127.0.0.1:9/hooks/{owner}", [PUBLIC])
     programme_id, participant_id = str(uuid4()), str(uuid4())
     released = ParticipantReleased(
         participant_id=participant_id, facility_id="rutan-serang", released_on=date(2026, 12, 1)
@@ -195,6 +210,6 @@ async def notifications_world(
     await eventually(fed)
     return {
         "feed": feed,
-        "endpoints": status_of("GET", "/endpoints"),
+        "endpoints": listed("/endpoints", "owner_id"),
         "grant": status_of("PUT", "/subscriptions/dkpp", json={"event_types": ["*"]}),
     }
