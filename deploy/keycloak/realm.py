@@ -57,11 +57,14 @@ PERSON_ROLES = {
     "agency-staff": [
         *("programmes:read", "programmes:write", "cohorts:read", "cohorts:write", "enrolments:read"),
         *("enrolments:write", "attendance:write", "assessments:write", "reference:read", "events:read"),
-        *("endpoints:read", "endpoints:write"),
+        *("endpoints:read", "endpoints:write", "figures:read", "settlement:read"),
     ],
     "directorate": [*READS, "programmes:write", "cohorts:write", "enrolments:write", STAFF],
     "platform-admin": list(SCOPES),
 }
+DIRECTORATE_REPORTING = [*(s for s in PERSON_ROLES["directorate"] if s.endswith(":read")), STAFF]
+"""The directorate's reporting system: the directorate's reads, staff's reach (no attribute is not everything), no
+write scope."""
 AGENCIES = {"dkpp": "DKPP", "dinas-perikanan": "Dinas Perikanan", "diskoperindag": "Diskoperindag"}
 FACILITIES = {"rutan-serang": "Rutan Serang"}
 
@@ -146,12 +149,12 @@ MACHINES: dict[str, tuple[str, str | None, str, list[str]]] = {
     "agency-dkpp": ("DKPP's system", "agency_id", "dkpp", ["agency-staff"]),
     "agency-dinas-perikanan": ("Dinas Perikanan's system", "agency_id", "dinas-perikanan", ["agency-staff"]),
     "agency-diskoperindag": ("Diskoperindag's system", "agency_id", "diskoperindag", ["agency-staff"]),
-    "directorate-reporting": ("The directorate's reporting", None, "", [*READS]),
+    "directorate-reporting": ("The directorate's reporting", None, "", DIRECTORATE_REPORTING),
     "integrator-e-katalog-banten": (
         "e-Katalog Banten",
         "integrator_id",
         "e-katalog-banten",
-        ["events:read", "orders:write"],
+        ["events:read", "orders:write", "endpoints:read", "endpoints:write"],
     ),
 }
 

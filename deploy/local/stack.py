@@ -2,7 +2,7 @@
 """Run the whole platform locally: infrastructure, the four services, and the demo data.
 
 Usage: python3 deploy/local/stack.py {run|up|down|status}
-  run     up, print where everything listens, and stop it all on Ctrl-C
+  run     up, print where everything listens and how to sign in, and stop it all on Ctrl-C
   up      the same in the background; `down` stops services and infrastructure
 Environment: as infra.py, plus ENROLMENT_HTTP_PORT (8001), PRODUCTION_HTTP_PORT (8002),
 MARKETPLACE_HTTP_PORT (8003), NOTIFICATIONS_HTTP_PORT (8004), RECEIVER_HTTP_PORT (8090: the demo's webhook
@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import infra
 import processes as proc
 import settings
+import sign_in
 from processes import InfraError
 
 SERVICES = {"enrolment": 8001, "production": 8002, "marketplace": 8003, "notifications": 8004}
@@ -52,6 +53,8 @@ def service_env(s: settings.Settings) -> dict[str, str]:
         "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
         "NOTIFICATIONS_WEBHOOK_ALLOWED_PORTS": f"[80, 443, {port_of(RECEIVER)}]",
         "DEMO_WEBHOOKS_FILE": str(s.data_dir / "demo-webhooks.json"),
+        # the services trust the realm of the Keycloak started (or named by KEYCLOAK_URL) here, unless told another
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER") or f"{sign_in.keycloak_base(s)}/realms/{sign_in.REALM}",
     }
 
 
@@ -127,6 +130,8 @@ def up(s: settings.Settings, started: list[str]) -> None:
     load_demo_data(s)
     addresses = {service: f"http://127.0.0.1:{port_of(service)}/docs" for service in SERVICES}
     say(json.dumps(addresses | {"storefront": f"http://127.0.0.1:{port_of('marketplace')}/"}, indent=2))
+    for line in sign_in.guide(sign_in.keycloak_base(s), f"http://127.0.0.1:{port_of('enrolment')}"):
+        say(line)
 
 
 def stop(names: list[str], s: settings.Settings) -> None:

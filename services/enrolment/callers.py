@@ -57,6 +57,14 @@ def agency_of(caller: Caller) -> str | None:
     return caller.agency_id
 
 
+def figures_agency(caller: Caller) -> str | None:
+    """Whose programmes' figures a caller reads: its agency's, every one for platform staff (None), none (NOWHERE)
+    for any other caller, whose attribute (a facility, a trainer) or lack of one says nothing of programmes."""
+    if caller.agency_id:
+        return caller.agency_id
+    return None if caller.staff else NOWHERE
+
+
 def trainer_of(caller: Caller) -> str | None:
     """A trainer's key names the trainer; staff and admin keys name none and may act on any cohort."""
     return caller.attributes.get("trainer_id")

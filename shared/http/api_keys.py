@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -30,12 +30,14 @@ CALLERS_KEPT_AT_MOST = 10_000
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the key's name, its scopes, and attributes such as facility_id or agency_id."""
+    """Who is calling: the key's name, its scopes, attributes such as facility_id or agency_id, and whether an API
+    key or an access token said so (a refusal is worded for the credential sent)."""
 
     key_id: str
     name: str
     scopes: frozenset[str]
     attributes: dict[str, str] = field(default_factory=dict)
+    credential: Literal["key", "token"] = "key"
 
     def __post_init__(self) -> None:
         if unknown := unknown_attributes(self.attributes):
@@ -208,12 +210,21 @@ async def token_caller(request: Request, token: str) -> Caller:
     return caller
 
 
+def lacking_scope(caller: Caller, detail: str, *scopes: str) -> HTTPException:
+    """The 403 for a caller holding none of `scopes`: a token's carries RFC 6750's challenge naming them (§3.1),
+    so an OAuth2 client knows to ask for more; a key's is the problem alone."""
+    if caller.credential != "token":
+        return HTTPException(403, detail)
+    challenge = f'Bearer error="insufficient_scope", scope="{" ".join(scopes)}"'
+    return HTTPException(403, detail, headers={"WWW-Authenticate": challenge})
+
+
 def scoped(scope: str) -> Any:
-    """A dependency giving the caller, or 403 when the key lacks `scope`."""
+    """A dependency giving the caller, or 403 when the key or token lacks `scope`."""
 
     async def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if not caller.may(scope):
-            raise HTTPException(403, f"The caller's key or token lacks the scope {scope!r}.")
+            raise lacking_scope(caller, f"The caller's key or token lacks the scope {scope!r}.", scope)
         return caller
 
     return Depends(check)

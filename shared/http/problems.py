@@ -31,6 +31,18 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
 }
 WRITES = {"post", "put", "patch", "delete"}
+CHALLENGES: dict[str, dict[str, Any]] = {
+    "401": {
+        "description": 'How to authenticate: `Bearer realm="pembinaan", ApiKey`, or `Bearer error="invalid_token", '
+        'error_description="..."` for a token that is not valid',
+        "schema": {"type": "string"},
+    },
+    "403": {
+        "description": 'Sent for an access token lacking the scope: `Bearer error="insufficient_scope", '
+        'scope="<scope>"` (RFC 6750 section 3.1); an API key\'s 403 has none',
+        "schema": {"type": "string"},
+    },
+}
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -125,6 +137,8 @@ def documented_problems(document: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             for status, description in problem_statuses(method, operation).items():
                 responses.setdefault(status, {"description": description})
+            for status, header in CHALLENGES.items() if operation.get("security") else ():
+                responses[status].setdefault("headers", {})["WWW-Authenticate"] = header
             for status, response in responses.items():
                 if status.startswith("4"):
                     response["content"] = content

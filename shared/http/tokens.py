@@ -136,7 +136,8 @@ def caller_of(claims: dict[str, Any]) -> Caller:
     if not subject:
         raise TokenRefused("The token names no subject.")
     name = claims.get("client_id") or claims.get("preferred_username") or claims.get("azp") or subject
-    return Caller(key_id=f"token:{subject}", name=str(name), scopes=frozenset(roles), attributes=attributes)
+    scopes = frozenset(roles)
+    return Caller(key_id=f"token:{subject}", name=str(name), scopes=scopes, attributes=attributes, credential="token")
 
 
 class TokenVerifier:

@@ -187,7 +187,8 @@ async def enrolment_reads(client: AsyncMongoClient[Any], namespace: str, issuer:
         participant_id, number = await certificate_of_a_graduate(http)
     verification = measure(f"{enrolment_url}/certificates/{number}/verification")
     url = f"{enrolment_url}/participants/{participant_id}"
-    bearer = {"Authorization": f"Bearer {issuer.token(roles=['participants:read'], exp=int(time.time()) + 3600)}"}
+    roles = ["participants:read", "platform:staff"]  # the key's scopes: no reach attribute is staff's only with it
+    bearer = {"Authorization": f"Bearer {issuer.token(roles=roles, exp=int(time.time()) + 3600)}"}
     async with httpx.AsyncClient() as http:  # the keys fetched now, while this loop can serve them (wrk blocks it)
         if (response := await http.get(url, headers=bearer)).status_code != 200:
             raise RuntimeError(f"the token read failed: {response.status_code} {response.text}")
@@ -217,8 +218,11 @@ async def main() -> None:
         report("GET /certificates/{n}/verification", reads.verification, bare, bare_read)
         report("GET /participants/{id} (API key)", reads.by_key, bare, bare_read)
         report("GET /participants/{id} (Bearer token)", reads.by_token, bare, bare_read)
-        cost = reads.by_key.requests_per_second / reads.by_token.requests_per_second - 1
-        print(f"{'a token read over a key read':<40} {cost:+.1%} time per request (target: at most +5%)")
+        ratio = reads.by_token.requests_per_second / reads.by_key.requests_per_second
+        print(
+            f"{'a token read over a key read':<40} {1 / ratio - 1:+.1%} time per request, token/key throughput "
+            f"{ratio:.3f} (target: at most +5%)"
+        )
         database = await database_reads(client, namespace, reads.participant_id)
         print(
             f"{'database find_one by id, no HTTP':<40} {database:>8,.0f} reads/s "

@@ -144,3 +144,54 @@ def test_a_disabled_user_gets_no_token(
     refused = sign_in(keycloak, username, DEMO_PASSWORD)
     assert refused.status_code in (400, 401)
     assert "access_token" not in refused.json()
+
+
+def test_a_disabled_users_refresh_token_is_refused_at_once(
+    keycloak: httpx.Client, admin: httpx.Client, fresh_user: tuple[str, str]
+) -> None:
+    user_id, username = fresh_user
+    signed_in = sign_in(keycloak, username, DEMO_PASSWORD)
+    assert signed_in.status_code == 200, signed_in.text
+    refresh = {
+        "grant_type": "refresh_token",
+        "client_id": TEST_CLIENT,
+        "refresh_token": signed_in.json()["refresh_token"],
+    }
+    assert keycloak.post("/protocol/openid-connect/token", data=refresh).status_code == 200
+    assert admin.put(f"/users/{user_id}", json={"enabled": False}).status_code == 204
+    refused = keycloak.post("/protocol/openid-connect/token", data=refresh)
+    assert refused.status_code in (400, 401), refused.text
+    assert "access_token" not in refused.json()
+
+
+@pytest.fixture
+def fresh_client(admin: httpx.Client) -> Iterator[tuple[str, str]]:
+    """A client-credentials client of its own, as an agency's system has (its uuid and client id); deleted after."""
+    client_id = f"agency-probe-{uuid4().hex[:8]}"
+    body = {"clientId": client_id, "publicClient": False, "serviceAccountsEnabled": True, "standardFlowEnabled": False}
+    created = admin.post("/clients", json={**body, "secret": "probe-secret-1"})
+    assert created.status_code == 201, created.text
+    uuid = created.headers["Location"].rsplit("/", 1)[1]
+    yield uuid, client_id
+    admin.delete(f"/clients/{uuid}")
+
+
+def client_token(keycloak: httpx.Client, client_id: str, secret: str) -> httpx.Response:
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    return keycloak.post("/protocol/openid-connect/token", data=form)
+
+
+def test_an_agency_client_is_revoked_by_a_new_secret_and_cut_off_by_disabling_it(
+    keycloak: httpx.Client, admin: httpx.Client, fresh_client: tuple[str, str]
+) -> None:
+    uuid, client_id = fresh_client
+    assert client_token(keycloak, client_id, "probe-secret-1").status_code == 200
+    regenerated = admin.post(f"/clients/{uuid}/client-secret")  # the runbook's "regenerate the secret"
+    assert regenerated.status_code == 200, regenerated.text
+    secret = regenerated.json()["value"]
+    assert client_token(keycloak, client_id, "probe-secret-1").status_code == 401
+    assert client_token(keycloak, client_id, secret).status_code == 200
+    assert admin.put(f"/clients/{uuid}", json={"clientId": client_id, "enabled": False}).status_code == 204
+    disabled = client_token(keycloak, client_id, secret)
+    assert disabled.status_code in (400, 401), disabled.text
+    assert "access_token" not in disabled.json()

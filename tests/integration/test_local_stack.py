@@ -1,6 +1,8 @@
-"""The local stack stops exactly what it started: after a failed start, and after Ctrl-C with its output piped."""
+"""The local stack stops exactly what it started: after a failed start, and after Ctrl-C with its output piped; and
+it tells how to sign in, with commands that work."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -8,9 +10,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.support.infrastructure import REPO
+from deploy.keycloak.realm import DEMO_PASSWORD, MACHINES, users
+from tests.support.infrastructure import REPO, Infrastructure
 from tests.support.private_servers import free_port
 
 STACK = REPO / "deploy" / "local" / "stack.py"
@@ -82,7 +86,45 @@ def test_ctrl_c_with_the_output_piped_to_a_reader_that_goes_first_stops_everythi
         if "platform running" in line:
             break
     assert "platform running" in (seen or [""])[-1], "".join(seen)
+    assert any("sign in (Keycloak, realm pembinaan" in line for line in seen), "".join(seen)
     stack.stdout.close()  # the reader goes first, as `tee` does on Ctrl-C
     os.killpg(stack.pid, signal.SIGINT)
     assert stack.wait(timeout=180) == 0
     assert [name for name in PORTS if listening(int(stack_env[name]))] == []
+
+
+GUIDE = "import sys; sys.path[:0] = ['deploy/local']; import sign_in; print(*sign_in.guide(*sys.argv[1:]), sep='\\n')"
+"""Runs deploy/local/sign_in.py as stack.py does, from deploy/local on the path."""
+
+
+def sign_in_guide(keycloak_url: str) -> list[str]:
+    """The lines `make run` prints about signing in (deploy/local/sign_in.py, as stack.py calls it)."""
+    argv = [sys.executable, "-c", GUIDE, keycloak_url, "http://127.0.0.1:8001"]
+    return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def posted_form(lines: list[str], grant: str) -> tuple[str, dict[str, str]]:
+    """The URL and form of the printed curl command for `grant` (its `-d` pairs; the URL may be on the next line)."""
+    at = next(index for index, line in enumerate(lines) if f"grant_type={grant}" in line)
+    command = " ".join(lines[at : at + 2])
+    url = re.search(r"(http://\S+/protocol/openid-connect/token)", command)
+    assert url is not None, command
+    return url.group(1), dict(pair.split("=", 1) for pair in re.findall(r"-d (\S+)", command))
+
+
+def test_make_run_tells_how_to_sign_in_and_its_token_commands_work_at_keycloak(infrastructure: Infrastructure) -> None:
+    lines = sign_in_guide(infrastructure.keycloak_url)
+    text = "\n".join(lines)
+    assert f"{infrastructure.keycloak_url.rstrip('/')}/realms/pembinaan/account" in text
+    people = [user for user in users() if "serviceAccountClientId" not in user]
+    for person in people:
+        [line] = [line for line in lines if line.split()[:1] == [person["username"]]]
+        assert person["realmRoles"][0] in line, line
+        assert DEMO_PASSWORD in line, line
+    for client_id in MACHINES:
+        assert f"demo-{client_id}-secret" in text
+    for grant in ("client_credentials", "password"):
+        url, form = posted_form(lines, grant)
+        answer = httpx.post(url, data=form, timeout=30)
+        assert answer.status_code == 200, (grant, answer.text)
+        assert answer.json()["access_token"]

@@ -73,3 +73,13 @@ def test_every_error_an_operation_gives_is_documented_as_problem_json(create_app
         for status, response in responses.items():
             if status.startswith("4"):
                 assert list(response["content"]) == ["application/problem+json"], f"{method.upper()} {path} {status}"
+
+
+@pytest.mark.parametrize("create_app", [enrolment, production, marketplace, notifications])
+def test_every_secured_operation_documents_the_bearer_challenges_of_its_401_and_403(create_app: Any) -> None:
+    for method, path, operation in operations(create_app()):
+        if operation.get("security"):
+            for status in ("401", "403"):
+                header = operation["responses"][status].get("headers", {}).get("WWW-Authenticate")
+                assert header is not None, f"{method.upper()} {path} {status}"
+            assert "insufficient_scope" in operation["responses"]["403"]["headers"]["WWW-Authenticate"]["description"]

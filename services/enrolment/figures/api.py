@@ -5,7 +5,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.enrolment.callers import agency_of
+from services.enrolment.callers import figures_agency
 from services.enrolment.figures import handlers
 from services.enrolment.figures.domain import Figures
 from services.enrolment.responses import NOT_FOUND
@@ -34,17 +34,24 @@ class FiguresOut(BaseModel):
     "/programmes/{programme_id}/figures",
     tags=["figures"],
     responses=NOT_FOUND,
-    summary="A programme's enrolment figures; an agency's key reads its own programmes only",
+    summary="A programme's enrolment figures; an agency's key reads its own programmes only, staff's any, and any "
+    "other key none",
 )
 async def programme_figures(
     programme_id: PathId, database: DatabaseDep, caller: Annotated[Caller, scoped("figures:read")]
 ) -> FiguresOut:
-    found = await handlers.programme_figures(database, programme_id, agency=agency_of(caller))
+    found = await handlers.programme_figures(database, programme_id, agency=figures_agency(caller))
     return FiguresOut.from_domain(found)
 
 
-@router.get("/figures", tags=["figures"], summary="Every programme's figures, for the directorate's reporting")
+@router.get(
+    "/figures",
+    tags=["figures"],
+    summary="Every programme's figures, for the directorate's reporting: platform staff's; any other key's list is "
+    "empty",
+)
 async def all_figures(
     database: DatabaseDep, caller: Annotated[Caller, scoped("reports:read")], facility_id: Filter = None
 ) -> list[FiguresOut]:
-    return [FiguresOut.from_domain(found) for found in await handlers.all_figures(database, facility_id=facility_id)]
+    found = await handlers.all_figures(database, facility_id=facility_id, everywhere=caller.staff)
+    return [FiguresOut.from_domain(figures) for figures in found]

@@ -19,8 +19,11 @@ async def programme_figures(database: ServiceDatabase, programme_id: str, *, age
     return await database.transaction(work)
 
 
-async def all_figures(database: ServiceDatabase, *, facility_id: str | None) -> list[Figures]:
-    """Every programme's figures, across facilities or for one (by its cohorts)."""
+async def all_figures(database: ServiceDatabase, *, facility_id: str | None, everywhere: bool) -> list[Figures]:
+    """Every programme's figures, across facilities or for one (by its cohorts), for a caller reaching every
+    facility and agency (platform staff); none for any other (no attribute is never "everything")."""
+    if not everywhere:
+        return []
 
     async def work(tx: Transaction) -> list[Figures]:
         counts = await store.counts_at_facility(tx, facility_id)

@@ -6,7 +6,6 @@ from typing import Annotated, Self
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException
 
 from services.marketplace.callers import OrderManager, OrderPlacer, facility_reach
 from services.marketplace.orders import handlers
@@ -21,7 +20,7 @@ from services.marketplace.orders.domain import (
     Reservation,
 )
 from shared.contracts.amounts import ExactDecimal
-from shared.http.api_keys import Caller, current_caller
+from shared.http.api_keys import Caller, current_caller, lacking_scope
 from shared.http.app import DatabaseDep
 from shared.http.bounds import Amount, PastDay
 from shared.http.parameters import PathId
@@ -135,7 +134,8 @@ async def order_reach(caller: Annotated[Caller, Depends(current_caller)]) -> Ord
     """A key that places or manages orders; 403 for any other."""
     manages = caller.may("orders:manage")
     if not manages and not caller.may("orders:write"):
-        raise HTTPException(403, "The API key lacks the scope 'orders:write' or 'orders:manage'.")
+        detail = "The API key lacks the scope 'orders:write' or 'orders:manage'."
+        raise lacking_scope(caller, detail, "orders:write", "orders:manage")
     return _reach(caller)
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.production.batches import handlers
 from services.production.batches.domain import Batch
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.credits.api import NOT_CREDITABLE, CreditIn, CreditOut, credits_in, credits_out
 from services.production.quantities.api import AmountOut
 from shared.http.app import DatabaseDep
@@ -70,10 +70,11 @@ class BatchOut(BaseModel):
 
 @router.post("/cycles/{cycle_id}/batches", status_code=201, summary="Record a batch", responses=NOT_CREDITABLE)
 async def produce_batch(cycle_id: PathId, body: BatchIn, database: DatabaseDep, caller: ProductionWriter) -> BatchOut:
-    return BatchOut.from_domain(await handlers.produce_batch(database, cycle_id=cycle_id, **credits_in(body)))
+    batch = await handlers.produce_batch(database, reach=facility_reach(caller), cycle_id=cycle_id, **credits_in(body))
+    return BatchOut.from_domain(batch)
 
 
-@router.get("/batches", summary="Workshop batches, oldest first, by cycle and programme")
+@router.get("/batches", summary="Workshop batches, oldest first, by cycle and programme; on the sites a key reaches")
 async def list_batches(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -83,11 +84,11 @@ async def list_batches(
     limit: Limit = 50,
 ) -> Page[BatchOut]:
     found, cursor = await handlers.batches_page(
-        database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+        database, reach=facility_reach(caller), cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
     )
     return Page(items=[BatchOut.from_domain(batch) for batch in found], next_cursor=cursor)
 
 
-@router.get("/batches/{batch_id}", summary="A batch", responses={404: {"description": "No such batch"}})
+@router.get("/batches/{batch_id}", summary="A batch", responses={404: {"description": "No such batch within reach"}})
 async def get_batch(batch_id: PathId, database: DatabaseDep, caller: ProductionReader) -> BatchOut:
-    return BatchOut.from_domain(await handlers.batch(database, batch_id))
+    return BatchOut.from_domain(await handlers.batch(database, batch_id, reach=facility_reach(caller)))

@@ -13,6 +13,7 @@ from shared.storage.database import ServiceDatabase, Transaction
 async def produce_batch(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     cycle_id: str,
     batch_code: str,
     units: int,
@@ -23,7 +24,7 @@ async def produce_batch(
     product: str | None = None,
 ) -> Batch:
     async def work(tx: Transaction) -> Batch:
-        cycle = await cycles.cycle(tx, cycle_id)
+        cycle = await cycles.cycle(tx, cycle_id, reach=reach)
         batch, event = domain.produce_batch(
             cycle,
             credits=credits,
@@ -43,14 +44,22 @@ async def produce_batch(
     return await database.transaction(work)
 
 
-async def batch(database: ServiceDatabase, batch_id: str) -> Batch:
+async def batch(database: ServiceDatabase, batch_id: str, *, reach: str | None) -> Batch:
     async def work(tx: Transaction) -> Batch:
-        return await store.batch(tx, batch_id)
+        return await store.batch(tx, batch_id, reach=reach)
 
     return await database.transaction(work)
 
 
 async def batches_page(
-    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: str | None,
+    cycle_id: str | None,
+    programme_id: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Batch]:
-    return await store.batches_page(database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit)
+    return await store.batches_page(
+        database, reach=reach, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+    )

@@ -4,6 +4,7 @@ from pymongo import ASCENDING, IndexModel
 
 from services.production.batches.domain import Batch, BatchNotFound, DuplicateBatchCode
 from services.production.credits import store as credits
+from services.production.sites import store as sites
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
 from shared.storage.values import amount_of, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
@@ -52,15 +53,25 @@ async def save_batch(tx: Transaction, batch: Batch) -> None:
     await tx.save_versioned(BATCHES, to_document(batch), duplicate=taken, listed=True)
 
 
-async def batch(tx: Transaction, batch_id: str) -> Batch:
+async def batch(tx: Transaction, batch_id: str, *, reach: str | None = None) -> Batch:
+    """The batch; one on a site beyond `reach` (None: every facility) is not found."""
     document = await tx.document(BATCHES, batch_id)
-    if document is None:
+    if document is None or not await sites.reaches(tx, document["site_id"], reach):
         raise BatchNotFound(f"No batch {batch_id}.", field="batch_id")
     return from_document(document)
 
 
 async def batches_page(
-    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: str | None,
+    cycle_id: str | None,
+    programme_id: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Batch]:
+    """Batches on the sites within `reach`, oldest first; the filters narrow that, never widen it."""
     query = pages.only(cycle_id=cycle_id, programme_id=programme_id)
+    if limit_to := await sites.reached(database, reach):
+        query["$and"] = [limit_to]
     return await pages.page(database.db[BATCHES], query, from_document, after=after, limit=limit)

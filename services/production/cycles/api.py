@@ -6,7 +6,7 @@ from typing import Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.cycles import handlers
 from services.production.cycles.domain import Cycle, CycleKind, CycleStatus
 from services.production.quantities.api import AmountIn, AmountOut
@@ -88,13 +88,15 @@ class CycleOut(BaseModel):
     "/cycles",
     status_code=201,
     summary="Start a planting, stocking or workshop run on a site",
-    responses={404: {"description": "No such site"}},
+    responses={404: {"description": "No such site within reach"}},
 )
 async def start_cycle(body: CycleStart, database: DatabaseDep, caller: ProductionWriter) -> CycleOut:
-    return CycleOut.from_domain(await handlers.start_cycle(database, **body.model_dump()))
+    return CycleOut.from_domain(await handlers.start_cycle(database, reach=facility_reach(caller), **body.model_dump()))
 
 
-@router.get("/cycles", summary="Production cycles, oldest first, by site, programme and status")
+@router.get(
+    "/cycles", summary="Production cycles, oldest first, by site, programme and status; on the sites a key reaches"
+)
 async def list_cycles(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -105,14 +107,22 @@ async def list_cycles(
     limit: Limit = 50,
 ) -> Page[CycleOut]:
     found, cursor = await handlers.cycles_page(
-        database, site_id=site_id, programme_id=programme_id, status=status, after=after, limit=limit
+        database,
+        reach=facility_reach(caller),
+        site_id=site_id,
+        programme_id=programme_id,
+        status=status,
+        after=after,
+        limit=limit,
     )
     return Page(items=[CycleOut.from_domain(cycle) for cycle in found], next_cursor=cursor)
 
 
-@router.get("/cycles/{cycle_id}", summary="A production cycle", responses={404: {"description": "No such cycle"}})
+@router.get(
+    "/cycles/{cycle_id}", summary="A production cycle", responses={404: {"description": "No such cycle within reach"}}
+)
 async def get_cycle(cycle_id: PathId, database: DatabaseDep, caller: ProductionReader) -> CycleOut:
-    return CycleOut.from_domain(await handlers.cycle(database, cycle_id))
+    return CycleOut.from_domain(await handlers.cycle(database, cycle_id, reach=facility_reach(caller)))
 
 
 class CycleClose(BaseModel):
@@ -124,7 +134,8 @@ class CycleClose(BaseModel):
 @router.post(
     "/cycles/{cycle_id}/close",
     summary="Close a cycle: nothing more is harvested or produced in it",
-    responses={404: {"description": "No such cycle"}, 409: {"description": "Already closed"}},
+    responses={404: {"description": "No such cycle within reach"}, 409: {"description": "Already closed"}},
 )
 async def close_cycle(cycle_id: PathId, body: CycleClose, database: DatabaseDep, caller: ProductionWriter) -> CycleOut:
-    return CycleOut.from_domain(await handlers.close_cycle(database, cycle_id, closed_on=body.closed_on))
+    closed = await handlers.close_cycle(database, cycle_id, reach=facility_reach(caller), closed_on=body.closed_on)
+    return CycleOut.from_domain(closed)

@@ -14,6 +14,7 @@ from shared.storage.database import ServiceDatabase, Transaction
 async def start_cycle(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     site_id: str,
     programme_id: str,
     commodity: str,
@@ -24,7 +25,7 @@ async def start_cycle(
 ) -> Cycle:
     async def work(tx: Transaction) -> Cycle:
         cycle, started = domain.start_cycle(
-            await sites.site(tx, site_id),
+            await sites.site(tx, site_id, reach=reach),
             programme_id=programme_id,
             commodity=commodity,
             started_on=started_on,
@@ -39,9 +40,9 @@ async def start_cycle(
     return await database.transaction(work)
 
 
-async def close_cycle(database: ServiceDatabase, cycle_id: str, *, closed_on: date) -> Cycle:
+async def close_cycle(database: ServiceDatabase, cycle_id: str, *, reach: str | None, closed_on: date) -> Cycle:
     async def work(tx: Transaction) -> Cycle:
-        closed, event = domain.close_cycle(await store.cycle(tx, cycle_id), closed_on=closed_on)
+        closed, event = domain.close_cycle(await store.cycle(tx, cycle_id, reach=reach), closed_on=closed_on)
         await store.save_cycle(tx, closed)
         await tx.publish(event, subject=closed.id, sequence=closed.version)
         return closed
@@ -49,9 +50,9 @@ async def close_cycle(database: ServiceDatabase, cycle_id: str, *, closed_on: da
     return await database.transaction(work)
 
 
-async def cycle(database: ServiceDatabase, cycle_id: str) -> Cycle:
+async def cycle(database: ServiceDatabase, cycle_id: str, *, reach: str | None) -> Cycle:
     async def work(tx: Transaction) -> Cycle:
-        return await store.cycle(tx, cycle_id)
+        return await store.cycle(tx, cycle_id, reach=reach)
 
     return await database.transaction(work)
 
@@ -59,6 +60,7 @@ async def cycle(database: ServiceDatabase, cycle_id: str) -> Cycle:
 async def cycles_page(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     site_id: str | None,
     programme_id: str | None,
     status: CycleStatus | None,
@@ -66,5 +68,5 @@ async def cycles_page(
     limit: int,
 ) -> pages.Listing[Cycle]:
     return await store.cycles_page(
-        database, site_id=site_id, programme_id=programme_id, status=status, after=after, limit=limit
+        database, reach=reach, site_id=site_id, programme_id=programme_id, status=status, after=after, limit=limit
     )

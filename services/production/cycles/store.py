@@ -4,6 +4,7 @@ from datetime import date
 
 from services.production.cycles.domain import Cycle, CycleKind, CycleNotFound, CycleStatus
 from services.production.quantities.domain import Quantity, Unit
+from services.production.sites import store as sites
 from shared.storage import pages
 from shared.storage.database import ConcurrentChange, Document, ServiceDatabase, Transaction
 from shared.storage.values import amount_or_none, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
@@ -65,9 +66,10 @@ async def save_cycle(tx: Transaction, cycle: Cycle) -> None:
     await tx.save_versioned(CYCLES, to_document(cycle), listed=True)
 
 
-async def cycle(tx: Transaction, cycle_id: str) -> Cycle:
+async def cycle(tx: Transaction, cycle_id: str, *, reach: str | None = None) -> Cycle:
+    """The cycle; one on a site beyond `reach` (None: every facility) is not found."""
     document = await tx.document(CYCLES, cycle_id)
-    if document is None:
+    if document is None or not await sites.reaches(tx, document["site_id"], reach):
         raise CycleNotFound(f"No production cycle {cycle_id}.", field="cycle_id")
     return from_document(document)
 
@@ -75,13 +77,17 @@ async def cycle(tx: Transaction, cycle_id: str) -> Cycle:
 async def cycles_page(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     site_id: str | None,
     programme_id: str | None,
     status: CycleStatus | None,
     after: str | None,
     limit: int,
 ) -> pages.Listing[Cycle]:
+    """Cycles on the sites within `reach`, oldest first; the filters narrow that, never widen it."""
     query = pages.only(site_id=site_id, programme_id=programme_id, status=status.value if status else None)
+    if limit_to := await sites.reached(database, reach):
+        query["$and"] = [limit_to]
     return await pages.page(database.db[CYCLES], query, from_document, after=after, limit=limit)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.production.callers import ProductionReader
+from services.production.callers import ProductionReader, facility_reach
 from services.production.enrolments import handlers
 from services.production.enrolments.domain import EnrolmentRecord
 from shared.http.app import DatabaseDep
@@ -51,18 +51,20 @@ class StandingOut(BaseModel):
 
 @router.get(
     "/participants/{participant_id}/enrolments",
-    summary="A participant's enrolments as production learnt them, with the days each was active",
+    summary="A participant's enrolments as production learnt them, with the days each was active; a facility "
+    "officer's key lists those in cohorts at its facility",
 )
 async def known_enrolments(
     participant_id: PathId, database: DatabaseDep, caller: ProductionReader
 ) -> list[KnownEnrolmentOut]:
-    found = await handlers.known_enrolments(database, participant_id)
+    found = await handlers.known_enrolments(database, participant_id, reach=facility_reach(caller))
     return [KnownEnrolmentOut.from_domain(record, facility_id) for record, facility_id in found]
 
 
 @router.get(
     "/participants/{participant_id}/standing",
     summary="Whether a participant may be credited with production of a programme on a day, and why not",
+    responses={404: {"description": "A facility beyond the key's reach (`field: facility_id`)"}},
 )
 async def standing(
     participant_id: PathId,
@@ -75,7 +77,12 @@ async def standing(
     ] = None,
 ) -> StandingOut:
     found = await handlers.standing_of(
-        database, participant_id, programme_id=programme_id, on=on, facility_id=facility_id
+        database,
+        participant_id,
+        reach=facility_reach(caller),
+        programme_id=programme_id,
+        on=on,
+        facility_id=facility_id,
     )
     return StandingOut(
         participant_id=participant_id,

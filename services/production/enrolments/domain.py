@@ -17,6 +17,11 @@ from shared.contracts.enrolment import (
     EnrolmentResumed,
     EnrolmentSuspended,
 )
+from shared.errors import NotFound
+
+
+class FacilityBeyondReach(NotFound):
+    """A facility officer asks about crediting at their own facility only."""
 
 
 class FactKind(StrEnum):

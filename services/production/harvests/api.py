@@ -6,7 +6,7 @@ from typing import Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.credits.api import NOT_CREDITABLE, CreditIn, CreditOut, credits_in, credits_out
 from services.production.harvests import handlers
 from services.production.harvests.domain import Harvest
@@ -69,11 +69,13 @@ class HarvestOut(BaseModel):
 async def record_harvest(
     cycle_id: PathId, body: HarvestIn, database: DatabaseDep, caller: ProductionWriter
 ) -> HarvestOut:
-    harvest = await handlers.record_harvest(database, cycle_id=cycle_id, **credits_in(body))
+    harvest = await handlers.record_harvest(
+        database, reach=facility_reach(caller), cycle_id=cycle_id, **credits_in(body)
+    )
     return HarvestOut.from_domain(harvest)
 
 
-@router.get("/harvests", summary="Harvests, oldest first, by cycle and programme")
+@router.get("/harvests", summary="Harvests, oldest first, by cycle and programme; on the sites a key reaches")
 async def list_harvests(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -83,11 +85,13 @@ async def list_harvests(
     limit: Limit = 50,
 ) -> Page[HarvestOut]:
     found, cursor = await handlers.harvests_page(
-        database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+        database, reach=facility_reach(caller), cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
     )
     return Page(items=[HarvestOut.from_domain(harvest) for harvest in found], next_cursor=cursor)
 
 
-@router.get("/harvests/{harvest_id}", summary="A harvest", responses={404: {"description": "No such harvest"}})
+@router.get(
+    "/harvests/{harvest_id}", summary="A harvest", responses={404: {"description": "No such harvest within reach"}}
+)
 async def get_harvest(harvest_id: PathId, database: DatabaseDep, caller: ProductionReader) -> HarvestOut:
-    return HarvestOut.from_domain(await handlers.harvest(database, harvest_id))
+    return HarvestOut.from_domain(await handlers.harvest(database, harvest_id, reach=facility_reach(caller)))

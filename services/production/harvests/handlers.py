@@ -15,6 +15,7 @@ from shared.storage.database import ServiceDatabase, Transaction
 async def record_harvest(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     cycle_id: str,
     harvested_on: date,
     quantity: Decimal,
@@ -24,7 +25,7 @@ async def record_harvest(
     fish_count: int | None = None,
 ) -> Harvest:
     async def work(tx: Transaction) -> Harvest:
-        cycle = await cycles.cycle(tx, cycle_id)
+        cycle = await cycles.cycle(tx, cycle_id, reach=reach)
         harvest, event = domain.record_harvest(
             cycle,
             credits=credits,
@@ -43,14 +44,22 @@ async def record_harvest(
     return await database.transaction(work)
 
 
-async def harvest(database: ServiceDatabase, harvest_id: str) -> Harvest:
+async def harvest(database: ServiceDatabase, harvest_id: str, *, reach: str | None) -> Harvest:
     async def work(tx: Transaction) -> Harvest:
-        return await store.harvest(tx, harvest_id)
+        return await store.harvest(tx, harvest_id, reach=reach)
 
     return await database.transaction(work)
 
 
 async def harvests_page(
-    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: str | None,
+    cycle_id: str | None,
+    programme_id: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Harvest]:
-    return await store.harvests_page(database, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit)
+    return await store.harvests_page(
+        database, reach=reach, cycle_id=cycle_id, programme_id=programme_id, after=after, limit=limit
+    )

@@ -3,6 +3,7 @@
 from services.production.credits import store as credits
 from services.production.harvests.domain import Harvest, HarvestNotFound
 from services.production.quantities.store import quantity_of
+from services.production.sites import store as sites
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
 from shared.storage.values import amount_of, day_of, stored_amount, stored_day
@@ -50,15 +51,25 @@ async def save_harvest(tx: Transaction, harvest: Harvest) -> None:
     await tx.save_versioned(HARVESTS, to_document(harvest), listed=True)
 
 
-async def harvest(tx: Transaction, harvest_id: str) -> Harvest:
+async def harvest(tx: Transaction, harvest_id: str, *, reach: str | None = None) -> Harvest:
+    """The harvest; one on a site beyond `reach` (None: every facility) is not found."""
     document = await tx.document(HARVESTS, harvest_id)
-    if document is None:
+    if document is None or not await sites.reaches(tx, document["site_id"], reach):
         raise HarvestNotFound(f"No harvest {harvest_id}.", field="harvest_id")
     return from_document(document)
 
 
 async def harvests_page(
-    database: ServiceDatabase, *, cycle_id: str | None, programme_id: str | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: str | None,
+    cycle_id: str | None,
+    programme_id: str | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Harvest]:
+    """Harvests on the sites within `reach`, oldest first; the filters narrow that, never widen it."""
     query = pages.only(cycle_id=cycle_id, programme_id=programme_id)
+    if limit_to := await sites.reached(database, reach):
+        query["$and"] = [limit_to]
     return await pages.page(database.db[HARVESTS], query, from_document, after=after, limit=limit)

@@ -6,7 +6,7 @@ from typing import Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.inputs import handlers
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.api import AmountIn, AmountOut
@@ -86,13 +86,18 @@ class InputOut(BaseModel):
     "/inputs",
     status_code=201,
     summary="Record an input received from a partner agency",
-    responses={404: {"description": "No such site"}},
+    responses={
+        403: {"description": "A facility officer's key naming no site (`field: site_id`)"},
+        404: {"description": "No such site within reach"},
+    },
 )
 async def receive_input(body: InputReceipt, database: DatabaseDep, caller: ProductionWriter) -> InputOut:
-    return InputOut.from_domain(await handlers.receive_input(database, **body.model_dump()))
+    return InputOut.from_domain(
+        await handlers.receive_input(database, reach=facility_reach(caller), **body.model_dump())
+    )
 
 
-@router.get("/inputs", summary="Inputs received, oldest first, by agency, site and kind")
+@router.get("/inputs", summary="Inputs received, oldest first, by agency, site and kind; to the sites a key reaches")
 async def list_inputs(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -103,6 +108,12 @@ async def list_inputs(
     limit: Limit = 50,
 ) -> Page[InputOut]:
     found, cursor = await handlers.inputs_page(
-        database, agency_id=agency_id, site_id=site_id, kind=kind, after=after, limit=limit
+        database,
+        reach=facility_reach(caller),
+        agency_id=agency_id,
+        site_id=site_id,
+        kind=kind,
+        after=after,
+        limit=limit,
     )
     return Page(items=[InputOut.from_domain(received) for received in found], next_cursor=cursor)

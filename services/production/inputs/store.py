@@ -2,6 +2,7 @@
 
 from services.production.inputs.domain import Input, InputKind
 from services.production.quantities.store import quantity_of
+from services.production.sites import store as sites
 from shared.storage import pages
 from shared.storage.database import Document, ServiceDatabase, Transaction
 from shared.storage.values import day_of, stored_amount, stored_day
@@ -57,11 +58,15 @@ async def save_input(tx: Transaction, received: Input) -> None:
 async def inputs_page(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     agency_id: str | None,
     site_id: str | None,
     kind: InputKind | None,
     after: str | None,
     limit: int,
 ) -> pages.Listing[Input]:
+    """Inputs to the sites within `reach` (those to no site: staff's only), oldest first; the filters narrow."""
     query = pages.only(agency_id=agency_id, site_id=site_id, kind=kind.value if kind else None)
+    if limit_to := await sites.reached(database, reach):
+        query["$and"] = [limit_to]
     return await pages.page(database.db[INPUTS], query, from_document, after=after, limit=limit)

@@ -6,7 +6,7 @@ from typing import Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.lots import handlers
 from services.production.lots.domain import DispositionKind, Grade, Lot, LotSpec, spec
 from services.production.quantities.api import AmountIn, AmountOut
@@ -17,8 +17,14 @@ from shared.http.parameters import Filter, PathId
 from shared.storage.pages import After, Limit, Page
 
 router = APIRouter(tags=["lots"])
-CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "More than the lot holds, or already released"}}
-CODE_TAKEN: dict[int | str, dict[str, Any]] = {409: {"description": "A lot code is taken, or given twice"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such lot within reach"},
+    409: {"description": "More than the lot holds, or already released"},
+}
+CODE_TAKEN: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such harvest or batch within reach"},
+    409: {"description": "A lot code is taken, or given twice"},
+}
 
 
 class LotIn(BaseModel):
@@ -136,17 +142,21 @@ class LotOut(BaseModel):
 async def grade_harvest(
     harvest_id: PathId, body: Grading, database: DatabaseDep, caller: ProductionWriter
 ) -> list[LotOut]:
-    return [LotOut.from_domain(lot) for lot in await handlers.grade_harvest(database, harvest_id, body.specs())]
+    graded = await handlers.grade_harvest(database, harvest_id, body.specs(), reach=facility_reach(caller))
+    return [LotOut.from_domain(lot) for lot in graded]
 
 
 @router.post(
     "/batches/{batch_id}/lots", status_code=201, summary="Grade part of a batch into lots", responses=CODE_TAKEN
 )
 async def grade_batch(batch_id: PathId, body: Grading, database: DatabaseDep, caller: ProductionWriter) -> list[LotOut]:
-    return [LotOut.from_domain(lot) for lot in await handlers.grade_batch(database, batch_id, body.specs())]
+    graded = await handlers.grade_batch(database, batch_id, body.specs(), reach=facility_reach(caller))
+    return [LotOut.from_domain(lot) for lot in graded]
 
 
-@router.get("/lots", summary="Lots, oldest first, by harvest or batch, grade and release for sale")
+@router.get(
+    "/lots", summary="Lots, oldest first, by harvest or batch, grade and release for sale; on the sites a key reaches"
+)
 async def list_lots(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -158,21 +168,33 @@ async def list_lots(
     limit: Limit = 50,
 ) -> Page[LotOut]:
     found, cursor = await handlers.lots_page(
-        database, harvest_id=harvest_id, batch_id=batch_id, grade=grade, released=released, after=after, limit=limit
+        database,
+        reach=facility_reach(caller),
+        harvest_id=harvest_id,
+        batch_id=batch_id,
+        grade=grade,
+        released=released,
+        after=after,
+        limit=limit,
     )
     return Page(items=[LotOut.from_domain(lot) for lot in found], next_cursor=cursor)
 
 
-@router.get("/lots/{lot_id}", summary="A lot, its balance and its dispositions")
+@router.get(
+    "/lots/{lot_id}",
+    summary="A lot, its balance and its dispositions",
+    responses={404: {"description": "No such lot within reach"}},
+)
 async def get_lot(lot_id: PathId, database: DatabaseDep, caller: ProductionReader) -> LotOut:
-    return LotOut.from_domain(await handlers.lot(database, lot_id))
+    return LotOut.from_domain(await handlers.lot(database, lot_id, reach=facility_reach(caller)))
 
 
 @router.post("/lots/{lot_id}/dispositions", status_code=201, summary="Take from a lot", responses=CONFLICT)
 async def dispose(lot_id: PathId, body: DispositionIn, database: DatabaseDep, caller: ProductionWriter) -> LotOut:
-    return LotOut.from_domain(await handlers.dispose_lot(database, lot_id, **body.model_dump()))
+    disposed = await handlers.dispose_lot(database, lot_id, reach=facility_reach(caller), **body.model_dump())
+    return LotOut.from_domain(disposed)
 
 
 @router.post("/lots/{lot_id}/release-for-sale", summary="Release a lot's balance for sale", responses=CONFLICT)
 async def release_for_sale(lot_id: PathId, database: DatabaseDep, caller: ProductionWriter) -> LotOut:
-    return LotOut.from_domain(await handlers.release_for_sale(database, lot_id))
+    return LotOut.from_domain(await handlers.release_for_sale(database, lot_id, reach=facility_reach(caller)))

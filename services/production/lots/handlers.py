@@ -18,18 +18,22 @@ from shared.storage import pages
 from shared.storage.database import ServiceDatabase, Transaction
 
 
-async def grade_harvest(database: ServiceDatabase, harvest_id: str, specs: list[LotSpec]) -> list[Lot]:
+async def grade_harvest(
+    database: ServiceDatabase, harvest_id: str, specs: list[LotSpec], *, reach: str | None
+) -> list[Lot]:
     async def work(tx: Transaction) -> list[Lot]:
-        harvest, graded, events = domain.grade(await harvests.harvest(tx, harvest_id), specs)
+        harvest, graded, events = domain.grade(await harvests.harvest(tx, harvest_id, reach=reach), specs)
         await harvests.save_harvest(tx, harvest)
         return await _add(tx, graded, events)
 
     return await database.transaction(work)
 
 
-async def grade_batch(database: ServiceDatabase, batch_id: str, specs: list[LotSpec]) -> list[Lot]:
+async def grade_batch(
+    database: ServiceDatabase, batch_id: str, specs: list[LotSpec], *, reach: str | None
+) -> list[Lot]:
     async def work(tx: Transaction) -> list[Lot]:
-        batch, graded, events = domain.grade(await batches.batch(tx, batch_id), specs)
+        batch, graded, events = domain.grade(await batches.batch(tx, batch_id, reach=reach), specs)
         await batches.save_batch(tx, batch)
         return await _add(tx, graded, events)
 
@@ -47,6 +51,7 @@ async def dispose_lot(
     database: ServiceDatabase,
     lot_id: str,
     *,
+    reach: str | None,
     kind: DispositionKind,
     quantity: Decimal,
     unit: Unit | str,
@@ -56,7 +61,7 @@ async def dispose_lot(
 ) -> Lot:
     async def work(tx: Transaction) -> Lot:
         lot, event = domain.dispose(
-            await store.lot(tx, lot_id),
+            await store.lot(tx, lot_id, reach=reach),
             kind=kind,
             amount=quantity,
             unit=unit,
@@ -71,9 +76,9 @@ async def dispose_lot(
     return await database.transaction(work)
 
 
-async def release_for_sale(database: ServiceDatabase, lot_id: str) -> Lot:
+async def release_for_sale(database: ServiceDatabase, lot_id: str, *, reach: str | None) -> Lot:
     async def work(tx: Transaction) -> Lot:
-        lot, event = domain.release_for_sale(await store.lot(tx, lot_id))
+        lot, event = domain.release_for_sale(await store.lot(tx, lot_id, reach=reach))
         await store.save_lot(tx, lot)
         await tx.publish(event, subject=lot.id, sequence=lot.version)
         return lot
@@ -81,9 +86,9 @@ async def release_for_sale(database: ServiceDatabase, lot_id: str) -> Lot:
     return await database.transaction(work)
 
 
-async def lot(database: ServiceDatabase, lot_id: str) -> Lot:
+async def lot(database: ServiceDatabase, lot_id: str, *, reach: str | None) -> Lot:
     async def work(tx: Transaction) -> Lot:
-        return await store.lot(tx, lot_id)
+        return await store.lot(tx, lot_id, reach=reach)
 
     return await database.transaction(work)
 
@@ -91,6 +96,7 @@ async def lot(database: ServiceDatabase, lot_id: str) -> Lot:
 async def lots_page(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     harvest_id: str | None,
     batch_id: str | None,
     grade: Grade | None,
@@ -99,7 +105,14 @@ async def lots_page(
     limit: int,
 ) -> pages.Listing[Lot]:
     return await store.lots_page(
-        database, harvest_id=harvest_id, batch_id=batch_id, grade=grade, released=released, after=after, limit=limit
+        database,
+        reach=reach,
+        harvest_id=harvest_id,
+        batch_id=batch_id,
+        grade=grade,
+        released=released,
+        after=after,
+        limit=limit,
     )
 
 

@@ -14,6 +14,7 @@ from services.production.lots.domain import (
     OrderHold,
 )
 from services.production.quantities.store import quantity_of
+from services.production.sites import store as sites
 from shared.storage import pages
 from shared.storage.database import DUPLICATE_KEY, POSITION, Document, ServiceDatabase, Transaction
 from shared.storage.values import amount_of, day_of, day_or_none, stored_amount, stored_day, stored_day_or_none
@@ -139,9 +140,10 @@ def _duplicate_key(error: DuplicateKeyError | BulkWriteError) -> bool:
     return bool(failures) and all(failure["code"] == DUPLICATE_KEY for failure in failures)
 
 
-async def lot(tx: Transaction, lot_id: str) -> Lot:
+async def lot(tx: Transaction, lot_id: str, *, reach: str | None = None) -> Lot:
+    """The lot; one on a site beyond `reach` (None: every facility, as for the marketplace's holds) is not found."""
     document = await tx.document(LOTS, lot_id)
-    if document is None:
+    if document is None or not await sites.reaches(tx, document["site_id"], reach):
         raise LotNotFound(f"No lot {lot_id}.", field="lot_id")
     return from_document(document)
 
@@ -153,6 +155,7 @@ async def save_lot(tx: Transaction, changed: Lot) -> None:
 async def lots_page(
     database: ServiceDatabase,
     *,
+    reach: str | None,
     harvest_id: str | None,
     batch_id: str | None,
     grade: Grade | None,
@@ -160,10 +163,13 @@ async def lots_page(
     after: str | None,
     limit: int,
 ) -> pages.Listing[Lot]:
+    """Lots on the sites within `reach`, oldest first; the filters narrow that, never widen it."""
     # A batch id, when given, wins over a harvest id: a lot comes from one source.
     source = "batch" if batch_id is not None else "harvest" if harvest_id is not None else None
     source_id = batch_id if batch_id is not None else harvest_id
     query = pages.only(
         source=source, source_id=source_id, grade=grade.value if grade else None, released_for_sale=released
     )
+    if limit_to := await sites.reached(database, reach):
+        query["$and"] = [limit_to]
     return await pages.page(database.db[LOTS], query, from_document, after=after, limit=limit)

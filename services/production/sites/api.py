@@ -6,7 +6,7 @@ from typing import Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.production.callers import ProductionReader, ProductionWriter
+from services.production.callers import ProductionReader, ProductionWriter, facility_reach
 from services.production.quantities.api import AmountIn, AmountOut
 from services.production.sites import handlers
 from services.production.sites.domain import Site, SiteKind
@@ -58,13 +58,17 @@ class SiteOut(BaseModel):
     "/sites",
     status_code=201,
     summary="Register a production site",
-    responses={409: {"description": "The facility already has a site of that name"}},
+    responses={
+        403: {"description": "A facility officer's key for another facility (`field: facility_id`)"},
+        409: {"description": "The facility already has a site of that name"},
+    },
 )
 async def register_site(body: SiteRegistration, database: DatabaseDep, caller: ProductionWriter) -> SiteOut:
-    return SiteOut.from_domain(await handlers.register_site(database, **body.model_dump()))
+    site = await handlers.register_site(database, reach=facility_reach(caller), **body.model_dump())
+    return SiteOut.from_domain(site)
 
 
-@router.get("/sites", summary="Production sites, oldest first, by facility and kind")
+@router.get("/sites", summary="Production sites, oldest first, by facility and kind; a key lists those it reaches")
 async def list_sites(
     database: DatabaseDep,
     caller: ProductionReader,
@@ -73,10 +77,14 @@ async def list_sites(
     after: After = None,
     limit: Limit = 50,
 ) -> Page[SiteOut]:
-    found, cursor = await handlers.sites_page(database, facility_id=facility_id, kind=kind, after=after, limit=limit)
+    found, cursor = await handlers.sites_page(
+        database, reach=facility_reach(caller), facility_id=facility_id, kind=kind, after=after, limit=limit
+    )
     return Page(items=[SiteOut.from_domain(site) for site in found], next_cursor=cursor)
 
 
-@router.get("/sites/{site_id}", summary="A production site", responses={404: {"description": "No such site"}})
+@router.get(
+    "/sites/{site_id}", summary="A production site", responses={404: {"description": "No such site within reach"}}
+)
 async def get_site(site_id: PathId, database: DatabaseDep, caller: ProductionReader) -> SiteOut:
-    return SiteOut.from_domain(await handlers.site(database, site_id))
+    return SiteOut.from_domain(await handlers.site(database, site_id, reach=facility_reach(caller)))

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from services.production.quantities.domain import now
 from shared.contracts.production import SiteRegistered
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class SiteKind(StrEnum):
@@ -47,6 +47,18 @@ class NonPositiveMeasure(InvalidInput):
 
 class SiteNotFound(NotFound):
     """No production site has this id."""
+
+
+class OutsideFacility(Forbidden):
+    """A facility officer records production at their own facility's sites only."""
+
+
+def ensure_reached(facility_id: str, reach: str | None) -> None:
+    """A caller reaching one facility (`reach`; None: every facility) registers sites there only."""
+    if reach not in (None, facility_id):
+        raise OutsideFacility(
+            "A site is registered by its own facility's officers or platform staff.", field="facility_id"
+        )
 
 
 class DuplicateSiteName(Conflict):

@@ -1,5 +1,7 @@
 """The production sites collection."""
 
+from typing import Any
+
 from pymongo import ASCENDING, IndexModel
 
 from services.production.sites.domain import DuplicateSiteName, Site, SiteKind, SiteNotFound
@@ -53,15 +55,41 @@ async def save_site(tx: Transaction, site: Site) -> None:
     await tx.save_versioned(SITES, to_document(site), duplicate=taken, listed=True)
 
 
-async def site(tx: Transaction, site_id: str) -> Site:
+async def site(tx: Transaction, site_id: str, *, reach: str | None = None) -> Site:
+    """The site; one at a facility beyond `reach` (None: every facility) is not found, as if it did not exist."""
     document = await tx.document(SITES, site_id)
-    if document is None:
+    if document is None or reach not in (None, document["facility_id"]):
         raise SiteNotFound(f"No production site {site_id}.", field="site_id")
     return from_document(document)
 
 
+async def reaches(tx: Transaction, site_id: str | None, reach: str | None) -> bool:
+    """Whether a caller reaching the facility `reach` (None: every facility) reaches what is on the site."""
+    if reach is None:
+        return True
+    at = {"_id": site_id, "facility_id": reach}
+    return site_id is not None and await tx.document(SITES, at, projection=["_id"]) is not None
+
+
+async def reached(database: ServiceDatabase, reach: str | None) -> dict[str, Any]:
+    """A listing's limit to what is on the sites a caller reaches: none for every facility."""
+    if reach is None:
+        return {}
+    found = database.db[SITES].find({"facility_id": reach}, projection=["_id"])
+    return {"site_id": {"$in": [document["_id"] async for document in found]}}
+
+
 async def sites_page(
-    database: ServiceDatabase, *, facility_id: str | None, kind: SiteKind | None, after: str | None, limit: int
+    database: ServiceDatabase,
+    *,
+    reach: str | None,
+    facility_id: str | None,
+    kind: SiteKind | None,
+    after: str | None,
+    limit: int,
 ) -> pages.Listing[Site]:
+    """Sites within `reach`, oldest first; the filters narrow that, never widen it."""
     query = pages.only(facility_id=facility_id, kind=kind.value if kind else None)
+    if reach is not None:
+        query["$and"] = [{"facility_id": reach}]
     return await pages.page(database.db[SITES], query, from_document, after=after, limit=limit)

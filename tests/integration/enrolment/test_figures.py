@@ -37,3 +37,8 @@ async def test_an_agency_reads_its_programmes_figures_and_the_directorate_reads_
     elsewhere = await enrolment.http.get("/figures", params={"facility_id": "lapas-cilegon"}, headers=directorate)
     assert elsewhere.json() == []
     assert (await enrolment.http.get("/figures", headers=dkpp)).status_code == 403
+    unreaching = await enrolment.mint_key("figures:read", "reports:read", staff=False)
+    officer = await enrolment.mint_key("figures:read", "reports:read", facility_id="rutan-serang")
+    for key in (unreaching, officer):  # no attribute, or one that says nothing of programmes: no figures
+        assert (await enrolment.http.get(f"/programmes/{programme['id']}/figures", headers=key)).status_code == 404
+        assert (await enrolment.http.get("/figures", headers=key)).json() == []

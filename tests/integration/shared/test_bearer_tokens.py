@@ -68,9 +68,16 @@ async def test_a_token_reads_exactly_what_a_key_of_the_same_scopes_and_facility_
     ]
 
 
-async def test_a_token_lacking_the_scope_is_forbidden_as_a_key_is(service: RunningService, issuer: Issuer) -> None:
-    response = await service.http.get("/participants", headers=bearer(issuer.token(roles=["events:read"])))
-    assert response.status_code == 403, response.text
+async def test_a_token_lacking_the_scope_is_forbidden_as_a_key_is_and_told_which_scope_to_ask_for(
+    service: RunningService, issuer: Issuer
+) -> None:
+    by_token = await service.http.get("/participants", headers=bearer(issuer.token(roles=["events:read"])))
+    by_key = await service.http.get("/participants", headers=await service.mint_key("events:read"))
+    assert by_token.status_code == by_key.status_code == 403, by_token.text
+    assert by_token.headers["content-type"] == by_key.headers["content-type"] == "application/problem+json"
+    assert by_token.json() == by_key.json()
+    assert by_token.headers["www-authenticate"] == 'Bearer error="insufficient_scope", scope="participants:read"'
+    assert "www-authenticate" not in by_key.headers
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from shared.http.api_keys import Caller, lacking_scope
 from shared.http.tokens import IssuerKeys, IssuerUnreachable, OidcPolicy, TokenRefused, TokenVerifier
 from tests.support.tokens import AUDIENCE, CERTS, Issuer, SigningKey
 
@@ -182,3 +183,15 @@ async def test_a_verified_token_is_checked_once_until_it_expires() -> None:
     assert issuer.fetches == 1
     await verifier.caller(issuer.token(roles=[]))
     assert issuer.fetches == 2
+
+
+async def test_a_token_lacking_a_scope_is_challenged_for_the_scopes_it_needs_and_a_key_is_not() -> None:
+    issuer = Issuer()
+    token_caller = await verifier_of(issuer).caller(issuer.token(roles=["events:read"]))
+    key_caller = Caller(key_id="k", name="a key", scopes=frozenset({"events:read"}))
+    refused = lacking_scope(token_caller, "lacks it", "orders:write", "orders:manage")
+    assert (refused.status_code, refused.detail) == (403, "lacks it")
+    assert refused.headers == {
+        "WWW-Authenticate": 'Bearer error="insufficient_scope", scope="orders:write orders:manage"'
+    }
+    assert lacking_scope(key_caller, "lacks it", "orders:write").headers is None
