@@ -20,7 +20,7 @@ from services.console.runtime import ConsoleRuntime
 from services.console.sessions import pages as sessions_pages
 from services.console.sessions import store as sessions_store
 from services.console.sessions.domain import Lifetimes
-from services.console.sessions.issuer import Issuer
+from services.console.sessions.issuer import Issuer, IssuerUnavailable
 from services.console.views.headers import SecurityHeaders
 from services.console.views.languages import Catalogues
 from services.console.views.rendering import Templates
@@ -110,6 +110,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.add_exception_handler(sessions_pages.SignInRequired, sessions_pages.to_sign_in)
     app.add_exception_handler(sessions_pages.CsrfRefused, sessions_pages.refused_without_token)
     app.add_exception_handler(TokenRejected, sessions_pages.sign_in_again)
+    app.add_exception_handler(IssuerUnavailable, sessions_pages.issuer_unavailable)
     app.add_exception_handler(ServiceProblem, on_service_problem)
     app.add_exception_handler(HTTPException, on_unknown_page)
     app.add_middleware(SecurityHeaders, issuer_url=settings.oidc_issuer)

@@ -1,7 +1,6 @@
 """Session use cases: start and finish a sign-in, find a live session (refreshing its tokens when near expiry),
 and sign out at the issuer too."""
 
-import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -11,8 +10,6 @@ from services.console.sessions import store
 from services.console.sessions.domain import Lifetimes, Session, return_path
 from services.console.sessions.issuer import Issuer, SessionEnded, SignInFailed
 from shared.storage.database import Document
-
-log = logging.getLogger(__name__)
 
 
 async def start_sign_in(

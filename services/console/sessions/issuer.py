@@ -2,9 +2,12 @@
 (signature, issuer, audience, expiry, nonce), refreshes, and RP-initiated logout."""
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from authlib.integrations.base_client import BaseApp, OAuthError
 from authlib.integrations.base_client.async_app import AsyncOAuth2Mixin
 from authlib.integrations.base_client.async_openid import AsyncOpenIDMixin
@@ -25,6 +28,10 @@ class SignInFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class IssuerUnavailable(Exception):
+    """The issuer did not answer (down, or too slow): nobody can sign in or refresh until it does."""
 
 
 class SessionEnded(Exception):
@@ -55,16 +62,18 @@ class Issuer:
     async def authorization(self, return_to: str, *, now: datetime) -> tuple[str, SignIn]:
         """Where to send the browser, and the sign-in to keep until it comes back."""
         nonce = secrets.token_urlsafe(24)
-        made = await self._app.create_authorization_url(self.redirect_uri, nonce=nonce)
+        async with answering():
+            made = await self._app.create_authorization_url(self.redirect_uri, nonce=nonce)
         sign_in = SignIn(made["state"], nonce, made["code_verifier"], return_to, now)
         return str(made["url"]), sign_in
 
     async def signed_in(self, sign_in: SignIn, code: str) -> tuple[Person, Tokens]:
         """Exchange the code (with the PKCE verifier) and verify the ID token against the nonce sent."""
         try:
-            token = await self._app.fetch_access_token(
-                self.redirect_uri, code=code, code_verifier=sign_in.code_verifier, state=sign_in.state
-            )
+            async with answering():
+                token = await self._app.fetch_access_token(
+                    self.redirect_uri, code=code, code_verifier=sign_in.code_verifier, state=sign_in.state
+                )
             options = {
                 "iss": {"essential": True, "value": self.issuer_url},
                 "aud": {"essential": True, "value": self.client_id},
@@ -82,7 +91,10 @@ class Issuer:
         if tokens.refresh_token is None:
             raise SessionEnded
         try:
-            token = await self._app.fetch_access_token(grant_type="refresh_token", refresh_token=tokens.refresh_token)
+            async with answering():
+                token = await self._app.fetch_access_token(
+                    grant_type="refresh_token", refresh_token=tokens.refresh_token
+                )
         except OAuthError:
             raise SessionEnded from None
         token.setdefault("id_token", tokens.id_token)
@@ -91,21 +103,33 @@ class Issuer:
 
     async def logout_url(self, tokens: Tokens, *, after: str) -> str:
         """The issuer's end-session endpoint, which ends the person's session there too, then comes back."""
-        made = await self._app.create_logout_url(
-            post_logout_redirect_uri=after, id_token_hint=tokens.id_token, client_id=self.client_id
-        )
+        async with answering():
+            made = await self._app.create_logout_url(
+                post_logout_redirect_uri=after, id_token_hint=tokens.id_token, client_id=self.client_id
+            )
         return str(made["url"])
 
     async def _keys(self) -> KeySet:
-        return KeySet.import_key_set(await self._app.fetch_jwk_set())
+        async with answering():
+            return KeySet.import_key_set(await self._app.fetch_jwk_set())
 
     async def _access_claims(self, access_token: str) -> dict[str, Any]:
         """The access token's claims, its signature checked (the services check it all again on every call)."""
         try:
             return dict(jwt.decode(access_token, await self._keys(), algorithms=ALGORITHMS).claims)
         except JoseError:
-            await self._app.fetch_jwk_set(force=True)  # a key rotated since the keys were fetched
+            async with answering():
+                await self._app.fetch_jwk_set(force=True)  # a key rotated since the keys were fetched
             return dict(jwt.decode(access_token, await self._keys(), algorithms=ALGORITHMS).claims)
+
+
+@asynccontextmanager
+async def answering() -> AsyncIterator[None]:
+    """An issuer that cannot be reached, or answers with an error status, is unavailable."""
+    try:
+        yield
+    except httpx.HTTPError:
+        raise IssuerUnavailable from None
 
 
 def tokens_of(token: dict[str, Any]) -> Tokens:

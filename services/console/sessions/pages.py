@@ -97,6 +97,15 @@ async def sign_in_again(request: Request, error: Exception) -> Response:
     return await to_sign_in(request, SignInRequired(this_page(request)))
 
 
+async def issuer_unavailable(request: Request, error: Exception) -> HTMLResponse:
+    return problem_page(
+        request,
+        503,
+        title=marked("Sign-in unavailable"),
+        detail=marked("The sign-in service does not answer now. Try again in a moment."),
+    )
+
+
 async def refused_without_token(request: Request, error: Exception) -> HTMLResponse:
     return problem_page(
         request,

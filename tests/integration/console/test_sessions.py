@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, Page
 
+from services.console.main import ConsoleSettings, create_app
 from services.console.sessions.store import SESSIONS
 from tests.support.console import running_console, sign_in
 from tests.support.enrolment import STAFF_SCOPES, registered_participant
 from tests.support.infrastructure import Infrastructure
 from tests.support.keycloak import user_sessions
-from tests.support.services import RunningService
+from tests.support.services import RunningService, serving, settings_for
 
 
 def claims_of(token: str) -> dict[str, Any]:
@@ -108,3 +109,14 @@ async def test_a_form_sent_without_the_sessions_csrf_token_is_refused_and_change
     found = await enrolment.http.post("/participants/search", json={"q": "BI.CSRF.1"}, headers=staff)
     assert found.json()["items"] == []
     assert len(await stored_sessions(console)) == 1  # and the refused sign-out ended nothing
+
+
+async def test_with_the_issuer_unreachable_a_page_says_sign_in_is_unavailable_rather_than_failing(
+    infrastructure: Infrastructure, namespace: str
+) -> None:
+    nowhere = {"oidc_issuer": "http://127.0.0.1:9/realms/pembinaan", "oidc_client_secret": "unused"}
+    settings = settings_for(ConsoleSettings, infrastructure, namespace, **nowhere)
+    async with serving(create_app(settings)) as console:
+        answer = await console.http.get("/peserta")
+    assert answer.status_code == 503
+    assert "Layanan masuk tidak tersedia" in answer.text
