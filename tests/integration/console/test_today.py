@@ -86,3 +86,18 @@ async def test_a_participants_page_shows_their_enrolments_attendance_and_certifi
     assert "30 April 2027" in record
     assert "Belum ada premi" in await page.inner_text("section[aria-labelledby=premi]")
     await screenshot(page, request, "desktop-participant-with-certificate")
+
+
+async def test_the_navigation_shows_a_trainer_only_what_their_roles_allow_and_the_rest_is_refused_in_words(
+    console: RunningService, browser: Browser
+) -> None:
+    page = await (await browser.new_context(locale="id-ID")).new_page()
+    await sign_in(page, console, "trainer.dkpp")
+    assert [" ".join((await link.inner_text()).split()) for link in await page.query_selector_all("nav.main a")] == [
+        "Hari ini"
+    ]
+    assert await page.query_selector("section[aria-labelledby=bebas]") is None  # releases: personal data
+    refused = await page.goto(console.base_url + "/peserta")
+    assert refused is not None
+    assert refused.status == 403
+    assert await page.text_content("h1") == "Tidak diizinkan"
