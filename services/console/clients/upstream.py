@@ -1,6 +1,7 @@
 """The four services' APIs as the console calls them: one pooled httpx client per service, with time limits, and
 always the person's own access token. A problem+json answer becomes a ServiceProblem the page shows in words."""
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ import httpx
 
 SERVICES = ("enrolment", "production", "marketplace", "notifications")
 PROBLEM_PREFIX = "urn:pembinaan:problem:"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,13 @@ class Upstream:
             headers["Idempotency-Key"] = idempotency_key
         try:
             response = await self._clients[service].request(method, path, json=json, params=params, headers=headers)
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
+            log.warning("%s did not answer a %s (%s)", service, method, type(error).__name__)
             raise ServiceUnreachable(503, "unreachable") from None
         if response.status_code == 401:
             raise TokenRejected
+        if response.status_code >= 500:
+            log.warning("%s answered a %s with %d", service, method, response.status_code)
         if response.status_code >= 400:
             raise problem_of(response)
         return response.json() if response.content else None

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, Route
 
+from deploy.keycloak.realm import DEMO_PASSWORD
 from services.console.main import ConsoleSettings, create_app
 from services.console.sessions.store import SESSIONS
 from tests.support.console import running_console, sign_in
@@ -120,3 +121,35 @@ async def test_with_the_issuer_unreachable_a_page_says_sign_in_is_unavailable_ra
         answer = await console.http.get("/peserta")
     assert answer.status_code == 503
     assert "Layanan masuk tidak tersedia" in answer.text
+
+
+async def test_a_sign_in_answer_is_taken_only_from_the_browser_that_started_it_and_only_once(
+    console: RunningService, browser: Browser
+) -> None:
+    page = await (await browser.new_context()).new_page()
+    held: list[str] = []
+
+    async def hold(route: Route) -> None:
+        """Keycloak's answer to the login form, kept rather than followed: it redirects to the console's callback."""
+        answered = await route.fetch(max_redirects=0)
+        held.append(answered.headers["location"])
+        await route.fulfill(status=200, content_type="text/plain", body="held")
+
+    await page.route("**/login-actions/authenticate*", hold)
+    await page.goto(console.base_url + "/peserta")
+    await page.fill("#username", "officer.serang")
+    await page.fill("#password", DEMO_PASSWORD)
+    await page.click("#kc-login")
+    await page.wait_for_selector("text=held")
+    [answer] = held
+    assert answer.startswith(f"{console.base_url}/masuk/selesai?")
+    async with httpx.AsyncClient(timeout=30) as elsewhere:  # another browser: without the sign-in's cookie
+        refused = await elsewhere.get(answer)
+    assert refused.status_code == 400
+    assert "Proses masuk tidak selesai" in refused.text
+
+    await page.goto(answer)
+    assert page.url == f"{console.base_url}/peserta"  # the sign-in's own browser, back where it started
+    replayed = await page.goto(answer)
+    assert replayed is not None
+    assert replayed.status == 400
