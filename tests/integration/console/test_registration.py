@@ -40,3 +40,23 @@ async def test_a_registration_sent_twice_registers_one_participant_and_a_taken_n
     found = await enrolment.http.post("/participants/search", json={"q": registration["nik"]}, headers=staff)
     [participant] = found.json()["items"]
     assert first.headers["location"].startswith(f"/peserta/{participant['id']}")
+
+
+async def test_without_javascript_the_forms_still_register_and_search(
+    console: RunningService, browser: Browser
+) -> None:
+    page = await (await browser.new_context(java_script_enabled=False, locale="id-ID")).new_page()
+    await sign_in(page, console, "officer.serang", path="/peserta/baru")
+    registration = new_registration(full_name="Wawan Gunawan")
+    for name in ("full_name", "registration_number", "nik", "date_of_birth", "sentence_start", "expected_release"):
+        await page.fill(f"#f-{name}", registration[name])
+    await page.select_option("#f-security_classification", "medium")
+    await page.click("form.panel button[type=submit]")
+    await page.wait_for_url(f"{console.base_url}/peserta/*")
+    assert await page.text_content("h1") == "Wawan Gunawan"
+
+    await page.goto(f"{console.base_url}/peserta")
+    await page.fill("#f-q", registration["registration_number"])
+    await page.click("form.search button")
+    await page.wait_for_url(f"{console.base_url}/peserta/cari")  # a plain POST: what was searched is in its body
+    assert "Wawan Gunawan" in (await page.text_content("#hasil tbody") or "")
