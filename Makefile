@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DATA_DIR ?= $(CURDIR)/.data
 
-.PHONY: setup run up down status infra-up infra-down test lint unit bench clean-data
+.PHONY: setup run up down status infra-up infra-down test lint unit bench clean-data messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ bench: setup infra-up
 		|| echo "could not install wrk; the HTTP part will be skipped"; }
 	$(PY) -m tests.bench.http_reads
 	@command -v wrk >/dev/null 2>&1 && $(PY) -m tests.bench.marketplace || echo "marketplace part skipped: wrk is missing"
+
+## messages: the console's catalogues brought up to date with its code and templates; then translate what is new
+## in services/console/locales/id (the unit tests fail on a message left untranslated or fuzzy)
+CONSOLE_LOCALES := services/console/locales
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F $(CONSOLE_LOCALES)/babel.cfg -k marked --no-location --sort-output \
+		--project="pembinaan console" --version=1 -o $(CONSOLE_LOCALES)/messages.pot .
+	$(VENV)/bin/pybabel -q update -i $(CONSOLE_LOCALES)/messages.pot -d $(CONSOLE_LOCALES) --no-fuzzy-matching \
+		--ignore-obsolete
 
 clean-data: down
 	rm -rf $(DATA_DIR)

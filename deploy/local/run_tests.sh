@@ -9,6 +9,7 @@ make --no-print-directory lint || exit 1
 # the deployment checks need kustomize, built once into CACHE_DIR from the Go module proxy
 python3 deploy/local/tools.py || exit 1
 bash deploy/local/asyncapi_cli.sh || exit 1  # the AsyncAPI CLI that validates docs/events/asyncapi.yaml
+bash deploy/local/axe_core.sh || exit 1  # axe-core, which the console's browser tests scan every page with
 
 started_here=no
 stop_own_servers() {
@@ -39,7 +40,7 @@ if [[ -z "${KEYCLOAK_URL:-}" ]]; then
   export KEYCLOAK_URL="http://127.0.0.1:${KEYCLOAK_PORT:-8080}"
 fi
 
-# the storefront's tests drive Debian's Chromium: installed here when missing (as root, or with sudo when it needs
+# the storefront's and the console's tests drive Debian's Chromium: installed here when missing (as root, or with sudo when it needs
 # no password); without it those tests fail and say how to install it
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if ! command -v "$CHROMIUM" >/dev/null 2>&1; then

@@ -17,6 +17,8 @@ from playwright.async_api import Browser, Page, async_playwright
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+NARROW_PHONE = {"width": 360, "height": 800}
+"""The console's smallest target: the officers' and trainers' phones."""
 DESKTOP = {"width": 1280, "height": 900}
 
 

@@ -1,6 +1,7 @@
 """Services under test: real apps on real HTTP ports, each test with its own topics and databases."""
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -60,15 +61,16 @@ class RunningService:
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[RunningService]:
-    """Run `app` under uvicorn on a free port of this machine, lifespan included."""
+async def serving(app: FastAPI, *, bound: socket.socket | None = None) -> AsyncIterator[RunningService]:
+    """Run `app` under uvicorn on a free port of this machine (or on the socket `bound` already, for an app that
+    must know its own address before it starts), lifespan included."""
     server = uvicorn.Server(
         # as the services' own launcher: forwarded headers are read by the app, from the proxies it trusts
         uvicorn.Config(
             app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on", proxy_headers=False
         )
     )
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[bound] if bound is not None else None))
     while not server.started:
         if task.done():
             task.result()

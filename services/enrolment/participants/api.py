@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.enrolment.callers import facility_of, facility_staff
 from services.enrolment.participants import handlers
-from services.enrolment.participants.domain import Participant, ParticipantStatus, Registration, SecurityClassification
+from services.enrolment.participants.domain import (
+    Participant,
+    ParticipantStatus,
+    Registration,
+    Releases,
+    SecurityClassification,
+)
 from shared.http.api_keys import Caller
 from shared.http.app import DatabaseDep
 from shared.http.bounds import Day, PastDay
@@ -166,14 +172,16 @@ class ParticipantSearch(BaseModel):
     q: str | None = Field(None, min_length=2, max_length=100, description="name prefix, registration number or NIK")
     facility_id: str | None = Field(None, max_length=64)
     status: ParticipantStatus | None = None
+    release_from: Day | None = Field(None, description="expected release on or after this day")
+    release_until: Day | None = Field(None, description="expected release on or before this day")
     after: str | None = Field(None, max_length=64, description="The `next_cursor` of the previous page")
     limit: int = Field(50, ge=1, le=200)
 
 
 @router.post(
     "/participants/search",
-    summary="Participants matching a name prefix, registration number or NIK; an officer's key searches its "
-    "facility only",
+    summary="Participants matching a name prefix, registration number or NIK, or expected to be released within "
+    "days given; an officer's key searches its facility only",
 )
 async def search_participants(
     search: ParticipantSearch, database: DatabaseDep, caller: ParticipantReader
@@ -183,6 +191,7 @@ async def search_participants(
         facility=facility_of(caller) or search.facility_id,
         status=search.status,
         search=search.q,
+        releases=Releases(search.release_from, search.release_until),
         after=search.after,
         limit=search.limit,
     )

@@ -54,6 +54,24 @@ class DuplicateRegistration(Conflict):
     """Registration numbers are unique per facility and NIKs overall."""
 
 
+@dataclass(frozen=True)
+class Releases:
+    """A window of expected release days, either end open (None)."""
+
+    first: date | None = None
+    last: date | None = None
+
+
+class EmptyReleaseWindow(InvalidInput):
+    """A release window ends on or after the day it starts."""
+
+
+def release_window(releases: Releases) -> Releases:
+    if releases.first is not None and releases.last is not None and releases.last < releases.first:
+        raise EmptyReleaseWindow("The window ends before it starts.", field="release_until")
+    return releases
+
+
 @dataclass(frozen=True, kw_only=True)
 class Registration:
     """What an officer records to register a participant: personal data that never leaves this service."""

@@ -4,7 +4,7 @@ participant's enrolments, so those are enrolments' use cases (enrolments/handler
 from datetime import UTC, date, datetime
 
 from services.enrolment.participants import domain, store
-from services.enrolment.participants.domain import Participant, Registration, SecurityClassification
+from services.enrolment.participants.domain import Participant, Registration, Releases, SecurityClassification
 from services.enrolment.references import store as reference_store
 from shared.errors import Forbidden
 from shared.storage import pages
@@ -67,9 +67,16 @@ async def participants_page(
     facility: str | None,
     status: str | None,
     search: str | None,
+    releases: Releases,
     after: str | None,
     limit: int,
 ) -> pages.Listing[Participant]:
     return await store.participants_page(
-        database, facility=facility, status=status, search=search, after=after, limit=limit
+        database,
+        facility=facility,
+        status=status,
+        search=search,
+        releases=domain.release_window(releases),
+        after=after,
+        limit=limit,
     )

@@ -11,6 +11,7 @@ from services.enrolment.participants.domain import (
     DuplicateRegistration,
     Participant,
     ParticipantStatus,
+    Releases,
     SecurityClassification,
 )
 from shared.errors import NotFound
@@ -99,13 +100,18 @@ async def participants_page(
     facility: str | None,
     status: str | None,
     search: str | None,
+    releases: Releases,
     after: str | None,
     limit: int,
 ) -> pages.Listing[Participant]:
-    """Participants in registration order; `search` is a name prefix, a registration number or a NIK."""
+    """Participants in registration order; `search` is a name prefix, a registration number or a NIK;
+    `releases` a window of expected release days."""
     query = pages.only(facility_id=facility, status=status)
     if search:
         name_starts = {"$regex": f"^{re.escape(search)}", "$options": "i"}
         query["$or"] = [{"full_name": name_starts}, {"registration_number": search}, {"nik": search}]
+    window = pages.only(**{"$gte": stored_day_or_none(releases.first), "$lte": stored_day_or_none(releases.last)})
+    if window:
+        query["expected_release"] = window
     collection = database.db[PARTICIPANTS]
     return await pages.page(collection, query, from_document, after=after, limit=limit)

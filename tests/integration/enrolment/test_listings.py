@@ -69,3 +69,20 @@ async def test_officers_find_participants_by_name_prefix_registration_number_or_
     assert await every_page(enrolment, "/participants/search", staff, q="siti a") == [[siti]]
     assert await every_page(enrolment, "/participants/search", staff, q="BI.77.A") == [[siti]]
     assert await every_page(enrolment, "/participants/search", staff, q="(.*") == [[]]
+
+
+async def test_officers_find_the_participants_due_for_release_within_days_given(enrolment: RunningService) -> None:
+    staff = await enrolment.mint_key(*STAFF_SCOPES)
+    on_first, on_last = [
+        await registered_participant(enrolment, staff, expected_release=day) for day in ("2027-03-01", "2027-03-31")
+    ]
+    await registered_participant(enrolment, staff, expected_release="2027-02-28")
+    april = await registered_participant(enrolment, staff, expected_release="2027-04-01")
+    march = {"release_from": "2027-03-01", "release_until": "2027-03-31"}
+    assert await every_page(enrolment, "/participants/search", staff, **march) == [[on_first, on_last]]
+    after = await every_page(enrolment, "/participants/search", staff, release_from="2027-03-31")
+    assert after == [[on_last, april]]
+    backwards = await enrolment.http.post(
+        "/participants/search", json={"release_from": "2027-03-31", "release_until": "2027-03-01"}, headers=staff
+    )
+    assert (backwards.status_code, backwards.json()["field"]) == (422, "release_until")
