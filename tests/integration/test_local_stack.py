@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.keycloak.realm import DEMO_PASSWORD, MACHINES, users
+from deploy.keycloak.realm import DEMO_PASSWORD, MACHINES, demo_people
 from tests.support.infrastructure import REPO, Infrastructure
 from tests.support.private_servers import free_port
 
@@ -116,7 +116,7 @@ def test_make_run_tells_how_to_sign_in_and_its_token_commands_work_at_keycloak(i
     lines = sign_in_guide(infrastructure.keycloak_url)
     text = "\n".join(lines)
     assert f"{infrastructure.keycloak_url.rstrip('/')}/realms/pembinaan/account" in text
-    people = [user for user in users() if "serviceAccountClientId" not in user]
+    people = [user for user in demo_people() if "serviceAccountClientId" not in user]
     for person in people:
         [line] = [line for line in lines if line.split()[:1] == [person["username"]]]
         assert person["realmRoles"][0] in line, line

@@ -32,7 +32,7 @@ def expanded(roles: list[str]) -> tuple[str, ...]:
 
 
 def person(username: str) -> Role:
-    [user] = [user for user in realm.users() if user["username"] == username]
+    [user] = [user for user in [*realm.demo_people(), *realm.service_accounts()] if user["username"] == username]
     claims = {claim: values[0] for claim, values in user["attributes"].items()}
     return Role(username, expanded(user["realmRoles"]), claims)
 
